@@ -1,0 +1,186 @@
+import Foundation
+
+extension GlobalIRT {
+    /// A `GET /teams` request: `api.md`'s global parameters, its filters and exact-field filters.
+    public struct Query: Sendable, Equatable {
+        public var fields: [String]?
+        public var limit = 100
+        public var offset = 0
+        /// Property names, "-" first for descending.
+        public var sort: [String] = ["short-team-name"]
+        public var envelope = false
+        public var pretty = true
+        public var team: String?
+        public var countries: [String] = []
+        public var region: String?
+        public var words: String?
+        public var exact: [(property: String, value: String)] = []
+
+        public static func == (lhs: Query, rhs: Query) -> Bool {
+            lhs.fields == rhs.fields && lhs.limit == rhs.limit && lhs.offset == rhs.offset && lhs.sort == rhs.sort
+                && lhs.envelope == rhs.envelope && lhs.pretty == rhs.pretty && lhs.team == rhs.team
+                && lhs.countries == rhs.countries && lhs.region == rhs.region && lhs.words == rhs.words
+                && lhs.exact.map(\.property) == rhs.exact.map(\.property) && lhs.exact.map(\.value) == rhs.exact.map(\.value)
+        }
+
+        public init() {}
+
+        /// Reads the query string's parameters; an unknown parameter or a bad value is an error
+        /// naming the parameter, so a typo never silently returns the whole directory.
+        public init(parameters: [(name: String, value: String)]) throws(FieldError) {
+            for (name, value) in parameters {
+                switch name {
+                case "fields":
+                    let names = Self.list(value)
+                    if let unknown = names.first(where: { !GlobalIRT.allProperties.contains($0) }) {
+                        throw FieldError(field: name, message: "“\(unknown)” is not a Global IRT property.")
+                    }
+                    fields = names
+                case "limit":
+                    guard let number = Int(value), (0...100).contains(number) else {
+                        throw FieldError(field: name, message: "limit must be a whole number from 0 to 100.")
+                    }
+                    limit = number
+                case "offset":
+                    guard let number = Int(value), number >= 0 else {
+                        throw FieldError(field: name, message: "offset must be a whole number, 0 or more.")
+                    }
+                    offset = number
+                case "sort":
+                    let keys = Self.list(value)
+                    if let unknown = keys.first(where: { !GlobalIRT.allProperties.contains($0.hasPrefix("-") && !$0.hasPrefix("-renkei") ? String($0.dropFirst()) : $0) }) {
+                        throw FieldError(field: name, message: "cannot sort by “\(unknown)”: not a Global IRT property.")
+                    }
+                    sort = keys
+                case "envelope": envelope = try Self.bool(value, name)
+                case "pretty": pretty = try Self.bool(value, name)
+                case "team": team = value
+                case "country": countries = Self.list(value).map { $0.uppercased() }
+                case "region":
+                    guard Country.codes(inRegion: value) != nil else {
+                        throw FieldError(field: name, message: "“\(value)” is not an ISO 3166 / UN M49 region (e.g. Europe, Western Africa).")
+                    }
+                    region = value
+                case "q": words = value
+                case "callback":
+                    throw FieldError(field: name, message: "JSONP is not offered; use CORS-free server-side requests instead.")
+                case _ where GlobalIRT.allProperties.contains(name) && name != "last-modified":
+                    exact.append((name, value))
+                default:
+                    throw FieldError(field: name, message: "“\(name)” is not a parameter of GET /teams.")
+                }
+            }
+        }
+
+        private static func list(_ value: String) -> [String] {
+            value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+
+        private static func bool(_ value: String, _ name: String) throws(FieldError) -> Bool {
+            switch value.lowercased() {
+            case "true", "1": return true
+            case "false", "0": return false
+            default: throw FieldError(field: name, message: "\(name) takes true, false, 1 or 0.")
+            }
+        }
+    }
+
+    public struct Page: Sendable {
+        public var total: Int
+        public var items: [JSONValue]
+        public var lastModified: Date?
+    }
+
+    /// Filters, sorts, pages and projects teams that are already cut to what the reader may see.
+    public static func answer(_ query: Query, teams: [(record: TeamRecord, lastModified: Date)]) -> Page {
+        let regionCodes = query.region.flatMap(Country.codes(inRegion:))
+        let words = (query.words ?? "").lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
+        var matched: [(object: JSONValue, lastModified: Date)] = []
+        for team in teams {
+            let record = team.record
+            if let name = query.team?.lowercased(), !name.isEmpty,
+               !record.shortName.lowercased().contains(name) && !record.officialName.lowercased().contains(name) { continue }
+            if !query.countries.isEmpty && !record.allCountryCodes.contains(where: query.countries.contains) { continue }
+            if let regionCodes, !record.allCountryCodes.contains(where: regionCodes.contains) { continue }
+            let object = GlobalIRT.object(for: record, lastModified: team.lastModified)
+            if !words.isEmpty {
+                let text = Self.flatText(object, skipping: "last-modified").lowercased()
+                if !words.allSatisfy(text.contains) { continue }
+            }
+            let exactMatch = query.exact.allSatisfy { filter in
+                let values = object[filter.property].map { Self.flatText($0, skipping: nil) }.map { [$0] } ?? []
+                let candidates = object[filter.property]?.stringList ?? values
+                return candidates.contains { $0.caseInsensitiveCompare(filter.value) == .orderedSame }
+            }
+            if !exactMatch { continue }
+            matched.append((object, team.lastModified))
+        }
+        matched.sort { a, b in
+            for key in query.sort {
+                let descending = key.hasPrefix("-") && !key.hasPrefix("-renkei")
+                let property = descending ? String(key.dropFirst()) : key
+                let left = a.object[property].map { flatText($0, skipping: nil) } ?? ""
+                let right = b.object[property].map { flatText($0, skipping: nil) } ?? ""
+                let order = left.localizedStandardCompare(right)
+                if order != .orderedSame { return descending ? order == .orderedDescending : order == .orderedAscending }
+            }
+            return false
+        }
+        let page = matched.dropFirst(query.offset).prefix(query.limit).map { item -> JSONValue in
+            guard let fields = query.fields, case .object(let pairs) = item.object else { return item.object }
+            return .object(pairs.filter { fields.contains($0.key) })
+        }
+        return Page(total: matched.count, items: Array(page), lastModified: matched.map(\.lastModified).max())
+    }
+
+    /// All the text inside a value, for free-text search, sorting and CSV cells.
+    static func flatText(_ value: JSONValue, skipping skipped: String?) -> String {
+        switch value {
+        case .object(let pairs): pairs.filter { $0.key != skipped }.map { flatText($0.value, skipping: nil) }.joined(separator: " ")
+        case .array(let values): values.map { flatText($0, skipping: nil) }.joined(separator: " ")
+        default: value.stringValue ?? ""
+        }
+    }
+
+    /// The envelope `api.md` describes for `envelope=true`.
+    public static func envelope(_ page: Page, query: Query) -> JSONValue {
+        .object([
+            ("status", .string("OK")), ("status_code", .number(200)), ("version", .string(version)),
+            ("total", .number(Double(page.total))),
+            ("last-modified", page.lastModified.map { .string(httpDate($0)) } ?? .null),
+            ("limit", .number(Double(query.limit))), ("offset", .number(Double(query.offset))),
+            ("data", .array(page.items)),
+        ])
+    }
+
+    /// CSV (RFC 4180): a header row of property names, lists joined by "; ", objects as JSON.
+    public static func csv(_ page: Page, query: Query) -> String {
+        let columns = query.fields ?? allProperties.filter { property in page.items.contains { $0[property] != nil } }
+        var lines = [columns.map(csvCell).joined(separator: ",")]
+        for item in page.items {
+            lines.append(columns.map { column -> String in
+                switch item[column] {
+                case nil: ""
+                case .array(let values)?: csvCell(values.compactMap(\.stringValue).joined(separator: "; "))
+                case .object?: csvCell(item[column]!.serialized(pretty: false))
+                case let value?: csvCell(value.stringValue ?? "")
+                }
+            }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func csvCell(_ text: String) -> String {
+        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// RFC 9110 HTTP-date, as in `Last-Modified`.
+    public static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Metrics
+import Prometheus
+import Vapor
+
+/// The application's own services, kept in Vapor's storage.
+final class AppContext: Sendable {
+    let settings: Settings
+    let editing: TeamEditing
+    let signInThrottle = SignInThrottle()
+    let isDemo: Bool
+
+    init(settings: Settings, isDemo: Bool) {
+        self.settings = settings
+        self.editing = TeamEditing(gnupg: GnuPG(binary: settings.gpgBinary))
+        self.isDemo = isDemo
+    }
+}
+
+extension Application {
+    private struct ContextKey: StorageKey { typealias Value = AppContext }
+
+    var renkei: AppContext {
+        get {
+            guard let context = storage[ContextKey.self] else { fatalError("configure(_:settings:) was not called") }
+            return context
+        }
+        set { storage[ContextKey.self] = newValue }
+    }
+}
+
+/// swift-metrics may be bootstrapped once per process; tests create many applications.
+enum Metrics {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}

@@ -1,0 +1,51 @@
+import RenkeiCore
+import Vapor
+
+/// Errors a handler raises; `ProblemMiddleware` turns them into problem+json or an error page.
+public enum AppError: Error, Sendable {
+    case notFound(String)
+    case unauthorized(String)
+    case forbidden(String)
+    case badRequest(String)
+    case invalid([FieldError])
+    case conflict(String)
+    case tooManyRequests(String, retryAfter: Int)
+    case unsupportedMediaType(String)
+
+    var status: HTTPResponseStatus {
+        switch self {
+        case .notFound: .notFound
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .badRequest: .badRequest
+        case .invalid: .unprocessableEntity
+        case .conflict: .conflict
+        case .tooManyRequests: .tooManyRequests
+        case .unsupportedMediaType: .unsupportedMediaType
+        }
+    }
+
+    var detail: String {
+        switch self {
+        case .notFound(let text), .unauthorized(let text), .forbidden(let text), .badRequest(let text),
+             .conflict(let text), .tooManyRequests(let text, _), .unsupportedMediaType(let text): text
+        case .invalid(let errors): errors.count == 1 ? errors[0].message : "\(errors.count) fields are not valid."
+        }
+    }
+
+    var fieldErrors: [FieldError] {
+        if case .invalid(let errors) = self { return errors }
+        return []
+    }
+}
+
+/// An RFC 9457 problem document.
+struct Problem: Content {
+    static let contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
+    var type: String = "about:blank"
+    var title: String
+    var status: Int
+    var detail: String
+    var instance: String?
+    var errors: [FieldError]?
+}

@@ -1,0 +1,54 @@
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// What every page's frame needs: title, who is signed in, the CSRF token for its forms, the
+/// demo notice, and the links of the navigation built from `SiteURL`.
+struct Chrome: Encodable {
+    struct Links: Encodable {
+        var home = SiteURL.home.path
+        var teams = SiteURL.teams.path
+        var teamNew = SiteURL.teamNew.path
+        var signIn = SiteURL.signIn.path
+        var signOut = SiteURL.signOut.path
+        var account = SiteURL.account.path
+        var stylesheet = SiteURL.stylesheet.path
+        var globalIRT = SiteURL.globalIRTTeams.path
+        var apiTeams = SiteURL.apiTeams.path
+    }
+
+    var title: String
+    var userName: String?
+    var canCreateTeam: Bool
+    var csrf: String?
+    var demoNotice: String?
+    var links = Links()
+
+    init(request: Request, title: String) {
+        self.title = title
+        let user = request.auth.get(UserModel.self)
+        userName = user?.displayName
+        canCreateTeam = DirectoryPolicy.canCreateTeam(actor: user?.actor)
+        // Only pages under the session middleware can carry a form token.
+        csrf = request.hasSession ? CSRF.token(for: request) : nil
+        demoNotice = request.application.renkei.isDemo ? DemoNetwork.notice : nil
+    }
+}
+
+struct ErrorPage: Encodable {
+    var problem: Problem
+    var chrome: Chrome
+
+    func encodeResponse(status: HTTPResponseStatus, for request: Request) async throws -> Response {
+        let response = try await request.view.render("error", self).encodeResponse(for: request)
+        response.status = status
+        return response
+    }
+}
+
+extension Encodable {
+    /// Renders `template` with this value as its context.
+    func render(_ template: String, on request: Request) async throws -> View {
+        try await request.view.render(template, self)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// The one place errors become responses: RFC 9457 problem+json under the API paths, a
+/// rendered page everywhere else. Unexpected errors are logged and answered without detail.
+struct ProblemMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch AppError.unauthorized where !SiteURL.isAPI(path: request.url.path) && request.method == .GET {
+            // A browser is sent to sign in and brought back afterwards.
+            var components = URLComponents()
+            components.path = SiteURL.signIn.path
+            components.queryItems = [URLQueryItem(name: "next", value: request.url.string)]
+            return request.redirect(to: components.string ?? SiteURL.signIn.path)
+        } catch {
+            let problem = Self.problem(for: error, request: request)
+            if problem.status >= 500 {
+                request.logger.report(error: error)
+            }
+            let response: Response
+            if SiteURL.isAPI(path: request.url.path) {
+                response = Response(status: .init(statusCode: problem.status))
+                try response.content.encode(problem, as: .json)
+                response.headers.contentType = Problem.contentType
+            } else {
+                response = try await ErrorPage(problem: problem, chrome: Chrome(request: request, title: problem.title))
+                    .encodeResponse(status: .init(statusCode: problem.status), for: request)
+            }
+            if case AppError.tooManyRequests(_, let seconds) = error {
+                response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
+            }
+            if case AppError.unauthorized = error, SiteURL.isAPI(path: request.url.path) {
+                response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"renkei\"")
+            }
+            return response
+        }
+    }
+
+    static func problem(for error: any Error, request: Request) -> Problem {
+        let status: HTTPResponseStatus
+        var detail: String
+        var fields: [FieldError]?
+        switch error {
+        case let error as AppError:
+            status = error.status
+            detail = error.detail
+            fields = error.fieldErrors.isEmpty ? nil : error.fieldErrors
+        case let failure as ValidationFailure:
+            status = .unprocessableEntity
+            detail = "\(failure.errors.count) fields are not valid."
+            fields = failure.errors
+        case let error as DecodingError:
+            status = .badRequest
+            detail = Self.describe(error)
+        case let error as any AbortError:
+            status = error.status
+            detail = error.reason
+        default:
+            status = .internalServerError
+            detail = "Something went wrong on our side; it has been logged."
+        }
+        return Problem(title: status.reasonPhrase, status: Int(status.code), detail: detail,
+                       instance: request.url.path, errors: fields)
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let text = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : text
+        }
+        switch error {
+        case .typeMismatch(let type, let context): return "\(path(context)): expected \(type). \(context.debugDescription)"
+        case .valueNotFound(_, let context): return "\(path(context)): a value is required."
+        case .keyNotFound(let key, let context): return "\(path(context).isEmpty ? "" : path(context) + ".")\(key.stringValue): missing."
+        case .dataCorrupted(let context): return "\(path(context).isEmpty ? "body" : path(context)): \(context.debugDescription)"
+        @unknown default: return "The request body could not be read."
+        }
+    }
+}
+
+/// One structured log line per request: method, path, status, duration.
+struct RequestLogMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next.respond(to: request)
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        request.logger.info("request", metadata: [
+            "method": .string(request.method.rawValue),
+            "path": .string(request.url.path),
+            "status": .stringConvertible(response.status.code),
+            "duration_ms": .string(String(format: "%.1f", milliseconds)),
+            "client": .string(request.remoteAddress?.ipAddress ?? "-"),
+        ])
+        return response
+    }
+}

@@ -1,0 +1,105 @@
+import Vapor
+
+/// The one route table: routes are registered from it and every link is built from it.
+public enum SiteURL: Sendable, Equatable {
+    /// A path parameter: `.key` when registering a route, `.value` when building a link.
+    public enum Parameter: Sendable, Equatable {
+        case key
+        case value(String)
+    }
+
+    case home
+    case teams
+    case teamNew
+    case team(Parameter)
+    case teamEdit(Parameter)
+    case teamRFC2350(Parameter)
+    case signIn
+    case signOut
+    case account
+    case accountTokens
+    case accountTokenRevoke(Parameter)
+    case healthz
+    case metrics
+    case stylesheet
+    case apiTeams
+    case apiTeam(Parameter)
+    case globalIRTTeams
+    case globalIRTTeamsJSON
+    case globalIRTTeamsCSV
+
+    static let slugKey = "slug"
+    static let tokenKey = "token"
+
+    private var components: [String] {
+        switch self {
+        case .home: []
+        case .teams: ["teams"]
+        case .teamNew: ["teams", "new"]
+        case .team(let slug): ["teams", slug.text(Self.slugKey)]
+        case .teamEdit(let slug): ["teams", slug.text(Self.slugKey), "edit"]
+        case .teamRFC2350(let slug): ["teams", slug.text(Self.slugKey), "rfc2350.txt"]
+        case .signIn: ["sign-in"]
+        case .signOut: ["sign-out"]
+        case .account: ["account"]
+        case .accountTokens: ["account", "tokens"]
+        case .accountTokenRevoke(let id): ["account", "tokens", id.text(Self.tokenKey), "revoke"]
+        case .healthz: ["healthz"]
+        case .metrics: ["metrics"]
+        case .stylesheet: ["css", "renkei.css"]
+        case .apiTeams: ["api", "v1", "teams"]
+        case .apiTeam(let slug): ["api", "v1", "teams", slug.text(Self.slugKey)]
+        case .globalIRTTeams: ["global-irt", "v1", "teams"]
+        case .globalIRTTeamsJSON: ["global-irt", "v1", "teams.json"]
+        case .globalIRTTeamsCSV: ["global-irt", "v1", "teams.csv"]
+        }
+    }
+
+    /// The path for links, percent-encoding parameter values.
+    public var path: String {
+        "/" + components.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? $0 }
+            .joined(separator: "/")
+    }
+
+    /// The components for registering the route.
+    public var pathComponents: [PathComponent] { components.map { PathComponent(stringLiteral: $0) } }
+
+    /// Whether requests under this URL are answered as an API (problem+json errors).
+    public static func isAPI(path: String) -> Bool {
+        path.hasPrefix("/api/") || path.hasPrefix("/global-irt/")
+    }
+}
+
+extension SiteURL.Parameter {
+    fileprivate func text(_ key: String) -> String {
+        switch self {
+        case .key: ":" + key
+        case .value(let value): value
+        }
+    }
+}
+
+extension RoutesBuilder {
+    @discardableResult
+    func get<Response: AsyncResponseEncodable>(_ url: SiteURL, use handler: @Sendable @escaping (Request) async throws -> Response) -> Route {
+        on(.GET, url.pathComponents, use: handler)
+    }
+
+    @discardableResult
+    func post<Response: AsyncResponseEncodable>(_ url: SiteURL, use handler: @Sendable @escaping (Request) async throws -> Response) -> Route {
+        on(.POST, url.pathComponents, use: handler)
+    }
+
+    @discardableResult
+    func patch<Response: AsyncResponseEncodable>(_ url: SiteURL, use handler: @Sendable @escaping (Request) async throws -> Response) -> Route {
+        on(.PATCH, url.pathComponents, use: handler)
+    }
+}
+
+extension Request {
+    /// The `:slug` of a route registered with `SiteURL.Parameter.key`.
+    func slugParameter() throws -> String {
+        guard let slug = parameters.get(SiteURL.slugKey) else { throw AppError.notFound("No such team.") }
+        return slug
+    }
+}

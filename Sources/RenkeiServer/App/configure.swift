@@ -1,0 +1,55 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Leaf
+import RenkeiCore
+import Vapor
+
+/// Sets up the database, migrations, sessions, templates and routes. Migrations run here, so a
+/// fresh data directory or an empty PostgreSQL database is ready after one start.
+public func configure(_ app: Application, settings: Settings) async throws {
+    switch settings.database {
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .sqliteFile(let path):
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url), as: .psql)
+    }
+    app.registerMigrations()
+    try await app.autoMigrate()
+
+    var isDemo = try await DemoLoader.isLoaded(on: app.db)
+    if settings.loadDemo && !isDemo {
+        try await DemoLoader.load(on: app.db, hasher: app.password.async, logger: app.logger)
+        isDemo = true
+    }
+    app.renkei = AppContext(settings: settings, isDemo: isDemo)
+
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    ContentConfiguration.global.use(decoder: decoder, for: .json)
+
+    app.views.use(.leaf)
+    app.sessions.use(.fluent)
+    let secureCookie = settings.publicURL.hasPrefix("https://")
+    app.sessions.configuration = SessionsConfiguration(cookieName: "renkei-session") { id in
+        HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(8 * 3600), maxAge: 8 * 3600,
+                          path: "/", isSecure: secureCookie, isHTTPOnly: true, sameSite: .lax)
+    }
+    app.passwords.use(.bcrypt)
+    _ = Metrics.registry
+
+    app.middleware = Middlewares()
+    app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(ProblemMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    try routes(app)
+}

@@ -1,0 +1,14 @@
+import Vapor
+
+func routes(_ app: Application) throws {
+    HealthController().register(app)
+
+    let pages = app.grouped(app.sessions.middleware, UserModel.sessionAuthenticator())
+    let forms = pages.grouped(CSRFMiddleware())
+    DirectoryController().register(pages: pages, forms: forms)
+    AccountController().register(pages: pages, forms: forms)
+
+    let api = app.grouped(APITokenAuthenticator())
+    TeamsAPIController().register(api)
+    GlobalIRTController().register(api)
+}

@@ -1,0 +1,182 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// `renkei demo`: loads the fictional demo network into an empty directory.
+struct DemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Loads the fictional demo network (teams and one account per role) into an empty database." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        if try await DemoLoader.isLoaded(on: app.db) {
+            context.console.print("The demo network is already loaded.")
+        } else {
+            do {
+                try await DemoLoader.load(on: app.db, hasher: app.password.async, logger: app.logger)
+            } catch let error as AppError {
+                throw UsageError(message: error.detail)
+            }
+        }
+        context.console.print(DemoLoader.credentials)
+    }
+}
+
+/// `renkei import global-irt FILE` and `renkei import ti FILE`: every team is read and
+/// validated first; only when all are valid are they written, in one transaction.
+struct ImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "format", help: "global-irt or ti")
+        var format: String
+        @Argument(name: "file", help: "The JSON file to read")
+        var file: String
+    }
+
+    var help: String { "Imports teams from a Global IRT (FIRST) or Trusted-Introducer-style JSON file." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let data = FileManager.default.contents(atPath: signature.file) else {
+            throw UsageError(message: "cannot read \(signature.file)")
+        }
+        var incoming: [(record: TeamRecord, fingerprints: [String])]
+        do {
+            switch signature.format {
+            case "global-irt":
+                incoming = try GlobalIRT.parseDocument(data).map { team in
+                    var record = team.record
+                    record.pgpKeys = team.armoredKeys.map { PGPKey(fingerprint: "", armored: $0) }
+                    return (record, team.declaredFingerprints)
+                }
+            case "ti":
+                incoming = try TrustedIntroducer.parseDocument(data).map { ($0, []) }
+            default:
+                throw UsageError(message: "unknown format “\(signature.format)”: use global-irt or ti")
+            }
+        } catch let error as GlobalIRT.FormatError {
+            throw UsageError(message: "\(signature.file): \(error.message)")
+        }
+        let operator_ = Actor(userID: UUID(), roles: [.secretariat], teamID: nil)
+        let existing = try await TeamModel.all(on: app.db)
+        var prepared: [(record: TeamRecord, model: TeamModel?)] = []
+        var problems: [String] = []
+        for (index, item) in incoming.enumerated() {
+            var record = item.record
+            if record.slug.isEmpty { record.slug = TeamRecord.slug(from: record.shortName) }
+            let model = existing.first { $0.slug == record.slug }
+            let candidate = model.map { $0.record.merging(record) } ?? record
+            // A key whose fingerprint is listed in enckeys must be that key.
+            var withFingerprints = candidate
+            if item.fingerprints.count == withFingerprints.pgpKeys.count {
+                for keyIndex in withFingerprints.pgpKeys.indices { withFingerprints.pgpKeys[keyIndex].fingerprint = item.fingerprints[keyIndex] }
+            }
+            do {
+                prepared.append((try await app.renkei.editing.prepare(withFingerprints, replacing: model?.record, actor: operator_), model))
+            } catch {
+                let name = record.shortName.isEmpty ? "(no name)" : record.shortName
+                for fieldError in error.fieldErrors {
+                    problems.append("team \(index + 1) \(name): \(fieldError.field): \(fieldError.message)")
+                }
+            }
+            if (index + 1) % 50 == 0 || index + 1 == incoming.count {
+                context.console.output("Checked \(index + 1)/\(incoming.count) teams\r".consoleText(), newLine: false)
+            }
+        }
+        context.console.print("")
+        let slugs = prepared.map(\.record.slug)
+        if let duplicate = Dictionary(grouping: slugs, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+            problems.append("the file holds more than one team with the slug “\(duplicate)”")
+        }
+        guard problems.isEmpty else {
+            throw UsageError(message: "nothing imported; \(problems.count) problem(s):\n  " + problems.joined(separator: "\n  "))
+        }
+        let author = ChangeAuthor(userID: nil, name: "Import from \(URL(fileURLWithPath: signature.file).lastPathComponent)", channel: "cli")
+        let writes = prepared
+        let outcomes = try await app.db.transaction { database in
+            var outcomes: [String] = []
+            for item in writes {
+                let before = item.model?.modifiedAt
+                let saved = try await TeamWrites.save(item.record, existing: item.model, author: author, on: database)
+                outcomes.append(item.model == nil ? "new" : saved.modifiedAt != before ? "updated" : "unchanged")
+            }
+            return outcomes
+        }
+        let counts = Dictionary(grouping: outcomes, by: { $0 }).mapValues(\.count)
+        context.console.print("Imported \(prepared.count) teams: \(counts["new", default: 0]) new, \(counts["updated", default: 0]) updated, \(counts["unchanged", default: 0]) unchanged.")
+    }
+}
+
+/// `renkei export global-irt`: the directory in the Global IRT format on standard output.
+struct ExportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "format", help: "global-irt")
+        var format: String
+        @Flag(name: "public", help: "Only what anonymous visitors may see (default: every field, for a full backup or transfer)")
+        var publicOnly: Bool
+        @Option(name: "output", short: "o", help: "Write to this file instead of standard output")
+        var output: String?
+    }
+
+    var help: String { "Exports every team in the Global IRT format (importable again with `renkei import global-irt`)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.format == "global-irt" else { throw UsageError(message: "unknown format “\(signature.format)”: use global-irt") }
+        let audience: DirectoryAudience = signature.publicOnly ? .everyone : .members
+        let teams = try await TeamModel.all(on: context.application.db)
+        let document = JSONValue.array(teams.map { GlobalIRT.object(for: $0.record.visible(to: audience), lastModified: $0.modifiedAt) })
+        let text = document.serialized(pretty: true) + "\n"
+        if let output = signature.output {
+            guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
+                throw UsageError(message: "cannot write \(output)")
+            }
+            context.console.print("Exported \(teams.count) teams to \(output).")
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
+
+/// `renkei user create`: accounts for people, including the first secretariat account.
+struct UserCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "create")
+        var action: String
+        @Option(name: "email", help: "Sign-in address")
+        var email: String?
+        @Option(name: "name", help: "Display name")
+        var name: String?
+        @Option(name: "roles", help: "Comma-separated: member, team-representative, sig-chair, board, secretariat")
+        var roles: String?
+        @Option(name: "team", help: "Slug of the user's team")
+        var team: String?
+    }
+
+    var help: String { "Creates a user account; the password is read from RENKEI_PASSWORD or asked for." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.action == "create" else { throw UsageError(message: "unknown action “\(signature.action)”: use create") }
+        guard let email = signature.email?.lowercased(), TeamRecord.isEmail(email) else {
+            throw UsageError(message: "--email must be an e-mail address")
+        }
+        guard let name = signature.name, !name.isEmpty else { throw UsageError(message: "--name is required") }
+        guard let roles = Role.parseList(signature.roles ?? "member") else {
+            throw UsageError(message: "--roles takes: " + Role.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let app = context.application
+        var teamID: UUID?
+        if let slug = signature.team {
+            guard let team = try await TeamModel.find(slug: slug, on: app.db) else { throw UsageError(message: "no team “\(slug)”") }
+            teamID = try team.requireID()
+        }
+        if try await UserModel.query(on: app.db).filter(\.$email == email).count() > 0 {
+            throw UsageError(message: "a user \(email) exists already")
+        }
+        let password = ProcessInfo.processInfo.environment["RENKEI_PASSWORD"] ?? context.console.ask("Password: ".consoleText(), isSecure: true)
+        guard password.count >= 12 else { throw UsageError(message: "the password must have at least 12 characters") }
+        let hash = try await app.password.async.hash(password)
+        try await UserModel(email: email, displayName: name, passwordHash: hash, roles: roles.union([.member]), teamID: teamID,
+                            createdAt: Date()).create(on: app.db)
+        context.console.print("Created \(email) (\(roles.union([.member]).sorted().map(\.label).joined(separator: ", "))).")
+    }
+}

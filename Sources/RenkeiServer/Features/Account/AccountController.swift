@@ -1,0 +1,141 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// Signing in and out, and the account page with personal API tokens.
+struct AccountController {
+    func register(pages: any RoutesBuilder, forms: any RoutesBuilder) {
+        pages.get(.signIn, use: signInForm)
+        forms.post(.signIn, use: signIn)
+        forms.post(.signOut, use: signOut)
+        pages.get(.account, use: account)
+        forms.post(.accountTokens, use: createToken)
+        forms.post(.accountTokenRevoke(.key), use: revokeToken)
+    }
+
+    struct SignInPage: Encodable {
+        var chrome: Chrome
+        var email: String
+        var next: String
+        var error: String?
+    }
+
+    struct SignInForm: Content {
+        var email: String?
+        var password: String?
+        var next: String?
+    }
+
+    func signInForm(request: Request) async throws -> Response {
+        if request.currentUser != nil { return request.redirect(to: SiteURL.teams.path) }
+        let next = (try? request.query.get(String.self, at: "next")) ?? ""
+        return try await SignInPage(chrome: Chrome(request: request, title: "Sign in"), email: "", next: Self.safeNext(next))
+            .render("sign-in", on: request).encodeResponse(for: request)
+    }
+
+    func signIn(request: Request) async throws -> Response {
+        let form = try request.content.decode(SignInForm.self)
+        let email = (form.email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let next = Self.safeNext(form.next ?? "")
+        let throttle = request.application.renkei.signInThrottle
+        let address = request.remoteAddress?.ipAddress
+        if let wait = await throttle.retryAfter(account: email, address: address) {
+            throw AppError.tooManyRequests("Too many failed sign-ins. Try again in \(max(1, wait / 60)) minute(s).", retryAfter: wait)
+        }
+        let user = try await UserModel.query(on: request.db).filter(\.$email == email).first()
+        // Verify against a fixed hash when the account does not exist, so timing does not tell.
+        let hash = user?.passwordHash ?? "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5Ll8CkUwmX6VdAZKWzIaOBBa9yTRe6e"
+        let matches = try await request.password.async.verify(form.password ?? "", created: hash)
+        guard let user, matches else {
+            await throttle.recordFailure(account: email, address: address)
+            return try await SignInPage(chrome: Chrome(request: request, title: "Sign in"), email: email, next: next,
+                                        error: "The e-mail address or the password is wrong.")
+                .render("sign-in", on: request).encodeResponse(status: .unauthorized, for: request)
+        }
+        await throttle.recordSuccess(account: email)
+        request.auth.login(user)
+        return request.redirect(to: next.isEmpty ? SiteURL.teams.path : next)
+    }
+
+    func signOut(request: Request) async throws -> Response {
+        request.auth.logout(UserModel.self)
+        request.session.destroy()
+        return request.redirect(to: SiteURL.teams.path)
+    }
+
+    /// Only local paths, so the sign-in form cannot be used to redirect elsewhere.
+    static func safeNext(_ next: String) -> String {
+        next.hasPrefix("/") && !next.hasPrefix("//") && !next.hasPrefix("/\\") ? next : ""
+    }
+
+    struct AccountPage: Encodable {
+        struct Token: Encodable {
+            var name: String
+            var hint: String
+            var created: String
+            var lastUsed: String
+            var revokeURL: String
+        }
+        var chrome: Chrome
+        var email: String
+        var displayName: String
+        var roles: String
+        var team: String?
+        var teamURL: String?
+        var tokens: [Token]
+        var newToken: String?
+        var tokensURL: String
+        var error: String?
+    }
+
+    func account(request: Request) async throws -> View {
+        try await accountPage(request: request, newToken: nil, error: nil)
+    }
+
+    private func accountPage(request: Request, newToken: String?, error: String?) async throws -> View {
+        let user = try request.requireUser()
+        let team = try await user.$team.get(on: request.db)
+        let tokens = try await APITokenModel.query(on: request.db).filter(\.$user.$id == user.requireID())
+            .filter(\.$revokedAt == nil).sort(\.$createdAt, .descending).all()
+        return try await AccountPage(
+            chrome: Chrome(request: request, title: "Your account"), email: user.email, displayName: user.displayName,
+            roles: user.roleSet.sorted().map(\.label).joined(separator: ", "), team: team?.shortName,
+            teamURL: team.map { SiteURL.team(.value($0.slug)).path },
+            tokens: try tokens.map { token in
+                AccountPage.Token(name: token.name, hint: token.hint + "…", created: TeamView.minute(token.createdAt),
+                                  lastUsed: token.lastUsedAt.map(TeamView.minute) ?? "never",
+                                  revokeURL: SiteURL.accountTokenRevoke(.value(try token.requireID().uuidString)).path)
+            },
+            newToken: newToken, tokensURL: SiteURL.accountTokens.path, error: error
+        ).render("account", on: request)
+    }
+
+    struct TokenForm: Content {
+        var name: String?
+    }
+
+    /// Creates a token and shows its secret this once; only its hash is stored.
+    func createToken(request: Request) async throws -> View {
+        let user = try request.requireUser()
+        let name = (try request.content.decode(TokenForm.self).name ?? "").trimmingCharacters(in: .whitespaces)
+        guard (1...80).contains(name.count) else {
+            return try await accountPage(request: request, newToken: nil, error: "Give the token a name of 1 to 80 characters, e.g. the script that uses it.")
+        }
+        let secret = APITokens.generate()
+        try await APITokenModel(userID: user.requireID(), name: name, tokenHash: APITokens.hash(secret),
+                                hint: String(secret.prefix(APITokens.prefix.count + 6)), createdAt: Date()).create(on: request.db)
+        return try await accountPage(request: request, newToken: secret, error: nil)
+    }
+
+    func revokeToken(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        guard let id = request.parameters.get(SiteURL.tokenKey, as: UUID.self),
+              let token = try await APITokenModel.query(on: request.db).filter(\.$id == id)
+                .filter(\.$user.$id == user.requireID()).first()
+        else { throw AppError.notFound("No such token.") }
+        token.revokedAt = Date()
+        try await token.save(on: request.db)
+        return request.redirect(to: SiteURL.account.path)
+    }
+}

@@ -1,0 +1,48 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// Loads the fictional demo network and its accounts into an empty directory.
+enum DemoLoader {
+    static func isLoaded(on database: any Database) async throws -> Bool {
+        guard let marker = DemoNetwork.accounts.first?.email else { return false }
+        return try await UserModel.query(on: database).filter(\.$email == marker).count() > 0
+    }
+
+    static func load(on database: any Database, hasher: AsyncPasswordHasher, logger: Logger) async throws {
+        let teams = DemoNetwork.teams()
+        var hashes: [String: String] = [:]
+        for account in DemoNetwork.accounts {
+            hashes[account.email] = try await hasher.hash(account.password)
+        }
+        let passwordHashes = hashes
+        let author = ChangeAuthor(userID: nil, name: "Demo loader", channel: "cli")
+        try await database.transaction { database in
+            if try await TeamModel.query(on: database).count() > 0 {
+                throw AppError.conflict("The directory already holds teams; the demo network loads only into an empty one.")
+            }
+            var ids: [String: UUID] = [:]
+            for record in teams {
+                let model = try await TeamWrites.save(try record.validated(), existing: nil, author: author, on: database)
+                ids[record.slug] = try model.requireID()
+            }
+            for account in DemoNetwork.accounts {
+                try await UserModel(email: account.email, displayName: account.displayName, passwordHash: passwordHashes[account.email]!,
+                                    roles: account.roles, teamID: account.teamSlug.flatMap { ids[$0] }, createdAt: Date())
+                    .create(on: database)
+            }
+        }
+        logger.notice("Loaded the fictional demo network: \(teams.count) teams.")
+    }
+
+    /// The sign-in table printed at start.
+    static var credentials: String {
+        var lines = ["Demo accounts (fictional network; passwords are public, do not use in production):"]
+        for account in DemoNetwork.accounts {
+            let roles = account.roles.sorted().map(\.label).joined(separator: ", ")
+            lines.append("  \(account.email.padding(toLength: 30, withPad: " ", startingAt: 0))  \(account.password.padding(toLength: 26, withPad: " ", startingAt: 0))  \(roles)\(account.teamSlug.map { " (team \($0))" } ?? "")")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,234 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// The directory in the browser: the filtered list, team pages, the edit and create forms,
+/// and the RFC 2350 profile.
+struct DirectoryController {
+    static let pageSize = 50
+
+    func register(pages: any RoutesBuilder, forms: any RoutesBuilder) {
+        pages.get(.home) { request in request.redirect(to: SiteURL.teams.path) }
+        pages.get(.teams, use: list)
+        pages.get(.teamNew, use: newForm)
+        forms.post(.teamNew, use: create)
+        pages.get(.team(.key), use: show)
+        pages.get(.teamEdit(.key), use: editForm)
+        forms.post(.teamEdit(.key), use: update)
+        pages.get(.teamRFC2350(.key), use: rfc2350)
+    }
+
+    struct ListQuery: Content {
+        var country: String?
+        var region: String?
+        var type: String?
+        var member: String?
+        var q: String?
+        var page: Int?
+    }
+
+    struct ListPage: Encodable {
+        struct Row: Encodable {
+            var url: String
+            var shortName: String
+            var officialName: String
+            var country: String
+            var countryCode: String
+            var teamTypes: String
+            var memberType: String
+        }
+        struct Option: Encodable {
+            var value: String
+            var label: String
+            var selected: Bool
+        }
+        var chrome: Chrome
+        var rows: [Row]
+        var total: Int
+        var countries: [Option]
+        var regions: [Option]
+        var types: [Option]
+        var memberTypes: [Option]
+        var q: String
+        var previousPage: String?
+        var nextPage: String?
+        var pageInfo: String
+    }
+
+    func list(request: Request) async throws -> View {
+        let query = try request.query.decode(ListQuery.self)
+        let country = (query.country ?? "").uppercased()
+        let region = query.region ?? ""
+        let type = query.type.flatMap { $0.isEmpty ? nil : $0 }
+        let member = query.member.flatMap { $0.isEmpty ? nil : $0 }
+        if let type, TeamType(rawValue: type) == nil { throw AppError.badRequest("“\(type)” is not a team type.") }
+        if let member, MemberType(rawValue: member) == nil { throw AppError.badRequest("“\(member)” is not a member type.") }
+        if !country.isEmpty && Country.named(country) == nil { throw AppError.badRequest("“\(country)” is not a country code.") }
+        let filter = DirectoryQuery(countries: country.isEmpty ? [] : [country], region: region,
+                                    teamType: type.flatMap(TeamType.init(rawValue:)),
+                                    memberType: member.flatMap(MemberType.init(rawValue:)), text: query.q ?? "")
+        let audience = DirectoryPolicy.audience(for: request.currentActor)
+        let visible = try await TeamModel.all(on: request.db).map { $0.record.visible(to: audience) }
+        let matched: [TeamRecord]
+        do { matched = try filter.filter(visible) } catch {
+            throw AppError.badRequest("“\(region)” is not a region; choose one from the list.")
+        }
+        let page = max(1, query.page ?? 1)
+        let rows = matched.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize).map { record in
+            ListPage.Row(url: SiteURL.team(.value(record.slug)).path, shortName: record.shortName,
+                         officialName: record.officialName, country: Country.named(record.countryCode)?.name ?? record.countryCode,
+                         countryCode: record.countryCode, teamTypes: record.teamTypes.map(\.label).joined(separator: ", "),
+                         memberType: record.memberType?.rawValue ?? "")
+        }
+        func link(page: Int) -> String {
+            var components = URLComponents()
+            components.path = SiteURL.teams.path
+            components.queryItems = [("country", country), ("region", region), ("type", type ?? ""), ("member", member ?? ""),
+                                     ("q", query.q ?? ""), ("page", String(page))]
+                .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
+            return components.string ?? SiteURL.teams.path
+        }
+        let lastPage = max(1, (matched.count + Self.pageSize - 1) / Self.pageSize)
+        let context = ListPage(
+            chrome: Chrome(request: request, title: "Team directory"),
+            rows: Array(rows), total: matched.count,
+            countries: Country.all.filter { $0.region != nil }.map { .init(value: $0.code, label: $0.name, selected: $0.code == country) },
+            regions: Country.regionMenu.map {
+                .init(value: $0.name, label: String(repeating: "\u{00A0}\u{00A0}\u{00A0}", count: $0.depth) + $0.name, selected: $0.name == region)
+            },
+            types: TeamType.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == type) },
+            memberTypes: MemberType.allCases.map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == member) },
+            q: query.q ?? "",
+            previousPage: page > 1 ? link(page: page - 1) : nil,
+            nextPage: page < lastPage ? link(page: page + 1) : nil,
+            pageInfo: "Page \(min(page, lastPage)) of \(lastPage)")
+        return try await context.render("teams", on: request)
+    }
+
+    struct TeamPage: Encodable {
+        struct Change: Encodable {
+            var when: String
+            var who: String
+            var channel: String
+            var fields: String
+        }
+        var chrome: Chrome
+        var team: TeamView
+        var isMembersView: Bool
+        var canEdit: Bool
+        var editURL: String
+        var rfc2350URL: String
+        var lastModified: String
+        var lastModifiedBy: String
+        var changes: [Change]
+    }
+
+    func show(request: Request) async throws -> View {
+        let model = try await findTeam(request)
+        let actor = request.currentActor
+        let audience = DirectoryPolicy.audience(for: actor)
+        let record = model.record.visible(to: audience)
+        var changes: [TeamPage.Change] = []
+        if audience == .members {
+            changes = try await model.recentChanges(limit: 10, on: request.db).map {
+                .init(when: TeamView.minute($0.changedAt), who: $0.actorName, channel: $0.channel, fields: $0.fields.joined(separator: ", "))
+            }
+        }
+        let slug = model.slug
+        return try await TeamPage(
+            chrome: Chrome(request: request, title: record.shortName), team: TeamView(record),
+            isMembersView: audience == .members, canEdit: DirectoryPolicy.canEdit(teamID: try model.requireID(), actor: actor),
+            editURL: SiteURL.teamEdit(.value(slug)).path, rfc2350URL: SiteURL.teamRFC2350(.value(slug)).path,
+            lastModified: TeamView.minute(model.modifiedAt), lastModifiedBy: model.modifiedBy, changes: changes
+        ).render("team", on: request)
+    }
+
+    func editForm(request: Request) async throws -> View {
+        let model = try await findTeam(request)
+        let actor = try requireEditor(of: model, request: request)
+        return try await TeamFormPage(chrome: Chrome(request: request, title: "Edit \(model.shortName)"), isNew: false,
+                                      slug: model.slug, values: TeamForm(model.record), errors: [], actor: actor,
+                                      keys: model.record.pgpKeys).render("team-form", on: request)
+    }
+
+    func update(request: Request) async throws -> Response {
+        let model = try await findTeam(request)
+        let actor = try requireEditor(of: model, request: request)
+        let form = try request.content.decode(TeamForm.self)
+        let candidate = form.record(base: model.record, actor: actor)
+        do {
+            let record = try await request.application.renkei.editing.prepare(candidate, replacing: model.record, actor: actor)
+            let saved = try await TeamWrites.save(record, existing: model, author: request.changeAuthor, on: request.db)
+            return request.redirect(to: SiteURL.team(.value(saved.slug)).path)
+        } catch AppError.invalid(let errors) {
+            return try await TeamFormPage(chrome: Chrome(request: request, title: "Edit \(model.shortName)"), isNew: false,
+                                          slug: model.slug, values: form, errors: errors, actor: actor, keys: model.record.pgpKeys)
+                .render("team-form", on: request).encodeResponse(status: .unprocessableEntity, for: request)
+        }
+    }
+
+    func newForm(request: Request) async throws -> View {
+        let actor = try requireCreator(request)
+        let blank = TeamRecord(operatingHours: .weekdays("09:00-17:00", timeZone: "UTC"))
+        return try await TeamFormPage(chrome: Chrome(request: request, title: "New team"), isNew: true, slug: "",
+                                      values: TeamForm(blank), errors: [], actor: actor, keys: []).render("team-form", on: request)
+    }
+
+    func create(request: Request) async throws -> Response {
+        let actor = try requireCreator(request)
+        let form = try request.content.decode(TeamForm.self)
+        let candidate = form.record(base: TeamRecord(), actor: actor)
+        do {
+            let record = try await request.application.renkei.editing.prepare(candidate, replacing: nil, actor: actor)
+            let saved = try await TeamWrites.save(record, existing: nil, author: request.changeAuthor, on: request.db)
+            return request.redirect(to: SiteURL.team(.value(saved.slug)).path)
+        } catch AppError.invalid(let errors) {
+            return try await TeamFormPage(chrome: Chrome(request: request, title: "New team"), isNew: true, slug: "",
+                                          values: form, errors: errors, actor: actor, keys: [])
+                .render("team-form", on: request).encodeResponse(status: .unprocessableEntity, for: request)
+        }
+    }
+
+    func rfc2350(request: Request) async throws -> Response {
+        let model = try await findTeam(request)
+        let record = model.record.visible(to: DirectoryPolicy.audience(for: request.currentActor))
+        let url = request.application.renkei.settings.publicURL + SiteURL.teamRFC2350(.value(model.slug)).path
+        let text = RFC2350.document(for: record, lastModified: model.modifiedAt, url: url)
+        var headers = HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")])
+        headers.replaceOrAdd(name: .lastModified, value: GlobalIRT.httpDate(model.modifiedAt))
+        return Response(status: .ok, headers: headers, body: .init(string: text))
+    }
+
+    private func findTeam(_ request: Request) async throws -> TeamModel {
+        let slug = try request.slugParameter()
+        guard let model = try await TeamModel.find(slug: slug, on: request.db) else {
+            throw AppError.notFound("There is no team “\(slug)” in the directory.")
+        }
+        return model
+    }
+
+    private func requireEditor(of model: TeamModel, request: Request) throws -> Actor {
+        guard let actor = request.currentActor else {
+            throw AppError.unauthorized("Sign in to edit a team.")
+        }
+        guard DirectoryPolicy.canEdit(teamID: try model.requireID(), actor: actor) else {
+            throw AppError.forbidden("Only \(model.shortName)'s representatives and the secretariat may edit this team.")
+        }
+        return actor
+    }
+
+    private func requireCreator(_ request: Request) throws -> Actor {
+        guard let actor = request.currentActor else { throw AppError.unauthorized("Sign in to add a team.") }
+        guard DirectoryPolicy.canCreateTeam(actor: actor) else { throw AppError.forbidden("Only the secretariat adds teams.") }
+        return actor
+    }
+}
+
+extension Request {
+    var changeAuthor: ChangeAuthor {
+        let user = currentUser
+        return ChangeAuthor(userID: user?.id, name: user?.displayName ?? "anonymous",
+                            channel: SiteURL.isAPI(path: url.path) ? "api" : "web")
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import RenkeiCore
+
+/// A team record prepared for a template: every value a string or a list of strings, dates in
+/// UTC, and nothing the reader may not see (built from `TeamRecord.visible(to:)`).
+struct TeamView: Encodable {
+    struct Key: Encodable {
+        /// Hexadecimal without spaces, the value a form uses to name the key.
+        var id: String
+        var fingerprint: String
+        var userIDs: [String]
+        var algorithm: String
+        var created: String
+        var expires: String
+        var isExpired: Bool
+        var armored: String
+    }
+
+    struct Day: Encodable {
+        var name: String
+        var hours: String
+    }
+
+    var slug: String
+    var url: String
+    var shortName: String
+    var officialName: String
+    var postalAddress: String
+    var countryCode: String
+    var countryName: String
+    var region: String
+    var additionalCountries: [String]
+    var websites: [String]
+    var email: String
+    var internalEmails: [String]
+    var host: String
+    var establishment: String
+    var phoneNumbers: [String]
+    var emergencyContact: String
+    var timeZone: String
+    var days: [Day]
+    var hoursNote: String
+    var hoursSummary: String
+    var openNow: Bool
+    var constituencyName: String
+    var constituencyCode: String
+    var constituencyDescription: String
+    var constituencyCountries: [String]
+    var asns: [String]
+    var prefixes: [String]
+    var domains: [String]
+    var languages: [String]
+    var teamTypes: [String]
+    var memberType: String
+    var memberSince: String
+    var keys: [Key]
+
+    init(_ record: TeamRecord, now: Date = Date()) {
+        slug = record.slug
+        url = SiteURL.team(.value(record.slug)).path
+        shortName = record.shortName
+        officialName = record.officialName
+        postalAddress = record.postalAddress
+        countryCode = record.countryCode
+        let country = Country.named(record.countryCode)
+        countryName = country?.name ?? record.countryCode
+        region = [country?.region?.rawValue, country?.subRegion, country?.intermediateRegion].compactMap { $0 }.joined(separator: " › ")
+        additionalCountries = record.additionalCountryCodes.map { Country.named($0)?.name ?? $0 }
+        websites = record.websites
+        email = record.email
+        internalEmails = record.internalEmails
+        host = record.host
+        establishment = record.establishment
+        phoneNumbers = record.phoneNumbers
+        emergencyContact = record.emergencyContact
+        let hours = record.operatingHours
+        timeZone = hours.timeZone
+        days = hours.isEmpty ? [] : OperatingHours.weekdays.map { day in
+            let intervals = hours[keyPath: day.path]
+            return Day(name: day.name, hours: intervals.isEmpty ? "closed" : intervals.joined(separator: ", "))
+        }
+        hoursNote = hours.note
+        hoursSummary = hours.summary
+        openNow = hours.isOpen(at: now)
+        constituencyName = record.constituencyName
+        constituencyCode = record.constituencyCode
+        constituencyDescription = record.constituencyDescription
+        constituencyCountries = record.constituency.countries.map { Country.named($0).map { "\($0.name) (\($0.code))" } ?? $0 }
+        asns = record.constituency.asns
+        prefixes = record.constituency.prefixes
+        domains = record.constituency.domains
+        languages = record.languages
+        teamTypes = record.teamTypes.map(\.label)
+        memberType = record.memberType?.rawValue ?? ""
+        memberSince = record.memberSince
+        keys = record.pgpKeys.map { key in
+            Key(id: key.fingerprint, fingerprint: key.groupedFingerprint, userIDs: key.userIDs, algorithm: key.algorithm,
+                created: key.created.map(Self.day) ?? "", expires: key.expires.map(Self.day) ?? "",
+                isExpired: key.isExpired(at: now), armored: key.armored)
+        }
+    }
+
+    static func day(_ date: Date) -> String { date.formatted(.iso8601.year().month().day()) }
+
+    static func minute(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// FIRST's Global IRT REST API v1 `GET /teams`, with `.json` and `.csv` variants.
+struct GlobalIRTController {
+    func register(_ api: any RoutesBuilder) {
+        api.get(.globalIRTTeams) { try await teams(request: $0, csv: Self.wantsCSV($0)) }
+        api.get(.globalIRTTeamsJSON) { try await teams(request: $0, csv: false) }
+        api.get(.globalIRTTeamsCSV) { try await teams(request: $0, csv: true) }
+    }
+
+    /// The extension wins; without one, `Accept` may ask for CSV (api.md lists both).
+    static func wantsCSV(_ request: Request) -> Bool {
+        request.headers[.accept].contains { $0.contains("text/csv") || $0.contains("application/csv") }
+    }
+
+    func teams(request: Request, csv: Bool) async throws -> Response {
+        let parameters = (request.url.query ?? "").split(separator: "&").map { pair -> (name: String, value: String) in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+            }
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
+        let query: GlobalIRT.Query
+        do { query = try GlobalIRT.Query(parameters: parameters) } catch { throw AppError.invalid([error]) }
+
+        let audience = DirectoryPolicy.audience(for: request.currentActor)
+        let teams = try await TeamModel.all(on: request.db).map { ($0.record.visible(to: audience), $0.modifiedAt) }
+        let page = GlobalIRT.answer(query, teams: teams)
+
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: "X-Version", value: GlobalIRT.version)
+        headers.replaceOrAdd(name: "X-Total-Count", value: String(page.total))
+        if let lastModified = page.lastModified {
+            headers.replaceOrAdd(name: .lastModified, value: GlobalIRT.httpDate(lastModified))
+            if let since = request.headers.first(name: .ifModifiedSince).flatMap(Self.parseHTTPDate),
+               Int(lastModified.timeIntervalSince1970) <= Int(since.timeIntervalSince1970) {
+                return Response(status: .notModified, headers: headers)
+            }
+        }
+        let body: String
+        if csv {
+            headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8", "header": "present"])
+            body = GlobalIRT.csv(page, query: query)
+        } else {
+            headers.contentType = .json
+            let document = query.envelope ? GlobalIRT.envelope(page, query: query) : .array(page.items)
+            body = document.serialized(pretty: query.pretty) + "\n"
+        }
+        return Response(status: .ok, headers: headers, body: .init(string: body))
+    }
+
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text)
+    }
+}

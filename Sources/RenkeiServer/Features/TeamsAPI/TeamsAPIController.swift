@@ -1,0 +1,107 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// `GET/POST /api/v1/teams` and `GET/PATCH /api/v1/teams/{slug}`: the directory for scripts,
+/// authenticated with personal API tokens.
+struct TeamsAPIController {
+    func register(_ api: any RoutesBuilder) {
+        api.get(.apiTeams, use: list)
+        api.post(.apiTeams, use: create)
+        api.get(.apiTeam(.key), use: show)
+        api.patch(.apiTeam(.key), use: update)
+    }
+
+    struct ListQuery: Content {
+        var country: String?
+        var region: String?
+        var type: String?
+        var member: String?
+        var q: String?
+    }
+
+    func list(request: Request) async throws -> Response {
+        let query = try request.query.decode(ListQuery.self)
+        var filter = DirectoryQuery(text: query.q ?? "")
+        if let country = query.country, !country.isEmpty {
+            let codes = country.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+            if let bad = codes.first(where: { Country.named($0) == nil }) {
+                throw AppError.invalid([FieldError(field: "country", message: "“\(bad)” is not an ISO 3166-1 alpha-2 code.")])
+            }
+            filter.countries = Set(codes)
+        }
+        if let type = query.type, !type.isEmpty {
+            guard let parsed = TeamType(rawValue: type) else {
+                throw AppError.invalid([FieldError(field: "type", message: "Use one of: " + TeamType.allCases.map(\.rawValue).joined(separator: ", ") + ".")])
+            }
+            filter.teamType = parsed
+        }
+        if let member = query.member, !member.isEmpty {
+            guard let parsed = MemberType(rawValue: member) else {
+                throw AppError.invalid([FieldError(field: "member", message: "Use one of: " + MemberType.allCases.map(\.rawValue).joined(separator: ", ") + ".")])
+            }
+            filter.memberType = parsed
+        }
+        filter.region = query.region
+        let audience = DirectoryPolicy.audience(for: request.currentActor)
+        let models = try await TeamModel.all(on: request.db)
+        let visible = models.map { $0.record.visible(to: audience) }
+        let kept: Set<String>
+        do { kept = Set(try filter.filter(visible).map(\.slug)) } catch {
+            throw AppError.invalid([FieldError(field: "region", message: "“\(query.region ?? "")” is not an ISO 3166 / UN M49 region.")])
+        }
+        let publicURL = request.application.renkei.settings.publicURL
+        let documents = models.filter { kept.contains($0.slug) }.map { TeamDocument($0, audience: audience, publicURL: publicURL) }
+        let response = try await documents.encodeResponse(for: request)
+        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(documents.count))
+        return response
+    }
+
+    func show(request: Request) async throws -> TeamDocument {
+        let model = try await findTeam(request)
+        return TeamDocument(model, audience: DirectoryPolicy.audience(for: request.currentActor),
+                            publicURL: request.application.renkei.settings.publicURL)
+    }
+
+    func create(request: Request) async throws -> Response {
+        guard let actor = request.currentActor else { throw AppError.unauthorized("Send a personal API token: Authorization: Bearer <token>.") }
+        guard DirectoryPolicy.canCreateTeam(actor: actor) else { throw AppError.forbidden("Only the secretariat adds teams.") }
+        try requireJSON(request)
+        let candidate = try TeamPatch.apply(request.body.data, to: TeamRecord())
+        let record = try await request.application.renkei.editing.prepare(candidate, replacing: nil, actor: actor)
+        let model = try await TeamWrites.save(record, existing: nil, author: request.changeAuthor, on: request.db)
+        let document = TeamDocument(model, audience: .members, publicURL: request.application.renkei.settings.publicURL)
+        let response = try await document.encodeResponse(status: .created, for: request)
+        response.headers.replaceOrAdd(name: .location, value: SiteURL.apiTeam(.value(model.slug)).path)
+        return response
+    }
+
+    func update(request: Request) async throws -> TeamDocument {
+        guard let actor = request.currentActor else { throw AppError.unauthorized("Send a personal API token: Authorization: Bearer <token>.") }
+        let model = try await findTeam(request)
+        guard DirectoryPolicy.canEdit(teamID: try model.requireID(), actor: actor) else {
+            throw AppError.forbidden("Only \(model.shortName)'s representatives and the secretariat may change this team.")
+        }
+        try requireJSON(request)
+        let candidate = try TeamPatch.apply(request.body.data, to: model.record)
+        let record = try await request.application.renkei.editing.prepare(candidate, replacing: model.record, actor: actor)
+        let saved = try await TeamWrites.save(record, existing: model, author: request.changeAuthor, on: request.db)
+        return TeamDocument(saved, audience: .members, publicURL: request.application.renkei.settings.publicURL)
+    }
+
+    private func requireJSON(_ request: Request) throws {
+        guard let type = request.headers.contentType, type.type == "application",
+              type.subType == "json" || type.subType.hasSuffix("+json") else {
+            throw AppError.unsupportedMediaType("Send the team as JSON (Content-Type: application/json).")
+        }
+    }
+
+    private func findTeam(_ request: Request) async throws -> TeamModel {
+        let slug = try request.slugParameter()
+        guard let model = try await TeamModel.find(slug: slug, on: request.db) else {
+            throw AppError.notFound("There is no team “\(slug)” in the directory.")
+        }
+        return model
+    }
+}

@@ -1,0 +1,13 @@
+import Fluent
+import Vapor
+
+extension Application {
+    /// Every migration in order; shipped ones are never edited, only followed by new folders.
+    func registerMigrations() {
+        migrations.add(CreateTeams())
+        migrations.add(CreateUsers())
+        migrations.add(CreateTeamChanges())
+        migrations.add(CreateAPITokens())
+        migrations.add(SessionRecord.migration)
+    }
+}

@@ -1,0 +1,61 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+final class UserModel: Model, @unchecked Sendable {
+    static let schema = "users"
+
+    @ID(key: .id) var id: UUID?
+    /// Stored lower-cased so sign-in is case-insensitive.
+    @Field(key: "email") var email: String
+    @Field(key: "display_name") var displayName: String
+    @Field(key: "password_hash") var passwordHash: String
+    /// Comma-separated `Role` raw values.
+    @Field(key: "roles") var roles: String
+    @OptionalParent(key: "team_id") var team: TeamModel?
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    init(id: UUID? = nil, email: String, displayName: String, passwordHash: String, roles: Set<Role>, teamID: UUID?, createdAt: Date) {
+        self.id = id
+        self.email = email.lowercased()
+        self.displayName = displayName
+        self.passwordHash = passwordHash
+        self.roles = roles.sorted().map(\.rawValue).joined(separator: ",")
+        $team.id = teamID
+        self.createdAt = createdAt
+    }
+
+    var roleSet: Set<Role> { Role.parseList(roles) ?? [.member] }
+
+    var actor: Actor { Actor(userID: id!, roles: roleSet, teamID: $team.id) }
+}
+
+extension UserModel: ModelSessionAuthenticatable {}
+
+/// A personal API token; only the SHA-256 of the secret is stored.
+final class APITokenModel: Model, @unchecked Sendable {
+    static let schema = "api_tokens"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "user_id") var user: UserModel
+    @Field(key: "name") var name: String
+    @Field(key: "token_hash") var tokenHash: String
+    /// The first characters of the secret, shown so a user can tell tokens apart.
+    @Field(key: "hint") var hint: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "last_used_at") var lastUsedAt: Date?
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
+
+    init() {}
+
+    init(userID: UUID, name: String, tokenHash: String, hint: String, createdAt: Date) {
+        $user.id = userID
+        self.name = name
+        self.tokenHash = tokenHash
+        self.hint = hint
+        self.createdAt = createdAt
+    }
+}

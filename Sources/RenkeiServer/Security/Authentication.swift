@@ -1,0 +1,91 @@
+import Crypto
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+extension Request {
+    /// The signed-in user as the core's `Actor`, or nil for an anonymous request.
+    var currentActor: Actor? { auth.get(UserModel.self)?.actor }
+
+    var currentUser: UserModel? { auth.get(UserModel.self) }
+
+    func requireUser() throws -> UserModel {
+        guard let user = currentUser else { throw AppError.unauthorized("Sign in first.") }
+        return user
+    }
+}
+
+/// API requests authenticate with `Authorization: Bearer <token>` only, never with the
+/// session cookie, so a third-party page cannot make a signed-in browser write through the API.
+struct APITokenAuthenticator: AsyncBearerAuthenticator {
+    func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
+        let hash = APITokens.hash(bearer.token)
+        guard let token = try await APITokenModel.query(on: request.db)
+            .filter(\.$tokenHash == hash).filter(\.$revokedAt == nil).with(\.$user).first()
+        else {
+            throw AppError.unauthorized("The API token is not valid or was revoked.")
+        }
+        token.lastUsedAt = Date()
+        try await token.save(on: request.db)
+        request.auth.login(token.user)
+    }
+}
+
+enum APITokens {
+    static let prefix = "rk_"
+
+    /// A new secret: 32 random bytes, base64url, with a recognisable prefix for secret scanners.
+    static func generate() -> String {
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
+        return prefix + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Counts failed sign-ins per account and per client address over a sliding window; past the
+/// limit, sign-in is refused without checking the password until the window has moved on.
+actor SignInThrottle {
+    private var failures: [String: [Date]] = [:]
+    let window: TimeInterval
+    let perAccount: Int
+    let perAddress: Int
+
+    init(window: TimeInterval = 15 * 60, perAccount: Int = 5, perAddress: Int = 20) {
+        self.window = window
+        self.perAccount = perAccount
+        self.perAddress = perAddress
+    }
+
+    /// Seconds until another attempt is allowed, or nil when it is allowed now.
+    func retryAfter(account: String, address: String?, now: Date = Date()) -> Int? {
+        var wait: TimeInterval = 0
+        for (key, limit) in keys(account: account, address: address) {
+            let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
+            failures[key] = recent
+            if recent.count >= limit, let oldest = recent.first {
+                wait = max(wait, window - now.timeIntervalSince(oldest))
+            }
+        }
+        return wait > 0 ? Int(wait.rounded(.up)) : nil
+    }
+
+    func recordFailure(account: String, address: String?, now: Date = Date()) {
+        for (key, _) in keys(account: account, address: address) { failures[key, default: []].append(now) }
+    }
+
+    func recordSuccess(account: String) {
+        failures["account:" + account.lowercased()] = nil
+    }
+
+    private func keys(account: String, address: String?) -> [(String, Int)] {
+        var keys = [("account:" + account.lowercased(), perAccount)]
+        if let address { keys.append(("address:" + address, perAddress)) }
+        return keys
+    }
+}

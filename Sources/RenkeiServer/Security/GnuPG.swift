@@ -1,0 +1,94 @@
+import Foundation
+import RenkeiCore
+import Subprocess
+import SystemPackage
+
+/// Reads OpenPGP keys with the system's GnuPG in a throwaway home directory, so nothing is
+/// imported into any keyring and every answer comes from GnuPG's own parser.
+struct GnuPG: Sendable {
+    var binary: String
+
+    enum Problem: Error, Equatable {
+        case unreadable(String)
+        case notOneKey(Int)
+        case unavailable(String)
+    }
+
+    /// The one key in `armored`, with fingerprint, user ids, algorithm, creation and expiry.
+    func inspect(armored: String) async throws(Problem) -> PGPKey {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-gpg-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let output: String
+        do {
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            let result = try await run(
+                binary.contains("/") ? .path(FilePath(binary)) : .name(binary),
+                arguments: ["--homedir", home.path, "--batch", "--no-tty", "--quiet", "--with-colons",
+                            "--fixed-list-mode", "--import-options", "show-only", "--import"],
+                input: .string(armored),
+                output: .string(limit: 1 << 20),
+                error: .string(limit: 1 << 16)
+            )
+            output = result.standardOutput
+            guard result.terminationStatus.isSuccess, !output.isEmpty else {
+                let reason = result.standardError.split(separator: "\n").last.map(String.init) ?? "no key found"
+                throw Problem.unreadable(reason)
+            }
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw .unavailable("GnuPG could not be run (\(binary)): \(error)")
+        }
+        let keys = Self.parseColons(output, armored: armored)
+        guard keys.count == 1 else {
+            throw keys.isEmpty ? .unreadable("no public key found") : .notOneKey(keys.count)
+        }
+        return keys[0]
+    }
+
+    /// Parses `--with-colons` output: `pub` starts a key, its first `fpr` is the primary
+    /// fingerprint, `uid` records carry user ids (field 10).
+    static func parseColons(_ text: String, armored: String) -> [PGPKey] {
+        var keys: [PGPKey] = []
+        var inPrimary = false
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard let kind = fields.first else { continue }
+            switch kind {
+            case "pub":
+                let algorithm = fields.count > 16 && !fields[16].isEmpty ? fields[16] : Self.algorithmName(fields[safe: 3], bits: fields[safe: 2])
+                keys.append(PGPKey(fingerprint: "", armored: armored, algorithm: algorithm,
+                                   created: fields[safe: 5].flatMap(TimeInterval.init).map { Date(timeIntervalSince1970: $0) },
+                                   expires: fields[safe: 6].flatMap(TimeInterval.init).map { Date(timeIntervalSince1970: $0) }))
+                inPrimary = true
+            case "fpr" where inPrimary && !keys.isEmpty:
+                keys[keys.count - 1].fingerprint = fields[safe: 9] ?? ""
+                inPrimary = false
+            case "uid" where !keys.isEmpty:
+                if let uid = fields[safe: 9], !uid.isEmpty { keys[keys.count - 1].userIDs.append(uid.replacingOccurrences(of: "\\x3a", with: ":")) }
+            case "sub":
+                inPrimary = false
+            default:
+                break
+            }
+        }
+        return keys
+    }
+
+    private static func algorithmName(_ code: String?, bits: String?) -> String {
+        let name = switch code {
+        case "1": "RSA"
+        case "17": "DSA"
+        case "18": "ECDH"
+        case "19": "ECDSA"
+        case "22": "EdDSA"
+        default: "algorithm \(code ?? "?")"
+        }
+        return "\(name) \(bits ?? "")".trimmingCharacters(in: .whitespaces)
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

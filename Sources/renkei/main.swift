@@ -1,0 +1,4 @@
+import Foundation
+import RenkeiServer
+
+exit(await Renkei.main())

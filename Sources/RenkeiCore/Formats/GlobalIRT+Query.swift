@@ -171,7 +171,8 @@ extension GlobalIRT {
     }
 
     static func csvCell(_ text: String) -> String {
-        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
+        // Scalars, not Characters: "\r\n" is one Character and would hide a lone "\n".
+        guard text.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 

@@ -29,8 +29,9 @@ struct Chrome: Encodable {
         let user = request.auth.get(UserModel.self)
         userName = user?.displayName
         canCreateTeam = DirectoryPolicy.canCreateTeam(actor: user?.actor)
-        // Only pages under the session middleware can carry a form token.
-        csrf = request.hasSession ? CSRF.token(for: request) : nil
+        // Signed-in pages carry forms (sign-out at least); anonymous visitors get no session
+        // until they open the sign-in form, so crawlers do not fill the session table.
+        csrf = user == nil ? nil : CSRF.token(for: request)
         demoNotice = request.application.renkei.isDemo ? DemoNetwork.notice : nil
     }
 }

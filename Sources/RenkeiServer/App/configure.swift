@@ -49,6 +49,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
     app.middleware = Middlewares()
     app.middleware.use(RequestLogMiddleware())
+    // Sessions outside the error handler, so error pages keep the session cookie; a session
+    // is only created when a handler uses it.
+    app.middleware.use(app.sessions.middleware)
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     try routes(app)

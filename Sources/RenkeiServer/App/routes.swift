@@ -3,7 +3,7 @@ import Vapor
 func routes(_ app: Application) throws {
     HealthController().register(app)
 
-    let pages = app.grouped(app.sessions.middleware, UserModel.sessionAuthenticator())
+    let pages = app.grouped(UserModel.sessionAuthenticator())
     let forms = pages.grouped(CSRFMiddleware())
     DirectoryController().register(pages: pages, forms: forms)
     AccountController().register(pages: pages, forms: forms)

@@ -40,70 +40,29 @@ struct ImportCommand: AsyncCommand {
         guard let data = FileManager.default.contents(atPath: signature.file) else {
             throw UsageError(message: "cannot read \(signature.file)")
         }
-        var incoming: [(record: TeamRecord, fingerprints: [String])]
+        var incoming: [DirectoryImport.Incoming]
         do {
             switch signature.format {
             case "global-irt":
                 incoming = try GlobalIRT.parseDocument(data).map { team in
                     var record = team.record
                     record.pgpKeys = team.armoredKeys.map { PGPKey(fingerprint: "", armored: $0) }
-                    return (record, team.declaredFingerprints)
+                    return DirectoryImport.Incoming(record: record, fingerprints: team.declaredFingerprints)
                 }
             case "ti":
-                incoming = try TrustedIntroducer.parseDocument(data).map { ($0, []) }
+                incoming = try TrustedIntroducer.parseDocument(data).map { DirectoryImport.Incoming(record: $0, fingerprints: []) }
             default:
                 throw UsageError(message: "unknown format “\(signature.format)”: use global-irt or ti")
             }
         } catch let error as GlobalIRT.FormatError {
             throw UsageError(message: "\(signature.file): \(error.message)")
         }
-        let operator_ = Actor(userID: UUID(), roles: [.secretariat], teamID: nil)
-        let existing = try await TeamModel.all(on: app.db)
-        var prepared: [(record: TeamRecord, model: TeamModel?)] = []
-        var problems: [String] = []
-        for (index, item) in incoming.enumerated() {
-            var record = item.record
-            if record.slug.isEmpty { record.slug = TeamRecord.slug(from: record.shortName) }
-            let model = existing.first { $0.slug == record.slug }
-            let candidate = model.map { $0.record.merging(record) } ?? record
-            // A key whose fingerprint is listed in enckeys must be that key.
-            var withFingerprints = candidate
-            if item.fingerprints.count == withFingerprints.pgpKeys.count {
-                for keyIndex in withFingerprints.pgpKeys.indices { withFingerprints.pgpKeys[keyIndex].fingerprint = item.fingerprints[keyIndex] }
-            }
-            do {
-                prepared.append((try await app.renkei.editing.prepare(withFingerprints, replacing: model?.record, actor: operator_), model))
-            } catch {
-                let name = record.shortName.isEmpty ? "(no name)" : record.shortName
-                for fieldError in error.fieldErrors {
-                    problems.append("team \(index + 1) \(name): \(fieldError.field): \(fieldError.message)")
-                }
-            }
-            if (index + 1) % 50 == 0 || index + 1 == incoming.count {
-                context.console.output("Checked \(index + 1)/\(incoming.count) teams\r".consoleText(), newLine: false)
-            }
+        let summary = try await DirectoryImport.run(incoming, source: URL(fileURLWithPath: signature.file).lastPathComponent,
+                                                    app: app) { checked, total in
+            context.console.output("Checked \(checked)/\(total) teams\r".consoleText(), newLine: false)
         }
         context.console.print("")
-        let slugs = prepared.map(\.record.slug)
-        if let duplicate = Dictionary(grouping: slugs, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
-            problems.append("the file holds more than one team with the slug “\(duplicate)”")
-        }
-        guard problems.isEmpty else {
-            throw UsageError(message: "nothing imported; \(problems.count) problem(s):\n  " + problems.joined(separator: "\n  "))
-        }
-        let author = ChangeAuthor(userID: nil, name: "Import from \(URL(fileURLWithPath: signature.file).lastPathComponent)", channel: "cli")
-        let writes = prepared
-        let outcomes = try await app.db.transaction { database in
-            var outcomes: [String] = []
-            for item in writes {
-                let before = item.model?.modifiedAt
-                let saved = try await TeamWrites.save(item.record, existing: item.model, author: author, on: database)
-                outcomes.append(item.model == nil ? "new" : saved.modifiedAt != before ? "updated" : "unchanged")
-            }
-            return outcomes
-        }
-        let counts = Dictionary(grouping: outcomes, by: { $0 }).mapValues(\.count)
-        context.console.print("Imported \(prepared.count) teams: \(counts["new", default: 0]) new, \(counts["updated", default: 0]) updated, \(counts["unchanged", default: 0]) unchanged.")
+        context.console.print("Imported \(summary.total) teams: \(summary.created) new, \(summary.updated) updated, \(summary.unchanged) unchanged.")
     }
 }
 

@@ -24,7 +24,7 @@ public enum Renkei {
                 app.asyncCommands.use(ExportCommand(), as: "export")
                 app.asyncCommands.use(UserCommand(), as: "user")
                 if app.renkei.isDemo && (arguments.count < 2 || arguments[1] == "serve") {
-                    print(DemoNetwork.credentials(publicURL: settings.publicURL))
+                    print(DemoNetwork.notice + "\n" + DemoLoader.credentials)
                 }
                 try await app.execute()
                 try await app.asyncShutdown()
@@ -52,10 +52,4 @@ public enum Renkei {
 /// Bad input on the command line: printed as the message, exit status 2.
 struct UsageError: Error {
     var message: String
-}
-
-private extension DemoNetwork {
-    static func credentials(publicURL: String) -> String {
-        "\(notice)\nOpen \(publicURL)/teams\n" + DemoLoader.credentials
-    }
 }

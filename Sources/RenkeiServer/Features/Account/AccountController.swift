@@ -16,6 +16,7 @@ struct AccountController {
 
     struct SignInPage: Encodable {
         var chrome: Chrome
+        var csrf: String
         var email: String
         var next: String
         var error: String?
@@ -30,7 +31,7 @@ struct AccountController {
     func signInForm(request: Request) async throws -> Response {
         if request.currentUser != nil { return request.redirect(to: SiteURL.teams.path) }
         let next = (try? request.query.get(String.self, at: "next")) ?? ""
-        return try await SignInPage(chrome: Chrome(request: request, title: "Sign in"), email: "", next: Self.safeNext(next))
+        return try await SignInPage(chrome: Chrome(request: request, title: "Sign in"), csrf: CSRF.token(for: request), email: "", next: Self.safeNext(next))
             .render("sign-in", on: request).encodeResponse(for: request)
     }
 
@@ -49,7 +50,7 @@ struct AccountController {
         let matches = try await request.password.async.verify(form.password ?? "", created: hash)
         guard let user, matches else {
             await throttle.recordFailure(account: email, address: address)
-            return try await SignInPage(chrome: Chrome(request: request, title: "Sign in"), email: email, next: next,
+            return try await SignInPage(chrome: Chrome(request: request, title: "Sign in"), csrf: CSRF.token(for: request), email: email, next: next,
                                         error: "The e-mail address or the password is wrong.")
                 .render("sign-in", on: request).encodeResponse(status: .unauthorized, for: request)
         }

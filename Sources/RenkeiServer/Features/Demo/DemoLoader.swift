@@ -41,7 +41,7 @@ enum DemoLoader {
         var lines = ["Demo accounts (fictional network; passwords are public, do not use in production):"]
         for account in DemoNetwork.accounts {
             let roles = account.roles.sorted().map(\.label).joined(separator: ", ")
-            lines.append("  \(account.email.padding(toLength: 30, withPad: " ", startingAt: 0))  \(account.password.padding(toLength: 26, withPad: " ", startingAt: 0))  \(roles)\(account.teamSlug.map { " (team \($0))" } ?? "")")
+            lines.append("  \(account.email.padding(toLength: 32, withPad: " ", startingAt: 0))  \(account.password.padding(toLength: 26, withPad: " ", startingAt: 0))  \(roles)\(account.teamSlug.map { " (team \($0))" } ?? "")")
         }
         return lines.joined(separator: "\n")
     }

@@ -40,6 +40,8 @@ struct TeamDocument: Content {
 /// change Monday's hours without restating the week. Unknown fields are refused by name.
 enum TeamPatch {
     static let nestedObjects: Set<String> = ["operatingHours", "constituency"]
+    /// Optional fields, which the encoded base leaves out while they are nil.
+    static let optionalFields: Set<String> = ["memberType"]
 
     static func apply(_ body: ByteBuffer?, to base: TeamRecord) throws -> TeamRecord {
         guard let body, body.readableBytes > 0 else { throw AppError.badRequest("The request body is empty; send a JSON object.") }
@@ -54,6 +56,9 @@ enum TeamPatch {
         }
         var unknown: [FieldError] = []
         for (key, value) in changePairs {
+            if optionalFields.contains(key) && !pairs.contains(where: { $0.key == key }) {
+                pairs.append((key, .null))
+            }
             guard let index = pairs.firstIndex(where: { $0.key == key }) else {
                 unknown.append(FieldError(field: key, message: "“\(key)” is not a field of a team."))
                 continue

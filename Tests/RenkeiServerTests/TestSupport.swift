@@ -1,0 +1,130 @@
+import Fluent
+import Foundation
+import RenkeiCore
+@testable import RenkeiServer
+import Testing
+import VaporTesting
+
+/// All server tests run one at a time: against PostgreSQL they share one database.
+@Suite(.serialized) struct ServerTests {}
+
+/// The seeded directory every server test starts from.
+struct Fixture {
+    static let alphaInternal = "duty@alpha.example"
+    static let alphaEmergency = "+49 30 5555 0199 (alpha duty officer)"
+    static let passwords = ["secretariat@test.example": "secretariat-pass", "rep-alpha@test.example": "rep-alpha-pass",
+                            "member-alpha@test.example": "member-alpha-pass", "rep-beta@test.example": "rep-beta-pass"]
+    var alphaID: UUID
+    var betaID: UUID
+}
+
+/// Runs `test` against a freshly migrated and seeded application: SQLite in memory, or the
+/// PostgreSQL database named by RENKEI_TEST_DATABASE_URL (emptied first).
+func withRenkei(_ test: (Application, Fixture) async throws -> Void) async throws {
+    let databaseURL = ProcessInfo.processInfo.environment["RENKEI_TEST_DATABASE_URL"]
+    let settings = Settings(database: databaseURL.map(Settings.Database.postgres) ?? .sqliteMemory,
+                            dataDirectory: NSTemporaryDirectory(), publicURL: "https://renkei.test")
+    try await withApp(configure: { app in
+        try await configure(app, settings: settings)
+        if databaseURL != nil {
+            try await app.autoRevert()
+            try await app.autoMigrate()
+        }
+    }) { app in
+        let fixture = try await seed(app.db)
+        try await test(app, fixture)
+    }
+}
+
+func seed(_ database: any Database) async throws -> Fixture {
+    let alpha = try TeamRecord(
+        shortName: "Alpha-CERT", officialName: "Alpha Computer Emergency Response Team", postalAddress: "1 Alpha Street, Berlin",
+        countryCode: "DE", websites: ["https://alpha.example"], email: "cert@alpha.example", internalEmails: [Fixture.alphaInternal],
+        phoneNumbers: ["+49 30 5555 0100"], emergencyContact: Fixture.alphaEmergency,
+        operatingHours: .weekdays("09:00-17:00", timeZone: "Europe/Berlin"), constituencyName: "National",
+        constituency: Constituency(countries: ["DE"], asns: ["AS64500"], prefixes: ["192.0.2.0/24"], domains: ["alpha.example"]),
+        languages: ["de", "en"], teamTypes: [.national], memberType: .fullMember, memberSince: "2010-01-01"
+    ).validated()
+    let beta = try TeamRecord(
+        shortName: "Beta-CSIRT", officialName: "Beta Incident Response", countryCode: "JP", email: "csirt@beta.example",
+        internalEmails: ["secret@beta.example"], emergencyContact: "+81 3 5555 0199",
+        constituency: Constituency(domains: ["jp"]), teamTypes: [.national, .government], memberType: .liaison
+    ).validated()
+    let author = ChangeAuthor(userID: nil, name: "Test seed", channel: "cli")
+    let alphaModel = try await TeamWrites.save(alpha, existing: nil, author: author, on: database)
+    let betaModel = try await TeamWrites.save(beta, existing: nil, author: author, on: database)
+    let users: [(String, String, Set<Role>, UUID?)] = [
+        ("secretariat@test.example", "Sam Secretariat", [.member, .secretariat], nil),
+        ("rep-alpha@test.example", "Rita Rep", [.member, .teamRepresentative], try alphaModel.requireID()),
+        ("member-alpha@test.example", "Max Member", [.member], try alphaModel.requireID()),
+        ("rep-beta@test.example", "Ben Rep", [.member, .teamRepresentative], try betaModel.requireID()),
+    ]
+    for (email, name, roles, team) in users {
+        // A low bcrypt cost keeps the suite fast; verification reads the cost from the hash.
+        let hash = try Bcrypt.hash(Fixture.passwords[email]!, cost: 4)
+        try await UserModel(email: email, displayName: name, passwordHash: hash, roles: roles, teamID: team, createdAt: Date()).create(on: database)
+    }
+    return Fixture(alphaID: try alphaModel.requireID(), betaID: try betaModel.requireID())
+}
+
+/// A browser's session: its cookie and the CSRF token of its forms.
+struct BrowserSession {
+    var cookie: String
+    var csrf: String
+
+    var headers: HTTPHeaders { ["Cookie": cookie] }
+
+    func formHeaders() -> HTTPHeaders {
+        ["Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"]
+    }
+}
+
+func formBody(_ fields: [(String, String)]) -> ByteBuffer {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    let text = fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+        .joined(separator: "&")
+    return ByteBuffer(string: text)
+}
+
+func csrfToken(in html: String) -> String? {
+    guard let range = html.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) else { return nil }
+    return String(html[range].dropFirst(#"name="_csrf" value=""#.count).dropLast())
+}
+
+func sessionCookie(from response: TestingHTTPResponse) -> String? {
+    response.headers[.setCookie].first { $0.hasPrefix("renkei-session=") }.map { String($0.split(separator: ";")[0]) }
+}
+
+/// Opens the sign-in page and signs in as `email`, as a browser does.
+func signIn(_ app: Application, _ email: String, password: String? = nil) async throws -> BrowserSession {
+    var session = BrowserSession(cookie: "", csrf: "")
+    try await app.testing().test(.GET, "/sign-in") { response in
+        session.cookie = try #require(sessionCookie(from: response))
+        session.csrf = try #require(csrfToken(in: response.body.string))
+    }
+    try await app.testing().test(.POST, "/sign-in", headers: session.formHeaders(),
+                                 body: formBody([("_csrf", session.csrf), ("email", email), ("password", password ?? Fixture.passwords[email]!)])) { response in
+        #expect(response.status == .seeOther, "sign-in as \(email)")
+        if let renewed = sessionCookie(from: response) { session.cookie = renewed }
+    }
+    return session
+}
+
+func jsonObject(_ response: TestingHTTPResponse) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+}
+
+func jsonArray(_ response: TestingHTTPResponse) throws -> [[String: Any]] {
+    try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]])
+}
+
+func fixtureKey(_ name: String) throws -> String {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/pgp/\(name).asc")
+    return try String(contentsOf: url, encoding: .utf8)
+}
+
+func jsonBody(_ object: Any) throws -> ByteBuffer {
+    ByteBuffer(data: try JSONSerialization.data(withJSONObject: object))
+}

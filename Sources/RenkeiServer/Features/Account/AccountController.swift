@@ -84,7 +84,7 @@ struct AccountController {
         var roles: String
         var team: String?
         var teamURL: String?
-        var tokens: [Token]
+        var tokens: [Token]?
         var newToken: String?
         var tokensURL: String
         var error: String?
@@ -103,7 +103,7 @@ struct AccountController {
             chrome: Chrome(request: request, title: "Your account"), email: user.email, displayName: user.displayName,
             roles: user.roleSet.sorted().map(\.label).joined(separator: ", "), team: team?.shortName,
             teamURL: team.map { SiteURL.team(.value($0.slug)).path },
-            tokens: try tokens.map { token in
+            tokens: try tokens.nonEmpty?.map { token in
                 AccountPage.Token(name: token.name, hint: token.hint + "…", created: TeamView.minute(token.createdAt),
                                   lastUsed: token.lastUsedAt.map(TeamView.minute) ?? "never",
                                   revokeURL: SiteURL.accountTokenRevoke(.value(try token.requireID().uuidString)).path)

@@ -121,7 +121,7 @@ struct DirectoryController {
         var rfc2350URL: String
         var lastModified: String
         var lastModifiedBy: String
-        var changes: [Change]
+        var changes: [Change]?
     }
 
     func show(request: Request) async throws -> View {
@@ -140,7 +140,7 @@ struct DirectoryController {
             chrome: Chrome(request: request, title: record.shortName), team: TeamView(record),
             isMembersView: audience == .members, canEdit: DirectoryPolicy.canEdit(teamID: try model.requireID(), actor: actor),
             editURL: SiteURL.teamEdit(.value(slug)).path, rfc2350URL: SiteURL.teamRFC2350(.value(slug)).path,
-            lastModified: TeamView.minute(model.modifiedAt), lastModifiedBy: model.modifiedBy, changes: changes
+            lastModified: TeamView.minute(model.modifiedAt), lastModifiedBy: model.modifiedBy, changes: changes.nonEmpty
         ).render("team", on: request)
     }
 

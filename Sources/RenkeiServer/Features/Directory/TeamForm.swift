@@ -148,7 +148,7 @@ struct TeamFormPage: Encodable {
     var teamTypes: [Choice]
     var memberTypes: [Choice]
     var publicFields: [Choice]
-    var keys: [TeamView.Key]
+    var keys: [TeamView.Key]?
 
     init(chrome: Chrome, isNew: Bool, slug: String, values: TeamForm, errors: [FieldError], actor: Actor?, keys: [PGPKey]) {
         self.chrome = chrome

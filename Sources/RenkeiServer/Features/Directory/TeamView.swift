@@ -10,8 +10,8 @@ struct TeamView: Encodable {
         var fingerprint: String
         var userIDs: [String]
         var algorithm: String
-        var created: String
-        var expires: String
+        var created: String?
+        var expires: String?
         var isExpired: Bool
         var armored: String
     }
@@ -25,77 +25,77 @@ struct TeamView: Encodable {
     var url: String
     var shortName: String
     var officialName: String
-    var postalAddress: String
+    var postalAddress: String?
     var countryCode: String
     var countryName: String
-    var region: String
-    var additionalCountries: [String]
-    var websites: [String]
-    var email: String
-    var internalEmails: [String]
-    var host: String
-    var establishment: String
-    var phoneNumbers: [String]
-    var emergencyContact: String
-    var timeZone: String
-    var days: [Day]
-    var hoursNote: String
-    var hoursSummary: String
+    var region: String?
+    var additionalCountries: [String]?
+    var websites: [String]?
+    var email: String?
+    var internalEmails: [String]?
+    var host: String?
+    var establishment: String?
+    var phoneNumbers: [String]?
+    var emergencyContact: String?
+    var timeZone: String?
+    var days: [Day]?
+    var hoursNote: String?
+    var hoursSummary: String?
     var openNow: Bool
-    var constituencyName: String
-    var constituencyCode: String
-    var constituencyDescription: String
-    var constituencyCountries: [String]
-    var asns: [String]
-    var prefixes: [String]
-    var domains: [String]
-    var languages: [String]
-    var teamTypes: [String]
-    var memberType: String
-    var memberSince: String
-    var keys: [Key]
+    var constituencyName: String?
+    var constituencyCode: String?
+    var constituencyDescription: String?
+    var constituencyCountries: [String]?
+    var asns: [String]?
+    var prefixes: [String]?
+    var domains: [String]?
+    var languages: [String]?
+    var teamTypes: [String]?
+    var memberType: String?
+    var memberSince: String?
+    var keys: [Key]?
 
     init(_ record: TeamRecord, now: Date = Date()) {
         slug = record.slug
         url = SiteURL.team(.value(record.slug)).path
         shortName = record.shortName
         officialName = record.officialName
-        postalAddress = record.postalAddress
+        postalAddress = record.postalAddress.nonEmpty
         countryCode = record.countryCode
         let country = Country.named(record.countryCode)
         countryName = country?.name ?? record.countryCode
-        region = [country?.region?.rawValue, country?.subRegion, country?.intermediateRegion].compactMap { $0 }.joined(separator: " › ")
-        additionalCountries = record.additionalCountryCodes.map { Country.named($0)?.name ?? $0 }
-        websites = record.websites
-        email = record.email
-        internalEmails = record.internalEmails
-        host = record.host
-        establishment = record.establishment
-        phoneNumbers = record.phoneNumbers
-        emergencyContact = record.emergencyContact
+        region = ([country?.region?.rawValue, country?.subRegion, country?.intermediateRegion].compactMap { $0 }.joined(separator: " › ")).nonEmpty
+        additionalCountries = (record.additionalCountryCodes.map { Country.named($0)?.name ?? $0 }).nonEmpty
+        websites = record.websites.nonEmpty
+        email = record.email.nonEmpty
+        internalEmails = record.internalEmails.nonEmpty
+        host = record.host.nonEmpty
+        establishment = record.establishment.nonEmpty
+        phoneNumbers = record.phoneNumbers.nonEmpty
+        emergencyContact = record.emergencyContact.nonEmpty
         let hours = record.operatingHours
-        timeZone = hours.timeZone
-        days = hours.isEmpty ? [] : OperatingHours.weekdays.map { day in
+        timeZone = hours.timeZone.nonEmpty
+        days = hours.isEmpty ? nil : OperatingHours.weekdays.map { day in
             let intervals = hours[keyPath: day.path]
             return Day(name: day.name, hours: intervals.isEmpty ? "closed" : intervals.joined(separator: ", "))
         }
-        hoursNote = hours.note
-        hoursSummary = hours.summary
+        hoursNote = hours.note.nonEmpty
+        hoursSummary = hours.summary.nonEmpty
         openNow = hours.isOpen(at: now)
-        constituencyName = record.constituencyName
-        constituencyCode = record.constituencyCode
-        constituencyDescription = record.constituencyDescription
-        constituencyCountries = record.constituency.countries.map { Country.named($0).map { "\($0.name) (\($0.code))" } ?? $0 }
-        asns = record.constituency.asns
-        prefixes = record.constituency.prefixes
-        domains = record.constituency.domains
-        languages = record.languages
-        teamTypes = record.teamTypes.map(\.label)
-        memberType = record.memberType?.rawValue ?? ""
-        memberSince = record.memberSince
-        keys = record.pgpKeys.map { key in
+        constituencyName = record.constituencyName.nonEmpty
+        constituencyCode = record.constituencyCode.nonEmpty
+        constituencyDescription = record.constituencyDescription.nonEmpty
+        constituencyCountries = (record.constituency.countries.map { Country.named($0).map { "\($0.name) (\($0.code))" } ?? $0 }).nonEmpty
+        asns = record.constituency.asns.nonEmpty
+        prefixes = record.constituency.prefixes.nonEmpty
+        domains = record.constituency.domains.nonEmpty
+        languages = record.languages.nonEmpty
+        teamTypes = (record.teamTypes.map(\.label)).nonEmpty
+        memberType = record.memberType?.rawValue
+        memberSince = record.memberSince.nonEmpty
+        keys = record.pgpKeys.nonEmpty?.map { key in
             Key(id: key.fingerprint, fingerprint: key.groupedFingerprint, userIDs: key.userIDs, algorithm: key.algorithm,
-                created: key.created.map(Self.day) ?? "", expires: key.expires.map(Self.day) ?? "",
+                created: key.created.map(Self.day), expires: key.expires.map(Self.day),
                 isExpired: key.isExpired(at: now), armored: key.armored)
         }
     }
@@ -109,4 +109,9 @@ struct TeamView: Encodable {
         formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
         return formatter.string(from: date)
     }
+}
+
+extension Collection {
+    /// nil when empty: Leaf treats an empty string or list as true, nil as false.
+    var nonEmpty: Self? { isEmpty ? nil : self }
 }

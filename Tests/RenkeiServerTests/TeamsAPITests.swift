@@ -195,6 +195,11 @@ extension ServerTests {
                 #expect(html.contains("7557 E6E1 B9A0 7498 5902 8C3C 94C8 A1AA 21D8 B1E6"))
                 #expect(html.contains("expired 2020-12-31"), "an expired key is flagged")
             }
+            let session = try await signIn(app, "rep-alpha@test.example")
+            try await app.testing().test(.GET, "/teams/alpha-cert/edit", headers: session.headers) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.string.contains("value=\"7557E6E1B9A0749859028C3C94C8A1AA21D8B1E6\""), "each key can be removed")
+            }
             try await app.testing().test(.GET, "/global-irt/v1/teams?team=alpha&fields=enckeys") { response in
                 #expect(response.body.string.contains("0x7557E6E1B9A0749859028C3C94C8A1AA21D8B1E6"))
             }

@@ -1,0 +1,76 @@
+import Testing
+@testable import RenkeiCore
+
+@Suite struct PrefixTableTests {
+    /// A deterministic generator, so a failure can be replayed.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    func naive(_ prefixes: [(prefix: IPPrefix, value: Int)], _ address: IPAddress) -> [IPPrefix] {
+        prefixes.map(\.prefix).filter { $0.contains(address) }.sorted { $0.length > $1.length }
+    }
+
+    @Test func agreesWithAnExhaustiveSearchOnRandomNestedTables() {
+        var random = SplitMix(state: 2024)
+        for round in 0..<8 {
+            var items: [(prefix: IPPrefix, value: Int)] = []
+            // Few top bits so prefixes nest and collide often, in IPv4 and IPv6 alike.
+            for index in 0..<300 {
+                if index % 3 == 0 {
+                    let high = (UInt64(random.next() % 4) << 62) | (random.next() >> 4 & 0x0fff_ffff_0000_0000)
+                    items.append((IPPrefix(network: .v6(high: high, low: random.next()), length: Int(random.next() % 129)), index))
+                } else {
+                    let address = UInt32(truncatingIfNeeded: random.next()) & 0xC3FF_FFFF
+                    items.append((IPPrefix(network: .v4(address), length: Int(random.next() % 33)), index))
+                }
+            }
+            let table = PrefixTable(items)
+            let unique = Dictionary(items.map { ($0.prefix, $0) }, uniquingKeysWith: { _, last in last }).values.map { $0 }
+            for _ in 0..<2000 {
+                let address: IPAddress
+                if random.next() % 3 == 0 {
+                    address = .v6(high: (UInt64(random.next() % 4) << 62) | (random.next() >> 4 & 0x0fff_ffff_0000_0000), low: random.next())
+                } else if random.next() % 2 == 0, let pick = items.randomElement(using: &random) {
+                    address = pick.prefix.network   // exactly on a boundary
+                } else {
+                    address = .v4(UInt32(truncatingIfNeeded: random.next()) & 0xC3FF_FFFF)
+                }
+                let expected = naive(unique, address)
+                let found = table.allMatches(address)
+                #expect(found.map(\.prefix) == expected, "round \(round) address \(address)")
+                if let first = found.first {
+                    #expect(first.value == unique.first { $0.prefix == first.prefix }?.value)
+                }
+            }
+        }
+    }
+
+    @Test func edgesOfTheAddressSpace() throws {
+        let table = PrefixTable([
+            (try IPPrefix(parsing: "0.0.0.0/0"), "default"), (try IPPrefix(parsing: "255.255.255.255/32"), "last"),
+            (try IPPrefix(parsing: "0.0.0.0/32"), "first"), (try IPPrefix(parsing: "::/0"), "v6 default"),
+            (try IPPrefix(parsing: "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"), "v6 last"),
+            (try IPPrefix(parsing: "192.0.2.0/24"), "doc"), (try IPPrefix(parsing: "192.0.2.0/24"), "doc, later"),
+        ])
+        func value(_ text: String) -> String? {
+            let index = table.longestMatch(IPAddress(text)!)
+            return index < 0 ? nil : table.entries[Int(index)].value
+        }
+        #expect(value("0.0.0.0") == "first")
+        #expect(value("0.0.0.1") == "default")
+        #expect(value("255.255.255.255") == "last")
+        #expect(value("255.255.255.254") == "default")
+        #expect(value("192.0.2.77") == "doc, later", "a repeated prefix keeps the last value")
+        #expect(value("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff") == "v6 last")
+        #expect(value("2001:db8::1") == "v6 default")
+        #expect(PrefixTable<Int>([]).longestMatch(IPAddress("192.0.2.1")!) == -1)
+    }
+}

@@ -188,7 +188,7 @@ extension ServerTests {
         try await withRenkei { app, _ in
             try await app.testing().test(.GET, "/teams?region=Eastern%20Asia") { response in
                 #expect(response.body.string.contains("Beta-CSIRT") && !response.body.string.contains("Alpha-CERT"))
-                #expect(response.body.string.contains("1 teams"))
+                #expect(response.body.string.contains(">1 team<"))
             }
             try await app.testing().test(.GET, "/teams?q=alpha&type=national") { response in
                 #expect(response.body.string.contains("Alpha-CERT") && !response.body.string.contains("Beta-CSIRT"))

@@ -25,6 +25,7 @@ func withRenkei(_ test: (Application, Fixture) async throws -> Void) async throw
     let settings = Settings(database: databaseURL.map(Settings.Database.postgres) ?? .sqliteMemory,
                             dataDirectory: NSTemporaryDirectory(), publicURL: "https://renkei.test")
     try await withApp(configure: { app in
+        app.logger.logLevel = .warning
         try await configure(app, settings: settings)
         if databaseURL != nil {
             try await app.autoRevert()

@@ -56,7 +56,8 @@ struct ProblemMiddleware: AsyncMiddleware {
             detail = Self.describe(error)
         case let error as any AbortError:
             status = error.status
-            detail = error.reason
+            // Reasons of server-side failures (template, database) are for the log only.
+            detail = status.code >= 500 ? "Something went wrong on our side; it has been logged." : error.reason
         default:
             status = .internalServerError
             detail = "Something went wrong on our side; it has been logged."

@@ -13,8 +13,8 @@ public enum Renkei {
         let loadDemo = arguments.contains("--demo")
         arguments.removeAll { $0 == "--demo" }
         do {
-            var environment = try Environment.detect(arguments: arguments)
-            try LoggingSystem.bootstrap(from: &environment)
+            let environment = try Environment.detect(arguments: arguments)
+            bootstrapLogging()
             let settings = try Settings.fromEnvironment(loadDemo: loadDemo)
             let app = try await Application.make(environment)
             do {
@@ -26,7 +26,9 @@ public enum Renkei {
                 if app.renkei.isDemo && (arguments.count < 2 || arguments[1] == "serve") {
                     print(DemoNetwork.notice + "\n" + DemoLoader.credentials)
                 }
-                try await app.execute()
+                // Not `execute()`: it logs a failing command's error, which main reports already.
+                try await app.startup()
+                try await app.running?.onStop.get()
                 try await app.asyncShutdown()
                 return 0
             } catch {
@@ -46,6 +48,17 @@ public enum Renkei {
             FileHandle.standardError.write(Data("renkei: \(error)\n".utf8))
             return 1
         }
+    }
+}
+
+/// Logs go to standard error, so a command's standard output holds only its result
+/// (`renkei export global-irt > teams.json`). `LOG_LEVEL` sets the level (default info).
+private func bootstrapLogging() {
+    let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
     }
 }
 

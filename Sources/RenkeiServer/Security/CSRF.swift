@@ -16,8 +16,14 @@ enum CSRF {
 }
 
 struct CSRFMiddleware: AsyncMiddleware {
+    /// Large enough for a team form with several armored PGP keys.
+    static let maxFormBytes = 1 << 20
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method == .POST {
+            // Route middleware runs before Vapor collects the body; a form that arrives in
+            // several reads would otherwise look as if it had no token.
+            _ = try await request.body.collect(max: Self.maxFormBytes).get()
             let sent = try? request.content.get(String.self, at: CSRF.field)
             guard let expected = request.session.data[CSRF.sessionKey], let sent,
                   Data(sent.utf8).count == Data(expected.utf8).count,

@@ -45,7 +45,7 @@ struct DirectoryController {
         }
         var chrome: Chrome
         var rows: [Row]
-        var total: Int
+        var totalLabel: String
         var countries: [Option]
         var regions: [Option]
         var types: [Option]
@@ -92,7 +92,7 @@ struct DirectoryController {
         let lastPage = max(1, (matched.count + Self.pageSize - 1) / Self.pageSize)
         let context = ListPage(
             chrome: Chrome(request: request, title: "Team directory"),
-            rows: Array(rows), total: matched.count,
+            rows: Array(rows), totalLabel: matched.count == 1 ? "1 team" : "\(matched.count) teams",
             countries: Country.all.filter { $0.region != nil }.map { .init(value: $0.code, label: $0.name, selected: $0.code == country) },
             regions: Country.regionMenu.map {
                 .init(value: $0.name, label: String(repeating: "\u{00A0}\u{00A0}\u{00A0}", count: $0.depth) + $0.name, selected: $0.name == region)

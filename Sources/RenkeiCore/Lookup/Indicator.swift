@@ -1,0 +1,85 @@
+import Foundation
+
+/// Something a point-of-contact question is asked about.
+public enum Indicator: Sendable, Hashable, CustomStringConvertible {
+    case address(IPAddress)
+    case prefix(IPPrefix)
+    case asn(ASN)
+    case domain(DomainName)
+    case country(String)
+
+    public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+        public let input: String
+        public let reason: String
+        public var description: String { "“\(input)”: \(reason)" }
+    }
+
+    /// Reads an IPv4/IPv6 address, a CIDR prefix, an AS number (`AS64500`, or digits alone),
+    /// a domain name, a URL (its host), an e-mail address (its domain) or an ISO 3166 country
+    /// code (two letters; a country's top-level domain is asked for as `.jp`).
+    public init(parsing raw: String) throws(ParseError) {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        func fail(_ reason: String) -> ParseError { ParseError(input: raw, reason: reason) }
+        guard !text.isEmpty else { throw fail("empty") }
+        guard text.utf8.count <= 2048 else { throw fail("longer than 2048 bytes") }
+
+        if text.contains("://") {
+            guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
+                throw fail("not a URL with a host")
+            }
+            let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+            if let address = IPAddress(bare) { self = .address(address); return }
+            guard let domain = DomainName(parsing: bare) else { throw fail("the URL's host “\(host)” is not a domain name or address") }
+            self = .domain(domain)
+            return
+        }
+        if text.contains("@") {
+            guard TeamRecord.isEmail(text), let at = text.lastIndex(of: "@"),
+                  let domain = DomainName(parsing: String(text[text.index(after: at)...])) else {
+                throw fail("not an e-mail address")
+            }
+            self = .domain(domain)
+            return
+        }
+        if text.contains("/") {
+            do { self = .prefix(try IPPrefix(parsing: text)) } catch { throw fail(error.description) }
+            return
+        }
+        if let address = IPAddress(text) { self = .address(address); return }
+        if text.count == 2, text.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            guard let country = Country.named(text) else { throw fail("not an ISO 3166-1 country code") }
+            self = .country(country.code)
+            return
+        }
+        if text.uppercased().hasPrefix("AS") || text.allSatisfy(\.isASCIIDigit) {
+            guard let asn = ASN(parsing: text) else { throw fail("not an AS number (AS0 to AS4294967295)") }
+            self = .asn(asn)
+            return
+        }
+        if text.allSatisfy({ $0.isASCIIDigit || $0 == "." }) { throw fail("not an IPv4 address") }
+        guard let domain = DomainName(parsing: text) else {
+            throw fail("not an address, prefix, AS number, domain, URL, e-mail address or country code")
+        }
+        self = .domain(domain)
+    }
+
+    public var description: String {
+        switch self {
+        case .address(let address): address.description
+        case .prefix(let prefix): prefix.description
+        case .asn(let asn): asn.description
+        case .domain(let domain): domain.name
+        case .country(let code): code
+        }
+    }
+
+    public var kind: String {
+        switch self {
+        case .address(let address): if case .v4 = address { "ipv4" } else { "ipv6" }
+        case .prefix: "prefix"
+        case .asn: "asn"
+        case .domain: "domain"
+        case .country: "country"
+        }
+    }
+}

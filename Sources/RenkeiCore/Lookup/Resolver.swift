@@ -1,0 +1,313 @@
+import Foundation
+
+/// How a team came to be a candidate, in the order candidates are ranked.
+public enum MatchKind: String, Sendable, Codable, CaseIterable {
+    case constituencyPrefix = "constituency-prefix"
+    case constituencyASN = "constituency-asn"
+    case constituencyDomain = "constituency-domain"
+    case nationalTeam = "national-team"
+    case regionalCoordinator = "regional-coordinator"
+}
+
+/// What a reader may know about how to reach a candidate team.
+public struct TeamContact: Sendable, Hashable, Codable {
+    public var slug: String
+    public var shortName: String
+    public var officialName: String
+    public var countryCode: String
+    public var email: String?
+    public var phoneNumbers: [String]
+    public var pgpFingerprints: [String]
+    public var timeZone: String?
+    public var operatingHours: String?
+    /// Whether the team is inside its operating hours now; nil when its hours are not visible.
+    public var openNow: Bool?
+    /// Given when the team is not open now (and the reader may see it).
+    public var emergencyContact: String?
+
+    init(_ record: TeamRecord, now: Date) {
+        slug = record.slug
+        shortName = record.shortName
+        officialName = record.officialName
+        countryCode = record.countryCode
+        email = record.email.isEmpty ? nil : record.email
+        phoneNumbers = record.phoneNumbers
+        pgpFingerprints = record.pgpKeys.map(\.fingerprint)
+        let hours = record.operatingHours
+        let known = !hours.isEmpty && TimeZone(identifier: hours.timeZone) != nil
+        timeZone = known ? hours.timeZone : nil
+        operatingHours = known ? hours.summary : nil
+        openNow = known ? hours.isOpen(at: now) : nil
+        emergencyContact = openNow == true || record.emergencyContact.isEmpty ? nil : record.emergencyContact
+    }
+}
+
+public struct Candidate: Sendable, Hashable, Codable {
+    public var rank: Int
+    public var kind: MatchKind
+    /// Why the team was chosen, first the reason that ranked it; then any further reasons.
+    public var reasons: [String]
+    public var team: TeamContact
+}
+
+public struct Resolution: Sendable, Hashable, Codable {
+    public var input: String
+    public var indicator: String
+    public var type: String
+    /// Facts found on the way: where the address is registered, which AS announces it.
+    public var facts: [String]
+    public var candidates: [Candidate]
+    /// Why nothing matched, when nothing did.
+    public var explanation: String?
+}
+
+/// The point-of-contact engine: answers which teams are responsible for an indicator, from
+/// the teams' declared constituencies, imported constituency entries, routing data (origin AS)
+/// and registry data (country), most specific first.
+public struct Resolver: Sendable {
+    public struct Sources: Sendable, Hashable {
+        public var registration: String?
+        public var routing: String?
+        public init(registration: String? = nil, routing: String? = nil) {
+            self.registration = registration
+            self.routing = routing
+        }
+    }
+
+    let teams: [TeamRecord]
+    let prefixTeams: PrefixTable<[Claim]>
+    let asnTeams: [UInt32: [Claim]]
+    let domainTeams: [String: [Claim]]
+    let nationalTeams: [String: [Int]]
+    let coordinators: [Int]
+    let registration: PrefixTable<String>
+    let asnRegistrations: [(first: UInt32, last: UInt32, country: String)]
+    let routing: PrefixTable<[ASN]>
+    let sources: Sources
+
+    /// A team's claim on a network, AS or domain, and where the claim comes from.
+    struct Claim: Sendable, Hashable {
+        var team: Int
+        var imported: Bool
+    }
+
+    public init(teams: [TeamRecord], registration: RegistrationData = .init(), routing: RoutingData = .init(),
+                extra: [ConstituencyCSV.Entry] = [], sources: Sources = .init()) {
+        self.teams = teams
+        let index = Dictionary(teams.enumerated().map { ($0.element.slug, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        var prefixes: [IPPrefix: [Claim]] = [:]
+        var asns: [UInt32: [Claim]] = [:]
+        var domains: [String: [Claim]] = [:]
+        var national: [String: [Int]] = [:]
+        var coordinators: [Int] = []
+        func add<Key: Hashable>(_ claim: Claim, _ key: Key, to table: inout [Key: [Claim]]) {
+            if !(table[key]?.contains { $0.team == claim.team } ?? false) { table[key, default: []].append(claim) }
+        }
+        for (position, team) in teams.enumerated() {
+            let claim = Claim(team: position, imported: false)
+            for text in team.constituency.prefixes { if let prefix = try? IPPrefix(parsing: text) { add(claim, prefix, to: &prefixes) } }
+            for text in team.constituency.asns { if let asn = ASN(parsing: text) { add(claim, asn.value, to: &asns) } }
+            for text in team.constituency.domains { if let domain = DomainName(parsing: text) { add(claim, domain.name, to: &domains) } }
+            if team.teamTypes.contains(.national) {
+                let countries = team.constituency.countries.isEmpty ? [team.countryCode] : team.constituency.countries
+                for country in countries { national[country, default: []].append(position) }
+            }
+            if team.teamTypes.contains(.regionalCoordinator) { coordinators.append(position) }
+        }
+        for entry in extra {
+            guard let position = index[entry.team] else { continue }
+            let claim = Claim(team: position, imported: true)
+            switch entry.indicator {
+            case .prefix(let prefix): add(claim, prefix, to: &prefixes)
+            case .address(let address): add(claim, IPPrefix(network: address, length: address.bitWidth), to: &prefixes)
+            case .asn(let asn): add(claim, asn.value, to: &asns)
+            case .domain(let domain): add(claim, domain.name, to: &domains)
+            case .country(let code): if !(national[code]?.contains(position) ?? false) { national[code, default: []].append(position) }
+            }
+        }
+        prefixTeams = PrefixTable(prefixes.map { ($0.key, $0.value) })
+        asnTeams = asns
+        domainTeams = domains
+        nationalTeams = national
+        self.coordinators = coordinators
+        self.registration = PrefixTable(registration.prefixes.map { ($0.prefix, $0.country) })
+        asnRegistrations = registration.asns.map { ($0.first, $0.first + ($0.count - 1), $0.country) }.sorted { $0.first < $1.first }
+        self.routing = PrefixTable(routing.prefixes.map { ($0.prefix, $0.origins) })
+        self.sources = sources
+    }
+
+    /// Parses and resolves one line of input; unparseable input is an error, not a crash.
+    public func resolve(_ input: String, audience: DirectoryAudience, now: Date = Date()) throws(Indicator.ParseError) -> Resolution {
+        resolve(try Indicator(parsing: input), input: input, audience: audience, now: now)
+    }
+
+    public func resolve(_ indicator: Indicator, input: String? = nil, audience: DirectoryAudience, now: Date = Date()) -> Resolution {
+        var found = Found(teams: teams, audience: audience)
+        var facts: [String] = []
+        var checked: [String] = []
+        switch indicator {
+        case .address(let address):
+            resolveNetwork(IPPrefix(network: address, length: address.bitWidth), shown: address.description, into: &found, facts: &facts, checked: &checked)
+        case .prefix(let prefix):
+            resolveNetwork(prefix, shown: prefix.description, into: &found, facts: &facts, checked: &checked)
+        case .asn(let asn):
+            claimASN(asn, because: "\(asn)", into: &found, checked: &checked)
+            if let country = country(of: asn) {
+                facts.append("\(asn) is registered to \(countryName(country)) (RIR data).")
+                resolveCountry(country, because: "\(asn) is registered to \(countryName(country))", into: &found, checked: &checked)
+            } else {
+                checked.append(sources.registration == nil ? "no RIR data is imported" : "\(asn) is not registered to a country in the RIR data")
+            }
+        case .domain(let domain):
+            var matchedDomain = false
+            for (depth, name) in domain.selfAndParents.enumerated() {
+                for claim in found.visible(domainTeams[name] ?? []) {
+                    matchedDomain = true
+                    let how = claim.imported ? "is listed for \(teams[claim.team].shortName) in the imported constituency data" : "is in \(teams[claim.team].shortName)'s declared constituency"
+                    let subject = depth == 0 ? "The domain \(name)" : "The parent domain \(name)"
+                    found.add(claim.team, .constituencyDomain, "\(subject) \(how).")
+                }
+            }
+            if !matchedDomain { checked.append("no team declares \(domain.name) or a parent domain") }
+            if let country = countryOfTLD(domain) {
+                facts.append("The top-level domain .\(domain.selfAndParents.last!) is \(countryName(country))'s.")
+                resolveCountry(country, because: ".\(domain.selfAndParents.last!) is the top-level domain of \(countryName(country))", into: &found, checked: &checked)
+            } else {
+                checked.append("the top-level domain .\(domain.selfAndParents.last!) belongs to no country")
+            }
+        case .country(let code):
+            resolveCountry(code, because: "\(countryName(code)) was asked for", into: &found, checked: &checked)
+        }
+        let candidates = found.ranked(now: now)
+        let explanation = candidates.isEmpty ? "No team matched: " + checked.joined(separator: "; ") + "." : nil
+        return Resolution(input: input ?? indicator.description, indicator: indicator.description, type: indicator.kind,
+                          facts: facts, candidates: candidates, explanation: explanation)
+    }
+
+    private func resolveNetwork(_ prefix: IPPrefix, shown: String, into found: inout Found, facts: inout [String], checked: inout [String]) {
+        let claims = prefixTeams.allMatches(prefix.network)
+            .filter { $0.prefix.length <= prefix.length && !found.visible($0.value).isEmpty }
+        for entry in claims {
+            for claim in found.visible(entry.value) {
+                let how = claim.imported ? "listed for \(teams[claim.team].shortName) in the imported constituency data" : "in \(teams[claim.team].shortName)'s declared constituency"
+                found.add(claim.team, .constituencyPrefix, "\(shown) is inside \(entry.prefix), \(how).")
+            }
+        }
+        if claims.isEmpty { checked.append("no team's constituency contains \(shown)") }
+
+        let routes = routing.allMatches(prefix.network).filter { $0.prefix.length <= prefix.length }
+        if let route = routes.first {
+            let origins = route.value.map(\.description).joined(separator: ", ")
+            facts.append("\(route.prefix) is announced by \(origins) (routing data).")
+            for origin in route.value {
+                claimASN(origin, because: "\(origin), which announces \(route.prefix),", into: &found, checked: &checked)
+            }
+        } else {
+            checked.append(sources.routing == nil ? "no routing (pfx2as) data is imported" : "no announced route covers \(shown) in the routing data")
+        }
+
+        let registrations = registration.allMatches(prefix.network).filter { $0.prefix.length <= prefix.length }
+        if let registered = registrations.first {
+            facts.append("\(registered.prefix) is registered to \(countryName(registered.value)) (RIR data).")
+            resolveCountry(registered.value, because: "\(shown) is registered to \(countryName(registered.value))", into: &found, checked: &checked)
+        } else {
+            checked.append(sources.registration == nil ? "no RIR data is imported" : "\(shown) is not registered to a country in the RIR data")
+        }
+    }
+
+    private func claimASN(_ asn: ASN, because subject: String, into found: inout Found, checked: inout [String]) {
+        let claims = found.visible(asnTeams[asn.value] ?? [])
+        for claim in claims {
+            let how = claim.imported ? "is listed for \(teams[claim.team].shortName) in the imported constituency data" : "is in \(teams[claim.team].shortName)'s declared constituency"
+            found.add(claim.team, .constituencyASN, "\(subject) \(how).")
+        }
+        if claims.isEmpty { checked.append("no team declares \(asn)") }
+    }
+
+    private func resolveCountry(_ code: String, because subject: String, into found: inout Found, checked: inout [String]) {
+        let national = nationalTeams[code] ?? []
+        for team in national {
+            found.add(team, .nationalTeam, "\(subject), and \(teams[team].shortName) is a national team for \(countryName(code)).")
+        }
+        if national.isEmpty { checked.append("\(countryName(code)) has no national team in the directory") }
+        let region = Country.named(code)?.region
+        var coordinatorFound = false
+        for team in coordinators {
+            let record = teams[team]
+            let served = Set(record.constituency.countries + record.allCountryCodes)
+            if served.contains(code) {
+                coordinatorFound = true
+                found.add(team, .regionalCoordinator, "\(record.shortName) is the regional coordinator for \(countryName(code)).")
+            }
+        }
+        if !coordinatorFound, let region {
+            for team in coordinators where Country.named(teams[team].countryCode)?.region == region {
+                coordinatorFound = true
+                found.add(team, .regionalCoordinator, "\(teams[team].shortName) is a regional coordinator in \(region.rawValue).")
+            }
+        }
+        if !coordinatorFound { checked.append("no regional coordinator covers \(countryName(code))") }
+    }
+
+    func country(of asn: ASN) -> String? {
+        var low = 0, high = asnRegistrations.count
+        while low < high {
+            let mid = (low + high) / 2
+            if asnRegistrations[mid].first <= asn.value { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0, asnRegistrations[low - 1].last >= asn.value else { return nil }
+        return asnRegistrations[low - 1].country
+    }
+
+    /// The country whose ccTLD ends the name (`.uk` is the United Kingdom's, ISO code GB).
+    func countryOfTLD(_ domain: DomainName) -> String? {
+        guard let tld = domain.selfAndParents.last, tld.count == 2 else { return nil }
+        let code = tld == "uk" ? "GB" : tld.uppercased()
+        return Country.named(code) == nil ? nil : code
+    }
+
+    func countryName(_ code: String) -> String {
+        Country.named(code).map { "\($0.name) (\($0.code))" } ?? code
+    }
+
+    /// Candidates collected in rank order; a team keeps its first (best) rank and gathers reasons.
+    struct Found {
+        let teams: [TeamRecord]
+        let audience: DirectoryAudience
+        var order: [Int] = []
+        var kinds: [Int: MatchKind] = [:]
+        var reasons: [Int: [String]] = [:]
+
+        mutating func add(_ team: Int, _ kind: MatchKind, _ reason: String) {
+            if kinds[team] == nil {
+                order.append(team)
+                kinds[team] = kind
+            }
+            if !(reasons[team]?.contains(reason) ?? false) { reasons[team, default: []].append(reason) }
+        }
+
+        /// Claims the reader may know of: a team's constituency is used for anonymous readers
+        /// only when the team made it public, so a lookup cannot reveal what the page hides.
+        func visible(_ claims: [Claim]) -> [Claim] {
+            audience == .members ? claims : claims.filter { teams[$0.team].publicFields.contains(.constituency) }
+        }
+
+        init(teams: [TeamRecord], audience: DirectoryAudience) {
+            self.teams = teams
+            self.audience = audience
+        }
+
+        func ranked(now: Date) -> [Candidate] {
+            let kindOrder = Dictionary(uniqueKeysWithValues: MatchKind.allCases.enumerated().map { ($0.element, $0.offset) })
+            // Stable: within a kind, the order found (most specific first).
+            let sorted = order.enumerated().sorted { a, b in
+                let (ka, kb) = (kindOrder[kinds[a.element]!]!, kindOrder[kinds[b.element]!]!)
+                return ka == kb ? a.offset < b.offset : ka < kb
+            }.map(\.element)
+            return sorted.enumerated().map { position, team in
+                Candidate(rank: position + 1, kind: kinds[team]!, reasons: reasons[team]!,
+                          team: TeamContact(teams[team].visible(to: audience), now: now))
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+@testable import RenkeiCore
+
+func fixtureText(_ path: String) throws -> String {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/\(path)")
+    return try String(contentsOf: url, encoding: .utf8)
+}
+
+@Suite struct IndicatorTests {
+    @Test(arguments: [
+        ("203.0.113.7", "ipv4", "203.0.113.7"), ("2001:DB8::1", "ipv6", "2001:db8::1"),
+        ("203.0.113.0/24", "prefix", "203.0.113.0/24"), ("AS64500", "asn", "AS64500"), ("64500", "asn", "AS64500"),
+        ("Example.JP", "domain", "example.jp"), (".jp", "domain", "jp"), ("jp", "country", "JP"), ("DE", "country", "DE"),
+        ("https://www.example.jp:8443/login?x=1", "domain", "www.example.jp"), ("http://[2001:db8::1]:80/", "ipv6", "2001:db8::1"),
+        ("http://203.0.113.9/phish", "ipv4", "203.0.113.9"), ("abuse@mail.example.jp", "domain", "mail.example.jp"),
+    ])
+    func indicatorsAreRecognised(input: String, kind: String, normal: String) throws {
+        let indicator = try Indicator(parsing: input)
+        #expect(indicator.kind == kind)
+        #expect(indicator.description == normal)
+    }
+
+    @Test(arguments: [("203.0.113.1/24", "203.0.113.0/24"), ("999.1.1.1", "IPv4"), ("hello world", "not an address"),
+                      ("", "empty"), ("XX", "country"), ("https:///path", "host"), ("AS99999999999", "AS number"), ("a@b", "e-mail")])
+    func unparseableIndicatorsSayWhy(input: String, mention: String) {
+        #expect { try Indicator(parsing: input) } throws: { ($0 as? Indicator.ParseError)?.reason.contains(mention) == true }
+    }
+}
+
+@Suite struct RegistryFormatTests {
+    @Test func rirDelegatedExtendedFilesAreReadWithTheirOddRanges() throws {
+        var data = RegistrationData()
+        RIRDelegated.parse(try fixtureText("registry/delegated-extended-sample.txt"), into: &data)
+        let prefixes = data.prefixes.map { "\($0.prefix) \($0.country)" }
+        #expect(prefixes.contains("203.0.113.0/24 JP"))
+        #expect(prefixes.contains("198.18.224.0/23 JP"))
+        // 96 addresses from 198.51.100.0 are not one CIDR block: a /26 and a /27.
+        #expect(prefixes.contains("198.51.100.0/26 AU") && prefixes.contains("198.51.100.64/27 AU"))
+        #expect(prefixes.contains("2001:db8:80::/48 JP") && prefixes.contains("198.18.0.0/22 DE"))
+        #expect(data.asns.map { "\($0.first)+\($0.count) \($0.country)" } == ["64500+2 JP", "64510+1 AU", "65536+4 DE"])
+        #expect(data.unused == 2, "available and reserved space")
+        #expect(data.skipped.map(\.line) == [16, 17, 18])
+        #expect(data.skipped[0].reason.contains("203.0.113.999"))
+        #expect(data.skipped[1].reason.contains("XX"))
+    }
+
+    @Test func prefixToASFilesHandleMultiOriginAndSets() throws {
+        var data = RoutingData()
+        PrefixToAS.parse(try fixtureText("registry/routeviews-pfx2as-sample.txt"), into: &data)
+        let table = Dictionary(uniqueKeysWithValues: data.prefixes.map { ($0.prefix.description, $0.origins.map(\.value)) })
+        #expect(table["198.51.100.0/24"] == [64510, 64511])
+        #expect(table["198.18.0.0/22"] == [65536, 65537])
+        #expect(table["198.18.0.0/24"] == [65538, 65539, 65540])
+        #expect(table["2001:db8:80::/48"] == [64500])
+        #expect(data.skipped.map(\.line) == [8, 9, 10])
+        #expect(data.skipped[1].reason.contains("192.0.2.0/24"), "host bits: the message names the network")
+    }
+
+    @Test func constituencyCSV() {
+        let (entries, skipped) = ConstituencyCSV.parse("indicator,team\n203.0.113.128/25,hoshi-isp\nAS64999,jp-national\n192.0.2.1,nobody\nnot an indicator,jp-national\n",
+                                                       knownTeams: ["hoshi-isp", "jp-national"])
+        #expect(entries.map(\.indicator.description) == ["203.0.113.128/25", "AS64999"])
+        #expect(skipped.map(\.line) == [4, 5])
+        #expect(skipped[0].reason.contains("nobody"))
+    }
+}
+
+@Suite struct ResolverTests {
+    static let teams: [TeamRecord] = [
+        TeamRecord(slug: "jp-national", shortName: "JP-CSIRT", officialName: "Japan National CSIRT", countryCode: "JP", email: "csirt@jp.example",
+                   emergencyContact: "+81 3 5555 0199", operatingHours: .weekdays("09:00-17:00", timeZone: "Asia/Tokyo"),
+                   constituency: Constituency(countries: ["JP"], domains: ["jp"]), teamTypes: [.national]),
+        TeamRecord(slug: "hoshi-isp", shortName: "Hoshi ISP CSIRT", officialName: "Hoshi ISP CSIRT", countryCode: "JP", email: "abuse@hoshi.example",
+                   operatingHours: OperatingHours(timeZone: "UTC", mon: ["00:00-24:00"], tue: ["00:00-24:00"], wed: ["00:00-24:00"],
+                                                  thu: ["00:00-24:00"], fri: ["00:00-24:00"], sat: ["00:00-24:00"], sun: ["00:00-24:00"]),
+                   constituency: Constituency(asns: ["AS64500"], prefixes: ["203.0.113.0/25"], domains: ["hoshi.example"]), teamTypes: [.commercial]),
+        TeamRecord(slug: "apac-cc", shortName: "APAC-CC", officialName: "Asia Pacific Coordination Centre", countryCode: "AU", email: "cc@apac.example",
+                   constituency: Constituency(countries: ["AU", "JP"]), teamTypes: [.regionalCoordinator]),
+        TeamRecord(slug: "secret-bank", shortName: "Secret Bank CSIRT", officialName: "Secret Bank CSIRT", countryCode: "DE", email: "csirt@bank.example",
+                   constituency: Constituency(prefixes: ["198.18.0.0/24"]), teamTypes: [.commercial], publicFields: [.email]),
+        TeamRecord(slug: "de-national", shortName: "DE-CERT", officialName: "German National CERT", countryCode: "DE", email: "cert@de.example",
+                   teamTypes: [.national, .government]),
+    ]
+
+    static func resolver() throws -> Resolver {
+        var registration = RegistrationData()
+        RIRDelegated.parse(try fixtureText("registry/delegated-extended-sample.txt"), into: &registration)
+        var routing = RoutingData()
+        PrefixToAS.parse(try fixtureText("registry/routeviews-pfx2as-sample.txt"), into: &routing)
+        return Resolver(teams: teams.map { try! $0.validated() }, registration: registration, routing: routing,
+                        extra: [.init(indicator: .prefix(try IPPrefix(parsing: "203.0.113.0/28")), team: "jp-national")],
+                        sources: .init(registration: "sample", routing: "sample"))
+    }
+
+    // Friday 2026-11-27 12:00 UTC: 21:00 in Tokyo, outside JP-CSIRT's hours.
+    let now = Date(timeIntervalSince1970: 1_795_780_800)
+
+    @Test func anAddressIsAnsweredMostSpecificFirstWithReasons() throws {
+        let resolution = try Self.resolver().resolve("203.0.113.7", audience: .members, now: now)
+        #expect(resolution.candidates.map(\.team.slug) == ["jp-national", "hoshi-isp", "apac-cc"])
+        #expect(resolution.candidates.map(\.kind) == [.constituencyPrefix, .constituencyPrefix, .regionalCoordinator])
+        let national = resolution.candidates[0]
+        #expect(national.reasons[0] == "203.0.113.7 is inside 203.0.113.0/28, listed for JP-CSIRT in the imported constituency data.")
+        #expect(national.reasons.contains { $0.contains("JP-CSIRT is a national team for Japan (JP)") })
+        #expect(national.team.openNow == false)
+        #expect(national.team.emergencyContact == "+81 3 5555 0199", "given when the team is closed")
+        let isp = resolution.candidates[1]
+        #expect(isp.reasons == ["203.0.113.7 is inside 203.0.113.0/25, in Hoshi ISP CSIRT's declared constituency.",
+                                "AS64500, which announces 203.0.113.0/24, is in Hoshi ISP CSIRT's declared constituency."])
+        #expect(isp.team.openNow == true && isp.team.emergencyContact == nil)
+        #expect(resolution.facts == ["203.0.113.0/24 is announced by AS64500 (routing data).", "203.0.113.0/24 is registered to Japan (JP) (RIR data)."])
+        #expect(resolution.explanation == nil)
+    }
+
+    @Test func originASAndRegistrationRankBelowDeclaredPrefixes() throws {
+        let resolver = try Self.resolver()
+        let byOrigin = resolver.resolve(try Indicator(parsing: "203.0.113.200"), audience: .members, now: now)
+        #expect(byOrigin.candidates.map(\.kind) == [.constituencyASN, .nationalTeam, .regionalCoordinator])
+        #expect(byOrigin.candidates.map(\.team.slug) == ["hoshi-isp", "jp-national", "apac-cc"])
+        let asn = resolver.resolve(try Indicator(parsing: "AS64501"), audience: .members, now: now)
+        #expect(asn.candidates.map(\.team.slug) == ["jp-national", "apac-cc"])
+        #expect(asn.facts == ["AS64501 is registered to Japan (JP) (RIR data)."])
+    }
+
+    @Test func domainsURLsAndMailUseTheClosestParentThenTheCountry() throws {
+        let resolver = try Self.resolver()
+        let url = try resolver.resolve("https://login.hoshi.example/x", audience: .members, now: now)
+        #expect(url.candidates.map(\.team.slug) == ["hoshi-isp"])
+        #expect(url.candidates[0].reasons == ["The parent domain hoshi.example is in Hoshi ISP CSIRT's declared constituency."])
+        let jp = try resolver.resolve("abuse@mail.example.jp", audience: .members, now: now)
+        #expect(jp.candidates.map(\.team.slug) == ["jp-national", "apac-cc"])
+        #expect(jp.candidates[0].kind == .constituencyDomain)
+        let country = try resolver.resolve("de", audience: .members, now: now)
+        #expect(country.candidates.map(\.team.slug) == ["de-national"])
+    }
+
+    @Test func nothingMatchedIsExplained() throws {
+        let resolution = try Self.resolver().resolve("192.0.2.55", audience: .members, now: now)
+        #expect(resolution.candidates.isEmpty)
+        let explanation = try #require(resolution.explanation)
+        #expect(explanation.contains("no team's constituency contains 192.0.2.55"))
+        #expect(explanation.contains("no announced route covers 192.0.2.55"))
+        #expect(explanation.contains("not registered to a country in the RIR data"))
+        let bare = Resolver(teams: [])
+        #expect(bare.resolve(try Indicator(parsing: "192.0.2.55"), audience: .members).explanation?.contains("no RIR data is imported") == true)
+    }
+
+    @Test func anonymousReadersLearnOnlyWhatTeamsMadePublic() throws {
+        let resolver = try Self.resolver()
+        let members = try resolver.resolve("198.18.0.9", audience: .members, now: now)
+        #expect(members.candidates.first?.team.slug == "secret-bank")
+        let anonymous = try resolver.resolve("198.18.0.9", audience: .everyone, now: now)
+        #expect(!anonymous.candidates.contains { $0.team.slug == "secret-bank" }, "its constituency is not public")
+        #expect(anonymous.candidates.first?.team.slug == "de-national")
+        let national = try resolver.resolve("203.0.113.7", audience: .everyone, now: now).candidates[0]
+        #expect(national.team.emergencyContact == nil, "emergency contacts are members-only by default")
+        #expect(national.team.email == "csirt@jp.example")
+    }
+
+    @Test func aPrefixMatchesOnlyCoveringConstituencies() throws {
+        let resolver = try Self.resolver()
+        let wide = try resolver.resolve("203.0.113.0/24", audience: .members, now: now)
+        #expect(!wide.candidates.contains { $0.kind == .constituencyPrefix }, "a /25 does not cover the /24")
+        #expect(wide.candidates.first?.team.slug == "hoshi-isp", "but its origin AS is declared")
+        let narrow = try resolver.resolve("203.0.113.0/26", audience: .members, now: now)
+        #expect(narrow.candidates.first?.kind == .constituencyPrefix)
+    }
+}

@@ -89,9 +89,9 @@ func fixtureText(_ path: String) throws -> String {
         RIRDelegated.parse(try fixtureText("registry/delegated-extended-sample.txt"), into: &registration)
         var routing = RoutingData()
         PrefixToAS.parse(try fixtureText("registry/routeviews-pfx2as-sample.txt"), into: &routing)
-        return Resolver(teams: teams.map { try! $0.validated() }, registration: registration, routing: routing,
-                        extra: [.init(indicator: .prefix(try IPPrefix(parsing: "203.0.113.0/28")), team: "jp-national")],
-                        sources: .init(registration: "sample", routing: "sample"))
+        return Resolver(teams: teams.map { try! $0.validated() },
+                        registry: RegistryTables(registration: registration, routing: routing, sources: .init(registration: "sample", routing: "sample")),
+                        extra: [.init(indicator: .prefix(try IPPrefix(parsing: "203.0.113.0/28")), team: "jp-national")])
     }
 
     // Friday 2026-11-27 12:00 UTC: 21:00 in Tokyo, outside JP-CSIRT's hours.
@@ -166,5 +166,17 @@ func fixtureText(_ path: String) throws -> String {
         #expect(wide.candidates.first?.team.slug == "hoshi-isp", "but its origin AS is declared")
         let narrow = try resolver.resolve("203.0.113.0/26", audience: .members, now: now)
         #expect(narrow.candidates.first?.kind == .constituencyPrefix)
+    }
+}
+
+extension ResolverTests {
+    @Test func theFastPathAgreesWithTheFullAnswer() throws {
+        let resolver = try Self.resolver()
+        for text in ["203.0.113.7", "203.0.113.200", "198.51.100.7", "198.18.0.9", "198.18.2.1", "198.18.225.4", "192.0.2.55",
+                     "2001:db8:80::1", "2001:db8:1::9", "2001:db8:99::1"] {
+            let address = try #require(IPAddress(text))
+            let full = resolver.resolve(.address(address), audience: .members, now: now)
+            #expect(resolver.topTeam(for: address) == full.candidates.first?.team.slug, "\(text)")
+        }
     }
 }

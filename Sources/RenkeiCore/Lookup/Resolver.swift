@@ -61,11 +61,11 @@ public struct Resolution: Sendable, Hashable, Codable {
     public var explanation: String?
 }
 
-/// The point-of-contact engine: answers which teams are responsible for an indicator, from
-/// the teams' declared constituencies, imported constituency entries, routing data (origin AS)
-/// and registry data (country), most specific first.
-public struct Resolver: Sendable {
+/// Registry and routing data as lookup tables; built once per imported dataset and shared by
+/// every resolver built while the teams change.
+public struct RegistryTables: Sendable {
     public struct Sources: Sendable, Hashable {
+        /// A line naming each dataset (files, import date), or nil when none is imported.
         public var registration: String?
         public var routing: String?
         public init(registration: String? = nil, routing: String? = nil) {
@@ -74,16 +74,43 @@ public struct Resolver: Sendable {
         }
     }
 
+    let registration: PrefixTable<String>
+    let asnRegistrations: [(first: UInt32, last: UInt32, country: String)]
+    let routing: PrefixTable<[ASN]>
+    public let sources: Sources
+
+    public init(registration: RegistrationData = .init(), routing: RoutingData = .init(), sources: Sources = .init()) {
+        self.registration = PrefixTable(registration.prefixes.map { ($0.prefix, $0.country) })
+        asnRegistrations = registration.asns.map { ($0.first, $0.first + ($0.count - 1), $0.country) }.sorted { $0.first < $1.first }
+        self.routing = PrefixTable(routing.prefixes.map { ($0.prefix, $0.origins) })
+        self.sources = sources
+    }
+
+    func country(of asn: ASN) -> String? {
+        var low = 0, high = asnRegistrations.count
+        while low < high {
+            let mid = (low + high) / 2
+            if asnRegistrations[mid].first <= asn.value { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0, asnRegistrations[low - 1].last >= asn.value else { return nil }
+        return asnRegistrations[low - 1].country
+    }
+}
+
+/// The point-of-contact engine: answers which teams are responsible for an indicator, from
+/// the teams' declared constituencies, imported constituency entries, routing data (origin AS)
+/// and registry data (country), most specific first.
+public struct Resolver: Sendable {
     let teams: [TeamRecord]
     let prefixTeams: PrefixTable<[Claim]>
     let asnTeams: [UInt32: [Claim]]
     let domainTeams: [String: [Claim]]
     let nationalTeams: [String: [Int]]
     let coordinators: [Int]
-    let registration: PrefixTable<String>
-    let asnRegistrations: [(first: UInt32, last: UInt32, country: String)]
-    let routing: PrefixTable<[ASN]>
-    let sources: Sources
+    let registry: RegistryTables
+    var registration: PrefixTable<String> { registry.registration }
+    var routing: PrefixTable<[ASN]> { registry.routing }
+    public var sources: RegistryTables.Sources { registry.sources }
 
     /// A team's claim on a network, AS or domain, and where the claim comes from.
     struct Claim: Sendable, Hashable {
@@ -91,8 +118,7 @@ public struct Resolver: Sendable {
         var imported: Bool
     }
 
-    public init(teams: [TeamRecord], registration: RegistrationData = .init(), routing: RoutingData = .init(),
-                extra: [ConstituencyCSV.Entry] = [], sources: Sources = .init()) {
+    public init(teams: [TeamRecord], registry: RegistryTables = RegistryTables(), extra: [ConstituencyCSV.Entry] = []) {
         self.teams = teams
         let index = Dictionary(teams.enumerated().map { ($0.element.slug, $0.offset) }, uniquingKeysWith: { first, _ in first })
         var prefixes: [IPPrefix: [Claim]] = [:]
@@ -130,10 +156,7 @@ public struct Resolver: Sendable {
         domainTeams = domains
         nationalTeams = national
         self.coordinators = coordinators
-        self.registration = PrefixTable(registration.prefixes.map { ($0.prefix, $0.country) })
-        asnRegistrations = registration.asns.map { ($0.first, $0.first + ($0.count - 1), $0.country) }.sorted { $0.first < $1.first }
-        self.routing = PrefixTable(routing.prefixes.map { ($0.prefix, $0.origins) })
-        self.sources = sources
+        self.registry = registry
     }
 
     /// Parses and resolves one line of input; unparseable input is an error, not a crash.
@@ -230,34 +253,43 @@ public struct Resolver: Sendable {
             found.add(team, .nationalTeam, "\(subject), and \(teams[team].shortName) is a national team for \(countryName(code)).")
         }
         if national.isEmpty { checked.append("\(countryName(code)) has no national team in the directory") }
-        let region = Country.named(code)?.region
-        var coordinatorFound = false
-        for team in coordinators {
-            let record = teams[team]
-            let served = Set(record.constituency.countries + record.allCountryCodes)
-            if served.contains(code) {
-                coordinatorFound = true
-                found.add(team, .regionalCoordinator, "\(record.shortName) is the regional coordinator for \(countryName(code)).")
-            }
+        let (serving, inRegion) = coordinators(for: code)
+        for team in serving {
+            found.add(team, .regionalCoordinator, "\(teams[team].shortName) is the regional coordinator for \(countryName(code)).")
         }
-        if !coordinatorFound, let region {
-            for team in coordinators where Country.named(teams[team].countryCode)?.region == region {
-                coordinatorFound = true
-                found.add(team, .regionalCoordinator, "\(teams[team].shortName) is a regional coordinator in \(region.rawValue).")
-            }
+        for team in inRegion {
+            found.add(team, .regionalCoordinator, "\(teams[team].shortName) is a regional coordinator in \(Country.named(code)?.region?.rawValue ?? "the region").")
         }
-        if !coordinatorFound { checked.append("no regional coordinator covers \(countryName(code))") }
+        if serving.isEmpty && inRegion.isEmpty { checked.append("no regional coordinator covers \(countryName(code))") }
     }
 
-    func country(of asn: ASN) -> String? {
-        var low = 0, high = asnRegistrations.count
-        while low < high {
-            let mid = (low + high) / 2
-            if asnRegistrations[mid].first <= asn.value { low = mid + 1 } else { high = mid }
-        }
-        guard low > 0, asnRegistrations[low - 1].last >= asn.value else { return nil }
-        return asnRegistrations[low - 1].country
+    /// Coordinators that name the country, or else those based in its M49 region.
+    private func coordinators(for code: String) -> (serving: [Int], inRegion: [Int]) {
+        let serving = coordinators.filter { Set(teams[$0].constituency.countries + teams[$0].allCountryCodes).contains(code) }
+        guard serving.isEmpty, let region = Country.named(code)?.region else { return (serving, []) }
+        return ([], coordinators.filter { Country.named(teams[$0].countryCode)?.region == region })
     }
+
+    /// The slug of the first-ranked team for an address as a member sees it, without building
+    /// reasons: the hot path of routing an event file.
+    public func topTeam(for address: IPAddress) -> String? {
+        let claim = prefixTeams.longestMatch(address)
+        if claim >= 0, let first = prefixTeams.entries[Int(claim)].value.first { return teams[first.team].slug }
+        let route = routing.longestMatch(address)
+        if route >= 0 {
+            for origin in routing.entries[Int(route)].value {
+                if let first = asnTeams[origin.value]?.first { return teams[first.team].slug }
+            }
+        }
+        let registered = registration.longestMatch(address)
+        guard registered >= 0 else { return nil }
+        let country = registration.entries[Int(registered)].value
+        if let national = nationalTeams[country]?.first { return teams[national].slug }
+        let (serving, inRegion) = coordinators(for: country)
+        return (serving.first ?? inRegion.first).map { teams[$0].slug }
+    }
+
+    func country(of asn: ASN) -> String? { registry.country(of: asn) }
 
     /// The country whose ccTLD ends the name (`.uk` is the United Kingdom's, ISO code GB).
     func countryOfTLD(_ domain: DomainName) -> String? {

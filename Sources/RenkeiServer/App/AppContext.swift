@@ -8,6 +8,7 @@ final class AppContext: Sendable {
     let settings: Settings
     let editing: TeamEditing
     let signInThrottle = SignInThrottle()
+    let lookup = LookupService()
     let isDemo: Bool
 
     init(settings: Settings, isDemo: Bool) {
@@ -27,6 +28,8 @@ extension Application {
         }
         set { storage[ContextKey.self] = newValue }
     }
+
+    var lookup: LookupService { renkei.lookup }
 }
 
 /// swift-metrics may be bootstrapped once per process; tests create many applications.

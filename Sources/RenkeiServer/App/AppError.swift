@@ -11,6 +11,7 @@ public enum AppError: Error, Sendable {
     case conflict(String)
     case tooManyRequests(String, retryAfter: Int)
     case unsupportedMediaType(String)
+    case payloadTooLarge(String)
 
     var status: HTTPResponseStatus {
         switch self {
@@ -22,13 +23,14 @@ public enum AppError: Error, Sendable {
         case .conflict: .conflict
         case .tooManyRequests: .tooManyRequests
         case .unsupportedMediaType: .unsupportedMediaType
+        case .payloadTooLarge: .payloadTooLarge
         }
     }
 
     var detail: String {
         switch self {
         case .notFound(let text), .unauthorized(let text), .forbidden(let text), .badRequest(let text),
-             .conflict(let text), .tooManyRequests(let text, _), .unsupportedMediaType(let text): text
+             .conflict(let text), .tooManyRequests(let text, _), .unsupportedMediaType(let text), .payloadTooLarge(let text): text
         case .invalid(let errors): errors.count == 1 ? errors[0].message : "\(errors.count) fields are not valid."
         }
     }

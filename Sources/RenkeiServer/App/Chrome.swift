@@ -15,6 +15,8 @@ struct Chrome: Encodable {
         var stylesheet = SiteURL.stylesheet.path
         var globalIRT = SiteURL.globalIRTTeams.path
         var apiTeams = SiteURL.apiTeams.path
+        var lookup = SiteURL.lookup.path
+        var openAPI = SiteURL.apiOpenAPI.path
     }
 
     var title: String

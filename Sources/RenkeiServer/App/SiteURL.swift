@@ -22,6 +22,9 @@ public enum SiteURL: Sendable, Equatable {
     case healthz
     case metrics
     case stylesheet
+    case lookup
+    case apiLookup
+    case apiOpenAPI
     case apiTeams
     case apiTeam(Parameter)
     case globalIRTTeams
@@ -47,6 +50,9 @@ public enum SiteURL: Sendable, Equatable {
         case .healthz: ["healthz"]
         case .metrics: ["metrics"]
         case .stylesheet: ["css", "renkei.css"]
+        case .lookup: ["lookup"]
+        case .apiLookup: ["api", "v1", "lookup"]
+        case .apiOpenAPI: ["api", "v1", "openapi.json"]
         case .apiTeams: ["api", "v1", "teams"]
         case .apiTeam(let slug): ["api", "v1", "teams", slug.text(Self.slugKey)]
         case .globalIRTTeams: ["global-irt", "v1", "teams"]

@@ -7,8 +7,10 @@ func routes(_ app: Application) throws {
     let forms = pages.grouped(CSRFMiddleware())
     DirectoryController().register(pages: pages, forms: forms)
     AccountController().register(pages: pages, forms: forms)
+    LookupController().register(pages: pages)
 
     let api = app.grouped(APITokenAuthenticator())
     TeamsAPIController().register(api)
     GlobalIRTController().register(api)
+    LookupAPIController().register(api)
 }

@@ -23,26 +23,39 @@ struct DemoCommand: AsyncCommand {
     }
 }
 
-/// `renkei import global-irt FILE` and `renkei import ti FILE`: every team is read and
-/// validated first; only when all are valid are they written, in one transaction.
-struct ImportCommand: AsyncCommand {
-    struct Signature: CommandSignature {
-        @Argument(name: "format", help: "global-irt or ti")
-        var format: String
-        @Argument(name: "file", help: "The JSON file to read")
-        var file: String
+/// `renkei import global-irt|ti FILE` (teams) and `renkei import rir|pfx2as|constituency
+/// FILE...` (lookup datasets).
+struct ImportCommand: AnyAsyncCommand {
+    var help: String {
+        "Imports teams (global-irt FILE, ti FILE) or lookup data (rir FILE..., pfx2as FILE..., constituency FILE...)."
     }
 
-    var help: String { "Imports teams from a Global IRT (FIRST) or Trusted-Introducer-style JSON file." }
-
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(using context: inout CommandContext) async throws {
+        let arguments = try CommandArguments(context.input.arguments)
+        guard let format = arguments.operands.first else {
+            throw UsageError(message: "usage: renkei import global-irt|ti|rir|pfx2as|constituency FILE...")
+        }
+        let files = Array(arguments.operands.dropFirst())
         let app = context.application
-        guard let data = FileManager.default.contents(atPath: signature.file) else {
-            throw UsageError(message: "cannot read \(signature.file)")
+        let console = context.console
+        if let kind = DatasetModel.Kind(rawValue: format) {
+            let report = try await DatasetImport.run(kind: kind, files: files, database: app.db) { console.print($0) }
+            for line in report.skipped.prefix(50) { console.print("skipped \(line)") }
+            if report.skipped.count > 50 { console.print("… and \(report.skipped.count - 50) more skipped lines") }
+            console.print("Imported the \(kind.rawValue) dataset: \(report.entries) entries, \(report.skipped.count) lines skipped.")
+            return
+        }
+        guard files.count == 1 else { throw UsageError(message: "import \(format) takes one file") }
+        try await importTeams(format: format, file: files[0], app: app, console: console)
+    }
+
+    private func importTeams(format: String, file: String, app: Application, console: any Console) async throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw UsageError(message: "cannot read \(file)")
         }
         var incoming: [DirectoryImport.Incoming]
         do {
-            switch signature.format {
+            switch format {
             case "global-irt":
                 incoming = try GlobalIRT.parseDocument(data).map { team in
                     var record = team.record
@@ -52,17 +65,16 @@ struct ImportCommand: AsyncCommand {
             case "ti":
                 incoming = try TrustedIntroducer.parseDocument(data).map { DirectoryImport.Incoming(record: $0, fingerprints: []) }
             default:
-                throw UsageError(message: "unknown format “\(signature.format)”: use global-irt or ti")
+                throw UsageError(message: "unknown format “\(format)”: use global-irt, ti, rir, pfx2as or constituency")
             }
         } catch let error as GlobalIRT.FormatError {
-            throw UsageError(message: "\(signature.file): \(error.message)")
+            throw UsageError(message: "\(file): \(error.message)")
         }
-        let summary = try await DirectoryImport.run(incoming, source: URL(fileURLWithPath: signature.file).lastPathComponent,
-                                                    app: app) { checked, total in
-            context.console.output("Checked \(checked)/\(total) teams\r".consoleText(), newLine: false)
+        let summary = try await DirectoryImport.run(incoming, source: URL(fileURLWithPath: file).lastPathComponent, app: app) { checked, total in
+            console.output("Checked \(checked)/\(total) teams\r".consoleText(), newLine: false)
         }
-        context.console.print("")
-        context.console.print("Imported \(summary.total) teams: \(summary.created) new, \(summary.updated) updated, \(summary.unchanged) unchanged.")
+        console.print("")
+        console.print("Imported \(summary.total) teams: \(summary.created) new, \(summary.updated) updated, \(summary.unchanged) unchanged.")
     }
 }
 

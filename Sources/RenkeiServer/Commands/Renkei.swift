@@ -13,6 +13,10 @@ public enum Renkei {
         let loadDemo = arguments.contains("--demo")
         arguments.removeAll { $0 == "--demo" }
         do {
+            if arguments.count > 1 && arguments[1] == "bench" {
+                print(try BenchCommand.run(Array(arguments.dropFirst(2))))
+                return 0
+            }
             let environment = try Environment.detect(arguments: arguments)
             bootstrapLogging()
             let settings = try Settings.fromEnvironment(loadDemo: loadDemo)
@@ -23,6 +27,8 @@ public enum Renkei {
                 app.asyncCommands.use(ImportCommand(), as: "import")
                 app.asyncCommands.use(ExportCommand(), as: "export")
                 app.asyncCommands.use(UserCommand(), as: "user")
+                app.asyncCommands.use(LookupCommand(), as: "lookup")
+                app.asyncCommands.use(RouteCommand(), as: "route")
                 if app.renkei.isDemo && (arguments.count < 2 || arguments[1] == "serve") {
                     print(DemoNetwork.notice + "\n" + DemoLoader.credentials)
                 }

@@ -9,5 +9,6 @@ extension Application {
         migrations.add(CreateTeamChanges())
         migrations.add(CreateAPITokens())
         migrations.add(SessionRecord.migration)
+        migrations.add(CreateDatasets())
     }
 }

@@ -1,0 +1,166 @@
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// The lookup page: one indicator (`GET /lookup?q=`) or a pasted list (`POST /lookup`, up to
+/// 10,000 lines), answered per team with reasons and contacts. It only reads, so it needs no
+/// form token and works for anonymous visitors with what they may see.
+struct LookupController {
+    static let maxLines = 10_000
+
+    func register(pages: any RoutesBuilder) {
+        pages.get(.lookup, use: page)
+        pages.on(.POST, SiteURL.lookup.pathComponents, body: .collect(maxSize: "4mb"), use: pastedList)
+    }
+
+    struct Form: Content {
+        var q: String?
+    }
+
+    func page(request: Request) async throws -> View {
+        let text = (try? request.query.decode(Form.self).q) ?? ""
+        return try await answer(text, request: request)
+    }
+
+    func pastedList(request: Request) async throws -> View {
+        try await answer(try request.content.decode(Form.self).q ?? "", request: request)
+    }
+
+    private func answer(_ text: String, request: Request) async throws -> View {
+        let lines = text.split(whereSeparator: \.isNewline).enumerated()
+            .map { ($0.offset + 1, $0.element.trimmingCharacters(in: .whitespaces)) }
+            .filter { !$0.1.isEmpty }
+        guard lines.count <= Self.maxLines else {
+            throw AppError.payloadTooLarge("Paste at most \(Self.maxLines) lines at a time (the API takes up to 100,000).")
+        }
+        var context = LookupPage(chrome: Chrome(request: request, title: "Who to call?"), query: text)
+        guard !lines.isEmpty else { return try await context.render("lookup", on: request) }
+        let resolver = try await request.application.lookup.resolver(on: request.db)
+        let audience = DirectoryPolicy.audience(for: request.currentActor)
+        let now = Date()
+        var resolutions: [Resolution] = []
+        var unreadable: [LookupPage.LineError] = []
+        for (line, input) in lines {
+            do { resolutions.append(try resolver.resolve(input, audience: audience, now: now)) } catch {
+                unreadable.append(.init(line: line, input: input, error: error.reason))
+            }
+        }
+        context.fill(resolutions: resolutions, unreadable: unreadable, single: lines.count == 1, sources: resolver.sources)
+        return try await context.render("lookup", on: request)
+    }
+}
+
+struct LookupPage: Encodable {
+    struct Contact: Encodable {
+        var name: String
+        var url: String
+        var email: String?
+        var phones: [String]?
+        var fingerprint: String?
+        var hours: String?
+        var openNow: Bool?
+        var closedNow: Bool?
+        var emergency: String?
+
+        init(_ team: TeamContact) {
+            name = team.shortName
+            url = SiteURL.team(.value(team.slug)).path
+            email = team.email
+            phones = team.phoneNumbers.nonEmpty
+            fingerprint = team.pgpFingerprints.first.map { PGPKey(fingerprint: $0, armored: "").groupedFingerprint }
+            hours = team.operatingHours
+            openNow = team.openNow == true ? true : nil
+            closedNow = team.openNow == false ? true : nil
+            emergency = team.emergencyContact
+        }
+    }
+    struct CandidateView: Encodable {
+        var rank: Int
+        var kind: String
+        var reasons: [String]
+        var contact: Contact
+    }
+    struct Single: Encodable {
+        var indicator: String
+        var type: String
+        var facts: [String]?
+        var candidates: [CandidateView]?
+        var explanation: String?
+    }
+    struct Group: Encodable {
+        struct Item: Encodable {
+            var indicator: String
+            var reason: String
+        }
+        var contact: Contact
+        var count: Int
+        var items: [Item]
+    }
+    struct Unmatched: Encodable {
+        var indicator: String
+        var explanation: String
+    }
+    struct LineError: Encodable {
+        var line: Int
+        var input: String
+        var error: String
+    }
+
+    var chrome: Chrome
+    var query: String
+    var single: Single?
+    var groups: [Group]?
+    var unmatched: [Unmatched]?
+    var errors: [LineError]?
+    var summary: String?
+    var sources: [String]?
+
+    init(chrome: Chrome, query: String) {
+        self.chrome = chrome
+        self.query = query
+    }
+
+    static func kindLabel(_ kind: MatchKind) -> String {
+        switch kind {
+        case .constituencyPrefix: "network in constituency"
+        case .constituencyASN: "AS in constituency"
+        case .constituencyDomain: "domain in constituency"
+        case .nationalTeam: "national team"
+        case .regionalCoordinator: "regional coordinator"
+        }
+    }
+
+    mutating func fill(resolutions: [Resolution], unreadable: [LineError], single isSingle: Bool, sources registry: RegistryTables.Sources) {
+        errors = unreadable.nonEmpty
+        sources = [registry.registration.map { "RIR data: \($0)" } ?? "No RIR data imported",
+                   registry.routing.map { "Routing data: \($0)" } ?? "No routing (pfx2as) data imported"]
+        if isSingle, let resolution = resolutions.first {
+            single = Single(indicator: resolution.indicator, type: resolution.type, facts: resolution.facts.nonEmpty,
+                            candidates: resolution.candidates.map {
+                                CandidateView(rank: $0.rank, kind: Self.kindLabel($0.kind), reasons: $0.reasons, contact: Contact($0.team))
+                            }.nonEmpty,
+                            explanation: resolution.explanation)
+            return
+        }
+        // A pasted list: each indicator goes to its first-ranked team.
+        var order: [String] = []
+        var byTeam: [String: Group] = [:]
+        var misses: [Unmatched] = []
+        for resolution in resolutions {
+            guard let best = resolution.candidates.first else {
+                misses.append(Unmatched(indicator: resolution.indicator, explanation: resolution.explanation ?? ""))
+                continue
+            }
+            let slug = best.team.slug
+            if byTeam[slug] == nil {
+                order.append(slug)
+                byTeam[slug] = Group(contact: Contact(best.team), count: 0, items: [])
+            }
+            byTeam[slug]!.count += 1
+            byTeam[slug]!.items.append(.init(indicator: resolution.indicator, reason: best.reasons.first ?? ""))
+        }
+        groups = order.compactMap { byTeam[$0] }.sorted { $0.count > $1.count }.nonEmpty
+        unmatched = misses.nonEmpty
+        summary = "\(resolutions.count + unreadable.count) lines: \(resolutions.count - misses.count) answered for \(order.count) teams, \(misses.count) without a team, \(unreadable.count) unreadable."
+    }
+}

@@ -71,3 +71,20 @@ import Testing
         #expect(DomainName(parsing: "xn--exmple-cua.de") != nil)
     }
 }
+
+@Suite struct BulkParsingTests {
+    @Test func byteParsersAgreeWithTheGeneralParser() {
+        let inputs = ["192.0.2.1", "0.0.0.0", "255.255.255.255", "2001:db8::1", "::", "::1", "1::", "2001:db8:0:0:1:0:0:1",
+                      "fe80::1:2", "1:2:3:4:5:6:7:8", "::ffff:192.0.2.1", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8",
+                      "1:2:3:4:5:6:7:8:9", "1::2::3", ":1::", "1:", "12345::", "g::1", "1.2.3", "01.2.3.4", "", ":", "1::2:"]
+        for input in inputs {
+            let bytes = Array(input.utf8)
+            let fast = bytes.withUnsafeBufferPointer { BulkLookup.parseAddress($0, 0..<$0.count) }
+            #expect(fast == IPAddress(input), "\(input)")
+        }
+        let file = Array("192.0.2.1\r\n2001:db8::7\nnonsense\n\n10.0.0.1".utf8)
+        let parsed = file.withUnsafeBufferPointer { BulkLookup.addressLines($0) }
+        #expect(parsed.count == 5 && parsed.v4 == [0xC000_0201, 0x0A00_0001] && parsed.v4Lines == [0, 4])
+        #expect(parsed.other.map(\.line) == [1])
+    }
+}

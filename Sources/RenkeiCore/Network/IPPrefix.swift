@@ -3,7 +3,9 @@ import Foundation
 /// A CIDR network such as `192.0.2.0/24` or `2001:db8::/32`. Host bits must be zero.
 public struct IPPrefix: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     public let network: IPAddress
-    public let length: Int
+    /// Stored in one byte: tables hold a million prefixes.
+    private let storedLength: UInt8
+    public var length: Int { Int(storedLength) }
 
     public enum ParseError: Error, Equatable, CustomStringConvertible {
         case malformed(String)
@@ -22,7 +24,7 @@ public struct IPPrefix: Sendable, Hashable, Comparable, CustomStringConvertible,
     public init(network: IPAddress, length: Int) {
         precondition((0...network.bitWidth).contains(length))
         self.network = network.masked(to: length)
-        self.length = length
+        storedLength = UInt8(length)
     }
 
     /// Parses `address/length`; a bare address is a host prefix (/32 or /128).

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RenkeiCore
 
 /// `renkei bench lpm --table table.csv --queries queries.txt [--out answers.txt]`: the
@@ -27,67 +30,53 @@ enum LPMBenchmark {
     static func run(tablePath: String, queriesPath: String, answersPath: String?) throws -> String {
         let rssBefore = residentBytes()
         let buildStart = ContinuousClock.now
-        guard let tableData = FileManager.default.contents(atPath: tablePath) else { throw UsageError(message: "cannot read \(tablePath)") }
         var items: [(prefix: IPPrefix, value: Int32)] = []
         var problems: [String] = []
-        tableData.withUnsafeBytes { raw in
+        // The file's bytes live only inside this call, so they are gone before the table is measured.
+        try readFile(tablePath) { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
-            let lines = BulkLookup.lines(bytes)
-            items.reserveCapacity(lines.count)
-            for (number, line) in lines.enumerated() where number > 0 && !line.isEmpty {
-                guard let comma = bytes[line].lastIndex(of: 0x2C), let slash = bytes[line.lowerBound..<comma].lastIndex(of: 0x2F),
-                      let address = BulkLookup.parseAddress(bytes, line.lowerBound..<slash),
-                      let length = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[(slash + 1)..<comma]), as: UTF8.self)),
-                      (0...address.bitWidth).contains(length),
-                      let team = Int32(String(decoding: UnsafeBufferPointer(rebasing: bytes[(comma + 1)..<line.upperBound]), as: UTF8.self))
-                else {
-                    if problems.count < 5 { problems.append("line \(number + 1)") }
-                    continue
-                }
-                items.append((IPPrefix(network: address, length: length), team))
+            let pieces = BulkLookup.pieces(bytes, parts: ProcessInfo.processInfo.activeProcessorCount)
+            let results = ParallelResults<(items: [(prefix: IPPrefix, value: Int32)], problems: [String])>(count: pieces.count)
+            nonisolated(unsafe) let shared = bytes
+            DispatchQueue.concurrentPerform(iterations: pieces.count) { part in
+                results.set(part, parseTable(UnsafeBufferPointer(rebasing: shared[pieces[part]]), skipHeader: part == 0))
+            }
+            for part in results.values {
+                items += part.items
+                problems += part.problems
             }
         }
-        guard problems.isEmpty else { throw UsageError(message: "\(tablePath): unreadable lines: " + problems.joined(separator: ", ")) }
+        guard problems.isEmpty else { throw UsageError(message: "\(tablePath): unreadable lines: " + problems.prefix(5).joined(separator: "; ")) }
         let table = PrefixTable(items)
+        let teamOfEntry = table.entries.map { $0.value }
         let buildSeconds = seconds(since: buildStart)
         let prefixCount = items.count
         items = []
+        // Hand the parse buffers back to the system, so the resident size counts the table.
+        releaseFreedMemory()
         let rssAfter = residentBytes()
 
         // Lookups on addresses already parsed: IPv4 in one batch, IPv6 one by one.
         guard let queryData = FileManager.default.contents(atPath: queriesPath) else { throw UsageError(message: "cannot read \(queriesPath)") }
-        var v4: [UInt32] = [], v4Positions: [Int] = []
-        var v6: [(UInt64, UInt64)] = [], v6Positions: [Int] = []
-        var queryCount = 0
-        queryData.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            for (position, line) in BulkLookup.lines(bytes).enumerated() {
-                queryCount += 1
-                switch BulkLookup.parseAddress(bytes, line) {
-                case .v4(let value)?: v4.append(value); v4Positions.append(position)
-                case .v6(let high, let low)?: v6.append((high, low)); v6Positions.append(position)
-                case nil: break
-                }
-            }
-        }
-        var answers = [Int32](repeating: PrefixTable<Int32>.none, count: queryCount)
-        var v4Answers = [Int32](repeating: 0, count: v4.count)
-        var v6Answers = [Int32](repeating: 0, count: v6.count)
+        let queries = queryData.withUnsafeBytes { BulkLookup.addressLines($0.bindMemory(to: UInt8.self)) }
+        var v4Answers = [Int32](repeating: 0, count: queries.v4.count)
+        var otherAnswers = [Int32](repeating: 0, count: queries.other.count)
         let lookupStart = ContinuousClock.now
-        v4.withUnsafeBufferPointer { addresses in
+        queries.v4.withUnsafeBufferPointer { addresses in
             v4Answers.withUnsafeMutableBufferPointer { table.longestMatches(v4: addresses, into: $0) }
         }
         let v4Seconds = seconds(since: lookupStart)
-        for (index, address) in v6.enumerated() { v6Answers[index] = table.longestMatch(v6High: address.0, low: address.1) }
+        for (index, query) in queries.other.enumerated() { otherAnswers[index] = table.longestMatch(query.address) }
         let lookupSeconds = seconds(since: lookupStart)
-        for (index, position) in v4Positions.enumerated() { answers[position] = v4Answers[index] }
-        for (index, position) in v6Positions.enumerated() { answers[position] = v6Answers[index] }
 
         if let answersPath {
+            var answers = [Int32](repeating: -1, count: queries.count)
+            for (index, line) in queries.v4Lines.enumerated() { answers[Int(line)] = v4Answers[index] }
+            for (index, query) in queries.other.enumerated() { answers[Int(query.line)] = otherAnswers[index] }
             var text = ""
             text.reserveCapacity(answers.count * 4)
             for answer in answers {
-                text += answer < 0 ? "-" : String(table.entries[Int(answer)].value)
+                text += answer < 0 ? "-" : String(teamOfEntry[Int(answer)])
                 text += "\n"
             }
             guard FileManager.default.createFile(atPath: answersPath, contents: Data(text.utf8)) else {
@@ -95,26 +84,8 @@ enum LPMBenchmark {
             }
         }
 
-        // End to end, as routing an event file does: read, parse, look up, group by team.
         let routeStart = ContinuousClock.now
-        guard let routeData = FileManager.default.contents(atPath: queriesPath) else { throw UsageError(message: "cannot read \(queriesPath)") }
-        var groups: [Int32: [Int32]] = [:]
-        routeData.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var position: Int32 = 0
-            for line in BulkLookup.lines(bytes) {
-                let match: Int32
-                if let value = BulkLookup.parseV4(bytes, line) {
-                    match = table.longestMatch(v4: value)
-                } else if let address = BulkLookup.parseAddress(bytes, line) {
-                    match = table.longestMatch(address)
-                } else {
-                    match = PrefixTable<Int32>.none
-                }
-                groups[match < 0 ? -1 : table.entries[Int(match)].value, default: []].append(position)
-                position += 1
-            }
-        }
+        let groups = try route(queriesPath: queriesPath, table: table, teamOfEntry: teamOfEntry)
         let routeSeconds = seconds(since: routeStart)
 
         let report: [(String, String)] = [
@@ -122,17 +93,85 @@ enum LPMBenchmark {
             ("build_s", String(format: "%.3f", buildSeconds)),
             ("bytes_per_prefix", String(format: "%.1f", Double(table.memoryBytes) / Double(max(prefixCount, 1)))),
             ("rss_bytes_per_prefix", String(format: "%.1f", Double(rssAfter - rssBefore) / Double(max(prefixCount, 1)))),
-            ("lookups_per_s", String(Int(Double(v4.count + v6.count) / max(lookupSeconds, 1e-9)))),
-            ("ipv4_lookups_per_s", String(Int(Double(v4.count) / max(v4Seconds, 1e-9)))),
+            ("lookups_per_s", String(Int(Double(queries.v4.count + queries.other.count) / max(lookupSeconds, 1e-9)))),
+            ("ipv4_lookups_per_s", String(Int(Double(queries.v4.count) / max(v4Seconds, 1e-9)))),
             ("route_e2e_s", String(format: "%.3f", routeSeconds)),
-            ("teams", String(groups.keys.filter { $0 >= 0 }.count)),
+            ("teams", String(groups)),
         ]
         return "{" + report.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+    }
+
+    /// End to end, as routing an event file does: read the file, parse, look up, and group the
+    /// query lines by team (a counting sort: one array of line numbers ordered by team, with
+    /// each team's start). Returns how many teams received queries.
+    static func route(queriesPath: String, table: PrefixTable<Int32>, teamOfEntry: [Int32]) throws -> Int {
+        guard let data = FileManager.default.contents(atPath: queriesPath) else { throw UsageError(message: "cannot read \(queriesPath)") }
+        let queries = data.withUnsafeBytes { BulkLookup.addressLinesInParallel($0.bindMemory(to: UInt8.self)) }
+        var matches = [Int32](repeating: 0, count: queries.v4.count)
+        queries.v4.withUnsafeBufferPointer { addresses in
+            matches.withUnsafeMutableBufferPointer { table.longestMatches(v4: addresses, into: $0) }
+        }
+        // Team per line; -1 (no team) becomes group 0.
+        var teamOfLine = [Int32](repeating: -1, count: queries.count)
+        let teamCount = Int(teamOfEntry.max() ?? 0) + 2
+        var counts = [Int32](repeating: 0, count: teamCount + 1)
+        teamOfEntry.withUnsafeBufferPointer { teams in
+            for (index, line) in queries.v4Lines.enumerated() {
+                let match = matches[index]
+                teamOfLine[Int(line)] = match < 0 ? -1 : teams[Int(match)]
+            }
+            for query in queries.other {
+                let match = table.longestMatch(query.address)
+                teamOfLine[Int(query.line)] = match < 0 ? -1 : teams[Int(match)]
+            }
+        }
+        for team in teamOfLine { counts[Int(team) + 2] += 1 }
+        for group in 1...teamCount { counts[group] += counts[group - 1] }
+        var grouped = [Int32](repeating: 0, count: teamOfLine.count)
+        for (line, team) in teamOfLine.enumerated() {
+            let slot = Int(team) + 1
+            grouped[Int(counts[slot])] = Int32(line)
+            counts[slot] += 1
+        }
+        return Set(teamOfLine).subtracting([-1]).count
+    }
+
+    static func readFile(_ path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError(message: "cannot read \(path)") }
+        data.withUnsafeBytes(body)
+    }
+
+    /// `prefix,team` lines of one piece of the table file.
+    static func parseTable(_ bytes: UnsafeBufferPointer<UInt8>, skipHeader: Bool) -> (items: [(prefix: IPPrefix, value: Int32)], problems: [String]) {
+        var items: [(prefix: IPPrefix, value: Int32)] = []
+        var problems: [String] = []
+        let lines = BulkLookup.lines(bytes)
+        items.reserveCapacity(lines.count)
+        for (number, line) in lines.enumerated() where !(skipHeader && number == 0) && !line.isEmpty {
+            guard let comma = bytes[line].lastIndex(of: 0x2C), let slash = bytes[line.lowerBound..<comma].lastIndex(of: 0x2F),
+                  let address = BulkLookup.parseAddress(bytes, line.lowerBound..<slash),
+                  let length = BulkLookup.parseUInt(bytes, (slash + 1)..<comma), length <= address.bitWidth,
+                  let team = BulkLookup.parseUInt(bytes, (comma + 1)..<line.upperBound), team <= UInt64(Int32.max)
+            else {
+                problems.append("“\(String(decoding: UnsafeBufferPointer(rebasing: bytes[line]), as: UTF8.self))” is not prefix,team")
+                continue
+            }
+            items.append((IPPrefix(network: address, length: Int(length)), Int32(team)))
+        }
+        return (items, problems)
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// glibc's malloc_trim, looked up at run time (Glibc's module map leaves it out).
+    static func releaseFreedMemory() {
+        #if canImport(Glibc)
+        typealias Trim = @convention(c) (Int) -> Int32
+        if let symbol = dlsym(nil, "malloc_trim") { _ = unsafeBitCast(symbol, to: Trim.self)(0) }
+        #endif
     }
 
     /// Resident set size from /proc (Linux); 0 where it cannot be read.

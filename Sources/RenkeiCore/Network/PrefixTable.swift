@@ -1,10 +1,11 @@
 /// Longest-prefix match over IPv4 and IPv6 prefixes, built once and read by many.
 ///
 /// The prefixes are flattened into disjoint address intervals, each labelled with the most
-/// specific prefix covering it. IPv4 intervals are bucketed by the top 20 address bits: a
-/// 2^20-entry index (4 MiB) says where each /20's intervals start, and inside a bucket only the
-/// low 12 bits of each interval start are stored, in 2 bytes, so a lookup is one index read plus
-/// a binary search over a handful of neighbouring keys, usually within one cache line. IPv6
+/// specific prefix covering it. IPv4 intervals are bucketed by the top 20 address bits (16 for
+/// small tables): a 2^20-entry index (4 MiB) says where each /20's intervals start, and inside a
+/// bucket only the low 12 bits of each interval start are stored, in 2 bytes, so a lookup is one
+/// index read plus a binary search over a handful of neighbouring keys, usually within one
+/// cache line. IPv6
 /// uses the same layout keyed by the top 16 bits, with the starts' two 64-bit halves.
 /// Memory is about 6 bytes per IPv4 interval (at most two per prefix) plus the index, instead
 /// of the 32–64 MiB a DIR-24-8 table needs whatever the table size, and no pointers to chase.
@@ -21,7 +22,9 @@ public struct PrefixTable<Value: Sendable>: Sendable {
     /// Prefixes in (family, network, length) order; lookups answer indexes into it.
     public let entries: [Entry]
 
-    private let v4Index: [UInt32]      // 2^20 + 1 bucket starts into v4Starts/v4Labels
+    /// Low address bits kept per interval start; the bits above them pick the bucket.
+    private let v4KeyBits: UInt32
+    private let v4Index: [UInt32]      // 2^(32 - v4KeyBits) + 1 bucket starts into v4Starts/v4Labels
     private let v4Starts: [UInt16]     // low 12 bits of each interval's first address
     private let v4Labels: [Int32]      // entry index covering the interval, or -1
     private let v6Index: [UInt32]
@@ -35,8 +38,6 @@ public struct PrefixTable<Value: Sendable>: Sendable {
     /// (Specialised for the benchmark's team numbers: unspecialised generic code is several
     /// times slower on a million prefixes.)
     @_specialize(exported: true, where Value == Int32)
-    @_specialize(exported: true, where Value == String)
-    @_specialize(exported: true, where Value == [ASN])
     public init(_ items: [(prefix: IPPrefix, value: Value)]) {
         // Files such as the routing table usually come sorted; check before sorting.
         let alreadyOrdered = zip(items, items.dropFirst()).allSatisfy { $0.prefix < $1.prefix }
@@ -68,7 +69,9 @@ public struct PrefixTable<Value: Sendable>: Sendable {
         let v4Intervals = v4.finish()
         let v6Intervals = v6.finish()
         self.entries = entries
-        (v4Index, v4Starts, v4Labels) = Self.bucketV4(v4Intervals)
+        // A large table earns the 4 MiB index; a small one does with 64 KiB.
+        v4KeyBits = v4Intervals.count > 100_000 ? 12 : 16
+        (v4Index, v4Starts, v4Labels) = Self.bucketV4(v4Intervals, keyBits: v4KeyBits)
         (v6Index, v6High, v6Low, v6Labels) = Self.bucketV6(v6Intervals)
     }
 
@@ -86,7 +89,7 @@ public struct PrefixTable<Value: Sendable>: Sendable {
         v4Index.withUnsafeBufferPointer { index in
             v4Starts.withUnsafeBufferPointer { starts in
                 v4Labels.withUnsafeBufferPointer { labels in
-                    Self.search(v4: address, index: index, starts: starts, labels: labels)
+                    Self.search(v4: address, keyBits: v4KeyBits, index: index, starts: starts, labels: labels)
                 }
             }
         }
@@ -112,7 +115,7 @@ public struct PrefixTable<Value: Sendable>: Sendable {
             v4Starts.withUnsafeBufferPointer { starts in
                 v4Labels.withUnsafeBufferPointer { labels in
                     for position in addresses.indices {
-                        answers[position] = Self.search(v4: addresses[position], index: index, starts: starts, labels: labels)
+                        answers[position] = Self.search(v4: addresses[position], keyBits: v4KeyBits, index: index, starts: starts, labels: labels)
                     }
                 }
             }
@@ -120,10 +123,10 @@ public struct PrefixTable<Value: Sendable>: Sendable {
     }
 
     @inline(__always)
-    private static func search(v4 address: UInt32, index: UnsafeBufferPointer<UInt32>, starts: UnsafeBufferPointer<UInt16>,
+    private static func search(v4 address: UInt32, keyBits: UInt32, index: UnsafeBufferPointer<UInt32>, starts: UnsafeBufferPointer<UInt16>,
                                labels: UnsafeBufferPointer<Int32>) -> Int32 {
-        let bucket = Int(address >> Self.v4KeyBits)
-        let key = UInt16(truncatingIfNeeded: address & Self.v4KeyMask)
+        let bucket = Int(address >> keyBits)
+        let key = UInt16(truncatingIfNeeded: address & ((1 << keyBits) - 1))
         var lo = Int(index[bucket]), count = Int(index[bucket + 1]) - lo
         // Branch-light lower-bound search for the last start <= key.
         while count > 1 {
@@ -161,11 +164,9 @@ public struct PrefixTable<Value: Sendable>: Sendable {
         }
     }
 
-    static var v4KeyBits: UInt32 { 12 }
-    static var v4KeyMask: UInt32 { (1 << v4KeyBits) - 1 }
-    static var v4Buckets: Int { 1 << (32 - Int(v4KeyBits)) }
-
-    private static func bucketV4(_ intervals: [(high: UInt64, low: UInt64, label: Int32)]) -> ([UInt32], [UInt16], [Int32]) {
+    private static func bucketV4(_ intervals: [(high: UInt64, low: UInt64, label: Int32)], keyBits: UInt32) -> ([UInt32], [UInt16], [Int32]) {
+        let v4Buckets = 1 << (32 - Int(keyBits))
+        let v4KeyMask = UInt64((1 << keyBits) - 1)
         var index = [UInt32](repeating: 0, count: v4Buckets + 1)
         var starts: [UInt16] = []
         var labels: [Int32] = []
@@ -175,8 +176,8 @@ public struct PrefixTable<Value: Sendable>: Sendable {
         var current: Int32 = -1
         for bucket in 0..<v4Buckets {
             index[bucket] = UInt32(starts.count)
-            let bucketStart = UInt64(bucket) << UInt64(v4KeyBits)
-            let bucketEnd = bucketStart + UInt64(v4KeyMask)
+            let bucketStart = UInt64(bucket) << UInt64(keyBits)
+            let bucketEnd = bucketStart + v4KeyMask
             // The interval covering the bucket's first address opens the bucket.
             while next < intervals.count && intervals[next].low <= bucketStart {
                 current = intervals[next].label
@@ -190,7 +191,7 @@ public struct PrefixTable<Value: Sendable>: Sendable {
                     next += 1
                     continue
                 }
-                starts.append(UInt16(truncatingIfNeeded: intervals[next].low & UInt64(v4KeyMask)))
+                starts.append(UInt16(truncatingIfNeeded: intervals[next].low & v4KeyMask))
                 labels.append(current)
                 next += 1
             }

@@ -478,8 +478,11 @@ public enum DemoNetwork {
 
 /// SplitMix64 (Steele, Lea and Flood 2014), seeded from a string with FNV-1a so each team's
 /// values stay the same when teams are added or removed elsewhere in the table.
-private struct SplitMix64 {
+/// A small deterministic generator (SplitMix64), for data that must come out the same each run.
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
+
+    init(seed: UInt64) { state = seed }
 
     init(text: String) {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325

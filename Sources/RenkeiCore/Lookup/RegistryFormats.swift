@@ -7,6 +7,14 @@ public struct SkippedLine: Sendable, Hashable, Codable, CustomStringConvertible 
     public var description: String { "line \(line): \(reason)" }
 }
 
+/// The numbered lines of a data file that hold data: not empty, not `#` comments.
+func dataLines(_ text: String) -> [(number: Int, line: Substring)] {
+    text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { index, raw in
+        let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+        return line.isEmpty || line.hasPrefix("#") ? nil : (index + 1, line)
+    }
+}
+
 /// Address space and AS numbers registered to countries, from the RIRs' statistics files.
 public struct RegistrationData: Sendable {
     public var prefixes: [(prefix: IPPrefix, country: String)] = []
@@ -23,11 +31,7 @@ public struct RegistrationData: Sendable {
 /// is a prefix length; ASN `value` counts numbers from `start`.
 public enum RIRDelegated {
     public static func parse(_ text: String, into data: inout RegistrationData) {
-        var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.isEmpty || line.hasPrefix("#") { continue }
+        for (lineNumber, line) in dataLines(text) {
             let fields = line.split(separator: "|", omittingEmptySubsequences: false)
             if let first = fields.first, first.allSatisfy({ $0.isNumber || $0 == "." }) { continue }   // version line
             guard fields.count >= 7 else {
@@ -93,11 +97,7 @@ public struct RoutingData: Sendable {
 /// (`AS1,AS2`), or both (`1_2,3`); every AS named counts as an origin.
 public enum PrefixToAS {
     public static func parse(_ text: String, into data: inout RoutingData) {
-        var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.isEmpty || line.hasPrefix("#") { continue }
+        for (lineNumber, line) in dataLines(text) {
             let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
             guard fields.count == 3 else {
                 data.skipped.append(SkippedLine(line: lineNumber, reason: "expected network, length and origin AS, found \(fields.count) fields"))

@@ -125,7 +125,7 @@ struct DirectoryController {
     }
 
     func show(request: Request) async throws -> View {
-        let model = try await findTeam(request)
+        let model = try await TeamModel.require(slug: request.slugParameter(), on: request.db)
         let actor = request.currentActor
         let audience = DirectoryPolicy.audience(for: actor)
         let record = model.record.visible(to: audience)
@@ -145,7 +145,7 @@ struct DirectoryController {
     }
 
     func editForm(request: Request) async throws -> View {
-        let model = try await findTeam(request)
+        let model = try await TeamModel.require(slug: request.slugParameter(), on: request.db)
         let actor = try requireEditor(of: model, request: request)
         return try await TeamFormPage(chrome: Chrome(request: request, title: "Edit \(model.shortName)"), isNew: false,
                                       slug: model.slug, values: TeamForm(model.record), errors: [], actor: actor,
@@ -153,7 +153,7 @@ struct DirectoryController {
     }
 
     func update(request: Request) async throws -> Response {
-        let model = try await findTeam(request)
+        let model = try await TeamModel.require(slug: request.slugParameter(), on: request.db)
         let actor = try requireEditor(of: model, request: request)
         let form = try request.content.decode(TeamForm.self)
         let candidate = form.record(base: model.record, actor: actor)
@@ -191,7 +191,7 @@ struct DirectoryController {
     }
 
     func rfc2350(request: Request) async throws -> Response {
-        let model = try await findTeam(request)
+        let model = try await TeamModel.require(slug: request.slugParameter(), on: request.db)
         let record = model.record.visible(to: DirectoryPolicy.audience(for: request.currentActor))
         let url = request.application.renkei.settings.publicURL + SiteURL.teamRFC2350(.value(model.slug)).path
         let text = RFC2350.document(for: record, lastModified: model.modifiedAt, url: url)
@@ -200,13 +200,6 @@ struct DirectoryController {
         return Response(status: .ok, headers: headers, body: .init(string: text))
     }
 
-    private func findTeam(_ request: Request) async throws -> TeamModel {
-        let slug = try request.slugParameter()
-        guard let model = try await TeamModel.find(slug: slug, on: request.db) else {
-            throw AppError.notFound("There is no team “\(slug)” in the directory.")
-        }
-        return model
-    }
 
     private func requireEditor(of model: TeamModel, request: Request) throws -> Actor {
         guard let actor = request.currentActor else {

@@ -13,6 +13,14 @@ extension TeamModel {
         try await TeamModel.query(on: database).filter(\.$slug == slug).first()
     }
 
+    /// The team, or a 404 naming the slug.
+    static func require(slug: String, on database: any Database) async throws -> TeamModel {
+        guard let model = try await find(slug: slug, on: database) else {
+            throw AppError.notFound("There is no team “\(slug)” in the directory.")
+        }
+        return model
+    }
+
     func recentChanges(limit: Int, on database: any Database) async throws -> [TeamChangeModel] {
         try await TeamChangeModel.query(on: database)
             .filter(\.$team.$id == requireID())

@@ -59,7 +59,7 @@ struct TeamsAPIController {
     }
 
     func show(request: Request) async throws -> TeamDocument {
-        let model = try await findTeam(request)
+        let model = try await TeamModel.require(slug: request.slugParameter(), on: request.db)
         return TeamDocument(model, audience: DirectoryPolicy.audience(for: request.currentActor),
                             publicURL: request.application.renkei.settings.publicURL)
     }
@@ -79,7 +79,7 @@ struct TeamsAPIController {
 
     func update(request: Request) async throws -> TeamDocument {
         guard let actor = request.currentActor else { throw AppError.unauthorized("Send a personal API token: Authorization: Bearer <token>.") }
-        let model = try await findTeam(request)
+        let model = try await TeamModel.require(slug: request.slugParameter(), on: request.db)
         guard DirectoryPolicy.canEdit(teamID: try model.requireID(), actor: actor) else {
             throw AppError.forbidden("Only \(model.shortName)'s representatives and the secretariat may change this team.")
         }
@@ -97,11 +97,4 @@ struct TeamsAPIController {
         }
     }
 
-    private func findTeam(_ request: Request) async throws -> TeamModel {
-        let slug = try request.slugParameter()
-        guard let model = try await TeamModel.find(slug: slug, on: request.db) else {
-            throw AppError.notFound("There is no team “\(slug)” in the directory.")
-        }
-        return model
-    }
 }

@@ -185,7 +185,7 @@ def test_c_representative_edits_the_team(browser):
 def test_d_directory_search_finds_the_team(browser):
     browser.open("/teams")
     everything = browser.find("#team-count").text
-    search = browser.find("input[name=q]")
+    search = browser.find("form.filters input[name=q]")
     search.send_keys("Lindenf")
     search.submit()
     browser.wait_for("#team-count")

@@ -16,6 +16,7 @@ struct Chrome: Encodable {
         var globalIRT = SiteURL.globalIRTTeams.path
         var apiTeams = SiteURL.apiTeams.path
         var lookup = SiteURL.lookup.path
+        var cvss = SiteURL.cvssCalculator(.value(CVSSVersion.v4_0.rawValue)).path
         var openAPI = SiteURL.apiOpenAPI.path
     }
 

@@ -23,6 +23,9 @@ public enum SiteURL: Sendable, Equatable {
     case metrics
     case stylesheet
     case lookup
+    case cvss
+    case cvssCalculator(Parameter)
+    case apiCVSS
     case apiLookup
     case apiOpenAPI
     case apiTeams
@@ -33,6 +36,7 @@ public enum SiteURL: Sendable, Equatable {
 
     static let slugKey = "slug"
     static let tokenKey = "token"
+    static let versionKey = "version"
 
     private var components: [String] {
         switch self {
@@ -51,6 +55,9 @@ public enum SiteURL: Sendable, Equatable {
         case .metrics: ["metrics"]
         case .stylesheet: ["css", "renkei.css"]
         case .lookup: ["lookup"]
+        case .cvss: ["cvss"]
+        case .cvssCalculator(let version): ["cvss", version.text(Self.versionKey)]
+        case .apiCVSS: ["api", "v1", "cvss"]
         case .apiLookup: ["api", "v1", "lookup"]
         case .apiOpenAPI: ["api", "v1", "openapi.json"]
         case .apiTeams: ["api", "v1", "teams"]

@@ -8,6 +8,7 @@ func routes(_ app: Application) throws {
     DirectoryController().register(pages: pages, forms: forms)
     AccountController().register(pages: pages, forms: forms)
     LookupController().register(pages: pages)
+    CVSSController().register(pages: pages, api: app)
 
     let api = app.grouped(APITokenAuthenticator())
     TeamsAPIController().register(api)

@@ -10,7 +10,10 @@ import RenkeiCore
 /// `-`. It needs no database, so it runs without the application.
 enum BenchCommand {
     static func run(_ arguments: [String]) throws -> String {
-        guard arguments.first == "lpm" else { throw UsageError(message: "usage: renkei bench lpm --table FILE --queries FILE [--out FILE]") }
+        if arguments.first == "cvss" { return try CVSSBenchmark.run(Array(arguments.dropFirst())) }
+        guard arguments.first == "lpm" else {
+            throw UsageError(message: "usage: renkei bench lpm --table FILE --queries FILE [--out FILE] | renkei bench cvss [--count N]")
+        }
         var options: [String: String] = [:]
         var rest = arguments.dropFirst()
         while let name = rest.popFirst() {
@@ -179,5 +182,48 @@ enum LPMBenchmark {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
         return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+    }
+}
+
+/// `renkei bench cvss [--count N]`: parses and scores N (default 1,000,000) random valid
+/// vectors, a quarter of each version, on one core, and reports vectors per second.
+enum CVSSBenchmark {
+    static func run(_ arguments: [String]) throws -> String {
+        var count = 1_000_000
+        if arguments.count == 2, arguments[0] == "--count", let value = Int(arguments[1]), value > 0 {
+            count = value
+        } else if !arguments.isEmpty {
+            throw UsageError(message: "usage: renkei bench cvss [--count N]")
+        }
+        var state: UInt64 = 0x5EED
+        func random(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let versions = CVSSVersion.allCases
+        var vectors: [String] = []
+        vectors.reserveCapacity(count)
+        for index in 0..<count {
+            let version = versions[index % versions.count]
+            var values: [String: String] = [:]
+            for metric in CVSSCatalog.groups(version).flatMap(\.metrics) where metric.mandatory || random(2) == 0 {
+                values[metric.code] = metric.values[random(metric.values.count)].code
+            }
+            vectors.append(CVSSCatalog.vector(version, values: values))
+        }
+        var invalid = 0
+        var checksum = 0.0
+        let start = ContinuousClock.now
+        for vector in vectors {
+            if let result = try? CVSS.score(vector) {
+                checksum += result.baseScore ?? result.score ?? 0
+            } else {
+                invalid += 1
+            }
+        }
+        let elapsed = LPMBenchmark.seconds(since: start)
+        guard invalid == 0 else { throw UsageError(message: "\(invalid) generated vectors were refused") }
+        return "{\"tool\": \"renkei\", \"vectors\": \(count), \"seconds\": \(String(format: "%.3f", elapsed)), "
+            + "\"vectors_per_s\": \(Int(Double(count) / max(elapsed, 1e-9))), \"checksum\": \(String(format: "%.1f", checksum))}"
     }
 }

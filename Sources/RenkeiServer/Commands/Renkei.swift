@@ -13,6 +13,9 @@ public enum Renkei {
         let loadDemo = arguments.contains("--demo")
         arguments.removeAll { $0 == "--demo" }
         do {
+            if arguments.count > 1 && arguments[1] == "cvss" {
+                return CVSSCommand.run(Array(arguments.dropFirst(2)))
+            }
             if arguments.count > 1 && arguments[1] == "bench" {
                 print(try BenchCommand.run(Array(arguments.dropFirst(2))))
                 return 0

@@ -8,7 +8,7 @@ refused.
 
 - Random vectors (fixed seed) with base, threat, environmental and supplemental metrics, Not
   Defined (`X`) mixed in, must get Red Hat's `CVSS4(vector).base_score` and `.severity`.
-- FIRST's 270 MacroVector highest vectors (/work/shared/data/cvss4-macrovector-scores.txt, from
+- FIRST's 270 MacroVector highest vectors (Tests/Fixtures/cvss4-macrovector-scores.txt, from
   FIRSTdotorg/cvss-resources `vectorFiles/macro-scores`) must score exactly as FIRST lists them.
 - Rounding: FIRST's calculator rounds half up after adding 1e-6, so a vector whose interpolated
   score is 8.55 less a floating-point hair scores 8.6.
@@ -43,7 +43,8 @@ except ImportError:  # the oracle is missing: see the fixture below
 
 from conftest import REPO
 
-MACRO_SCORES = REPO.parent / "shared" / "data" / "cvss4-macrovector-scores.txt"
+# A copy of the project's shared reference data, kept with the tests so they need nothing outside the repository.
+MACRO_SCORES = REPO / "Tests" / "Fixtures" / "cvss4-macrovector-scores.txt"
 
 SEED = 20240612
 # Random valid vectors: 5,000 by default, more in CI (.ci/run).

@@ -63,10 +63,13 @@ public struct CVSSResult: Sendable, Hashable, Codable {
 public enum CVSS {
     /// Scores a vector of any supported version, told apart by its prefix: `CVSS:3.0/`,
     /// `CVSS:3.1/`, `CVSS:4.0/`, or none (and a leading `AV:` metric) for v2.
-    public static func score(_ vector: String) throws(CVSSError) -> CVSSResult {
-        if vector.hasPrefix("CVSS:4.0/") { return try CVSS4.score(vector) }
-        if vector.hasPrefix("CVSS:3.0/") || vector.hasPrefix("CVSS:3.1/") { return try CVSS3.score(vector) }
-        if vector.hasPrefix("CVSS:") { throw CVSSError(metric: "CVSS", "unsupported version prefix; use CVSS:3.0/, CVSS:3.1/ or CVSS:4.0/ (v2 vectors have no prefix)") }
-        return try CVSS2.score(vector)
+    /// `explain: false` leaves `details` empty: scoring a whole feed needs only the numbers.
+    public static func score(_ vector: String, explain: Bool = true) throws(CVSSError) -> CVSSResult {
+        // Compare bytes: String.hasPrefix costs more than scoring a whole v3 vector.
+        let bytes = vector.utf8
+        if bytes.starts(with: "CVSS:4.0/".utf8) { return try CVSS4.score(vector, explain: explain) }
+        if bytes.starts(with: "CVSS:3.0/".utf8) || bytes.starts(with: "CVSS:3.1/".utf8) { return try CVSS3.score(vector, explain: explain) }
+        if bytes.starts(with: "CVSS:".utf8) { throw CVSSError(metric: "CVSS", "unsupported version prefix; use CVSS:3.0/, CVSS:3.1/ or CVSS:4.0/ (v2 vectors have no prefix)") }
+        return try CVSS2.score(vector, explain: explain)
     }
 }

@@ -22,16 +22,30 @@ public enum CVSS4 {
     /// environmental and supplemental metrics, each at most once, in the order of the
     /// specification's Table 23, with case-sensitive values (`X`, Not Defined, only for optional
     /// metrics). Supplemental metrics never change the score.
-    public static func score(_ vector: String) throws(CVSSError) -> CVSSResult {
-        let given = try parse(vector)
-        let threat = given.isDefined(where: { $0.group == .threat })
-        let environmental = given.isDefined(where: { $0.group == .environmental })
-        let scoring = Scoring(given)
+    /// Validates `vector` and computes its CVSS v4.0 score.
+    ///
+    /// The vector must start with `CVSS:4.0/`, give the eleven base metrics and may give threat,
+    /// environmental and supplemental metrics, each at most once, in the order of the
+    /// specification's Table 23, with case-sensitive values (`X`, Not Defined, only for optional
+    /// metrics). Supplemental metrics never change the score. `explain: false` leaves `details`
+    /// empty and formats no text.
+    public static func score(_ vector: String, explain: Bool = true) throws(CVSSError) -> CVSSResult {
+        // The fast parser accepts exactly the valid vectors; whatever it refuses goes to `parse`,
+        // which names the metric to blame (and would score the vector, were the fast one too strict).
+        var codes = fastParse(vector)
+        if codes == nil { codes = Codes(try parse(vector)) }
+        guard let codes else { throw CVSSError(metric: "CVSS", "internal error") }
 
-        var result = CVSSResult(version: .v4_0, vectorString: vector, details: scoring.details)
-        result.score = Double(scoring.tenths) / 10
-        result.severity = severity(tenths: scoring.tenths)
-        result.nomenclature = "CVSS-B" + (threat ? "T" : "") + (environmental ? "E" : "")
+        var result = CVSSResult(version: .v4_0, vectorString: vector)
+        let tenths = explain ? Scoring.explainedTenths(codes, details: &result.details) : Scoring.tenths(codes)
+        result.score = Double(tenths) / 10
+        result.severity = severity(tenths: tenths)
+        switch (codes.threat, codes.environmental) {
+        case (false, false): result.nomenclature = "CVSS-B"
+        case (true, false): result.nomenclature = "CVSS-BT"
+        case (false, true): result.nomenclature = "CVSS-BE"
+        case (true, true): result.nomenclature = "CVSS-BTE"
+        }
         return result
     }
 
@@ -72,11 +86,6 @@ extension CVSS4 {
             }
         }
 
-        /// The environmental metric that overrides this base metric when it is defined.
-        var modified: Metric? {
-            group == .base ? Metric(rawValue: rawValue + Metric.mav.rawValue) : nil
-        }
-
         init?(abbreviation: String) {
             guard let index = Self.abbreviations.firstIndex(of: abbreviation) else { return nil }
             self.init(rawValue: index)
@@ -112,28 +121,12 @@ extension CVSS4 {
             get { values[metric.rawValue] }
             set { values[metric.rawValue] = newValue }
         }
-
-        /// Whether any metric matching `predicate` is given with a value other than `X`.
-        func isDefined(where predicate: (Metric) -> Bool) -> Bool {
-            Metric.allCases.contains { predicate($0) && self[$0] != nil && self[$0] != "X" }
-        }
-
-        /// The value the score uses: a defined modified metric replaces its base metric;
-        /// Not Defined means E:A (Attacked) and CR/IR/AR:H, the worst case.
-        func effective(_ metric: Metric) -> String {
-            if let modified = metric.modified, let value = self[modified], value != "X" { return value }
-            let value = self[metric] ?? "X"
-            guard value == "X" else { return value }
-            switch metric {
-            case .e: return "A"
-            case .cr, .ir, .ar: return "H"
-            default: return value
-            }
-        }
     }
 
     // MARK: Parsing
 
+    /// The thorough parser: `score` calls it only for what `fastParse` refuses, to name the metric
+    /// to blame (a valid vector never gets here).
     static func parse(_ vector: String) throws(CVSSError) -> Given {
         let prefix = "CVSS:4.0"
         guard !vector.isEmpty else {
@@ -209,230 +202,591 @@ extension CVSS4 {
     }
 }
 
-// MARK: - Scoring
+// MARK: - Fast parsing
 
 extension CVSS4 {
-    /// The equivalence classes interpolated independently. EQ3 and EQ6 form one class: its
-    /// highest vectors and depth depend on both levels.
-    enum EquivalenceClass: CaseIterable, Sendable {
-        case eq1, eq2, eq3eq6, eq4, eq5
+    /// A vector's metric values as small codes: for each metric (index `Metric.rawValue`), the
+    /// index of its value in `Metric.values`, or `absent`. Optional metrics list `X` first, so
+    /// code 0 is Not Defined for them.
+    struct Codes: Sendable {
+        static let absent: UInt8 = 0xFF
+        /// 32 bytes, one per metric.
+        private var storage: (UInt64, UInt64, UInt64, UInt64) = (~0, ~0, ~0, ~0)
 
-        var name: String {
-            switch self {
-            case .eq1: "EQ1"
-            case .eq2: "EQ2"
-            case .eq3eq6: "EQ3+EQ6"
-            case .eq4: "EQ4"
-            case .eq5: "EQ5"
+        init() {}
+
+        /// The codes of a vector `parse` accepted.
+        init(_ given: Given) {
+            for metric in Metric.allCases {
+                if let value = given[metric], let index = metric.values.firstIndex(of: value) {
+                    self[metric.rawValue] = UInt8(index)
+                }
             }
         }
 
-        /// The metrics whose severity distances make up the class's distance, in the order the
-        /// reference calculator adds them. EQ5 (Exploit Maturity) always has distance 0.
-        var metrics: [Metric] {
-            switch self {
-            case .eq1: [.av, .pr, .ui]
-            case .eq2: [.ac, .at]
-            case .eq3eq6: [.vc, .vi, .va, .cr, .ir, .ar]
-            case .eq4: [.sc, .si, .sa]
-            case .eq5: []
+        subscript(index: Int) -> UInt8 {
+            @inline(__always) get { withUnsafeBytes(of: storage) { $0[index] } }
+            @inline(__always) set { withUnsafeMutableBytes(of: &storage) { $0[index] = newValue } }
+        }
+
+        /// Whether E is given with a value other than `X`.
+        var threat: Bool { self[Metric.e.rawValue] != Codes.absent && self[Metric.e.rawValue] != 0 }
+
+        /// Whether any of CR … MSA is given with a value other than `X`.
+        var environmental: Bool {
+            for index in Metric.cr.rawValue...Metric.msa.rawValue where self[index] != Codes.absent && self[index] != 0 {
+                return true
             }
+            return false
         }
     }
 
-    /// Severity levels for the distance, in steps of 0.1 from the most severe value (FIRST's
-    /// cvss_score.js). SI and SA include S (Safety), reachable through MSI and MSA; SC starts at 0.1.
-    static let levels: [Metric: [String: Double]] = {
-        let impact: [String: Double] = ["H": 0.0, "L": 0.1, "N": 0.2]
-        let subsequent: [String: Double] = ["S": 0.0, "H": 0.1, "L": 0.2, "N": 0.3]
-        let requirement: [String: Double] = ["H": 0.0, "M": 0.1, "L": 0.2]
-        return [
-            .av: ["N": 0.0, "A": 0.1, "L": 0.2, "P": 0.3],
-            .pr: ["N": 0.0, "L": 0.1, "H": 0.2],
-            .ui: ["N": 0.0, "P": 0.1, "A": 0.2],
-            .ac: ["L": 0.0, "H": 0.1],
-            .at: ["N": 0.0, "P": 0.1],
-            .vc: impact, .vi: impact, .va: impact,
-            .sc: ["H": 0.1, "L": 0.2, "N": 0.3],
-            .si: subsequent, .sa: subsequent,
-            .cr: requirement, .ir: requirement, .ar: requirement,
-        ]
+    /// Parses a valid vector straight from its UTF-8 bytes; nil for anything else (then `parse`
+    /// finds what is wrong). No allocation: names and values map to codes by switching on bytes,
+    /// and the order of Table 23 (which rules out duplicates too) is checked by index.
+    static func fastParse(_ vector: String) -> Codes? {
+        if let codes = vector.utf8.withContiguousStorageIfAvailable({ fastParse(bytes: $0) }) { return codes }
+        var copy = vector
+        copy.makeContiguousUTF8()
+        return copy.utf8.withContiguousStorageIfAvailable({ fastParse(bytes: $0) }) ?? nil
+    }
+
+    private static func fastParse(bytes p: UnsafeBufferPointer<UInt8>) -> Codes? {
+        let n = p.count
+        // "CVSS:4.0/"
+        guard n > 9, p[0] == 0x43, p[1] == 0x56, p[2] == 0x53, p[3] == 0x53, p[4] == 0x3A,
+              p[5] == 0x34, p[6] == 0x2E, p[7] == 0x30, p[8] == 0x2F else { return nil }
+        let colon: UInt8 = 0x3A, slash: UInt8 = 0x2F
+        let valueTable = singleLetterValues
+        var codes = Codes()
+        var last = -1
+        var i = 9
+        while true {
+            // The name: one to three bytes before ":" (i < n here).
+            let metric: Int
+            if i &+ 1 < n && p[i &+ 1] == colon {
+                metric = singleLetterMetric(p[i])
+                i &+= 2
+            } else if i &+ 2 < n && p[i &+ 2] == colon {
+                metric = twoLetterMetric(UInt16(p[i]) << 8 | UInt16(p[i &+ 1]))
+                i &+= 3
+            } else if i &+ 3 < n && p[i &+ 3] == colon && p[i] == 0x4D {  // M + a base metric
+                let base = twoLetterMetric(UInt16(p[i &+ 1]) << 8 | UInt16(p[i &+ 2]))
+                metric = base >= 0 && base <= Metric.sa.rawValue ? base &+ Metric.mav.rawValue : -1
+                i &+= 4
+            } else {
+                return nil
+            }
+            guard metric > last, i < n else { return nil }  // unknown (-1), out of order, repeated; no value
+            // The value: one letter, or (U only) a word, up to the next "/" or the end.
+            let code: UInt8
+            let byte = p[i]
+            if i &+ 1 == n || p[i &+ 1] == slash {
+                guard byte >= 0x41 && byte <= 0x5A else { return nil }
+                code = valueTable[metric &* 26 &+ Int(byte &- 0x41)]
+                i &+= 1
+            } else if metric == Metric.u.rawValue {
+                let start = i
+                while i < n && p[i] != slash { i &+= 1 }
+                code = urgency(p, start, i &- start)
+            } else {
+                return nil
+            }
+            guard code != Codes.absent else { return nil }
+            codes[metric] = code
+            last = metric
+            if i == n { break }
+            i &+= 1  // the "/"
+            guard i < n else { return nil }  // trailing "/"
+        }
+        for index in 0...Metric.sa.rawValue where codes[index] == Codes.absent { return nil }
+        return codes
+    }
+
+    @inline(__always)
+    private static func singleLetterMetric(_ byte: UInt8) -> Int {
+        switch byte {
+        case 0x45: Metric.e.rawValue   // E
+        case 0x53: Metric.s.rawValue   // S
+        case 0x52: Metric.r.rawValue   // R
+        case 0x56: Metric.v.rawValue   // V
+        case 0x55: Metric.u.rawValue   // U
+        default: -1
+        }
+    }
+
+    @inline(__always)
+    private static func twoLetterMetric(_ pair: UInt16) -> Int {
+        switch pair {
+        case 0x4156: Metric.av.rawValue  // AV
+        case 0x4143: Metric.ac.rawValue  // AC
+        case 0x4154: Metric.at.rawValue  // AT
+        case 0x5052: Metric.pr.rawValue  // PR
+        case 0x5549: Metric.ui.rawValue  // UI
+        case 0x5643: Metric.vc.rawValue  // VC
+        case 0x5649: Metric.vi.rawValue  // VI
+        case 0x5641: Metric.va.rawValue  // VA
+        case 0x5343: Metric.sc.rawValue  // SC
+        case 0x5349: Metric.si.rawValue  // SI
+        case 0x5341: Metric.sa.rawValue  // SA
+        case 0x4352: Metric.cr.rawValue  // CR
+        case 0x4952: Metric.ir.rawValue  // IR
+        case 0x4152: Metric.ar.rawValue  // AR
+        case 0x4155: Metric.au.rawValue  // AU
+        case 0x5245: Metric.re.rawValue  // RE
+        default: -1
+        }
+    }
+
+    /// The code of a one-letter value: index metric × 26 + (letter − "A"); `absent` if not allowed.
+    private static let singleLetterValues: [UInt8] = {
+        var table = [UInt8](repeating: Codes.absent, count: Metric.allCases.count * 26)
+        for metric in Metric.allCases {
+            for (index, value) in metric.values.enumerated() where value.utf8.count == 1 {
+                table[metric.rawValue * 26 + Int(value.utf8.first! - 0x41)] = UInt8(index)
+            }
+        }
+        return table
     }()
 
-    /// The highest-severity vectors of each class level (FIRST's max_composed.js), given as the
-    /// values of `EquivalenceClass.metrics` in that order. Keys: the level; for EQ3+EQ6 the two
-    /// digits EQ3 EQ6.
-    static let highest: [EquivalenceClass: [String: [[String]]]] = [
-        .eq1: ["0": [["N", "N", "N"]],
-               "1": [["A", "N", "N"], ["N", "L", "N"], ["N", "N", "P"]],
-               "2": [["P", "N", "N"], ["A", "L", "P"]]],
-        .eq2: ["0": [["L", "N"]],
-               "1": [["H", "N"], ["L", "P"]]],
-        .eq3eq6: ["00": [["H", "H", "H", "H", "H", "H"]],
-                  "01": [["H", "H", "L", "M", "M", "H"], ["H", "H", "H", "M", "M", "M"]],
-                  "10": [["L", "H", "H", "H", "H", "H"], ["H", "L", "H", "H", "H", "H"]],
-                  "11": [["L", "H", "L", "H", "M", "H"], ["L", "H", "H", "H", "M", "M"],
-                         ["H", "L", "H", "M", "H", "M"], ["H", "L", "L", "M", "H", "H"],
-                         ["L", "L", "H", "H", "H", "M"]],
-                  "21": [["L", "L", "L", "H", "H", "H"]]],
-        .eq4: ["0": [["H", "S", "S"]],
-               "1": [["H", "H", "H"]],
-               "2": [["L", "L", "L"]]],
-        .eq5: ["0": [[]], "1": [[]], "2": [[]]],
-    ]
+    /// The code of a U (Provider Urgency) value of two or more letters.
+    private static func urgency(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> UInt8 {
+        func equals(_ word: StaticString) -> Bool {
+            guard word.utf8CodeUnitCount == count else { return false }
+            let w = word.utf8Start
+            for k in 0..<count where p[start + k] != w[k] { return false }
+            return true
+        }
+        if equals("Clear") { return 1 }
+        if equals("Green") { return 2 }
+        if equals("Amber") { return 3 }
+        if equals("Red") { return 4 }
+        return Codes.absent
+    }
+}
 
-    /// The depth of each class level in severity steps (FIRST's max_severity.js).
-    static let depths: [EquivalenceClass: [String: Int]] = [
-        .eq1: ["0": 1, "1": 4, "2": 5],
-        .eq2: ["0": 1, "1": 2],
-        .eq3eq6: ["00": 7, "01": 6, "10": 8, "11": 8, "21": 10],
-        .eq4: ["0": 6, "1": 5, "2": 4],
-        .eq5: ["0": 1, "1": 1, "2": 1],
-    ]
+// MARK: - Scoring
 
-    /// One score, computed step by step and explained in `details`.
+extension CVSS4 {
+    /// The score, computed on small integers: severity levels in steps of 0.1, MacroVector scores
+    /// in tenths.
     ///
     /// The score is the MacroVector's score minus the mean, over the classes that have a next
     /// lower MacroVector, of (score gap to that MacroVector) × (severity distance from the
-    /// class's highest vector ÷ the class's depth).
-    struct Scoring {
-        private(set) var tenths = 0
-        private(set) var details: [CVSSDetail] = []
+    /// class's highest vector ÷ the class's depth) — FIRST's cvss_score.js.
+    enum Scoring {
+        /// Effective-value indices beyond AV … SA (which use `Metric.rawValue`).
+        static let e = 11, cr = 12, ir = 13, ar = 14
 
-        init(_ given: Given) {
-            let scored: [Metric] = [.av, .ac, .at, .pr, .ui, .vc, .vi, .va, .sc, .si, .sa, .e, .cr, .ir, .ar]
-            let effective = Dictionary(uniqueKeysWithValues: scored.map { ($0, given.effective($0)) })
-            func m(_ metric: Metric) -> String { effective[metric] ?? "X" }
-            func any(_ metrics: [Metric], _ value: String) -> Bool { metrics.contains { m($0) == value } }
+        /// The effective value of each scored metric as its severity level, counted in steps of
+        /// 0.1 from the most severe value: AV N A L P → 0…3; AC, AT, PR, UI likewise; VC/VI/VA
+        /// H L N → 0…2; SC H L N → 0…2; SI/SA S H L N → 0…3 (S only through MSI/MSA); E A P U →
+        /// 0…2; CR/IR/AR H M L → 0…2. A defined modified metric replaces its base metric; Not
+        /// Defined E means A (Attacked) and Not Defined CR/IR/AR mean H, the worst case.
+        struct Levels {
+            var av, ac, at, pr, ui, vc, vi, va, sc, si, sa, e, cr, ir, ar: Int
 
-            // The equivalence sets (specification section 8.2).
-            let allNone = m(.av) == "N" && m(.pr) == "N" && m(.ui) == "N"
-            let eq1 = allNone ? 0 : any([.av, .pr, .ui], "N") && m(.av) != "P" ? 1 : 2
-            let eq2 = m(.ac) == "L" && m(.at) == "N" ? 0 : 1
-            let eq3 = m(.vc) == "H" && m(.vi) == "H" ? 0 : any([.vc, .vi, .va], "H") ? 1 : 2
-            let eq4 = any([.si, .sa], "S") ? 0 : any([.sc, .si, .sa], "H") ? 1 : 2
-            let eq5 = ["A": 0, "P": 1, "U": 2][m(.e)] ?? 0
-            let eq6 = (m(.cr) == "H" && m(.vc) == "H") || (m(.ir) == "H" && m(.vi) == "H")
-                || (m(.ar) == "H" && m(.va) == "H") ? 0 : 1
-            let eqs = [eq1, eq2, eq3, eq4, eq5, eq6]
-            let macroVector = eqs.map(String.init).joined()
-            let value = CVSS4.macroVectorScores[macroVector] ?? .nan
-
-            details.append(CVSSDetail("MacroVector", macroVector))
-            for (index, level) in eqs.enumerated() { details.append(CVSSDetail("EQ\(index + 1)", String(level))) }
-            details.append(CVSSDetail("MacroVector score", CVSS4.format(value)))
-
-            if [Metric.vc, .vi, .va, .sc, .si, .sa].allSatisfy({ m($0) == "N" }) {
-                details.append(CVSSDetail("No impact", "VC, VI, VA, SC, SI and SA are all None: the score is 0"))
-                finish(0)
-                return
+            @inline(__always)
+            init(_ codes: Codes) {
+                @inline(__always) func base(_ metric: Metric) -> Int {
+                    // The base values list the levels in order; the modified ones have X first.
+                    let modified = codes[metric.rawValue &+ Metric.mav.rawValue]
+                    return modified != Codes.absent && modified != 0 ? Int(modified) &- 1 : Int(codes[metric.rawValue])
+                }
+                @inline(__always) func subsequent(_ metric: Metric) -> Int {
+                    // MSI/MSA X S H L N → S 0 … N 3; the base SI/SA H L N → 1…3.
+                    let modified = codes[metric.rawValue &+ Metric.mav.rawValue]
+                    return modified != Codes.absent && modified != 0 ? Int(modified) &- 1 : Int(codes[metric.rawValue]) &+ 1
+                }
+                @inline(__always) func optional(_ metric: Metric) -> Int {
+                    // X first, and X (or absent) is the worst case, level 0.
+                    let code = codes[metric.rawValue]
+                    return code == Codes.absent || code == 0 ? 0 : Int(code) &- 1
+                }
+                av = base(.av); ac = base(.ac); at = base(.at); pr = base(.pr); ui = base(.ui)
+                vc = base(.vc); vi = base(.vi); va = base(.va); sc = base(.sc)
+                si = subsequent(.si); sa = subsequent(.sa)
+                e = optional(.e); cr = optional(.cr); ir = optional(.ir); ar = optional(.ar)
             }
 
-            func key(_ c: EquivalenceClass) -> String {
+            /// The levels as an array indexed by effective-value index, for the explanation.
+            var array: [Int] { [av, ac, at, pr, ui, vc, vi, va, sc, si, sa, e, cr, ir, ar] }
+
+            /// The levels a class's distance is made of, one per 4-bit lane, in the order the
+            /// reference calculator adds them: EQ1 AV PR UI, EQ2 AC AT, EQ3+EQ6 VC VI VA CR IR AR,
+            /// EQ4 SC SI SA. EQ5 (Exploit Maturity) has none: its distance is always 0.
+            @inline(__always)
+            func packed(_ c: Int) -> Int {
                 switch c {
-                case .eq1: String(eq1)
-                case .eq2: String(eq2)
-                case .eq3eq6: "\(eq3)\(eq6)"
-                case .eq4: String(eq4)
-                case .eq5: String(eq5)
+                case 0: pack(av, pr, ui)
+                case 1: pack(ac, at)
+                case 2: pack(vc, vi, va, cr, ir, ar)
+                case 3: pack(sc, si, sa)
+                default: 0
                 }
             }
-            /// The MacroVector with the given EQ levels (index 0 = EQ1) one step less severe.
-            func lowered(_ positions: Int...) -> String {
-                eqs.enumerated().map { String($0.element + (positions.contains($0.offset) ? 1 : 0)) }.joined()
+        }
+
+        /// Levels (each 0…3) in 4-bit lanes, the first lowest.
+        @inline(__always)
+        static func pack(_ a: Int, _ b: Int = 0, _ c: Int = 0, _ d: Int = 0, _ e: Int = 0, _ f: Int = 0) -> Int {
+            a | b << 4 | c << 8 | d << 12 | e << 16 | f << 20
+        }
+
+        /// The sum of the six lanes of `pack`.
+        @inline(__always)
+        static func laneSum(_ x: Int) -> Int {
+            (x & 15) &+ (x >> 4 & 15) &+ (x >> 8 & 15) &+ (x >> 12 & 15) &+ (x >> 16 & 15) &+ (x >> 20 & 15)
+        }
+
+        /// Whether every lane of `own` is at least the lane of `row` (lanes hold 0…3: adding 8 to
+        /// each lane of `own` and subtracting `row` borrows from bit 3 of a lane exactly when it
+        /// is smaller).
+        @inline(__always)
+        static func dominates(_ own: Int, _ row: Int) -> Bool {
+            let high = 0x888888
+            return ((own | high) &- row) & high == high
+        }
+
+        /// The effective-value indices of `Levels.packed`, for the explanation.
+        static let classMetrics: [[Int]] = [[0, 3, 4], [1, 2], [5, 6, 7, cr, ir, ar], [8, 9, 10], []]
+        static let classNames = ["EQ1", "EQ2", "EQ3+EQ6", "EQ4", "EQ5"]
+
+        /// The highest-severity vectors of a class level (FIRST's max_composed.js) as the slots
+        /// `first ..< first + count` of `highestRow`. Class 0…4: EQ1, EQ2, EQ3+EQ6, EQ4, EQ5; the
+        /// level of EQ3+EQ6 is EQ3 × 2 + EQ6.
+        @inline(__always)
+        static func highestSlots(_ c: Int, _ key: Int) -> (first: Int, count: Int) {
+            switch (c, key) {
+            case (0, 0): (0, 1)
+            case (0, 1): (1, 3)
+            case (0, 2): (4, 2)
+            case (1, 0): (6, 1)
+            case (1, 1): (7, 2)
+            case (2, 0): (9, 1)   // 00
+            case (2, 1): (10, 2)  // 01
+            case (2, 2): (12, 2)  // 10
+            case (2, 3): (14, 5)  // 11
+            case (2, 5): (19, 1)  // 21
+            case (3, 0): (20, 1)
+            case (3, 1): (21, 1)
+            case (3, 2): (22, 1)
+            case (4, _): (23, 1)  // EQ5: no metrics
+            default: (0, 0)       // EQ3 2 with EQ6 0: no such MacroVector
             }
-            /// The next lower MacroVectors of a class; of several, the higher-scoring one counts.
-            func nextLower(_ c: EquivalenceClass) -> [String] {
+        }
+
+        /// One highest vector, as levels in the lanes of `Levels.packed`.
+        @inline(__always)
+        static func highestRow(_ slot: Int) -> Int {
+            switch slot {
+            case 0: pack(0)   // EQ1 0: N N N
+            case 1: pack(1)   // EQ1 1: A N N
+            case 2: pack(0, 1)   //        N L N
+            case 3: pack(0, 0, 1)   //        N N P
+            case 4: pack(3)   // EQ1 2: P N N
+            case 5: pack(1, 1, 1)   //        A L P
+            case 6: pack(0)   // EQ2 0: L N
+            case 7: pack(1)   // EQ2 1: H N
+            case 8: pack(0, 1)   //        L P
+            case 9: pack(0)   // EQ3+EQ6 00: H H H H H H
+            case 10: pack(0, 0, 1, 1, 1)  // 01: H H L M M H
+            case 11: pack(0, 0, 0, 1, 1, 1)  //     H H H M M M
+            case 12: pack(1)  // 10: L H H H H H
+            case 13: pack(0, 1)  //     H L H H H H
+            case 14: pack(1, 0, 1, 0, 1)  // 11: L H L H M H
+            case 15: pack(1, 0, 0, 0, 1, 1)  //     L H H H M M
+            case 16: pack(0, 1, 0, 1, 0, 1)  //     H L H M H M
+            case 17: pack(0, 1, 1, 1)  //     H L L M H H
+            case 18: pack(1, 1, 0, 0, 0, 1)  //     L L H H H M
+            case 19: pack(1, 1, 1)  // 21: L L L H H H
+            case 20: pack(0)  // EQ4 0: H S S
+            case 21: pack(0, 1, 1)  // EQ4 1: H H H
+            case 22: pack(1, 2, 2)  // EQ4 2: L L L
+            default: 0            // EQ5
+            }
+        }
+
+        /// The depth of a class level in severity steps (FIRST's max_severity.js).
+        @inline(__always)
+        static func depth(_ c: Int, _ key: Int) -> Int {
+            switch (c, key) {
+            case (0, 0): 1
+            case (0, 1): 4
+            case (0, 2): 5
+            case (1, 0): 1
+            case (1, 1): 2
+            case (2, 0): 7   // 00
+            case (2, 1): 6   // 01
+            case (2, 2): 8   // 10
+            case (2, 3): 8   // 11
+            case (2, 5): 10  // 21
+            case (3, 0): 6
+            case (3, 1): 5
+            case (3, 2): 4
+            default: 1       // EQ5, and EQ3 2 with EQ6 0, which does not exist
+            }
+        }
+
+        /// FIRST's 270 MacroVector scores in tenths, indexed by the EQ1…EQ6 levels (mixed radix
+        /// 3 2 3 3 3 2, see `macroVectorScore`); −1 where no MacroVector exists (EQ3 2 with EQ6 0).
+        /// Generated from /work/shared/data/cvss4-macrovector-scores.txt (FIRSTdotorg/cvss-resources,
+        /// vectorFiles/macro-scores; the same values as the calculator's cvss_lookup.js).
+        static let macroVectorTenths: [Int8] = [
+        100, 99, 98, 95, 95, 92, 100, 96, 93, 87, 91, 81, 93, 90, 89, 80, 81, 68,
+        98, 95, 95, 92, 90, 84, 93, 92, 89, 81, 81, 65, 88, 80, 78, 70, 69, 48,
+        -1, 92, -1, 82, -1, 72, -1, 79, -1, 69, -1, 50, -1, 69, -1, 55, -1, 27,
+        99, 97, 95, 92, 92, 85, 95, 91, 90, 83, 84, 71, 92, 81, 82, 71, 72, 53,
+        95, 93, 92, 85, 85, 73, 92, 82, 80, 72, 70, 59, 84, 70, 71, 52, 50, 30,
+        -1, 86, -1, 75, -1, 52, -1, 71, -1, 52, -1, 29, -1, 63, -1, 29, -1, 17,
+        98, 95, 94, 87, 91, 81, 94, 89, 86, 74, 77, 64, 87, 75, 74, 63, 63, 49,
+        94, 89, 88, 77, 76, 67, 86, 76, 74, 58, 59, 50, 72, 57, 57, 52, 52, 25,
+        -1, 83, -1, 70, -1, 54, -1, 65, -1, 58, -1, 26, -1, 53, -1, 21, -1, 13,
+        95, 90, 88, 76, 76, 70, 90, 77, 75, 62, 61, 53, 77, 66, 68, 59, 52, 30,
+        89, 78, 76, 67, 62, 58, 74, 59, 57, 57, 47, 23, 61, 52, 57, 29, 24, 16,
+        -1, 71, -1, 59, -1, 30, -1, 58, -1, 26, -1, 15, -1, 23, -1, 13, -1, 6,
+        93, 87, 86, 72, 75, 58, 86, 74, 74, 61, 56, 34, 70, 54, 52, 40, 40, 22,
+        85, 75, 74, 55, 62, 51, 72, 57, 55, 41, 46, 19, 53, 36, 34, 19, 19, 8,
+        -1, 64, -1, 51, -1, 20, -1, 47, -1, 21, -1, 11, -1, 24, -1, 9, -1, 4,
+        88, 75, 73, 53, 60, 50, 73, 55, 59, 40, 41, 20, 54, 43, 45, 22, 20, 11,
+        75, 55, 58, 45, 40, 21, 61, 51, 48, 18, 20, 9, 46, 18, 17, 7, 8, 2,
+        -1, 53, -1, 24, -1, 14, -1, 24, -1, 12, -1, 5, -1, 10, -1, 3, -1, 1,
+        ]
+
+        /// The score in tenths of a MacroVector given by its EQ1…EQ6 levels; −1 if none exists.
+        @inline(__always)
+        static func macroVectorScore(_ eq1: Int, _ eq2: Int, _ eq3: Int, _ eq4: Int, _ eq5: Int, _ eq6: Int) -> Int {
+            guard eq1 < 3 && eq2 < 2 && eq3 < 3 && eq4 < 3 && eq5 < 3 && eq6 < 2 else { return -1 }
+            let index = ((((eq1 &* 2 &+ eq2) &* 3 &+ eq3) &* 3 &+ eq4) &* 3 &+ eq5) &* 2 &+ eq6
+            return Int(macroVectorTenths[index])
+        }
+
+        /// The EQ1…EQ6 levels of a vector (specification section 8.2), or of a MacroVector.
+        struct EQ: Sendable {
+            var eq1, eq2, eq3, eq4, eq5, eq6: Int
+
+            @inline(__always)
+            init(_ eq1: Int, _ eq2: Int, _ eq3: Int, _ eq4: Int, _ eq5: Int, _ eq6: Int) {
+                (self.eq1, self.eq2, self.eq3, self.eq4, self.eq5, self.eq6) = (eq1, eq2, eq3, eq4, eq5, eq6)
+            }
+
+            @inline(__always)
+            init(_ l: Levels) {
+                eq1 = l.av == 0 && l.pr == 0 && l.ui == 0 ? 0 : (l.av == 0 || l.pr == 0 || l.ui == 0) && l.av != 3 ? 1 : 2
+                eq2 = l.ac == 0 && l.at == 0 ? 0 : 1
+                eq3 = l.vc == 0 && l.vi == 0 ? 0 : l.vc == 0 || l.vi == 0 || l.va == 0 ? 1 : 2
+                eq4 = l.si == 0 || l.sa == 0 ? 0 : l.sc == 0 || l.si == 1 || l.sa == 1 ? 1 : 2
+                eq5 = l.e
+                eq6 = (l.cr == 0 && l.vc == 0) || (l.ir == 0 && l.vi == 0) || (l.ar == 0 && l.va == 0) ? 0 : 1
+            }
+
+            /// FIRST's score of this MacroVector in tenths; −1 if none exists.
+            @inline(__always)
+            var score: Int { macroVectorScore(eq1, eq2, eq3, eq4, eq5, eq6) }
+
+            /// The level of class `c` (0…4: EQ1, EQ2, EQ3+EQ6 as EQ3 × 2 + EQ6, EQ4, EQ5).
+            @inline(__always)
+            func key(_ c: Int) -> Int {
                 switch c {
-                case .eq1: [lowered(0)]
-                case .eq2: [lowered(1)]
-                case .eq4: [lowered(3)]
-                case .eq5: [lowered(4)]
-                case .eq3eq6:
-                    switch (eq3, eq6) {
-                    case (0, 0): [lowered(5), lowered(2)]  // 00 → 01 or 10
-                    case (1, 0): [lowered(5)]              // 10 → 11
-                    case (0, 1), (1, 1): [lowered(2)]      // 01 → 11, 11 → 21
-                    default: [lowered(2, 5)]               // 21 → 32, which does not exist
+                case 0: eq1
+                case 1: eq2
+                case 2: eq3 &* 2 &+ eq6
+                case 3: eq4
+                default: eq5
+                }
+            }
+
+            /// The next lower MacroVector of class `c` and its score (−1 if it does not exist); of
+            /// two, the higher-scoring one (the first on a tie).
+            @inline(__always)
+            func nextLower(_ c: Int) -> (EQ, Int) {
+                var lowered = self
+                switch c {
+                case 0: lowered.eq1 &+= 1
+                case 1: lowered.eq2 &+= 1
+                case 3: lowered.eq4 &+= 1
+                case 4: lowered.eq5 &+= 1
+                default:
+                    if eq3 == 0 && eq6 == 0 {                // 00 → 01 or 10
+                        lowered.eq6 = 1
+                        var other = self
+                        other.eq3 = 1
+                        let (first, second) = (lowered.score, other.score)
+                        return second > first ? (other, second) : (lowered, first)
                     }
+                    if eq3 == 1 && eq6 == 0 { lowered.eq6 = 1 }            // 10 → 11
+                    else if eq3 < 2 && eq6 == 1 { lowered.eq3 &+= 1 }      // 01 → 11, 11 → 21
+                    else { lowered.eq3 &+= 1; lowered.eq6 &+= 1 }          // 21 → 32, which does not exist
                 }
-            }
-            func distances(_ c: EquivalenceClass, from highest: [String]) -> [Double] {
-                zip(c.metrics, highest).map { metric, top in
-                    (CVSS4.levels[metric]?[m(metric)] ?? .nan) - (CVSS4.levels[metric]?[top] ?? .nan)
-                }
+                return (lowered, lowered.score)
             }
 
-            // In each class, the first highest vector that is at least as severe as this vector in
-            // every metric. (One always exists for a valid vector; otherwise the calculator would
-            // use the last of each list.)
-            let classes = EquivalenceClass.allCases
-            var chosen: [[String]] = []
-            for c in classes {
-                let candidates = CVSS4.highest[c]?[key(c)] ?? [[]]
-                guard let first = candidates.first(where: { distances(c, from: $0).allSatisfy { $0 >= 0 } }) else {
-                    chosen = classes.map { CVSS4.highest[$0]?[key($0)]?.last ?? [] }
-                    break
+            var name: String { "\(eq1)\(eq2)\(eq3)\(eq4)\(eq5)\(eq6)" }
+        }
+
+        /// Per class, the slot (`highestRow`) of the first highest vector that is at least as
+        /// severe as this vector in every metric, or −1 where the class level has none (distance
+        /// 0). One always exists for a valid vector; otherwise the calculator would use the last
+        /// of each list, as this does.
+        @inline(__always)
+        static func highest(_ l: Levels, _ q: EQ) -> (Int, Int, Int, Int, Int) {
+            var chosen = (0, 0, 0, 0, 0)
+            var fallback = false
+            for c in 0..<5 {
+                let own = l.packed(c)
+                let (first, count) = highestSlots(c, q.key(c))
+                var slot = first
+                while slot < first &+ count && !dominates(own, highestRow(slot)) { slot &+= 1 }
+                if slot == first &+ count && count > 0 { fallback = true }
+                let pick = count == 0 ? -1 : slot
+                switch c {
+                case 0: chosen.0 = pick
+                case 1: chosen.1 = pick
+                case 2: chosen.2 = pick
+                case 3: chosen.3 = pick
+                default: chosen.4 = pick
                 }
-                chosen.append(first)
             }
-            var top: [Metric: String] = [:]
-            for (c, values) in zip(classes, chosen) {
-                for (metric, v) in zip(c.metrics, values) { top[metric] = v }
+            if fallback {
+                @inline(__always) func last(_ c: Int) -> Int {
+                    let (first, count) = highestSlots(c, q.key(c))
+                    return count == 0 ? -1 : first &+ count &- 1
+                }
+                chosen = (last(0), last(1), last(2), last(3), last(4))
+            }
+            return chosen
+        }
+
+        @inline(__always)
+        static func pick(_ t: (Int, Int, Int, Int, Int), _ c: Int) -> Int {
+            switch c {
+            case 0: t.0
+            case 1: t.1
+            case 2: t.2
+            case 3: t.3
+            default: t.4
+            }
+        }
+
+        /// Whether VC, VI, VA, SC, SI and SA are all None: then the score is 0.
+        @inline(__always)
+        static func noImpact(_ l: Levels) -> Bool {
+            l.vc == 2 && l.vi == 2 && l.va == 2 && l.sc == 2 && l.si == 3 && l.sa == 3
+        }
+
+        /// The score of a valid vector in tenths.
+        static func tenths(_ codes: Codes) -> Int {
+            let l = Levels(codes)
+            if noImpact(l) { return 0 }
+            let q = EQ(l)
+            let value = q.score
+            let chosen = highest(l, q)
+
+            // Exact arithmetic: each proportional distance is gap × distance ÷ depth (in tenths),
+            // every depth divides 2520, so their sum is `numerator` ÷ 2520 and the score in tenths
+            // is (value × 2520 × counted − numerator) ÷ (2520 × counted).
+            var counted = 0
+            var numerator = 0
+            for c in 0..<5 {
+                let (_, next) = q.nextLower(c)
+                guard next >= 0 && value &- next >= 0 else { continue }
+                counted &+= 1
+                let slot = pick(chosen, c)
+                if c == 4 || slot < 0 { continue }  // EQ5's distance is always 0
+                let distance = laneSum(l.packed(c)) &- laneSum(highestRow(slot))  // Σ (own − highest)
+                numerator &+= (value &- next) &* distance &* (2520 / depth(c, q.key(c)))
+            }
+
+            // Half up to one decimal after adding 1e-6, as FIRST's calculator rounds. On exact
+            // values the 1e-6 only matters at an exact tie x.x5, which it sends up as half up does
+            // anyway: the score is a multiple of 1/(2520 × counted) tenths, counted ≤ 5, so no
+            // score lies less than 1e-5 tenths below a tie without being on it. (The calculator's
+            // floating-point error is far smaller than that margin.) Clamped to 0…10 first.
+            if counted == 0 { return min(100, max(0, value)) }
+            let q2520 = 2520 &* counted
+            let m = value &* q2520 &- numerator  // the score in tenths × q2520
+            return m <= 0 ? 0 : m >= 100 &* q2520 ? 100 : (2 &* m &+ q2520) / (2 &* q2520)
+        }
+
+        /// The score of a valid vector in tenths, its steps appended to `details`: the values of
+        /// FIRST's calculator, computed in floating point as it does.
+        static func explainedTenths(_ codes: Codes, details: inout [CVSSDetail]) -> Int {
+            let tenths = tenths(codes)
+            let l = Levels(codes)
+            let q = EQ(l)
+            let value = q.score
+            details.append(CVSSDetail("MacroVector", q.name))
+            for (index, level) in [q.eq1, q.eq2, q.eq3, q.eq4, q.eq5, q.eq6].enumerated() {
+                details.append(CVSSDetail("EQ\(index + 1)", String(level)))
+            }
+            details.append(CVSSDetail("MacroVector score", CVSS4.format(value < 0 ? .nan : Double(value) / 10)))
+            if noImpact(l) {
+                details.append(CVSSDetail("No impact", "VC, VI, VA, SC, SI and SA are all None: the score is 0"))
+                finish(0, tenths, &details)
+                return tenths
+            }
+
+            let chosen = highest(l, q)
+            let letters: [[String]] = [
+                ["N", "A", "L", "P"], ["L", "H"], ["N", "P"], ["N", "L", "H"], ["N", "P", "A"],
+                ["H", "L", "N"], ["H", "L", "N"], ["H", "L", "N"], ["H", "L", "N"], ["S", "H", "L", "N"],
+                ["S", "H", "L", "N"], ["A", "P", "U"], ["H", "M", "L"], ["H", "M", "L"], ["H", "M", "L"],
+            ]
+            var top = [String](repeating: "?", count: 15)
+            for c in 0..<5 where pick(chosen, c) >= 0 {
+                let packed = highestRow(pick(chosen, c))
+                for (k, metric) in classMetrics[c].enumerated() { top[metric] = letters[metric][packed >> (4 * k) & 15] }
             }
             let order: [Metric] = [.av, .ac, .at, .pr, .ui, .vc, .vi, .va, .sc, .si, .sa, .cr, .ir, .ar]
+            let indices = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, cr, ir, ar]
             details.append(CVSSDetail("Highest severity vector",
-                                      order.map { "\($0.abbreviation):\(top[$0] ?? "?")" }.joined(separator: "/")))
+                                      zip(order, indices).map { "\($0.abbreviation):\(top[$1])" }.joined(separator: "/")))
 
+            // Severity levels as the calculator writes them, in steps of 0.1 from the most severe.
+            let levels: [[Double]] = [[0.0, 0.1, 0.2, 0.3], [0.0, 0.1], [0.0, 0.1], [0.0, 0.1, 0.2],
+                                      [0.0, 0.1, 0.2], [0.0, 0.1, 0.2], [0.0, 0.1, 0.2], [0.0, 0.1, 0.2],
+                                      [0.1, 0.2, 0.3], [0.0, 0.1, 0.2, 0.3], [0.0, 0.1, 0.2, 0.3], [],
+                                      [0.0, 0.1, 0.2], [0.0, 0.1, 0.2], [0.0, 0.1, 0.2]]
+            let mine = l.array
+            let floatValue = Double(value) / 10
             var counted = 0
             var sum = 0.0
-            for (c, values) in zip(classes, chosen) {
-                let lower = nextLower(c).compactMap { mv in CVSS4.macroVectorScores[mv].map { (mv, $0) } }
-                let next = lower.reduce(nil as (String, Double)?) { best, candidate in
-                    best.map { $0.1 >= candidate.1 ? $0 : candidate } ?? candidate
-                }
+            for c in 0..<5 {
+                let className = classNames[c]
+                let (lower, next) = q.nextLower(c)
+                let floatNext = Double(next) / 10
                 var distance = 0.0
-                for d in distances(c, from: values) { distance += d }
-                let depth = Double(CVSS4.depths[c]?[key(c)] ?? 1) * 0.1
-                var proportional = 0.0
-                if let next, value - next.1 >= 0 {
-                    counted += 1
-                    let gap = value - next.1
-                    proportional = c == .eq5 ? gap * 0 : gap * (distance / depth)
-                    details.append(CVSSDetail("\(c.name) next lower MacroVector", "\(next.0) (\(CVSS4.format(next.1)))"))
-                } else {
-                    details.append(CVSSDetail("\(c.name) next lower MacroVector", "none"))
+                if pick(chosen, c) >= 0 {
+                    let packed = highestRow(pick(chosen, c))
+                    for (k, metric) in classMetrics[c].enumerated() {
+                        distance += levels[metric][mine[metric]] - levels[metric][packed >> (4 * k) & 15]
+                    }
                 }
-                details.append(CVSSDetail("\(c.name) severity distance", CVSS4.format(distance)))
-                details.append(CVSSDetail("\(c.name) depth", CVSS4.format(depth)))
-                details.append(CVSSDetail("\(c.name) proportional distance", CVSS4.format(proportional)))
+                let depth = Double(depth(c, q.key(c))) * 0.1
+                var proportional = 0.0
+                if next >= 0 && value - next >= 0 {
+                    counted += 1
+                    let gap = floatValue - floatNext
+                    proportional = c == 4 ? gap * 0 : gap * (distance / depth)
+                    details.append(CVSSDetail("\(className) next lower MacroVector", "\(lower.name) (\(CVSS4.format(floatNext)))"))
+                } else {
+                    details.append(CVSSDetail("\(className) next lower MacroVector", "none"))
+                }
+                details.append(CVSSDetail("\(className) severity distance", CVSS4.format(distance)))
+                details.append(CVSSDetail("\(className) depth", CVSS4.format(depth)))
+                details.append(CVSSDetail("\(className) proportional distance", CVSS4.format(proportional)))
                 sum += proportional
             }
             let mean = counted == 0 ? 0 : sum / Double(counted)
             details.append(CVSSDetail("Mean distance", CVSS4.format(mean)))
-            finish(min(10, max(0, value - mean)))
+            finish(min(10, max(0, floatValue - mean)), tenths, &details)
+            return tenths
         }
 
-        private mutating func finish(_ unrounded: Double) {
-            tenths = CVSS4.roundedTenths(unrounded)
+        private static func finish(_ unrounded: Double, _ tenths: Int, _ details: inout [CVSSDetail]) {
             details.append(CVSSDetail("Score before rounding", CVSS4.format(unrounded)))
             details.append(CVSSDetail("Score", (Double(tenths) / 10).description))
         }
-    }
-
-    /// Rounds half up to one decimal after adding 1e-6, as FIRST's calculator does: the
-    /// interpolation can land just below an x.x5 tie (8.6 − 7.15 = 1.4499999999999993), and the
-    /// epsilon lifts it over. Returns tenths. The half-up decision is exact for the binary value of
-    /// `x + 1e-6`: its product by 10 is split into the rounded product and the exact error (fused
-    /// multiply-add), so no second rounding can move a value across the tie.
-    static func roundedTenths(_ x: Double) -> Int {
-        let y = x + 1e-6
-        let product = y * 10
-        let error = (-product).addingProduct(y, 10)  // y × 10 − product, exactly
-        let whole = product.rounded(.down)
-        let fraction = product - whole               // exact
-        let up = fraction > 0.5 || (fraction == 0.5 && error >= 0)
-        return Int(whole) + (up ? 1 : 0)
     }
 
     /// A number for the explanation: at most four decimals, no trailing zeros.
@@ -444,55 +798,4 @@ extension CVSS4 {
         while fraction.hasSuffix("0") { fraction.removeLast() }
         return (x < 0 && scaled != 0 ? "-" : "") + String(scaled / 10_000) + (fraction.isEmpty ? "" : "." + fraction)
     }
-
-    /// FIRST's 270 MacroVector scores: MacroVector (EQ1…EQ6 levels) → score of its highest vector.
-    /// Generated from /work/shared/data/cvss4-macrovector-scores.txt (FIRSTdotorg/cvss-resources,
-    /// vectorFiles/macro-scores; the same values as the calculator's cvss_lookup.js).
-    static let macroVectorScores: [String: Double] = [
-        "000000": 10.0, "000001": 9.9, "000010": 9.8, "000011": 9.5, "000020": 9.5, "000021": 9.2,
-        "000100": 10.0, "000101": 9.6, "000110": 9.3, "000111": 8.7, "000120": 9.1, "000121": 8.1,
-        "000200": 9.3, "000201": 9.0, "000210": 8.9, "000211": 8.0, "000220": 8.1, "000221": 6.8,
-        "001000": 9.8, "001001": 9.5, "001010": 9.5, "001011": 9.2, "001020": 9.0, "001021": 8.4,
-        "001100": 9.3, "001101": 9.2, "001110": 8.9, "001111": 8.1, "001120": 8.1, "001121": 6.5,
-        "001200": 8.8, "001201": 8.0, "001210": 7.8, "001211": 7.0, "001220": 6.9, "001221": 4.8,
-        "002001": 9.2, "002011": 8.2, "002021": 7.2, "002101": 7.9, "002111": 6.9, "002121": 5.0,
-        "002201": 6.9, "002211": 5.5, "002221": 2.7, "010000": 9.9, "010001": 9.7, "010010": 9.5,
-        "010011": 9.2, "010020": 9.2, "010021": 8.5, "010100": 9.5, "010101": 9.1, "010110": 9.0,
-        "010111": 8.3, "010120": 8.4, "010121": 7.1, "010200": 9.2, "010201": 8.1, "010210": 8.2,
-        "010211": 7.1, "010220": 7.2, "010221": 5.3, "011000": 9.5, "011001": 9.3, "011010": 9.2,
-        "011011": 8.5, "011020": 8.5, "011021": 7.3, "011100": 9.2, "011101": 8.2, "011110": 8.0,
-        "011111": 7.2, "011120": 7.0, "011121": 5.9, "011200": 8.4, "011201": 7.0, "011210": 7.1,
-        "011211": 5.2, "011220": 5.0, "011221": 3.0, "012001": 8.6, "012011": 7.5, "012021": 5.2,
-        "012101": 7.1, "012111": 5.2, "012121": 2.9, "012201": 6.3, "012211": 2.9, "012221": 1.7,
-        "100000": 9.8, "100001": 9.5, "100010": 9.4, "100011": 8.7, "100020": 9.1, "100021": 8.1,
-        "100100": 9.4, "100101": 8.9, "100110": 8.6, "100111": 7.4, "100120": 7.7, "100121": 6.4,
-        "100200": 8.7, "100201": 7.5, "100210": 7.4, "100211": 6.3, "100220": 6.3, "100221": 4.9,
-        "101000": 9.4, "101001": 8.9, "101010": 8.8, "101011": 7.7, "101020": 7.6, "101021": 6.7,
-        "101100": 8.6, "101101": 7.6, "101110": 7.4, "101111": 5.8, "101120": 5.9, "101121": 5.0,
-        "101200": 7.2, "101201": 5.7, "101210": 5.7, "101211": 5.2, "101220": 5.2, "101221": 2.5,
-        "102001": 8.3, "102011": 7.0, "102021": 5.4, "102101": 6.5, "102111": 5.8, "102121": 2.6,
-        "102201": 5.3, "102211": 2.1, "102221": 1.3, "110000": 9.5, "110001": 9.0, "110010": 8.8,
-        "110011": 7.6, "110020": 7.6, "110021": 7.0, "110100": 9.0, "110101": 7.7, "110110": 7.5,
-        "110111": 6.2, "110120": 6.1, "110121": 5.3, "110200": 7.7, "110201": 6.6, "110210": 6.8,
-        "110211": 5.9, "110220": 5.2, "110221": 3.0, "111000": 8.9, "111001": 7.8, "111010": 7.6,
-        "111011": 6.7, "111020": 6.2, "111021": 5.8, "111100": 7.4, "111101": 5.9, "111110": 5.7,
-        "111111": 5.7, "111120": 4.7, "111121": 2.3, "111200": 6.1, "111201": 5.2, "111210": 5.7,
-        "111211": 2.9, "111220": 2.4, "111221": 1.6, "112001": 7.1, "112011": 5.9, "112021": 3.0,
-        "112101": 5.8, "112111": 2.6, "112121": 1.5, "112201": 2.3, "112211": 1.3, "112221": 0.6,
-        "200000": 9.3, "200001": 8.7, "200010": 8.6, "200011": 7.2, "200020": 7.5, "200021": 5.8,
-        "200100": 8.6, "200101": 7.4, "200110": 7.4, "200111": 6.1, "200120": 5.6, "200121": 3.4,
-        "200200": 7.0, "200201": 5.4, "200210": 5.2, "200211": 4.0, "200220": 4.0, "200221": 2.2,
-        "201000": 8.5, "201001": 7.5, "201010": 7.4, "201011": 5.5, "201020": 6.2, "201021": 5.1,
-        "201100": 7.2, "201101": 5.7, "201110": 5.5, "201111": 4.1, "201120": 4.6, "201121": 1.9,
-        "201200": 5.3, "201201": 3.6, "201210": 3.4, "201211": 1.9, "201220": 1.9, "201221": 0.8,
-        "202001": 6.4, "202011": 5.1, "202021": 2.0, "202101": 4.7, "202111": 2.1, "202121": 1.1,
-        "202201": 2.4, "202211": 0.9, "202221": 0.4, "210000": 8.8, "210001": 7.5, "210010": 7.3,
-        "210011": 5.3, "210020": 6.0, "210021": 5.0, "210100": 7.3, "210101": 5.5, "210110": 5.9,
-        "210111": 4.0, "210120": 4.1, "210121": 2.0, "210200": 5.4, "210201": 4.3, "210210": 4.5,
-        "210211": 2.2, "210220": 2.0, "210221": 1.1, "211000": 7.5, "211001": 5.5, "211010": 5.8,
-        "211011": 4.5, "211020": 4.0, "211021": 2.1, "211100": 6.1, "211101": 5.1, "211110": 4.8,
-        "211111": 1.8, "211120": 2.0, "211121": 0.9, "211200": 4.6, "211201": 1.8, "211210": 1.7,
-        "211211": 0.7, "211220": 0.8, "211221": 0.2, "212001": 5.3, "212011": 2.4, "212021": 1.4,
-        "212101": 2.4, "212111": 1.2, "212121": 0.5, "212201": 1.0, "212211": 0.3, "212221": 0.1,
-    ]
 }

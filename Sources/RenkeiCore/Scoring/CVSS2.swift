@@ -122,30 +122,6 @@ public enum CVSS2 {
         }
     }
 
-    /// The one to three bytes at `start` up to `terminator` (or the end, for a value), packed
-    /// little-endian, and the index just past the terminator (for a name) or of it (for a value).
-    @inline(__always)
-    private static func token(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ terminator: UInt8) -> (UInt32, Int)? {
-        let n = bytes.count
-        let isName = terminator == UInt8(ascii: ":")
-        // A value may end the vector; a name may not.
-        @inline(__always) func ends(_ k: Int) -> Bool { k < n ? bytes[k] == terminator : !isName }
-        guard start < n else { return nil }
-        // A NUL byte would pack like a shorter token ("A\0" as "A"): refuse it.
-        let b0 = UInt32(bytes[start])
-        guard b0 != 0 else { return nil }
-        if ends(start + 1) { return (b0, isName ? start + 2 : start + 1) }
-        guard start + 1 < n else { return nil }
-        let b1 = UInt32(bytes[start + 1]) << 8
-        guard b1 != 0 else { return nil }
-        if ends(start + 2) { return (b0 | b1, isName ? start + 3 : start + 2) }
-        guard start + 2 < n else { return nil }
-        let b2 = UInt32(bytes[start + 2]) << 16
-        guard b2 != 0 else { return nil }
-        if ends(start + 3) { return (b0 | b1 | b2, isName ? start + 4 : start + 3) }
-        return nil
-    }
-
     /// Accepts only well-formed vectors: known metrics in the guide's order, each once, with
     /// known values and every base metric present. Anything else returns false and is left to
     /// `parse`, which explains the problem. `normal` tells whether the vector is already in
@@ -160,11 +136,11 @@ public enum CVSS2 {
         while true {
             // NAME: one to three bytes, then ":" and at least one byte of value. Unknown bytes
             // (including "/", ":" and non-ASCII ones) make a name or value no metric has.
-            guard let (name, after) = token(bytes, i, UInt8(ascii: ":")), after < n else { return false }
+            guard let (name, after) = CVSSText.token(bytes, i, UInt8(ascii: ":")), after < n else { return false }
             i = after
             let m = metricCode(name)
             if m < next { return false }  // unknown (−1), out of order or repeated
-            guard let (value, end) = token(bytes, i, UInt8(ascii: "/")) else { return false }
+            guard let (value, end) = CVSSText.token(bytes, i, UInt8(ascii: "/")) else { return false }
             i = end
             let v = valueCode(m, value)
             if v < 0 { return false }
@@ -306,12 +282,12 @@ public enum CVSS2 {
 
         var result = CVSSResult(version: .v2, vectorString: input ?? normalForm(codes))
         if explain {
-            result.details = [CVSSDetail("Impact", fixed(divide(impact, 10_000_000), 4)),
-                              CVSSDetail("Exploitability", fixed(divide(exploitability, 100_000), 4))]
+            result.details = [CVSSDetail("Impact", CVSSText.fixed(divide(impact, 10_000_000), 4)),
+                              CVSSDetail("Exploitability", CVSSText.fixed(divide(exploitability, 100_000), 4))]
             if environmentalDefined {
-                result.details += [CVSSDetail("AdjustedImpact", fixed(Int64(divide(adjustedImpact, 10_000_000_000_000)), 4)),
-                                   CVSSDetail("AdjustedBase", fixed(adjustedBase, 1)),
-                                   CVSSDetail("AdjustedTemporal", fixed(adjustedTemporal, 1))]
+                result.details += [CVSSDetail("AdjustedImpact", CVSSText.fixed(Int64(divide(adjustedImpact, 10_000_000_000_000)), 4)),
+                                   CVSSDetail("AdjustedBase", CVSSText.fixed(adjustedBase, 1)),
+                                   CVSSDetail("AdjustedTemporal", CVSSText.fixed(adjustedTemporal, 1))]
             }
         }
         result.baseScore = Double(base) / 10
@@ -372,13 +348,5 @@ public enum CVSS2 {
         if tenths <= 39 { return "Low" }
         if tenths <= 69 { return "Medium" }
         return "High"
-    }
-
-    /// `n` × 10^−`places` written out with all `places` decimals.
-    private static func fixed(_ n: Int64, _ places: Int) -> String {
-        var digits = String(n.magnitude)
-        while digits.count <= places { digits = "0" + digits }
-        let split = digits.index(digits.endIndex, offsetBy: -places)
-        return (n < 0 ? "-" : "") + digits[..<split] + "." + digits[split...]
     }
 }

@@ -150,30 +150,6 @@ public enum CVSS3 {
         }
     }
 
-    /// The one to three bytes at `start` up to `terminator` (or the end, for a value), packed
-    /// little-endian, and the index just past the terminator (for a name) or of it (for a value).
-    @inline(__always)
-    private static func token(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ terminator: UInt8) -> (UInt32, Int)? {
-        let n = bytes.count
-        let isName = terminator == UInt8(ascii: ":")
-        // A value may end the vector; a name may not.
-        @inline(__always) func ends(_ k: Int) -> Bool { k < n ? bytes[k] == terminator : !isName }
-        guard start < n else { return nil }
-        // A NUL byte would pack like a shorter token ("A\0" as "A"): refuse it.
-        let b0 = UInt32(bytes[start])
-        guard b0 != 0 else { return nil }
-        if ends(start + 1) { return (b0, isName ? start + 2 : start + 1) }
-        guard start + 1 < n else { return nil }
-        let b1 = UInt32(bytes[start + 1]) << 8
-        guard b1 != 0 else { return nil }
-        if ends(start + 2) { return (b0 | b1, isName ? start + 3 : start + 2) }
-        guard start + 2 < n else { return nil }
-        let b2 = UInt32(bytes[start + 2]) << 16
-        guard b2 != 0 else { return nil }
-        if ends(start + 3) { return (b0 | b1 | b2, isName ? start + 4 : start + 3) }
-        return nil
-    }
-
     /// Accepts only well-formed vectors: the `CVSS:3.0/` or `CVSS:3.1/` prefix, then known
     /// metrics, each once, with known values and every base metric present. Anything else
     /// returns false and is left to `parse`, which explains the problem. `normal` tells whether
@@ -194,11 +170,11 @@ public enum CVSS3 {
         while true {
             // NAME: one to three bytes, then ":" and at least one byte of value. Unknown bytes
             // (including "/", ":" and non-ASCII ones) make a name or value no metric has.
-            guard let (name, after) = token(bytes, i, UInt8(ascii: ":")), after < n else { return false }
+            guard let (name, after) = CVSSText.token(bytes, i, UInt8(ascii: ":")), after < n else { return false }
             i = after
             let m = metricCode(name)
             if m < 0 || seen & (1 << UInt32(m)) != 0 { return false }
-            guard let (value, end) = token(bytes, i, UInt8(ascii: "/")) else { return false }
+            guard let (value, end) = CVSSText.token(bytes, i, UInt8(ascii: "/")) else { return false }
             i = end
             let v = valueCode(m, value)
             if v < 0 { return false }
@@ -382,25 +358,25 @@ public enum CVSS3 {
         if explain {
             let impact = scopeChanged
                 ? fixed(changedImpact(iss: iss, v31: false, modified: false), 4)
-                : fixed(divide(642 * iss, 10_000), 4)
+                : CVSSText.fixed(divide(642 * iss, 10_000), 4)
             let modifiedImpact = modifiedScopeChanged
                 ? fixed(changedImpact(iss: miss, v31: v31, modified: true), 4)
-                : fixed(divide(642 * miss, 10_000_000), 4)
+                : CVSSText.fixed(divide(642 * miss, 10_000_000), 4)
             result.details = [
-                CVSSDetail("ISS", fixed(divide(iss, 100), 4)),
+                CVSSDetail("ISS", CVSSText.fixed(divide(iss, 100), 4)),
                 CVSSDetail("Impact", impact),
-                CVSSDetail("Exploitability", fixed(divide(exploitability, 1_000_000), 4)),
-                CVSSDetail("MISS", fixed(divide(miss, 100_000), 4)),
+                CVSSDetail("Exploitability", CVSSText.fixed(divide(exploitability, 1_000_000), 4)),
+                CVSSDetail("MISS", CVSSText.fixed(divide(miss, 100_000), 4)),
                 CVSSDetail("ModifiedImpact", modifiedImpact),
-                CVSSDetail("ModifiedExploitability", fixed(divide(modifiedExploitability, 1_000_000), 4)),
+                CVSSDetail("ModifiedExploitability", CVSSText.fixed(divide(modifiedExploitability, 1_000_000), 4)),
             ]
         }
         result.baseScore = Double(base) / 10
-        result.baseSeverity = severity(base)
+        result.baseSeverity = CVSSText.severity(tenths: Int(base))
         result.temporalScore = Double(temporal) / 10
-        result.temporalSeverity = severity(temporal)
+        result.temporalSeverity = CVSSText.severity(tenths: Int(temporal))
         result.environmentalScore = Double(environmental) / 10
-        result.environmentalSeverity = severity(environmental)
+        result.environmentalSeverity = CVSSText.severity(tenths: Int(environmental))
         return result
     }
 
@@ -452,16 +428,6 @@ public enum CVSS3 {
         }
     }
 
-    /// Qualitative severity rating scale (section 5): None 0.0, Low 0.1–3.9, Medium 4.0–6.9,
-    /// High 7.0–8.9, Critical 9.0–10.0 (`tenths` is the score × 10).
-    private static func severity(_ tenths: Int64) -> String {
-        if tenths == 0 { return "None" }
-        if tenths <= 39 { return "Low" }
-        if tenths <= 69 { return "Medium" }
-        if tenths <= 89 { return "High" }
-        return "Critical"
-    }
-
     // MARK: - Explanation (decimal arithmetic, 38 significant digits)
 
     private static func dec(_ significand: Int, _ exponent: Int) -> Decimal {
@@ -491,14 +457,6 @@ public enum CVSS3 {
         var input = value * scale
         var whole = Decimal()
         NSDecimalRound(&whole, &input, 0, .plain)
-        return fixed(Int64(whole.description) ?? Int64(NSDecimalNumber(decimal: whole).intValue), places)
-    }
-
-    /// `n` × 10^−`places` written out with all `places` decimals.
-    private static func fixed(_ n: Int64, _ places: Int) -> String {
-        var digits = String(n.magnitude)
-        while digits.count <= places { digits = "0" + digits }
-        let split = digits.index(digits.endIndex, offsetBy: -places)
-        return (n < 0 ? "-" : "") + digits[..<split] + "." + digits[split...]
+        return CVSSText.fixed(Int64(whole.description) ?? Int64(NSDecimalNumber(decimal: whole).intValue), places)
     }
 }

@@ -39,7 +39,7 @@ public enum CVSS4 {
         var result = CVSSResult(version: .v4_0, vectorString: vector)
         let tenths = explain ? Scoring.explainedTenths(codes, details: &result.details) : Scoring.tenths(codes)
         result.score = Double(tenths) / 10
-        result.severity = severity(tenths: tenths)
+        result.severity = CVSSText.severity(tenths: tenths)
         switch (codes.threat, codes.environmental) {
         case (false, false): result.nomenclature = "CVSS-B"
         case (true, false): result.nomenclature = "CVSS-BT"
@@ -47,17 +47,6 @@ public enum CVSS4 {
         case (true, true): result.nomenclature = "CVSS-BTE"
         }
         return result
-    }
-
-    /// The qualitative severity rating scale of the specification (section 6).
-    static func severity(tenths: Int) -> String {
-        switch tenths {
-        case ...0: "None"
-        case ...39: "Low"
-        case ...69: "Medium"
-        case ...89: "High"
-        default: "Critical"
-        }
     }
 }
 

@@ -8,6 +8,7 @@ started with cwd = the repository root.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -62,6 +63,17 @@ def run_cli(binary: Path, data_dir: Path, *args: str, env: dict[str, str] | None
         [str(binary), *args], cwd=REPO, env=renkei_env(data_dir, **(env or {})),
         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
     )
+
+
+def run_cvss_json(binary: Path, vectors: list[str]) -> tuple[int, list[dict]]:
+    """`renkei cvss --json` on `vectors` (standard input): its exit status and one object per vector."""
+    result = subprocess.run([str(binary), "cvss", "--json"], input="".join(v + "\n" for v in vectors),
+                            capture_output=True, text=True, cwd=REPO, timeout=300)
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == len(vectors), (
+        f"renkei cvss --json printed {len(lines)} lines for {len(vectors)} vectors "
+        f"(exit {result.returncode})\nstderr:\n{result.stderr[-2000:]}")
+    return result.returncode, [json.loads(line) for line in lines]
 
 
 def free_port() -> int:

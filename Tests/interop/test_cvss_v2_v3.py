@@ -20,14 +20,14 @@ same comparison with N random vectors per version and prints the numbers.
 
 from __future__ import annotations
 
-import json
 import os
 import random
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import run_cvss_json as run_renkei
 
 try:
     import cvss as redhat
@@ -190,17 +190,6 @@ V2_OUT_OF_ORDER = [
 ]
 
 # --- Running both sides ------------------------------------------------------------------------
-
-
-def run_renkei(binary: Path, vectors: list[str]) -> tuple[int, list[dict]]:
-    repo = Path(__file__).resolve().parents[2]
-    result = subprocess.run([str(binary), "cvss", "--json"], input="".join(v + "\n" for v in vectors),
-                            capture_output=True, text=True, cwd=repo, timeout=300)
-    lines = [line for line in result.stdout.splitlines() if line.strip()]
-    assert len(lines) == len(vectors), (
-        f"renkei cvss --json printed {len(lines)} lines for {len(vectors)} vectors "
-        f"(exit {result.returncode})\nstderr:\n{result.stderr[-2000:]}")
-    return result.returncode, [json.loads(line) for line in lines]
 
 
 def oracle(vector: str) -> dict:

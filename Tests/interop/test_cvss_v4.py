@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import ast
 import itertools
-import json
 import os
 import random
-import subprocess
 import sys
 from pathlib import Path
 
@@ -41,7 +39,7 @@ except ImportError:  # the oracle is missing: see the fixture below
     RedHatCVSS4 = None
     RedHatError = Exception
 
-from conftest import REPO
+from conftest import REPO, run_cvss_json as run_renkei
 
 # A copy of the project's shared reference data, kept with the tests so they need nothing outside the repository.
 MACRO_SCORES = REPO / "Tests" / "Fixtures" / "cvss4-macrovector-scores.txt"
@@ -216,16 +214,6 @@ def all_base_vectors() -> list[str]:
 
 
 # --- Running both sides ------------------------------------------------------------------------
-
-
-def run_renkei(binary: Path, vectors: list[str]) -> tuple[int, list[dict]]:
-    result = subprocess.run([str(binary), "cvss", "--json"], input="".join(v + "\n" for v in vectors),
-                            capture_output=True, text=True, cwd=REPO, timeout=300)
-    lines = [line for line in result.stdout.splitlines() if line.strip()]
-    assert len(lines) == len(vectors), (
-        f"renkei cvss --json printed {len(lines)} lines for {len(vectors)} vectors "
-        f"(exit {result.returncode})\nstderr:\n{result.stderr[-2000:]}")
-    return result.returncode, [json.loads(line) for line in lines]
 
 
 def oracle(vector: str) -> dict:

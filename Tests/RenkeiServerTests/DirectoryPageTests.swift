@@ -59,7 +59,7 @@ extension ServerTests {
                 #expect(response.body.string.contains("sign-in-error"))
             }
             try await app.testing().test(.POST, "/sign-in", headers: headers,
-                                         body: formBody([("_csrf", csrf), ("email", "REP-ALPHA@test.example"), ("password", "rep-alpha-pass"),
+                                         body: formBody([("_csrf", csrf), ("email", "MEMBER-ALPHA@test.example"), ("password", "member-alpha-pass"),
                                                          ("next", "https://evil.example/")])) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers.first(name: .location) == "/teams", "no open redirect")

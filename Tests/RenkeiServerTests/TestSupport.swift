@@ -14,6 +14,8 @@ struct Fixture {
     static let alphaEmergency = "+49 30 5555 0199 (alpha duty officer)"
     static let passwords = ["secretariat@test.example": "secretariat-pass", "rep-alpha@test.example": "rep-alpha-pass",
                             "member-alpha@test.example": "member-alpha-pass", "rep-beta@test.example": "rep-beta-pass"]
+    /// The TOTP secret of the seeded accounts whose roles require two-factor sign-in.
+    static let totpSecret: [UInt8] = Array("renkei-test-totp-key".utf8)
     var alphaID: UUID
     var betaID: UUID
 }
@@ -63,7 +65,9 @@ func seed(_ database: any Database) async throws -> Fixture {
     for (email, name, roles, team) in users {
         // A low bcrypt cost keeps the suite fast; verification reads the cost from the hash.
         let hash = try Bcrypt.hash(Fixture.passwords[email]!, cost: 4)
-        try await UserModel(email: email, displayName: name, passwordHash: hash, roles: roles, teamID: team, createdAt: Date()).create(on: database)
+        let user = UserModel(email: email, displayName: name, passwordHash: hash, roles: roles, teamID: team, createdAt: Date())
+        if TwoFactor.isRequired(for: user) { user.totpSecret = Base32.encode(Fixture.totpSecret) }
+        try await user.create(on: database)
     }
     return Fixture(alphaID: try alphaModel.requireID(), betaID: try betaModel.requireID())
 }
@@ -104,12 +108,41 @@ func signIn(_ app: Application, _ email: String, password: String? = nil) async 
         session.cookie = try #require(sessionCookie(from: response))
         session.csrf = try #require(csrfToken(in: response.body.string))
     }
+    var secondStep = false
     try await app.testing().test(.POST, "/sign-in", headers: session.formHeaders(),
                                  body: formBody([("_csrf", session.csrf), ("email", email), ("password", password ?? Fixture.passwords[email]!)])) { response in
         #expect(response.status == .seeOther, "sign-in as \(email)")
         if let renewed = sessionCookie(from: response) { session.cookie = renewed }
+        secondStep = response.headers.first(name: .location) == "/sign-in/two-factor"
+    }
+    if secondStep {
+        let code = try await nextTOTPCode(app, email)
+        try await app.testing().test(.POST, "/sign-in/two-factor", headers: session.formHeaders(),
+                                     body: formBody([("_csrf", session.csrf), ("code", code)])) { response in
+            #expect(response.status == .seeOther, "second step of sign-in as \(email)")
+            if let renewed = sessionCookie(from: response) { session.cookie = renewed }
+        }
     }
     return session
+}
+
+/// The code an authenticator app would show next for `email`: codes are single-use, so a
+/// second sign-in within the same 30 seconds takes the next step's code (allowed as drift).
+func nextTOTPCode(_ app: Application, _ email: String) async throws -> String {
+    let user = try #require(try await UserModel.query(on: app.db).filter(\.$email == email).first())
+    let totp = try #require(TwoFactor.totp(for: user))
+    let now = totp.step(at: app.renkei.clock.now)
+    let step = user.totpLastStep.map { max(now, UInt64($0) + 1) } ?? now
+    #expect(step <= now + 1, "more than two sign-ins of \(email) within 30 seconds")
+    return totp.code(step: step)
+}
+
+/// A personal API token for a seeded or test-made user, stored as the account page stores it.
+func apiToken(_ app: Application, _ email: String) async throws -> String {
+    let user = try #require(try await UserModel.query(on: app.db).filter(\.$email == email).first())
+    let secret = APITokens.generate()
+    try await APITokenModel(userID: user.requireID(), name: "test", tokenHash: APITokens.hash(secret), hint: "", createdAt: Date()).create(on: app.db)
+    return secret
 }
 
 func jsonObject(_ response: TestingHTTPResponse) throws -> [String: Any] {

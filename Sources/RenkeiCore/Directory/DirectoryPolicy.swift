@@ -23,8 +23,11 @@ public enum DirectoryAudience: Sendable, Hashable {
 
 /// The directory's rules: who sees which fields, who may change which team.
 public enum DirectoryPolicy {
+    /// Members-only fields are for people of a member team and the platform's officers; an
+    /// account without a team (a candidate still applying) reads what everyone reads.
     public static func audience(for actor: Actor?) -> DirectoryAudience {
-        actor == nil ? .everyone : .members
+        guard let actor else { return .everyone }
+        return actor.teamID != nil || !actor.roles.isDisjoint(with: [.board, .secretariat]) ? .members : .everyone
     }
 
     /// A team representative edits their own team; the secretariat edits any team.

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Metrics
 import Prometheus
 import Vapor
@@ -9,6 +10,7 @@ final class AppContext: Sendable {
     let editing: TeamEditing
     let signInThrottle = SignInThrottle()
     let lookup = LookupService()
+    let clock = AppClock()
     let isDemo: Bool
 
     init(settings: Settings, isDemo: Bool) {
@@ -30,6 +32,18 @@ extension Application {
     }
 
     var lookup: LookupService { renkei.lookup }
+}
+
+/// The time the application acts at. Deadlines of the membership process depend on it, so
+/// tests move it forward instead of waiting.
+final class AppClock: Sendable {
+    private let offset = NIOLockedValueBox<TimeInterval>(0)
+
+    var now: Date { Date().addingTimeInterval(offset.withLockedValue { $0 }) }
+
+    func advance(by interval: TimeInterval) {
+        offset.withLockedValue { $0 += interval }
+    }
 }
 
 /// swift-metrics may be bootstrapped once per process; tests create many applications.

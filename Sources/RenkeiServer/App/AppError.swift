@@ -49,5 +49,7 @@ struct Problem: Content {
     var status: Int
     var detail: String
     var instance: String?
+    /// Which rule refused a membership step (`MembershipRefusal.Reason`), for clients to branch on.
+    var reason: String?
     var errors: [FieldError]?
 }

@@ -18,11 +18,19 @@ struct Chrome: Encodable {
         var lookup = SiteURL.lookup.path
         var cvss = SiteURL.cvssCalculator(.value(CVSSVersion.v4_0.rawValue)).path
         var openAPI = SiteURL.apiOpenAPI.path
+        var signInTwoFactor = SiteURL.signInTwoFactor.path
+        var twoFactor = SiteURL.twoFactor.path
+        var membership = SiteURL.membership.path
+        var notifications = SiteURL.notifications.path
+        var audit = SiteURL.audit.path
     }
 
     var title: String
     var userName: String?
     var canCreateTeam: Bool
+    var canReadAudit: Bool
+    /// Unread in-app notifications, counted by `NotificationCountMiddleware`.
+    var unread: Int?
     var csrf: String?
     var demoNotice: String?
     var links = Links()
@@ -32,6 +40,8 @@ struct Chrome: Encodable {
         let user = request.auth.get(UserModel.self)
         userName = user?.displayName
         canCreateTeam = DirectoryPolicy.canCreateTeam(actor: user?.actor)
+        canReadAudit = user?.roleSet.contains(.secretariat) ?? false
+        unread = request.storage[NotificationCountMiddleware.Key.self].flatMap { $0 > 0 ? $0 : nil }
         // Signed-in pages carry forms (sign-out at least); anonymous visitors get no session
         // until they open the sign-in form, so crawlers do not fill the session table.
         csrf = user == nil ? nil : CSRF.token(for: request)

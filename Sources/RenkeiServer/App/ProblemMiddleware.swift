@@ -42,7 +42,13 @@ struct ProblemMiddleware: AsyncMiddleware {
         let status: HTTPResponseStatus
         var detail: String
         var fields: [FieldError]?
+        var reason: String?
         switch error {
+        case let refusal as MembershipRefusal:
+            status = refusal.isAboutWho ? .forbidden : refusal.reason == .invalid ? .unprocessableEntity : .conflict
+            detail = refusal.message
+            fields = refusal.fieldErrors.isEmpty ? nil : refusal.fieldErrors
+            reason = refusal.reason.rawValue
         case let error as AppError:
             status = error.status
             detail = error.detail
@@ -63,7 +69,7 @@ struct ProblemMiddleware: AsyncMiddleware {
             detail = "Something went wrong on our side; it has been logged."
         }
         return Problem(title: status.reasonPhrase, status: Int(status.code), detail: detail,
-                       instance: request.url.path, errors: fields)
+                       instance: request.url.path, reason: reason, errors: fields)
     }
 
     static func describe(_ error: DecodingError) -> String {

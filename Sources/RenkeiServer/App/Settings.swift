@@ -1,4 +1,5 @@
 import Foundation
+import RenkeiCore
 
 /// Configuration from the environment, with the defaults the README documents.
 public struct Settings: Sendable {
@@ -16,13 +17,17 @@ public struct Settings: Sendable {
     public var gpgBinary: String
     /// Load the fictional demo network (and its accounts) into an empty database at start.
     public var loadDemo: Bool
+    /// Periods, majority and quorum of the membership process.
+    public var membershipRules: MembershipRules
 
-    public init(database: Database, dataDirectory: String, publicURL: String, gpgBinary: String = "gpg", loadDemo: Bool = false) {
+    public init(database: Database, dataDirectory: String, publicURL: String, gpgBinary: String = "gpg", loadDemo: Bool = false,
+                membershipRules: MembershipRules = MembershipRules()) {
         self.database = database
         self.dataDirectory = dataDirectory
         self.publicURL = publicURL
         self.gpgBinary = gpgBinary
         self.loadDemo = loadDemo
+        self.membershipRules = membershipRules
     }
 
     public struct Problem: Error, CustomStringConvertible {
@@ -45,9 +50,39 @@ public struct Settings: Sendable {
         guard let parsed = URL(string: publicURL), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
             throw Problem(description: "RENKEI_PUBLIC_URL must be an http(s) URL such as https://renkei.example.org; got “\(publicURL)”.")
         }
+        var rules = MembershipRules()
+        for (name, keyPath) in [("RENKEI_REVIEW_PERIOD", \MembershipRules.reviewPeriod), ("RENKEI_VOTING_PERIOD", \.votingPeriod),
+                                ("RENKEI_STATEMENT_VALIDITY", \.statementValidity)] {
+            guard let text = environment[name], !text.isEmpty else { continue }
+            guard let seconds = duration(text) else {
+                throw Problem(description: "\(name) must be a duration such as 14d, 36h, 90m or 30s; got “\(text)”.")
+            }
+            rules[keyPath: keyPath] = seconds
+        }
+        for (name, keyPath) in [("RENKEI_VOTE_MAJORITY", \MembershipRules.majority), ("RENKEI_VOTE_QUORUM", \.quorum)] {
+            guard let text = environment[name], !text.isEmpty else { continue }
+            guard let fraction = fraction(text) else {
+                throw Problem(description: "\(name) must be a fraction between 0 and 1 such as 2/3; got “\(text)”.")
+            }
+            rules[keyPath: keyPath] = fraction
+        }
         return Settings(database: database, dataDirectory: dataDirectory,
                         publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL,
                         gpgBinary: environment["RENKEI_GPG"].flatMap { $0.isEmpty ? nil : $0 } ?? "gpg",
-                        loadDemo: loadDemo)
+                        loadDemo: loadDemo, membershipRules: rules)
+    }
+
+    /// "14d", "36h", "90m", "30s": a positive whole number and a unit.
+    static func duration(_ text: String) -> TimeInterval? {
+        let units: [Character: TimeInterval] = ["d": 86_400, "h": 3_600, "m": 60, "s": 1]
+        guard let unit = text.last.flatMap({ units[$0] }), let count = Int(text.dropLast()), count > 0 else { return nil }
+        return TimeInterval(count) * unit
+    }
+
+    /// "2/3": a fraction in (0, 1].
+    static func fraction(_ text: String) -> (Int, Int)? {
+        let parts = text.split(separator: "/").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, parts[0] > 0, parts[1] > 0, parts[0] <= parts[1] else { return nil }
+        return (parts[0], parts[1])
     }
 }

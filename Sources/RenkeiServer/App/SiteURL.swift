@@ -33,10 +33,29 @@ public enum SiteURL: Sendable, Equatable {
     case globalIRTTeams
     case globalIRTTeamsJSON
     case globalIRTTeamsCSV
+    case membership
+    case membershipApply
+    case membershipApplication(Parameter)
+    case membershipApplicationSteps(Parameter)
+    case teamMembershipChange(Parameter)
+    case teamInvitations(Parameter)
+    case invitation(Parameter)
+    case notifications
+    case audit
+    case twoFactor
+    case signInTwoFactor
+    case jwks
+    case apiApplications
+    case apiApplication(Parameter)
+    case apiApplicationSteps(Parameter)
+    case apiTeamMembership(Parameter)
+    case apiTeamInvitations(Parameter)
+    case apiAudit
 
     static let slugKey = "slug"
     static let tokenKey = "token"
     static let versionKey = "version"
+    static let applicationKey = "application"
 
     private var components: [String] {
         switch self {
@@ -65,6 +84,24 @@ public enum SiteURL: Sendable, Equatable {
         case .globalIRTTeams: ["global-irt", "v1", "teams"]
         case .globalIRTTeamsJSON: ["global-irt", "v1", "teams.json"]
         case .globalIRTTeamsCSV: ["global-irt", "v1", "teams.csv"]
+        case .membership: ["membership"]
+        case .membershipApply: ["membership", "apply"]
+        case .membershipApplication(let id): ["membership", "applications", id.text(Self.applicationKey)]
+        case .membershipApplicationSteps(let id): ["membership", "applications", id.text(Self.applicationKey), "steps"]
+        case .teamMembershipChange(let slug): ["teams", slug.text(Self.slugKey), "membership"]
+        case .teamInvitations(let slug): ["teams", slug.text(Self.slugKey), "invitations"]
+        case .invitation(let token): ["invitations", token.text(Self.tokenKey)]
+        case .notifications: ["notifications"]
+        case .audit: ["admin", "audit"]
+        case .twoFactor: ["account", "two-factor"]
+        case .signInTwoFactor: ["sign-in", "two-factor"]
+        case .jwks: [".well-known", "jwks.json"]
+        case .apiApplications: ["api", "v1", "membership", "applications"]
+        case .apiApplication(let id): ["api", "v1", "membership", "applications", id.text(Self.applicationKey)]
+        case .apiApplicationSteps(let id): ["api", "v1", "membership", "applications", id.text(Self.applicationKey), "steps"]
+        case .apiTeamMembership(let slug): ["api", "v1", "teams", slug.text(Self.slugKey), "membership"]
+        case .apiTeamInvitations(let slug): ["api", "v1", "teams", slug.text(Self.slugKey), "invitations"]
+        case .apiAudit: ["api", "v1", "audit"]
         }
     }
 

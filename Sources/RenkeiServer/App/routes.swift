@@ -3,15 +3,20 @@ import Vapor
 func routes(_ app: Application) throws {
     HealthController().register(app)
 
-    let pages = app.grouped(UserModel.sessionAuthenticator())
+    let pages = app.grouped(UserModel.sessionAuthenticator(), TwoFactorGate(), NotificationCountMiddleware())
     let forms = pages.grouped(CSRFMiddleware())
     DirectoryController().register(pages: pages, forms: forms)
     AccountController().register(pages: pages, forms: forms)
     LookupController().register(pages: pages)
     CVSSController().register(pages: pages, api: app)
+    MembershipController().register(pages: pages, forms: forms)
+    NotificationsController().register(pages: pages, forms: forms)
+    AuditController().register(pages: pages)
 
     let api = app.grouped(APITokenAuthenticator())
+    InvitationsController().register(pages: pages, forms: forms, api: api)
     TeamsAPIController().register(api)
     GlobalIRTController().register(api)
     LookupAPIController().register(api)
+    MembershipAPIController().register(api)
 }

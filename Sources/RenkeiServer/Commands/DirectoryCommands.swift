@@ -111,7 +111,7 @@ struct ExportCommand: AsyncCommand {
 /// `renkei user create`: accounts for people, including the first secretariat account.
 struct UserCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "action", help: "create")
+        @Argument(name: "action", help: "create | roles")
         var action: String
         @Option(name: "email", help: "Sign-in address")
         var email: String?
@@ -123,31 +123,47 @@ struct UserCommand: AsyncCommand {
         var team: String?
     }
 
-    var help: String { "Creates a user account; the password is read from RENKEI_PASSWORD or asked for." }
+    var help: String {
+        "create: creates a user account (the password is read from RENKEI_PASSWORD or asked for); roles: sets a user's roles. Both are audited."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.action == "create" else { throw UsageError(message: "unknown action “\(signature.action)”: use create") }
+        guard ["create", "roles"].contains(signature.action) else { throw UsageError(message: "unknown action “\(signature.action)”: use create or roles") }
         guard let email = signature.email?.lowercased(), TeamRecord.isEmail(email) else {
             throw UsageError(message: "--email must be an e-mail address")
         }
-        guard let name = signature.name, !name.isEmpty else { throw UsageError(message: "--name is required") }
-        guard let roles = Role.parseList(signature.roles ?? "member") else {
+        guard let roles = Role.parseList(signature.roles ?? "member").map({ $0.union([.member]) }) else {
             throw UsageError(message: "--roles takes: " + Role.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let app = context.application
+        let existing = try await UserModel.query(on: app.db).filter(\.$email == email).first()
+        let roleList = roles.sorted().map(\.rawValue).joined(separator: ",")
+        if signature.action == "roles" {
+            guard let user = existing else { throw UsageError(message: "there is no user \(email)") }
+            try await app.db.transaction { database in
+                user.roles = roleList
+                try await user.save(on: database)
+                try await AuditLog.record("user.roles", subject: email, detail: "roles \(roleList)", actor: nil, address: "cli", at: Date(), on: database)
+            }
+            context.console.print("\(email) now has the roles \(roles.sorted().map(\.label).joined(separator: ", ")).")
+            return
+        }
+        guard let name = signature.name, !name.isEmpty else { throw UsageError(message: "--name is required") }
         var teamID: UUID?
         if let slug = signature.team {
             guard let team = try await TeamModel.find(slug: slug, on: app.db) else { throw UsageError(message: "no team “\(slug)”") }
             teamID = try team.requireID()
         }
-        if try await UserModel.query(on: app.db).filter(\.$email == email).count() > 0 {
-            throw UsageError(message: "a user \(email) exists already")
-        }
+        if existing != nil { throw UsageError(message: "a user \(email) exists already") }
+        let userTeamID = teamID
         let password = ProcessInfo.processInfo.environment["RENKEI_PASSWORD"] ?? context.console.ask("Password: ".consoleText(), isSecure: true)
         guard password.count >= 12 else { throw UsageError(message: "the password must have at least 12 characters") }
         let hash = try await app.password.async.hash(password)
-        try await UserModel(email: email, displayName: name, passwordHash: hash, roles: roles.union([.member]), teamID: teamID,
-                            createdAt: Date()).create(on: app.db)
-        context.console.print("Created \(email) (\(roles.union([.member]).sorted().map(\.label).joined(separator: ", "))).")
+        try await app.db.transaction { database in
+            try await UserModel(email: email, displayName: name, passwordHash: hash, roles: roles, teamID: userTeamID, createdAt: Date()).create(on: database)
+            try await AuditLog.record("user.create", subject: email, detail: "roles \(roleList)" + (signature.team.map { "; team \($0)" } ?? ""),
+                                      actor: nil, address: "cli", at: Date(), on: database)
+        }
+        context.console.print("Created \(email) (\(roles.sorted().map(\.label).joined(separator: ", "))).")
     }
 }

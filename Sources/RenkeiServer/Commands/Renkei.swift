@@ -16,6 +16,9 @@ public enum Renkei {
             if arguments.count > 1 && arguments[1] == "cvss" {
                 return CVSSCommand.run(Array(arguments.dropFirst(2)))
             }
+            if arguments.count > 1 && arguments[1] == "verify-membership" {
+                return VerifyMembershipCommand.run(Array(arguments.dropFirst(2)))
+            }
             if arguments.count > 1 && arguments[1] == "bench" {
                 print(try BenchCommand.run(Array(arguments.dropFirst(2))))
                 return 0
@@ -32,6 +35,7 @@ public enum Renkei {
                 app.asyncCommands.use(UserCommand(), as: "user")
                 app.asyncCommands.use(LookupCommand(), as: "lookup")
                 app.asyncCommands.use(RouteCommand(), as: "route")
+                app.asyncCommands.use(MembershipCommand(), as: "membership")
                 if app.renkei.isDemo && (arguments.count < 2 || arguments[1] == "serve") {
                     print(DemoNetwork.notice + "\n" + DemoLoader.credentials)
                 }

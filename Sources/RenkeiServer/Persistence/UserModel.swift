@@ -15,6 +15,12 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "roles") var roles: String
     @OptionalParent(key: "team_id") var team: TeamModel?
     @Field(key: "created_at") var createdAt: Date
+    /// Base32 TOTP secret once two-factor sign-in is set up.
+    @OptionalField(key: "totp_secret") var totpSecret: String?
+    /// The last time step a code was accepted for, so a code works only once.
+    @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
+    /// Comma-separated SHA-256 hashes of the unused recovery codes.
+    @OptionalField(key: "recovery_code_hashes") var recoveryCodeHashes: String?
 
     init() {}
 

@@ -12,6 +12,10 @@ struct AccountController {
         pages.get(.account, use: account)
         forms.post(.accountTokens, use: createToken)
         forms.post(.accountTokenRevoke(.key), use: revokeToken)
+        pages.get(.signInTwoFactor, use: secondStepForm)
+        forms.post(.signInTwoFactor, use: secondStep)
+        pages.get(.twoFactor, use: twoFactorPage)
+        forms.post(.twoFactor, use: enrolTwoFactor)
     }
 
     struct SignInPage: Encodable {
@@ -50,13 +54,128 @@ struct AccountController {
         let matches = try await request.password.async.verify(form.password ?? "", created: hash)
         guard let user, matches else {
             await throttle.recordFailure(account: email, address: address)
+            try await AuditLog.record("sign-in.failed", subject: email, detail: "wrong e-mail address or password", actor: nil, address: address,
+                                      at: request.application.renkei.clock.now, on: request.db)
             return try await SignInPage(chrome: Chrome(request: request, title: "Sign in"), csrf: CSRF.token(for: request), email: email, next: next,
                                         error: "The e-mail address or the password is wrong.")
                 .render("sign-in", on: request).encodeResponse(status: .unauthorized, for: request)
         }
-        await throttle.recordSuccess(account: email)
+        if user.totpSecret != nil {
+            // The password was right; the session remembers whose second factor to ask for.
+            request.session.data[Self.pendingUserKey] = try user.requireID().uuidString
+            request.session.data[Self.pendingNextKey] = next
+            return request.redirect(to: SiteURL.signInTwoFactor.path)
+        }
+        return try await completeSignIn(user, method: "password", next: next, request: request)
+    }
+
+    static let pendingUserKey = "two-factor-user"
+    static let pendingNextKey = "two-factor-next"
+
+    private func completeSignIn(_ user: UserModel, method: String, next: String, request: Request) async throws -> Response {
+        await request.application.renkei.signInThrottle.recordSuccess(account: user.email)
+        request.session.data[Self.pendingUserKey] = nil
+        request.session.data[Self.pendingNextKey] = nil
         request.auth.login(user)
+        try await AuditLog.record("sign-in", subject: user.email, detail: method, actor: user, address: request.remoteAddress?.ipAddress,
+                                  at: request.application.renkei.clock.now, on: request.db)
         return request.redirect(to: next.isEmpty ? SiteURL.teams.path : next)
+    }
+
+    struct SecondStepPage: Encodable {
+        var chrome: Chrome
+        var csrf: String
+        var error: String?
+    }
+
+    struct SecondStepForm: Content {
+        var code: String?
+    }
+
+    private func pendingUser(request: Request) async throws -> UserModel {
+        guard let id = request.session.data[Self.pendingUserKey].flatMap(UUID.init(uuidString:)),
+              let user = try await UserModel.find(id, on: request.db) else {
+            throw AppError.unauthorized("Sign in with your password first.")
+        }
+        return user
+    }
+
+    func secondStepForm(request: Request) async throws -> View {
+        _ = try await pendingUser(request: request)
+        return try await SecondStepPage(chrome: Chrome(request: request, title: "Two-factor sign-in"), csrf: CSRF.token(for: request))
+            .render("sign-in-two-factor", on: request)
+    }
+
+    func secondStep(request: Request) async throws -> Response {
+        let user = try await pendingUser(request: request)
+        let throttle = request.application.renkei.signInThrottle
+        let address = request.remoteAddress?.ipAddress
+        if let wait = await throttle.retryAfter(account: user.email, address: address) {
+            throw AppError.tooManyRequests("Too many failed sign-ins. Try again in \(max(1, wait / 60)) minute(s).", retryAfter: wait)
+        }
+        let code = try request.content.decode(SecondStepForm.self).code ?? ""
+        let now = request.application.renkei.clock.now
+        guard let outcome = try await TwoFactor.verify(code, for: user, at: now, on: request.db) else {
+            await throttle.recordFailure(account: user.email, address: address)
+            try await AuditLog.record("sign-in.failed", subject: user.email, detail: "wrong two-factor code", actor: nil, address: address, at: now, on: request.db)
+            return try await SecondStepPage(chrome: Chrome(request: request, title: "Two-factor sign-in"), csrf: CSRF.token(for: request),
+                                            error: "That code is not valid (or was already used). Try the next one.")
+                .render("sign-in-two-factor", on: request).encodeResponse(status: .unauthorized, for: request)
+        }
+        let next = request.session.data[Self.pendingNextKey] ?? ""
+        return try await completeSignIn(user, method: outcome == .code ? "password and TOTP" : "password and recovery code", next: next, request: request)
+    }
+
+    struct TwoFactorPage: Encodable {
+        var chrome: Chrome
+        var enrolled: Bool
+        var required: Bool
+        var secret: String?
+        var uri: String?
+        var recoveryCodes: [String]?
+        var recoveryCodesLeft: Int
+        var error: String?
+    }
+
+    static let enrolmentSecretKey = "two-factor-enrolment"
+
+    /// Shows the state of two-factor sign-in or, before enrolment, a new secret to add to an
+    /// authenticator app; the secret waits in the session until a code confirms it.
+    func twoFactorPage(request: Request) async throws -> View {
+        try await twoFactorView(request: request, recoveryCodes: nil, error: nil)
+    }
+
+    private func twoFactorView(request: Request, recoveryCodes: [String]?, error: String?) async throws -> View {
+        let user = try request.requireUser()
+        var secret: String?
+        var uri: String?
+        if user.totpSecret == nil {
+            let pending = request.session.data[Self.enrolmentSecretKey].flatMap(Base32.decode) ?? RenkeiCore.TOTP.generateSecret()
+            request.session.data[Self.enrolmentSecretKey] = Base32.encode(pending)
+            secret = Base32.encode(pending)
+            uri = RenkeiCore.TOTP(secret: pending).provisioningURI(issuer: "Renkei", account: user.email)
+        }
+        let left = (user.recoveryCodeHashes ?? "").split(separator: ",").count
+        return try await TwoFactorPage(chrome: Chrome(request: request, title: "Two-factor sign-in"), enrolled: user.totpSecret != nil,
+                                       required: TwoFactor.isRequired(for: user), secret: secret, uri: uri, recoveryCodes: recoveryCodes,
+                                       recoveryCodesLeft: left, error: error).render("two-factor", on: request)
+    }
+
+    func enrolTwoFactor(request: Request) async throws -> View {
+        let user = try request.requireUser()
+        guard user.totpSecret == nil, let secret = request.session.data[Self.enrolmentSecretKey].flatMap(Base32.decode) else {
+            return try await twoFactorView(request: request, recoveryCodes: nil, error: nil)
+        }
+        let now = request.application.renkei.clock.now
+        let code = try request.content.decode(SecondStepForm.self).code ?? ""
+        guard let step = RenkeiCore.TOTP(secret: secret).matchingStep(for: code, at: now, lastUsedStep: nil) else {
+            return try await twoFactorView(request: request, recoveryCodes: nil,
+                                           error: "That code does not match. Check the app shows codes for this account and the device clock is right.")
+        }
+        let codes = try await TwoFactor.enrol(user, secret: secret, confirmedStep: step, on: request.db)
+        request.session.data[Self.enrolmentSecretKey] = nil
+        try await AuditLog.record("two-factor.enrol", subject: user.email, request: request)
+        return try await twoFactorView(request: request, recoveryCodes: codes, error: nil)
     }
 
     func signOut(request: Request) async throws -> Response {

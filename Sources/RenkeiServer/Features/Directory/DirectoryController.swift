@@ -122,6 +122,16 @@ struct DirectoryController {
         var lastModified: String
         var lastModifiedBy: String
         var changes: [Change]?
+        var membership: MembershipPanel?
+    }
+
+    /// The team's membership as its page shows it, with the forms the reader may use.
+    struct MembershipPanel: Encodable {
+        var status: String
+        var reason: String?
+        var statementURL: String
+        var changeURL: String?
+        var inviteURL: String?
     }
 
     func show(request: Request) async throws -> View {
@@ -136,11 +146,20 @@ struct DirectoryController {
             }
         }
         let slug = model.slug
+        let standing = try await MembershipStore.standing(of: model, on: request.db)
+        let membership = standing.membership.map { membership in
+            MembershipPanel(status: membership.status.label, reason: audience == .members ? membership.reason.nonBlank : nil,
+                            statementURL: SiteURL.apiTeamMembership(.value(slug)).path,
+                            changeURL: actor?.roles.contains(.secretariat) == true ? SiteURL.teamMembershipChange(.value(slug)).path : nil,
+                            inviteURL: membership.status == .active && DirectoryPolicy.canEdit(teamID: standing.id, actor: actor)
+                                ? SiteURL.teamInvitations(.value(slug)).path : nil)
+        }
         return try await TeamPage(
             chrome: Chrome(request: request, title: record.shortName), team: TeamView(record),
             isMembersView: audience == .members, canEdit: DirectoryPolicy.canEdit(teamID: try model.requireID(), actor: actor),
             editURL: SiteURL.teamEdit(.value(slug)).path, rfc2350URL: SiteURL.teamRFC2350(.value(slug)).path,
-            lastModified: TeamView.minute(model.modifiedAt), lastModifiedBy: model.modifiedBy, changes: changes.nonEmpty
+            lastModified: TeamView.minute(model.modifiedAt), lastModifiedBy: model.modifiedBy, changes: changes.nonEmpty,
+            membership: membership
         ).render("team", on: request)
     }
 

@@ -10,5 +10,8 @@ extension Application {
         migrations.add(CreateAPITokens())
         migrations.add(SessionRecord.migration)
         migrations.add(CreateDatasets())
+        migrations.add(CreateMembership())
+        migrations.add(AddTwoFactor())
+        migrations.add(CreateAuditLog())
     }
 }

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Who may bring whom into a member team's accounts.
+public enum InvitationRules {
+    /// How long an invitation link works.
+    public static let validity: TimeInterval = 14 * 86_400
+
+    /// A team's representatives (or the secretariat) invite people to an active member team,
+    /// as members or as representatives while the team has fewer than two.
+    public static func check(role: Role, invitedBy actor: Actor, team: TeamStanding, representatives: Int) throws(MembershipRefusal) {
+        let ownRepresentative = actor.roles.contains(.teamRepresentative) && actor.teamID == team.id
+        guard ownRepresentative || actor.roles.contains(.secretariat) else {
+            throw MembershipRefusal(.wrongRole, "Only \(team.name)'s representatives invite people to its accounts.")
+        }
+        guard team.isActiveMember else {
+            throw MembershipRefusal(.wrongState, "\(team.name) is not an active member; nobody can be invited to it.")
+        }
+        switch role {
+        case .member:
+            return
+        case .teamRepresentative:
+            guard representatives < MembershipRules.representativeLimit else {
+                throw MembershipRefusal(.representativeLimit, "\(team.name) already has \(MembershipRules.representativeLimit) representatives (invitations included).")
+            }
+        default:
+            throw .invalid([FieldError(field: "role", message: "An invitation makes someone a member or a team representative.")])
+        }
+    }
+}

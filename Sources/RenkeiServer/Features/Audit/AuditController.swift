@@ -1,0 +1,47 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// The secretariat's view of the audit log, filtered by action, actor, subject and time.
+/// There is deliberately no route that changes or deletes an entry.
+struct AuditController {
+    func register(pages: any RoutesBuilder) {
+        pages.get(.audit, use: page)
+    }
+
+    struct Page: Encodable {
+        struct Entry: Encodable {
+            var at: String
+            var actor: String
+            var action: String
+            var subject: String
+            var detail: String
+            var address: String
+        }
+        var chrome: Chrome
+        var filter: [String: String]
+        var entries: [Entry]?
+        var error: String?
+    }
+
+    func page(request: Request) async throws -> View {
+        guard try request.requireUser().roleSet.contains(.secretariat) else { throw AppError.forbidden("Only the secretariat reads the audit log.") }
+        let query = try request.query.decode([String: String].self)
+        var filter = AuditLog.Filter(action: query["action"], actor: query["actor"], subject: query["subject"])
+        var error: String?
+        for (key, keyPath) in [("since", \AuditLog.Filter.since), ("until", \AuditLog.Filter.until)] {
+            guard let text = query[key]?.nonBlank else { continue }
+            if let date = MembershipStepInput.parseMoment(text) ?? ISODay.parse(text) {
+                filter[keyPath: keyPath] = date
+            } else {
+                error = "“\(text)” is not a date; use YYYY-MM-DD or an ISO 8601 date and time."
+            }
+        }
+        let entries = try await AuditLog.events(matching: filter, on: request.db).map {
+            Page.Entry(at: TeamView.minute($0.at), actor: $0.actor, action: $0.action, subject: $0.subject, detail: $0.detail, address: $0.address)
+        }
+        return try await Page(chrome: Chrome(request: request, title: "Audit log"), filter: query, entries: entries.nonEmpty, error: error)
+            .render("audit", on: request)
+    }
+}

@@ -1,0 +1,45 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Appends to the audit log: every membership step, role change and sign-in.
+enum AuditLog {
+    static func record(_ action: String, subject: String, detail: String = "", actor: UserModel?, address: String?,
+                       at now: Date, on database: any Database) async throws {
+        try await AuditEventModel(at: now, actorUserID: actor?.id, actor: actor?.email ?? "system", action: action,
+                                  subject: subject, detail: detail, address: address ?? "").create(on: database)
+    }
+
+    static func record(_ action: String, subject: String, detail: String = "", request: Request, on database: (any Database)? = nil) async throws {
+        try await record(action, subject: subject, detail: detail, actor: request.currentUser, address: request.remoteAddress?.ipAddress,
+                         at: request.application.renkei.clock.now, on: database ?? request.db)
+    }
+
+    /// What the secretariat filters the log by; every part is optional.
+    struct Filter: Content {
+        var action: String?
+        var actor: String?
+        var subject: String?
+        var since: Date?
+        var until: Date?
+        var limit: Int?
+    }
+
+    static func events(matching filter: Filter, on database: any Database) async throws -> [AuditEventModel] {
+        var query = AuditEventModel.query(on: database)
+        if let action = filter.action?.nonBlank { query = query.filter(\.$action ~~ action) }
+        if let actor = filter.actor?.nonBlank { query = query.filter(\.$actor ~~ actor.lowercased()) }
+        if let subject = filter.subject?.nonBlank { query = query.filter(\.$subject ~~ subject) }
+        if let since = filter.since { query = query.filter(\.$at >= since) }
+        if let until = filter.until { query = query.filter(\.$at < until) }
+        return try await query.sort(\.$at, .descending).limit(min(max(filter.limit ?? 200, 1), 1000)).all()
+    }
+}
+
+extension String {
+    /// The trimmed text, or nil when nothing is left.
+    var nonBlank: String? {
+        let trimmed = trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}

@@ -1,0 +1,275 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// The membership pages: the list, the application form, each application with the forms
+/// of the steps its reader can take, and the secretariat's membership changes on a team.
+struct MembershipController {
+    func register(pages: any RoutesBuilder, forms: any RoutesBuilder) {
+        pages.get(.membership, use: list)
+        pages.get(.membershipApply, use: applyForm)
+        forms.post(.membershipApply, use: apply)
+        pages.get(.membershipApplication(.key), use: show)
+        forms.post(.membershipApplicationSteps(.key), use: perform)
+        forms.post(.teamMembershipChange(.key), use: changeMembership)
+    }
+
+    struct ListPage: Encodable {
+        struct Row: Encodable {
+            var url: String
+            var team: String
+            var type: String
+            var phase: String
+            var deadline: String?
+            var submitted: String
+            var yourTurn: Bool
+        }
+        var chrome: Chrome
+        var open: [Row]?
+        var closed: [Row]?
+        var applyURL: String?
+        var reviewDays: Int
+        var votingDays: Int
+    }
+
+    func list(request: Request) async throws -> View {
+        let now = request.application.renkei.clock.now
+        let user = request.currentUser
+        var open: [ListPage.Row] = []
+        var closed: [ListPage.Row] = []
+        if let user {
+            let actorTeam = try await MembershipStore.standing(teamID: user.$team.id, on: request.db)
+            let boardSize = try await MembershipStore.boardSize(on: request.db)
+            for application in try await MembershipStore.readable(by: user.actor, on: request.db) {
+                let row = ListPage.Row(
+                    url: SiteURL.membershipApplication(.value(application.id.uuidString)).path, team: application.team.shortName,
+                    type: application.membershipType.rawValue, phase: application.phase(at: now).label,
+                    deadline: application.deadline(at: now).map(TeamView.minute), submitted: TeamView.day(application.submittedAt),
+                    yourTurn: !application.availableSteps(for: user.actor, actorTeam: actorTeam, at: now, boardSize: boardSize).subtracting(["withdraw"]).isEmpty)
+                if application.isOpen { open.append(row) } else { closed.append(row) }
+            }
+        }
+        let rules = request.application.renkei.settings.membershipRules
+        return try await ListPage(chrome: Chrome(request: request, title: "Membership"), open: open.nonEmpty, closed: closed.nonEmpty,
+                                  applyURL: try await canApply(user, on: request.db) ? SiteURL.membershipApply.path : nil,
+                                  reviewDays: Int(rules.reviewPeriod / 86_400), votingDays: Int(rules.votingPeriod / 86_400))
+            .render("membership", on: request)
+    }
+
+    /// Anyone without a team may apply (creating an account on the way); a representative may
+    /// apply for a team that is not yet an active Full Member.
+    private func canApply(_ user: UserModel?, on database: any Database) async throws -> Bool {
+        guard let user else { return true }
+        guard let standing = try await MembershipStore.standing(teamID: user.$team.id, on: database) else { return true }
+        return user.roleSet.contains(.teamRepresentative) && !standing.isActiveFullMember
+    }
+
+    struct ApplyPage: Encodable {
+        struct Parameter: Encodable {
+            var id: String
+            var name: String
+            var summary: String
+            var level: String
+            var comment: String
+        }
+        struct Category: Encodable {
+            var label: String
+            var parameters: [Parameter]
+        }
+        var chrome: Chrome
+        var csrf: String
+        var needsAccount: Bool
+        var form: ApplyForm
+        var sim3: [Category]
+        var levels: [[String: String]]
+        var memberTypes: [String]
+        var teamTypes: [[String: String]]
+        var errors: [String: String]?
+        var error: String?
+    }
+
+    /// The application form as posted: the account (for a visitor), the team's basic record
+    /// and the application itself. SIM3 ratings come as `level[O-1]` and `comment[O-1]`.
+    struct ApplyForm: Content {
+        var accountEmail: String?
+        var accountName: String?
+        var accountPassword: String?
+        var shortName: String?
+        var officialName: String?
+        var slug: String?
+        var countryCode: String?
+        var email: String?
+        var websites: String?
+        var phoneNumbers: String?
+        var emergencyContact: String?
+        var teamTypes: [String]?
+        var constituencyName: String?
+        var constituencyDescription: String?
+        var constituency_domains: String?
+        var constituency_prefixes: String?
+        var constituency_asns: String?
+        var membershipType: String?
+        var hostOrganisation: String?
+        var services: String?
+        var confidentialNote: String?
+        var sponsors: String?
+        var level: [String: String]?
+        var comment: [String: String]?
+
+        func draft() -> ApplicationDraft {
+            func items(_ text: String?) -> [String] {
+                (text ?? "").split(whereSeparator: { $0.isNewline || $0 == "," }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            }
+            let host = (hostOrganisation ?? "").trimmingCharacters(in: .whitespaces)
+            let record = TeamRecord(
+                slug: slug?.nonBlank ?? "", shortName: shortName ?? "", officialName: officialName ?? "", countryCode: countryCode ?? "",
+                websites: items(websites), email: email ?? "", host: host, phoneNumbers: items(phoneNumbers), emergencyContact: emergencyContact ?? "",
+                constituencyName: constituencyName ?? "", constituencyDescription: constituencyDescription ?? "",
+                constituency: Constituency(asns: items(constituency_asns), prefixes: items(constituency_prefixes), domains: items(constituency_domains)),
+                teamTypes: (teamTypes ?? []).compactMap(TeamType.init(rawValue:)))
+            var ratings: [String: SIM3Assessment.Rating] = [:]
+            for (id, text) in level ?? [:] {
+                guard let value = Int(text), let level = SIM3.Level(rawValue: value) else { continue }
+                ratings[id] = SIM3Assessment.Rating(level: level, comment: comment?[id] ?? "")
+            }
+            return ApplicationDraft(team: record, membershipType: membershipType.flatMap(MemberType.init(rawValue:)) ?? .fullMember,
+                                    hostOrganisation: host, services: services ?? "", sim3: SIM3Assessment(ratings: ratings),
+                                    confidentialNote: confidentialNote ?? "", sponsorSlugs: items(sponsors).map { $0.lowercased() })
+        }
+    }
+
+    func applyForm(request: Request) async throws -> View {
+        guard try await canApply(request.currentUser, on: request.db) else {
+            throw AppError.forbidden("Your team is already a Full Member; only a team representative applies for a team.")
+        }
+        var form = ApplyForm()
+        if let team = try await request.currentUser?.$team.get(on: request.db) {
+            let record = team.record
+            form = ApplyForm(shortName: record.shortName, officialName: record.officialName, slug: record.slug, countryCode: record.countryCode,
+                             email: record.email, websites: record.websites.joined(separator: "\n"), teamTypes: record.teamTypes.map(\.rawValue),
+                             constituencyName: record.constituencyName, constituencyDescription: record.constituencyDescription,
+                             hostOrganisation: record.host)
+        }
+        return try await applyPage(request: request, form: form, errors: [], message: nil)
+    }
+
+    private func applyPage(request: Request, form: ApplyForm, errors: [FieldError], message: String?) async throws -> View {
+        let categories = SIM3.Category.allCases.map { category in
+            ApplyPage.Category(label: "\(category.rawValue): \(category.label)", parameters: SIM3.parameters.filter { $0.category == category }.map {
+                ApplyPage.Parameter(id: $0.id, name: $0.name, summary: $0.summary, level: form.level?[$0.id] ?? "0", comment: form.comment?[$0.id] ?? "")
+            })
+        }
+        var byControl: [String: String] = [:]
+        for error in errors where byControl[error.control] == nil { byControl[error.control] = error.message }
+        return try await ApplyPage(
+            chrome: Chrome(request: request, title: "Apply for membership"), csrf: CSRF.token(for: request),
+            needsAccount: request.currentUser == nil, form: form, sim3: categories,
+            levels: SIM3.Level.allCases.map { ["value": String($0.rawValue), "label": "\($0.rawValue) – \($0.label)"] },
+            memberTypes: MemberType.allCases.map(\.rawValue),
+            teamTypes: TeamType.allCases.map { ["value": $0.rawValue, "label": $0.label, "checked": (form.teamTypes ?? []).contains($0.rawValue) ? "checked" : ""] },
+            errors: byControl.isEmpty ? nil : byControl, error: message ?? (errors.isEmpty ? nil : "The application was not submitted: \(errors.count) problem(s) below.")
+        ).render("membership-apply", on: request)
+    }
+
+    func apply(request: Request) async throws -> Response {
+        let form = try request.content.decode(ApplyForm.self)
+        guard try await canApply(request.currentUser, on: request.db) else {
+            throw AppError.forbidden("Your team is already a Full Member; only a team representative applies for a team.")
+        }
+        do {
+            let applicant: UserModel
+            if let user = request.currentUser {
+                applicant = user
+            } else {
+                applicant = try await Self.newApplicant(form, request: request)
+            }
+            let application = try await MembershipStore.submit(form.draft(), applicant: applicant, request: request)
+            if request.currentUser == nil { request.auth.login(applicant) }
+            return request.redirect(to: SiteURL.membershipApplication(.value(application.id.uuidString)).path)
+        } catch let refusal as MembershipRefusal {
+            return try await applyPage(request: request, form: form, errors: refusal.fieldErrors, message: refusal.message)
+                .encodeResponse(status: refusal.isAboutWho ? .forbidden : .unprocessableEntity, for: request)
+        } catch AppError.invalid(let errors) {
+            return try await applyPage(request: request, form: form, errors: errors, message: nil).encodeResponse(status: .unprocessableEntity, for: request)
+        }
+    }
+
+    /// A visitor applying gets an account without a team or roles; it is stored with the
+    /// application, in the same transaction, or not at all.
+    private static func newApplicant(_ form: ApplyForm, request: Request) async throws -> UserModel {
+        let throttle = request.application.renkei.signInThrottle
+        let key = "apply:" + (request.remoteAddress?.ipAddress ?? "unknown")
+        if let wait = await throttle.retryAfter(account: key, address: nil) {
+            throw AppError.tooManyRequests("Too many applications from this address. Try again in \(max(1, wait / 60)) minute(s).", retryAfter: wait)
+        }
+        await throttle.recordFailure(account: key, address: nil)
+        var errors: [FieldError] = []
+        let email = (form.accountEmail ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        if !email.contains("@") || email.count > 254 { errors.append(FieldError(field: "accountEmail", message: "Give your e-mail address.")) }
+        let name = (form.accountName ?? "").trimmingCharacters(in: .whitespaces)
+        if name.isEmpty || name.count > 120 { errors.append(FieldError(field: "accountName", message: "Give your name (up to 120 characters).")) }
+        let password = form.accountPassword ?? ""
+        if password.count < 12 { errors.append(FieldError(field: "accountPassword", message: "Choose a password of at least 12 characters.")) }
+        if try await UserModel.query(on: request.db).filter(\.$email == email).first() != nil {
+            errors.append(FieldError(field: "accountEmail", message: "There is already an account for this address; sign in first."))
+        }
+        guard errors.isEmpty else { throw AppError.invalid(errors) }
+        return UserModel(email: email, displayName: name, passwordHash: try await request.password.async.hash(password), roles: [], teamID: nil,
+                         createdAt: request.application.renkei.clock.now)
+    }
+
+    struct ShowPage: Encodable {
+        var chrome: Chrome
+        var application: ApplicationView
+        var isApplicant: Bool
+        var recommendations: [String]
+        var error: String?
+    }
+
+    func show(request: Request) async throws -> View {
+        try await showPage(request: request, error: nil)
+    }
+
+    private func showPage(request: Request, error: String?) async throws -> View {
+        let user = try request.requireUser()
+        let model = try await MembershipStore.require(try request.applicationID(), on: request.db)
+        let application = try model.application()
+        let actorTeam = try await MembershipStore.standing(teamID: user.$team.id, on: request.db)
+        guard let readable = application.readable(by: user.actor, actorTeam: actorTeam) else { throw AppError.notFound("There is no such application.") }
+        let now = request.application.renkei.clock.now
+        let steps = application.availableSteps(for: user.actor, actorTeam: actorTeam, at: now, boardSize: try await MembershipStore.boardSize(on: request.db))
+        return try await ShowPage(
+            chrome: Chrome(request: request, title: "Application of \(application.team.shortName)"),
+            application: ApplicationView(readable, steps: steps, at: now, names: try await .load(on: request.db)),
+            isApplicant: user.id == application.applicantUserID,
+            recommendations: MembershipApplication.SiteVisitReport.Recommendation.allCases.map(\.rawValue), error: error
+        ).render("membership-application", on: request)
+    }
+
+    func perform(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        let id = try request.applicationID()
+        do {
+            let input = try request.content.decode(MembershipStepInput.self)
+            _ = try await MembershipStore.perform(try await input.step(on: request.db), on: id, by: user, request: request)
+            return request.redirect(to: SiteURL.membershipApplication(.value(id.uuidString)).path)
+        } catch let refusal as MembershipRefusal {
+            let status: HTTPResponseStatus = refusal.isAboutWho ? .forbidden : refusal.reason == .invalid ? .unprocessableEntity : .conflict
+            let detail = ([refusal.message] + refusal.fieldErrors.map(\.message)).joined(separator: " ")
+            return try await showPage(request: request, error: refusal.fieldErrors.count == 1 ? refusal.fieldErrors[0].message : detail)
+                .encodeResponse(status: status, for: request)
+        } catch AppError.invalid(let errors) {
+            return try await showPage(request: request, error: errors.map(\.message).joined(separator: " "))
+                .encodeResponse(status: .unprocessableEntity, for: request)
+        }
+    }
+
+    func changeMembership(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        let team = try await TeamModel.require(slug: try request.slugParameter(), on: request.db)
+        let input = try request.content.decode(MembershipAPIController.ChangeInput.self)
+        _ = try await MembershipStore.change(try input.membershipChange(), team: team, by: user, request: request)
+        return request.redirect(to: SiteURL.team(.value(team.slug)).path)
+    }
+}

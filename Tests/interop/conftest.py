@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -89,10 +90,11 @@ class ServerExited(RuntimeError):
 class RenkeiServer:
     """`renkei serve --demo` on a free port with its own data directory."""
 
-    def __init__(self, binary: Path, data_dir: Path, demo: bool = True):
+    def __init__(self, binary: Path, data_dir: Path, demo: bool = True, env: dict[str, str] | None = None):
         self.binary = binary
         self.data_dir = data_dir
         self.demo = demo
+        self.env = env or {}
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = data_dir.parent / f"server-{self.port}.log"
@@ -105,7 +107,7 @@ class RenkeiServer:
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             args, cwd=REPO, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-            env=renkei_env(self.data_dir, RENKEI_PUBLIC_URL=self.base_url),
+            env=renkei_env(self.data_dir, RENKEI_PUBLIC_URL=self.base_url, **self.env),
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -141,13 +143,14 @@ class RenkeiServer:
             self._log.close()
 
 
-def start_server(binary: Path, tmp_root: Path, demo: bool = True, attempts: int = 3) -> RenkeiServer:
+def start_server(binary: Path, tmp_root: Path, demo: bool = True, env: dict[str, str] | None = None,
+                 attempts: int = 3) -> RenkeiServer:
     """A fresh server with an empty data directory under `tmp_root`. Another process may take
     the free port before the server binds it, so a start that fails is retried on a new port."""
     for attempt in range(1, attempts + 1):
         data_dir = Path(tempfile.mkdtemp(prefix="data-", dir=tmp_root))
         try:
-            return RenkeiServer(binary, data_dir, demo=demo).start()
+            return RenkeiServer(binary, data_dir, demo=demo, env=env).start()
         except ServerExited:
             if attempt == attempts:
                 raise
@@ -156,11 +159,12 @@ def start_server(binary: Path, tmp_root: Path, demo: bool = True, attempts: int 
 
 @pytest.fixture(scope="module")
 def server_factory(renkei_bin, tmp_path_factory):
-    """Starts fresh servers on demand (`server_factory(demo=True)`); stops them all afterwards."""
+    """Starts fresh servers on demand (`server_factory(demo=True, env={...})`); stops them all
+    afterwards."""
     started: list[RenkeiServer] = []
 
-    def make(demo: bool = True) -> RenkeiServer:
-        server = start_server(renkei_bin, tmp_path_factory.mktemp("server"), demo=demo)
+    def make(demo: bool = True, env: dict[str, str] | None = None) -> RenkeiServer:
+        server = start_server(renkei_bin, tmp_path_factory.mktemp("server"), demo=demo, env=env)
         started.append(server)
         return server
 
@@ -181,6 +185,60 @@ def cli(renkei_bin):
     def run(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         return run_cli(renkei_bin, Path(data_dir), *args, env=env)
     return run
+
+
+# --- Two-factor sign-in -------------------------------------------------------------------
+
+CSRF_PATTERN = re.compile(r'name="_csrf" value="([^"]+)"')
+
+
+class Authenticator:
+    """What people's authenticator apps hold: the TOTP secret of each account, per server.
+    Codes come from pyotp, an implementation independent of Renkei's. A code is accepted once,
+    so a second sign-in within 30 seconds uses the next step's code (allowed as clock drift),
+    and a third waits for the next step."""
+
+    def __init__(self):
+        self.secrets: dict[tuple[str, str], str] = {}
+        self.last_step: dict[tuple[str, str], int] = {}
+
+    def enrol(self, server, email: str, secret: str) -> None:
+        self.secrets[(server.base_url, email)] = secret
+
+    def code(self, server, email: str) -> str:
+        import pyotp
+        key = (server.base_url, email)
+        while True:
+            now = int(time.time() // 30)
+            step = max(now, self.last_step.get(key, -1) + 1)
+            if step <= now + 1:
+                break
+            time.sleep(30 - time.time() % 30 + 0.2)
+        self.last_step[key] = step
+        return pyotp.TOTP(self.secrets[key]).at(step * 30)
+
+
+@pytest.fixture(scope="session")
+def authenticator() -> Authenticator:
+    return Authenticator()
+
+
+def sign_in_http(session: requests.Session, server, email: str, password: str, authenticator: Authenticator) -> requests.Response:
+    """Signs in as a browser would: password, then the TOTP code, or the enrolment a role
+    that requires two-factor sign-in is sent to on its first sign-in."""
+    form = session.get(server.url("/sign-in"), timeout=30).text
+    response = session.post(server.url("/sign-in"), timeout=30,
+                            data={"_csrf": CSRF_PATTERN.search(form).group(1), "email": email, "password": password, "next": ""})
+    if response.url.endswith("/sign-in/two-factor"):
+        response = session.post(server.url("/sign-in/two-factor"), timeout=30,
+                                data={"_csrf": CSRF_PATTERN.search(response.text).group(1), "code": authenticator.code(server, email)})
+    if response.url.endswith("/account/two-factor"):
+        authenticator.enrol(server, email, re.search(r'id="totp-secret">([A-Z2-7]+)<', response.text).group(1))
+        response = session.post(server.url("/account/two-factor"), timeout=30,
+                                data={"_csrf": CSRF_PATTERN.search(response.text).group(1), "code": authenticator.code(server, email)})
+        assert 'id="recovery-codes"' in response.text, "enrolment shows the recovery codes"
+    assert response.status_code == 200 and "account-link" in response.text, f"sign-in as {email}: HTTP {response.status_code} at {response.url}"
+    return response
 
 
 # --- Browser -------------------------------------------------------------------------------
@@ -229,6 +287,104 @@ def chrome_driver(tmp_path_factory):
     driver.set_page_load_timeout(30)
     yield driver
     driver.quit()
+
+
+class Browser:
+    """A headless Chromium on one server: open pages, fill forms, wait for the next page, and
+    fail with the server's own words when it answers with its error page."""
+
+    def __init__(self, driver, server, screenshot_dir: Path, authenticator: Authenticator | None = None):
+        from selenium.webdriver.common.by import By
+        self.driver = driver
+        self.server = server
+        self.screenshot_dir = screenshot_dir
+        self.authenticator = authenticator or Authenticator()
+        self.By = By
+        self.shots: list[Path] = []
+
+    def open(self, path, error_page_ok=False):
+        self.driver.get(self.server.url(path))
+        if not error_page_ok:
+            self.no_error_page()
+        return self
+
+    def no_error_page(self):
+        heading = self.all("main h1")
+        if heading and re.match(r"^[45]\d\d ", heading[0].text):
+            detail = self.all(".problem-detail")
+            pytest.fail(f"{self.driver.current_url} shows the error page: {heading[0].text}: "
+                        f"{detail[0].text if detail else ''}")
+
+    def find(self, css):
+        return self.driver.find_element(self.By.CSS_SELECTOR, css)
+
+    def all(self, css):
+        return self.driver.find_elements(self.By.CSS_SELECTOR, css)
+
+    def has(self, css):
+        return bool(self.all(css))
+
+    def wait_for(self, css, timeout=15):
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.support.ui import WebDriverWait
+        return WebDriverWait(self.driver, timeout).until(EC.presence_of_element_located((self.By.CSS_SELECTOR, css)))
+
+    def wait_for_path(self, path, timeout=15):
+        from selenium.webdriver.support.ui import WebDriverWait
+        WebDriverWait(self.driver, timeout).until(lambda d: d.current_url.split("?")[0].endswith(path))
+
+    def click_and_wait(self, css, timeout=15, error_page_ok=False):
+        """Clicks and waits until the old page is gone (a form submission or a link)."""
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.support.ui import WebDriverWait
+        old = self.find("html")
+        self.find(css).click()
+        WebDriverWait(self.driver, timeout).until(EC.staleness_of(old))
+        if not error_page_ok:
+            self.no_error_page()
+
+    def fill(self, fields: dict[str, str]):
+        """Types into inputs and textareas, and picks options of selects, by CSS selector."""
+        from selenium.webdriver.support.ui import Select
+        for css, value in fields.items():
+            element = self.find(css)
+            if element.tag_name == "select":
+                Select(element).select_by_value(value)
+            elif element.get_attribute("type") in ("date", "datetime-local"):
+                # Typing into date controls depends on the browser's locale; set the value.
+                self.driver.execute_script("arguments[0].value = arguments[1]", element, value)
+            else:
+                element.clear()
+                element.send_keys(value)
+
+    def text(self):
+        return self.find("body").text
+
+    def shot(self, name):
+        path = self.screenshot_dir / f"{len(self.shots) + 1:02d}-{name}.png"
+        self.driver.save_screenshot(str(path))
+        self.shots.append(path)
+        return path
+
+    def sign_in(self, email: str, password: str):
+        """Password, then the authenticator's code; on a role's first sign-in, the enrolment."""
+        self.open("/sign-in")
+        self.fill({"#email": email, "#password": password})
+        self.click_and_wait("#sign-in-submit")
+        assert not self.has("#sign-in-error"), self.find("#sign-in-error").text
+        if self.driver.current_url.endswith("/sign-in/two-factor"):
+            self.fill({"#code": self.authenticator.code(self.server, email)})
+            self.click_and_wait("#two-factor-submit")
+        if self.driver.current_url.endswith("/account/two-factor"):
+            self.authenticator.enrol(self.server, email, self.find("#totp-secret").text.strip())
+            self.fill({"#code": self.authenticator.code(self.server, email)})
+            self.click_and_wait("#two-factor-enrol")
+            assert self.has("#recovery-codes"), "enrolment shows the recovery codes"
+        assert self.has("#account-link"), f"signed in as {email}"
+
+    def sign_out(self):
+        if self.has("#sign-out"):
+            self.click_and_wait("#sign-out")
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ import uuid
 
 import pytest
 import requests
+from conftest import Browser
 
 SLUG = "lindenfeld-csirt"
 OTHER_SLUG = "wrenshire-csirt"
@@ -36,63 +37,7 @@ def server(server_factory):
 
 @pytest.fixture(scope="module")
 def browser(chrome_driver, server, screenshot_dir):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    class Browser:
-        def __init__(self):
-            self.driver = chrome_driver
-            self.By = By
-            self.shots = []
-
-        def open(self, path, error_page_ok=False):
-            self.driver.get(server.url(path))
-            if not error_page_ok:
-                self.no_error_page()
-            return self
-
-        def no_error_page(self):
-            """Fails with the server's own words when it answered with its error page."""
-            heading = self.all("main h1")
-            if heading and re.match(r"^[45]\d\d ", heading[0].text):
-                detail = self.all(".problem-detail")
-                pytest.fail(f"{self.driver.current_url} shows the error page: {heading[0].text}: "
-                            f"{detail[0].text if detail else ''}")
-
-        def find(self, css):
-            return self.driver.find_element(By.CSS_SELECTOR, css)
-
-        def all(self, css):
-            return self.driver.find_elements(By.CSS_SELECTOR, css)
-
-        def has(self, css):
-            return bool(self.all(css))
-
-        def wait_for(self, css, timeout=15):
-            return WebDriverWait(self.driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
-
-        def wait_for_path(self, path, timeout=15):
-            WebDriverWait(self.driver, timeout).until(lambda d: d.current_url.split("?")[0].endswith(path))
-
-        def click_and_wait(self, css, timeout=15, error_page_ok=False):
-            """Clicks and waits until the old page is gone (a form submission or a link)."""
-            old = self.find("html")
-            self.find(css).click()
-            WebDriverWait(self.driver, timeout).until(EC.staleness_of(old))
-            if not error_page_ok:
-                self.no_error_page()
-
-        def text(self):
-            return self.find("body").text
-
-        def shot(self, name):
-            path = screenshot_dir / f"{len(self.shots) + 1:02d}-{name}.png"
-            self.driver.save_screenshot(str(path))
-            self.shots.append(path)
-            return path
-
-    b = Browser()
+    b = Browser(chrome_driver, server, screenshot_dir)
     yield b
     print(f"\nbrowser screenshots: {screenshot_dir}")
 
@@ -100,11 +45,7 @@ def browser(chrome_driver, server, screenshot_dir):
 def sign_in(browser):
     if browser.open(f"/teams/{SLUG}").has("#account-link"):
         return
-    browser.open("/sign-in")
-    browser.find("#email").send_keys(REP_EMAIL)
-    browser.find("#password").send_keys(REP_PASSWORD)
-    browser.click_and_wait("#sign-in-submit")
-    assert not browser.has("#sign-in-error"), browser.find("#sign-in-error").text
+    browser.sign_in(REP_EMAIL, REP_PASSWORD)
     assert browser.wait_for("#account-link").text.strip() == REP_NAME
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
+from conftest import sign_in_http
 
 REP = {"email": "rep@renkei-demo.example", "password": "demo-rep-pass"}
 
@@ -23,13 +24,10 @@ def server(server_factory):
     return server_factory()
 
 
-def signed_in(server) -> tuple[requests.Session, str]:
+def signed_in(server, authenticator) -> tuple[requests.Session, str]:
     """A session signed in as the representative, and its form token."""
     session = requests.Session()
-    form = session.get(server.url("/sign-in"), timeout=30).text
-    token = re.search(r'name="_csrf" value="([^"]+)"', form).group(1)
-    response = session.post(server.url("/sign-in"), data={"_csrf": token, "next": "", **REP}, timeout=30)
-    assert response.status_code == 200 and "account-link" in response.text, response.status_code
+    sign_in_http(session, server, REP["email"], REP["password"], authenticator)
     page = session.get(server.url("/teams/lindenfeld-csirt"), timeout=30).text
     return session, re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
 
@@ -52,16 +50,16 @@ def raw_post(server, path: str, cookies: dict[str, str], body: bytes, parts: int
 
 
 @pytest.mark.parametrize("parts", [1, 2, 4])
-def test_form_body_in_several_segments_passes_the_csrf_check(server, parts):
-    session, token = signed_in(server)
+def test_form_body_in_several_segments_passes_the_csrf_check(server, authenticator, parts):
+    session, token = signed_in(server, authenticator)
     body = urlencode({"_csrf": token, "padding": "x" * 2000}).encode()
     status = raw_post(server, "/sign-out", session.cookies.get_dict(), body, parts)
     assert status == 303, f"sign-out with the right token, body in {parts} segment(s): HTTP {status}"
     assert "sign-in-link" in session.get(server.url("/teams"), timeout=30).text
 
 
-def test_wrong_token_is_still_refused(server):
-    session, token = signed_in(server)
+def test_wrong_token_is_still_refused(server, authenticator):
+    session, token = signed_in(server, authenticator)
     body = urlencode({"_csrf": token[::-1]}).encode()
     assert raw_post(server, "/sign-out", session.cookies.get_dict(), body, 1) == 403
     assert "account-link" in session.get(server.url("/teams"), timeout=30).text

@@ -41,7 +41,7 @@ public struct MembershipStatement: Sendable, Hashable, Codable {
 
     public func signed(with key: Curve25519.Signing.PrivateKey) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try CompactJWS.sign(payload: encoder.encode(self), key: key, typ: Self.mediaType)
     }
 

@@ -16,14 +16,15 @@ public enum Base64URL {
     }
 }
 
-/// An Ed25519 public key as a JWK (RFC 8037) with its RFC 7638 thumbprint as key id.
+/// An Ed25519 public key as a JWK (RFC 8037) with its RFC 7638 thumbprint as key id, for the
+/// fully-specified JOSE algorithm "Ed25519" (RFC 9864).
 public struct Ed25519JWK: Sendable, Hashable, Codable {
     public var kty = "OKP"
     public var crv = "Ed25519"
     public var x: String
     public var kid: String
     public var use = "sig"
-    public var alg = "EdDSA"
+    public var alg = CompactJWS.algorithm
 
     public init(publicKey: Curve25519.Signing.PublicKey) {
         x = Base64URL.encode(publicKey.rawRepresentation)
@@ -81,20 +82,25 @@ public enum JWSError: Error, Sendable, Hashable {
     }
 }
 
-/// Compact JWS (RFC 7515) signed with EdDSA over Ed25519 (RFC 8037).
+/// Compact JWS (RFC 7515) signed with Ed25519. RFC 9864 replaced the polymorphic "EdDSA"
+/// identifier of RFC 8037 by "Ed25519"; Renkei signs with the new name and still verifies
+/// tokens that use the old one with an Ed25519 key.
 public enum CompactJWS {
+    public static let algorithm = "Ed25519"
+    static let acceptedAlgorithms: Set<String> = ["Ed25519", "EdDSA"]
+
     struct Header: Codable { var alg: String; var kid: String?; var typ: String? }
 
     public static func sign(payload: Data, key: Curve25519.Signing.PrivateKey, typ: String) throws -> String {
-        let header = Header(alg: "EdDSA", kid: Ed25519JWK(publicKey: key.publicKey).kid, typ: typ)
+        let header = Header(alg: algorithm, kid: Ed25519JWK(publicKey: key.publicKey).kid, typ: typ)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let signingInput = Base64URL.encode(try encoder.encode(header)) + "." + Base64URL.encode(payload)
         let signature = try key.signature(for: Data(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature)
     }
 
-    /// The payload of `token` once its EdDSA signature verifies against a key of `keys` and
+    /// The payload of `token` once its Ed25519 signature verifies against a key of `keys` and
     /// (when `type` is given) its `typ` header is `type`, so a token signed for another purpose is not accepted.
     public static func verifiedPayload(_ token: String, keys: JWKSet, type: String?) throws(JWSError) -> Data {
         let parts = token.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".", omittingEmptySubsequences: false)
@@ -102,7 +108,9 @@ public enum CompactJWS {
         guard let headerData = Base64URL.decode(parts[0]), let header = try? JSONDecoder().decode(Header.self, from: headerData) else {
             throw .malformed("the header is not base64url-encoded JSON.")
         }
-        guard header.alg == "EdDSA" else { throw .malformed("algorithm \"\(header.alg)\" is not accepted; only EdDSA is.") }
+        guard acceptedAlgorithms.contains(header.alg) else {
+            throw .malformed("algorithm \"\(header.alg)\" is not accepted; only Ed25519 (or its old name EdDSA) is.")
+        }
         if let type, header.typ != type { throw .malformed("the type is \"\(header.typ ?? "")\", not \"\(type)\".") }
         guard let payload = Base64URL.decode(parts[1]), let signature = Base64URL.decode(parts[2]) else {
             throw .malformed("the payload or signature is not base64url.")

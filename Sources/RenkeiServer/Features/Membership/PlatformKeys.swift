@@ -17,7 +17,10 @@ enum PlatformKeys {
         return key
     }
 
-    static func jwks(on database: any Database) async throws -> JWKSet {
+    /// Every key, newest first; the first request of a new platform creates its key, so the
+    /// set is never empty when someone fetches it to verify later.
+    static func jwks(on database: any Database, now: Date) async throws -> JWKSet {
+        _ = try await signingKey(on: database, now: now)
         let keys = try await SigningKeyModel.query(on: database).sort(\.$createdAt, .descending).all().compactMap { model in
             Data(base64Encoded: model.privateKey).flatMap { try? Curve25519.Signing.PrivateKey(rawRepresentation: $0) }
         }

@@ -144,7 +144,19 @@ func sampleTeam() -> TeamRecord {
         #expect(!DirectoryPolicy.canEdit(teamID: team, actor: nil))
         #expect(DirectoryPolicy.canEdit(teamID: other, actor: secretariat))
         #expect(DirectoryPolicy.canCreateTeam(actor: secretariat) && !DirectoryPolicy.canCreateTeam(actor: rep))
-        #expect(DirectoryPolicy.audience(for: nil) == .everyone && DirectoryPolicy.audience(for: member) == .members)
+    }
+
+    @Test func membersOnlyFieldsAreForTeamsThatAreMembersAndForOfficers() {
+        let team = UUID()
+        func audience(_ status: MembershipStatus?, roles: Set<Role> = [.member], teamID: UUID? = team) -> DirectoryAudience {
+            DirectoryPolicy.audience(for: Actor(userID: UUID(), roles: roles, teamID: teamID, teamStatus: status))
+        }
+        #expect(DirectoryPolicy.audience(for: nil) == .everyone)
+        #expect(audience(.active) == .members && audience(.suspended) == .members)
+        #expect(audience(.resigned) == .everyone && audience(.terminated) == .everyone, "an ended membership ends the access")
+        #expect(audience(nil) == .everyone, "a team that is not a member")
+        #expect(audience(nil, roles: [], teamID: nil) == .everyone, "a candidate's account")
+        #expect(audience(nil, roles: [.board], teamID: nil) == .members && audience(nil, roles: [.secretariat], teamID: nil) == .members)
     }
 
     @Test func representativesCannotChangeMembershipOrSlug() throws {

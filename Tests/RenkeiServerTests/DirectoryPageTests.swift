@@ -11,7 +11,8 @@ extension ServerTests {
             let secrets = [Fixture.alphaInternal, Fixture.alphaEmergency]
             for path in ["/teams", "/teams/alpha-cert", "/teams/alpha-cert/rfc2350.txt", "/api/v1/teams", "/api/v1/teams/alpha-cert",
                          "/global-irt/v1/teams", "/global-irt/v1/teams.csv", "/global-irt/v1/teams?q=alpha&envelope=true",
-                         "/lookup?q=192.0.2.9", "/lookup?q=alpha.example", "/api/v1/lookup?q=192.0.2.9", "/api/v1/lookup?q=DE"] {
+                         "/lookup?q=192.0.2.9", "/lookup?q=alpha.example", "/api/v1/lookup?q=192.0.2.9", "/api/v1/lookup?q=DE",
+                         "/membership", "/api/v1/teams/alpha-cert/membership", "/.well-known/jwks.json"] {
                 try await app.testing().test(.GET, path) { response in
                     #expect(response.status == .ok, "\(path)")
                     for secret in secrets { #expect(!response.body.string.contains(secret), "\(path) leaks \(secret)") }
@@ -63,6 +64,8 @@ extension ServerTests {
                                                          ("next", "https://evil.example/")])) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers.first(name: .location) == "/teams", "no open redirect")
+                let renewed = try #require(sessionCookie(from: response))
+                #expect(renewed != cookie, "signing in gives a new session id")
             }
         }
     }

@@ -389,6 +389,27 @@ extension ServerTests {
         }
     }
 
+    @Test func peopleOfATeamWhoseMembershipEndedReadAsVisitorsDo() async throws {
+        try await withRenkei { app, _ in
+            let member = try await apiToken(app, "member-alpha@test.example")
+            let secretariat = try await apiToken(app, "secretariat@test.example")
+            for (change, stillMembers) in [("suspend", true), ("terminate", false)] {
+                try await app.testing().test(.POST, "/api/v1/teams/alpha-cert/membership", headers: bearer(secretariat),
+                                             body: try jsonBody(["change": change, "reason": "Board decision 2026-11"])) { response in
+                    #expect(response.status == .ok)
+                }
+                try await app.testing().test(.GET, "/api/v1/teams/beta-csirt", headers: bearer(member)) { response in
+                    #expect(response.body.string.contains("secret@beta.example") == stillMembers,
+                            "after \(change), members-only data is \(stillMembers ? "still" : "no longer") readable")
+                }
+            }
+            let session = try await signIn(app, "member-alpha@test.example")
+            try await app.testing().test(.GET, "/teams/beta-csirt", headers: session.headers) { response in
+                #expect(response.body.string.contains("members-only-notice") && !response.body.string.contains("secret@beta.example"))
+            }
+        }
+    }
+
     @Test func aCandidateWithoutATeamReadsTheDirectoryAsAVisitorDoes() async throws {
         try await withRenkei { app, _ in
             _ = try await MembershipCast.make(app)

@@ -1,15 +1,19 @@
 import Foundation
 
-/// Who is asking: a signed-in user (with roles and the id of their team) or nobody.
+/// Who is asking: a signed-in user (with roles, the id of their team and where that team
+/// stands in the community) or nobody.
 public struct Actor: Sendable, Hashable {
     public var userID: UUID
     public var roles: Set<Role>
     public var teamID: UUID?
+    /// The membership status of the actor's team; nil when it has none (or is not known).
+    public var teamStatus: MembershipStatus?
 
-    public init(userID: UUID, roles: Set<Role>, teamID: UUID?) {
+    public init(userID: UUID, roles: Set<Role>, teamID: UUID?, teamStatus: MembershipStatus? = nil) {
         self.userID = userID
         self.roles = roles
         self.teamID = teamID
+        self.teamStatus = teamStatus
     }
 }
 
@@ -23,11 +27,14 @@ public enum DirectoryAudience: Sendable, Hashable {
 
 /// The directory's rules: who sees which fields, who may change which team.
 public enum DirectoryPolicy {
-    /// Members-only fields are for people of a member team and the platform's officers; an
-    /// account without a team (a candidate still applying) reads what everyone reads.
+    /// Members-only fields are for people of a member team (active, or suspended for a while)
+    /// and the platform's officers. An account without a team (a candidate still applying) or
+    /// of a team whose membership ended reads what everyone reads.
     public static func audience(for actor: Actor?) -> DirectoryAudience {
         guard let actor else { return .everyone }
-        return actor.teamID != nil || !actor.roles.isDisjoint(with: [.board, .secretariat]) ? .members : .everyone
+        if !actor.roles.isDisjoint(with: [.board, .secretariat]) { return .members }
+        guard actor.teamID != nil, let status = actor.teamStatus else { return .everyone }
+        return status == .active || status == .suspended ? .members : .everyone
     }
 
     /// A team representative edits their own team; the secretariat edits any team.

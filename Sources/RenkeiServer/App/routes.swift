@@ -3,7 +3,7 @@ import Vapor
 func routes(_ app: Application) throws {
     HealthController().register(app)
 
-    let pages = app.grouped(UserModel.sessionAuthenticator(), TwoFactorGate(), NotificationCountMiddleware())
+    let pages = app.grouped(UserModel.sessionAuthenticator(), TeamStatusMiddleware(), TwoFactorGate(), NotificationCountMiddleware())
     let forms = pages.grouped(CSRFMiddleware())
     DirectoryController().register(pages: pages, forms: forms)
     AccountController().register(pages: pages, forms: forms)
@@ -13,7 +13,7 @@ func routes(_ app: Application) throws {
     NotificationsController().register(pages: pages, forms: forms)
     AuditController().register(pages: pages)
 
-    let api = app.grouped(APITokenAuthenticator())
+    let api = app.grouped(APITokenAuthenticator(), TeamStatusMiddleware())
     InvitationsController().register(pages: pages, forms: forms, api: api)
     TeamsAPIController().register(api)
     GlobalIRTController().register(api)

@@ -5,14 +5,32 @@ import RenkeiCore
 import Vapor
 
 extension Request {
-    /// The signed-in user as the core's `Actor`, or nil for an anonymous request.
-    var currentActor: Actor? { auth.get(UserModel.self)?.actor }
+    /// The signed-in user as the core's `Actor`, with their team's membership status, or nil
+    /// for an anonymous request.
+    var currentActor: Actor? {
+        guard var actor = currentUser?.actor else { return nil }
+        actor.teamStatus = storage[TeamStatusMiddleware.Key.self]
+        return actor
+    }
 
     var currentUser: UserModel? { auth.get(UserModel.self) }
 
     func requireUser() throws -> UserModel {
         guard let user = currentUser else { throw AppError.unauthorized("Sign in first.") }
         return user
+    }
+}
+
+/// Looks up where the signed-in user's team stands once per request: whether its people read
+/// members-only data depends on it (`DirectoryPolicy.audience`).
+struct TeamStatusMiddleware: AsyncMiddleware {
+    enum Key: StorageKey { typealias Value = MembershipStatus }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let teamID = request.currentUser?.$team.id, let team = try await TeamModel.find(teamID, on: request.db) {
+            request.storage[Key.self] = try await MembershipStore.standing(of: team, on: request.db).membership?.status
+        }
+        return try await next.respond(to: request)
     }
 }
 

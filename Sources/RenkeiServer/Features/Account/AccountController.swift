@@ -76,6 +76,11 @@ struct AccountController {
         await request.application.renkei.signInThrottle.recordSuccess(account: user.email)
         request.session.data[Self.pendingUserKey] = nil
         request.session.data[Self.pendingNextKey] = nil
+        // A new session id at sign-in, so an id planted before it (session fixation) is worthless.
+        if let oldID = request.session.id {
+            request.session.id = nil
+            try await request.application.sessions.driver.deleteSession(oldID, for: request).get()
+        }
         request.auth.login(user)
         try await AuditLog.record("sign-in", subject: user.email, detail: method, actor: user, address: request.remoteAddress?.ipAddress,
                                   at: request.application.renkei.clock.now, on: request.db)

@@ -253,6 +253,9 @@ extension ServerTests {
             try await app.testing().test(.GET, "/api/v1/teams/no-such-team/membership") { response in
                 #expect(response.status == .notFound)
             }
+            try await app.testing().test(.GET, "/.well-known/jwks.json", headers: ["Authorization": "Bearer rk_revoked"]) { response in
+                #expect(response.status == .ok, "the public keys do not depend on a token")
+            }
         }
     }
 
@@ -345,9 +348,17 @@ extension ServerTests {
                 let html = response.body.string
                 #expect(html.contains("member-alpha@test.example") && !html.contains("<td>secretariat@test.example</td>"))
             }
-            try await app.testing().test(.GET, "/api/v1/audit?action=sign-in", headers: bearer(try await apiToken(app, "secretariat@test.example"))) { response in
+            let officer = try await apiToken(app, "secretariat@test.example")
+            try await app.testing().test(.GET, "/api/v1/audit?action=sign-in&since=2000-01-01", headers: bearer(officer)) { response in
                 let events = try jsonArray(response)
                 #expect(events.count == 3 && events.allSatisfy { ($0["action"] as? String)?.hasPrefix("sign-in") == true })
+            }
+            try await app.testing().test(.GET, "/api/v1/audit?until=2000-01-01T00:00:00Z", headers: bearer(officer)) { response in
+                let events = try jsonArray(response)
+                #expect(events.isEmpty)
+            }
+            try await app.testing().test(.GET, "/api/v1/audit?since=yesterday", headers: bearer(officer)) { response in
+                #expect(response.status == .unprocessableEntity)
             }
         }
     }
@@ -386,6 +397,35 @@ extension ServerTests {
             try await app.testing().test(.GET, path) { response in
                 #expect(response.status == .notFound, "an invitation works once")
             }
+        }
+    }
+
+    @Test func theApplicationFormShowsEveryProblemAtOnceAndStoresNothing() async throws {
+        try await withRenkei { app, _ in
+            var cookie = "", csrf = ""
+            try await app.testing().test(.GET, "/membership/apply") { response in
+                #expect(response.status == .ok)
+                let html = response.body.string
+                #expect(html.components(separatedBy: "name=\"level[").count - 1 == SIM3.parameters.count, "every SIM3 parameter is rated")
+                cookie = try #require(sessionCookie(from: response))
+                csrf = try #require(csrfToken(in: html))
+            }
+            let headers: HTTPHeaders = ["Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"]
+            var fields = [("_csrf", csrf), ("accountEmail", "not-an-address"), ("accountName", "Ada"), ("accountPassword", "short"),
+                          ("shortName", "Epsilon-CERT"), ("officialName", "Epsilon CERT"), ("countryCode", "XX"), ("email", "cert@epsilon.example"),
+                          ("membershipType", "Full Member"), ("hostOrganisation", "Epsilon Group"), ("services", "Incident handling."),
+                          ("sponsors", "alpha-cert")]
+            fields += SIM3.parameters.map { ("level[\($0.id)]", "2") }
+            try await app.testing().test(.POST, "/membership/apply", headers: headers, body: formBody(fields)) { response in
+                #expect(response.status == .unprocessableEntity)
+                let html = response.body.string
+                for message in ["Give your e-mail address.", "Choose a password of at least 12 characters.", "needs exactly 2 sponsor(s)"] {
+                    #expect(html.contains(message), "the form shows: \(message)")
+                }
+                #expect(html.contains("field invalid") && html.contains("value=\"Epsilon-CERT\""), "errors beside the fields, input kept")
+            }
+            #expect(try await UserModel.query(on: app.db).filter(\.$email == "not-an-address").count() == 0)
+            #expect(try await ApplicationModel.query(on: app.db).count() == 0)
         }
     }
 

@@ -6,7 +6,7 @@ public struct DemoAccount: Sendable, Hashable {
     public let password: String
     public let displayName: String
     public let roles: Set<Role>
-    /// The team the account belongs to; nil for no team (the secretariat).
+    /// The team the account belongs to; nil for no team (the secretariat, an applicant).
     public let teamSlug: String?
 
     public init(email: String, password: String, displayName: String, roles: Set<Role>, teamSlug: String?) {
@@ -38,7 +38,29 @@ public enum DemoNetwork {
                     displayName: "Rene Representative", roles: [.member, .teamRepresentative], teamSlug: "lindenfeld-csirt"),
         DemoAccount(email: "member@renkei-demo.example", password: "demo-member-pass",
                     displayName: "Mo Member", roles: [.member], teamSlug: "lindenfeld-csirt"),
+        DemoAccount(email: "applicant@renkei-demo.example", password: "demo-applicant-pass",
+                    displayName: "Ada Applicant", roles: [], teamSlug: nil),
     ]
+
+    /// The account that has applied for membership in the demo.
+    public static let applicantEmail = "applicant@renkei-demo.example"
+
+    /// An application waiting for its sponsor (Lindenfeld, whose representative is a demo
+    /// account), so every step of the process can be tried with the demo accounts.
+    public static let application = ApplicationDraft(
+        team: TeamRecord(
+            shortName: "Marrowby-CERT", officialName: "Marrowby Computer Emergency Response Team", countryCode: "DE",
+            websites: ["https://cert.marrowby.example"], email: "cert@marrowby.example", host: "Marrowby Stadtwerke",
+            phoneNumbers: ["+49 30 5555 0440"], constituencyName: "Utility",
+            constituencyDescription: "The networks and customers of Marrowby Stadtwerke.",
+            constituency: Constituency(domains: ["marrowby.example"]), languages: ["de", "en"], teamTypes: [.sector]),
+        membershipType: .liaison, hostOrganisation: "Marrowby Stadtwerke",
+        services: "Incident handling, vulnerability coordination and warnings for the utility's networks.",
+        sim3: SIM3Assessment(ratings: Dictionary(uniqueKeysWithValues: SIM3.parameters.enumerated().map { index, parameter in
+            (parameter.id, SIM3Assessment.Rating(level: SIM3.Level(rawValue: 1 + index % 3)!, comment: ""))
+        })),
+        confidentialNote: "The utility's parent company is being sold; the team's budget is safe until 2028.",
+        sponsorSlugs: ["lindenfeld-csirt"])
 
     private static let built: [TeamRecord] = build()
 

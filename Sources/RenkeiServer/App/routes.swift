@@ -18,5 +18,5 @@ func routes(_ app: Application) throws {
     TeamsAPIController().register(api)
     GlobalIRTController().register(api)
     LookupAPIController().register(api)
-    MembershipAPIController().register(api)
+    MembershipAPIController().register(api, app: app)
 }

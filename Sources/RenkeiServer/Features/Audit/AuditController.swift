@@ -28,15 +28,13 @@ struct AuditController {
     func page(request: Request) async throws -> View {
         guard try request.requireUser().roleSet.contains(.secretariat) else { throw AppError.forbidden("Only the secretariat reads the audit log.") }
         let query = try request.query.decode([String: String].self)
-        var filter = AuditLog.Filter(action: query["action"], actor: query["actor"], subject: query["subject"])
+        let filter: AuditLog.Filter
         var error: String?
-        for (key, keyPath) in [("since", \AuditLog.Filter.since), ("until", \AuditLog.Filter.until)] {
-            guard let text = query[key]?.nonBlank else { continue }
-            if let date = MembershipStepInput.parseMoment(text) ?? ISODay.parse(text) {
-                filter[keyPath: keyPath] = date
-            } else {
-                error = "“\(text)” is not a date; use YYYY-MM-DD or an ISO 8601 date and time."
-            }
+        do {
+            filter = try AuditLog.Filter(query: query)
+        } catch AppError.invalid(let errors) {
+            error = errors.map(\.message).joined(separator: " ")
+            filter = try AuditLog.Filter(query: [:])
         }
         let entries = try await AuditLog.events(matching: filter, on: request.db).map {
             Page.Entry(at: TeamView.minute($0.at), actor: $0.actor, action: $0.action, subject: $0.subject, detail: $0.detail, address: $0.address)

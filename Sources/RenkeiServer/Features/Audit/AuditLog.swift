@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import RenkeiCore
 import Vapor
 
 /// Appends to the audit log: every membership step, role change and sign-in.
@@ -16,13 +17,34 @@ enum AuditLog {
     }
 
     /// What the secretariat filters the log by; every part is optional.
-    struct Filter: Content {
+    struct Filter {
         var action: String?
         var actor: String?
         var subject: String?
         var since: Date?
         var until: Date?
         var limit: Int?
+
+        /// Reads the query of the page and the API alike: times as YYYY-MM-DD or ISO 8601.
+        init(query: [String: String]) throws {
+            action = query["action"]
+            actor = query["actor"]
+            subject = query["subject"]
+            limit = try query["limit"].map { text in
+                guard let value = Int(text) else { throw AppError.invalid([FieldError(field: "limit", message: "The limit is a number of entries.")]) }
+                return value
+            }
+            since = try Self.moment(query["since"], field: "since")
+            until = try Self.moment(query["until"], field: "until")
+        }
+
+        private static func moment(_ text: String?, field: String) throws -> Date? {
+            guard let text = text?.nonBlank else { return nil }
+            guard let date = MembershipStepInput.parseMoment(text) ?? ISODay.parse(text) else {
+                throw AppError.invalid([FieldError(field: field, message: "“\(text)” is not a date; use YYYY-MM-DD or an ISO 8601 date and time.")])
+            }
+            return date
+        }
     }
 
     static func events(matching filter: Filter, on database: any Database) async throws -> [AuditEventModel] {

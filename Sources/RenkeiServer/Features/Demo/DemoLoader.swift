@@ -27,11 +27,21 @@ enum DemoLoader {
                 let model = try await TeamWrites.save(try record.validated(), existing: nil, author: author, on: database)
                 ids[record.slug] = try model.requireID()
             }
+            var users: [String: UserModel] = [:]
             for account in DemoNetwork.accounts {
-                try await UserModel(email: account.email, displayName: account.displayName, passwordHash: passwordHashes[account.email]!,
-                                    roles: account.roles, teamID: account.teamSlug.flatMap { ids[$0] }, createdAt: Date())
-                    .create(on: database)
+                let user = UserModel(email: account.email, displayName: account.displayName, passwordHash: passwordHashes[account.email]!,
+                                     roles: account.roles, teamID: account.teamSlug.flatMap { ids[$0] }, createdAt: Date())
+                try await user.create(on: database)
+                users[account.email] = user
             }
+            let draft = DemoNetwork.application
+            var sponsors: [TeamStanding?] = []
+            for slug in draft.sponsorSlugs {
+                sponsors.append(try await TeamModel.find(slug: slug, on: database).asyncFlatMap { try await MembershipStore.standing(of: $0, on: database) })
+            }
+            let (application, _) = try MembershipApplication.submit(draft, id: UUID(), by: users[DemoNetwork.applicantEmail]!.actor, applicantTeam: nil,
+                                                                     sponsors: sponsors, hasOpenApplication: false, at: Date())
+            try await ApplicationModel(application).create(on: database)
         }
         logger.notice("Loaded the fictional demo network: \(teams.count) teams.")
     }
@@ -40,7 +50,7 @@ enum DemoLoader {
     static var credentials: String {
         var lines = ["Demo accounts (fictional network; passwords are public, do not use in production):"]
         for account in DemoNetwork.accounts {
-            let roles = account.roles.sorted().map(\.label).joined(separator: ", ")
+            let roles = account.roles.isEmpty ? "Applicant (no team yet)" : account.roles.sorted().map(\.label).joined(separator: ", ")
             lines.append("  \(account.email.padding(toLength: 32, withPad: " ", startingAt: 0))  \(account.password.padding(toLength: 26, withPad: " ", startingAt: 0))  \(roles)\(account.teamSlug.map { " (team \($0))" } ?? "")")
         }
         return lines.joined(separator: "\n")

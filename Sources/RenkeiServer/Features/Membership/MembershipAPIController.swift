@@ -6,7 +6,7 @@ import Vapor
 /// The membership process over the JSON API, the signed membership statements and the
 /// platform's public keys.
 struct MembershipAPIController {
-    func register(_ api: any RoutesBuilder) {
+    func register(_ api: any RoutesBuilder, app: Application) {
         api.get(.apiApplications, use: list)
         api.post(.apiApplications, use: submit)
         api.get(.apiApplication(.key), use: show)
@@ -14,7 +14,8 @@ struct MembershipAPIController {
         api.get(.apiTeamMembership(.key), use: statement)
         api.post(.apiTeamMembership(.key), use: change)
         api.get(.apiAudit, use: audit)
-        api.get(.jwks, use: jwks)
+        // Public keys are fetched by anyone, with or without a token.
+        app.get(.jwks, use: jwks)
     }
 
     func list(request: Request) async throws -> [ApplicationDocument] {
@@ -95,7 +96,7 @@ struct MembershipAPIController {
 
     func audit(request: Request) async throws -> [AuditEventModel] {
         guard try request.requireUser().roleSet.contains(.secretariat) else { throw AppError.forbidden("Only the secretariat reads the audit log.") }
-        return try await AuditLog.events(matching: try request.query.decode(AuditLog.Filter.self), on: request.db)
+        return try await AuditLog.events(matching: try AuditLog.Filter(query: request.query.decode([String: String].self)), on: request.db)
     }
 
     func jwks(request: Request) async throws -> Response {

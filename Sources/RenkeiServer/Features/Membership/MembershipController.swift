@@ -178,13 +178,14 @@ struct MembershipController {
             throw AppError.forbidden("Your team is already a Full Member; only a team representative applies for a team.")
         }
         do {
-            let applicant: UserModel
+            var applicant: UserModel
+            var accountErrors: [FieldError] = []
             if let user = request.currentUser {
                 applicant = user
             } else {
-                applicant = try await Self.newApplicant(form, request: request)
+                (applicant, accountErrors) = try await Self.newApplicant(form, request: request)
             }
-            let application = try await MembershipStore.submit(form.draft(), applicant: applicant, request: request)
+            let application = try await MembershipStore.submit(form.draft(), applicant: applicant, accountErrors: accountErrors, request: request)
             if request.currentUser == nil { request.auth.login(applicant) }
             return request.redirect(to: SiteURL.membershipApplication(.value(application.id.uuidString)).path)
         } catch let refusal as MembershipRefusal {
@@ -195,9 +196,9 @@ struct MembershipController {
         }
     }
 
-    /// A visitor applying gets an account without a team or roles; it is stored with the
-    /// application, in the same transaction, or not at all.
-    private static func newApplicant(_ form: ApplyForm, request: Request) async throws -> UserModel {
+    /// A visitor applying gets an account without a team or roles, and the problems with its
+    /// fields; it is stored with the application, in the same transaction, or not at all.
+    private static func newApplicant(_ form: ApplyForm, request: Request) async throws -> (UserModel, [FieldError]) {
         let throttle = request.application.renkei.signInThrottle
         let key = "apply:" + (request.remoteAddress?.ipAddress ?? "unknown")
         if let wait = await throttle.retryAfter(account: key, address: nil) {
@@ -214,9 +215,9 @@ struct MembershipController {
         if try await UserModel.query(on: request.db).filter(\.$email == email).first() != nil {
             errors.append(FieldError(field: "accountEmail", message: "There is already an account for this address; sign in first."))
         }
-        guard errors.isEmpty else { throw AppError.invalid(errors) }
-        return UserModel(email: email, displayName: name, passwordHash: try await request.password.async.hash(password), roles: [], teamID: nil,
-                         createdAt: request.application.renkei.clock.now)
+        let hash = errors.isEmpty ? try await request.password.async.hash(password) : ""
+        return (UserModel(id: UUID(), email: email, displayName: name, passwordHash: hash, roles: [], teamID: nil,
+                          createdAt: request.application.renkei.clock.now), errors)
     }
 
     struct ShowPage: Encodable {

@@ -55,10 +55,13 @@ enum MembershipStore {
 
     // MARK: - Writes
 
-    static func submit(_ draft: ApplicationDraft, applicant: UserModel, request: Request) async throws -> MembershipApplication {
+    /// Submits `draft` for `applicant`, creating the applicant's account in the same transaction
+    /// when it is new. `accountErrors` (problems with a new account's fields) are reported
+    /// together with the application's own, so the form shows every problem at once.
+    static func submit(_ draft: ApplicationDraft, applicant: UserModel, accountErrors: [FieldError] = [], request: Request) async throws -> MembershipApplication {
         let now = request.application.renkei.clock.now
         return try await request.db.transaction { database in
-            if applicant.id == nil {
+            if !applicant.$id.exists, accountErrors.isEmpty {
                 try await applicant.create(on: database)
                 try await AuditLog.record("account.create", subject: applicant.email, detail: "applicant", actor: applicant,
                                           address: request.remoteAddress?.ipAddress, at: now, on: database)
@@ -69,8 +72,14 @@ enum MembershipStore {
             for slug in draft.sponsorSlugs { sponsors.append(try await standing(slug: slug, on: database)) }
             let open = try await ApplicationModel.query(on: database).filter(\.$isOpen == true).all()
                 .contains { $0.applicantUserID == actor.userID || $0.teamSlug == (applicantTeam?.slug ?? draft.team.slug) }
-            let (application, event) = try MembershipApplication.submit(
-                draft, id: UUID(), by: actor, applicantTeam: applicantTeam, sponsors: sponsors, hasOpenApplication: open, at: now)
+            let outcome = Result { () throws(MembershipRefusal) in
+                try MembershipApplication.submit(draft, id: UUID(), by: actor, applicantTeam: applicantTeam, sponsors: sponsors, hasOpenApplication: open, at: now)
+            }
+            if !accountErrors.isEmpty {
+                guard case .failure(let refusal) = outcome, refusal.reason == .invalid else { throw AppError.invalid(accountErrors) }
+                throw AppError.invalid(accountErrors + refusal.fieldErrors)
+            }
+            let (application, event) = try outcome.get()
             if applicantTeam == nil, try await TeamModel.find(slug: application.team.slug, on: database) != nil {
                 throw AppError.invalid([FieldError(field: "slug", message: "The slug “\(application.team.slug)” is taken by a team in the directory.")])
             }

@@ -16,7 +16,8 @@ import pytest
 import requests
 from conftest import sign_in_http
 
-REP = {"email": "rep@renkei-demo.example", "password": "demo-rep-pass"}
+# A member: no second factor, so the many sign-ins here need no TOTP codes (which work once).
+MEMBER = {"email": "member@renkei-demo.example", "password": "demo-member-pass"}
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +26,9 @@ def server(server_factory):
 
 
 def signed_in(server, authenticator) -> tuple[requests.Session, str]:
-    """A session signed in as the representative, and its form token."""
+    """A session signed in as a member, and its form token."""
     session = requests.Session()
-    sign_in_http(session, server, REP["email"], REP["password"], authenticator)
+    sign_in_http(session, server, MEMBER["email"], MEMBER["password"], authenticator)
     page = session.get(server.url("/teams/lindenfeld-csirt"), timeout=30).text
     return session, re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
 

@@ -51,47 +51,39 @@ struct MembershipCommand: AnyAsyncCommand {
 enum VerifyMembershipCommand {
     static let usage = "usage: renkei verify-membership STATEMENT --jwks JWKS.json [--at 2026-12-01T00:00:00Z] [--json]  (STATEMENT: a file with the compact JWS or the API's JSON, or - for standard input)"
 
-    static func run(_ arguments: [String]) -> Int32 {
-        do {
-            let arguments = try CommandArguments(arguments, options: ["jwks", "at"], flags: ["json"])
-            guard arguments.operands.count == 1, let keysPath = arguments.options["jwks"] else { throw UsageError(message: usage) }
-            let now: Date
-            if let text = arguments.options["at"] {
-                guard let date = MembershipStepInput.parseMoment(text) else { throw UsageError(message: "--at must be an ISO 8601 time such as 2026-12-01T00:00:00Z") }
-                now = date
-            } else {
-                now = Date()
-            }
-            let token = try statementToken(read(arguments.operands[0]))
-            let keys: JWKSet
-            do { keys = try JWKSet.parse(try read(keysPath)) } catch let error as JWSError { throw UsageError(message: "\(keysPath): \(error.message)") }
-            guard !keys.keys.isEmpty else { throw UsageError(message: "\(keysPath) holds no Ed25519 key") }
-            do {
-                let statement = try MembershipStatement.verify(token, keys: keys, at: now)
-                if arguments.flags.contains("json") {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    print(String(decoding: try encoder.encode(statement), as: UTF8.self))
-                } else {
-                    let membership = statement.membership
-                    print("""
-                        VALID: \(membership.name) (\(membership.team), \(membership.country)) is a \(membership.type) of \(statement.iss) since \(membership.since).
-                        Status: \(membership.status)\(membership.status == "active" ? "" : " (not an active member)")
-                        Statement valid until \(ISO8601DateFormatter().string(from: statement.expires)).
-                        """)
-                }
-                return 0
-            } catch let error as JWSError {
-                FileHandle.standardError.write(Data("renkei: NOT VALID: \(error.message)\n".utf8))
-                return 1
-            }
-        } catch let error as UsageError {
-            FileHandle.standardError.write(Data("renkei: \(error.message)\n".utf8))
-            return 2
-        } catch {
-            FileHandle.standardError.write(Data("renkei: \(error)\n".utf8))
-            return 2
+    /// 0 when the statement is valid, 1 when it is not; bad input throws `UsageError` (exit 2).
+    static func run(_ arguments: [String]) throws -> Int32 {
+        let arguments = try CommandArguments(arguments, options: ["jwks", "at"], flags: ["json"])
+        guard arguments.operands.count == 1, let keysPath = arguments.options["jwks"] else { throw UsageError(message: usage) }
+        var now = Date()
+        if let text = arguments.options["at"] {
+            guard let date = MembershipStepInput.parseMoment(text) else { throw UsageError(message: "--at must be an ISO 8601 time such as 2026-12-01T00:00:00Z") }
+            now = date
         }
+        let token = try statementToken(read(arguments.operands[0]))
+        let keys: JWKSet
+        do { keys = try JWKSet.parse(try read(keysPath)) } catch let error as JWSError { throw UsageError(message: "\(keysPath): \(error.message)") }
+        guard !keys.keys.isEmpty else { throw UsageError(message: "\(keysPath) holds no Ed25519 key") }
+        let statement: MembershipStatement
+        do {
+            statement = try MembershipStatement.verify(token, keys: keys, at: now)
+        } catch {
+            FileHandle.standardError.write(Data("renkei: NOT VALID: \(error.message)\n".utf8))
+            return 1
+        }
+        if arguments.flags.contains("json") {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(statement), as: UTF8.self))
+        } else {
+            let membership = statement.membership
+            print("""
+                VALID: \(membership.name) (\(membership.team), \(membership.country)) is a \(membership.type) of \(statement.iss) since \(membership.since).
+                Status: \(membership.status)\(membership.status == "active" ? "" : " (not an active member)")
+                Statement valid until \(ISO8601DateFormatter().string(from: statement.expires)).
+                """)
+        }
+        return 0
     }
 
     private static func read(_ path: String) throws -> Data {

@@ -17,7 +17,7 @@ public enum Renkei {
                 return CVSSCommand.run(Array(arguments.dropFirst(2)))
             }
             if arguments.count > 1 && arguments[1] == "verify-membership" {
-                return VerifyMembershipCommand.run(Array(arguments.dropFirst(2)))
+                return try VerifyMembershipCommand.run(Array(arguments.dropFirst(2)))
             }
             if arguments.count > 1 && arguments[1] == "bench" {
                 print(try BenchCommand.run(Array(arguments.dropFirst(2))))

@@ -93,6 +93,14 @@ actor SignInThrottle {
         return wait > 0 ? Int(wait.rounded(.up)) : nil
     }
 
+    /// Refuses with 429 and Retry-After while `account` or `address` is over its limit;
+    /// `what` names what was attempted too often ("failed sign-ins").
+    func requireAllowed(account: String, address: String?, what: String) throws {
+        if let wait = retryAfter(account: account, address: address) {
+            throw AppError.tooManyRequests("Too many \(what). Try again in \(max(1, wait / 60)) minute(s).", retryAfter: wait)
+        }
+    }
+
     func recordFailure(account: String, address: String?, now: Date = Date()) {
         for (key, _) in keys(account: account, address: address) { failures[key, default: []].append(now) }
     }

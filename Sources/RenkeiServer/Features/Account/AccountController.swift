@@ -45,9 +45,7 @@ struct AccountController {
         let next = Self.safeNext(form.next ?? "")
         let throttle = request.application.renkei.signInThrottle
         let address = request.remoteAddress?.ipAddress
-        if let wait = await throttle.retryAfter(account: email, address: address) {
-            throw AppError.tooManyRequests("Too many failed sign-ins. Try again in \(max(1, wait / 60)) minute(s).", retryAfter: wait)
-        }
+        try await throttle.requireAllowed(account: email, address: address, what: "failed sign-ins")
         let user = try await UserModel.query(on: request.db).filter(\.$email == email).first()
         // Verify against a fixed hash when the account does not exist, so timing does not tell.
         let hash = user?.passwordHash ?? "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5Ll8CkUwmX6VdAZKWzIaOBBa9yTRe6e"
@@ -115,9 +113,7 @@ struct AccountController {
         let user = try await pendingUser(request: request)
         let throttle = request.application.renkei.signInThrottle
         let address = request.remoteAddress?.ipAddress
-        if let wait = await throttle.retryAfter(account: user.email, address: address) {
-            throw AppError.tooManyRequests("Too many failed sign-ins. Try again in \(max(1, wait / 60)) minute(s).", retryAfter: wait)
-        }
+        try await throttle.requireAllowed(account: user.email, address: address, what: "failed sign-ins")
         let code = try request.content.decode(SecondStepForm.self).code ?? ""
         let now = request.application.renkei.clock.now
         guard let outcome = try await TwoFactor.verify(code, for: user, at: now, on: request.db) else {

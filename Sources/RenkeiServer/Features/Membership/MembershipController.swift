@@ -201,9 +201,7 @@ struct MembershipController {
     private static func newApplicant(_ form: ApplyForm, request: Request) async throws -> (UserModel, [FieldError]) {
         let throttle = request.application.renkei.signInThrottle
         let key = "apply:" + (request.remoteAddress?.ipAddress ?? "unknown")
-        if let wait = await throttle.retryAfter(account: key, address: nil) {
-            throw AppError.tooManyRequests("Too many applications from this address. Try again in \(max(1, wait / 60)) minute(s).", retryAfter: wait)
-        }
+        try await throttle.requireAllowed(account: key, address: nil, what: "applications from this address")
         await throttle.recordFailure(account: key, address: nil)
         var errors: [FieldError] = []
         let email = (form.accountEmail ?? "").trimmingCharacters(in: .whitespaces).lowercased()

@@ -141,9 +141,13 @@ extension ServerTests {
             #expect(applicant.$team.id == team.id && applicant.roleSet.contains(.teamRepresentative))
 
             let actions = Set(try await AuditEventModel.query(on: app.db).all().map(\.action))
-            for action in ["application.submit", "sponsorship.accept", "site-visit.file", "review.open", "review.objection", "vote.cast", "decision.approve", "user.roles"] {
+            for action in ["application.submit", "sponsorship.accept", "site-visit.file", "review.open", "review.objection", "vote.cast", "decision.approve",
+                           "user.roles", "application.read-red"] {
                 #expect(actions.contains(action), "the audit log records \(action)")
             }
+            let redReaders = Set(try await AuditEventModel.query(on: app.db).filter(\.$action == "application.read-red").all().map(\.actor))
+            #expect(redReaders.isSuperset(of: MembershipCast.boardMembers) && !redReaders.contains("member-gamma@test.example"),
+                    "readings of TLP:RED parts are logged, and members never read them")
             let notices = try await NotificationModel.query(on: app.db).filter(\.$userID == applicant.requireID()).count()
             #expect(notices >= 5, "the candidate hears of every step")
         }

@@ -23,9 +23,9 @@ struct MembershipAPIController {
         let now = request.application.renkei.clock.now
         let boardSize = try await MembershipStore.boardSize(on: request.db)
         let actorTeam = try await MembershipStore.standing(teamID: user.$team.id, on: request.db)
-        return try await MembershipStore.readable(by: user.actor, on: request.db).map {
-            ApplicationDocument($0, for: user.actor, actorTeam: actorTeam, at: now, boardSize: boardSize)
-        }
+        let applications = try await MembershipStore.readable(by: user.actor, on: request.db)
+        try await MembershipStore.recordRedReads(applications, by: user, request: request)
+        return applications.map { ApplicationDocument($0, for: user.actor, actorTeam: actorTeam, at: now, boardSize: boardSize) }
     }
 
     func submit(request: Request) async throws -> Response {
@@ -52,6 +52,7 @@ struct MembershipAPIController {
         let user = try user ?? request.requireUser()
         let actorTeam = try await MembershipStore.standing(teamID: user.$team.id, on: request.db)
         guard let readable = application.readable(by: user.actor, actorTeam: actorTeam) else { throw AppError.notFound("There is no such application.") }
+        try await MembershipStore.recordRedReads([readable], by: user, request: request)
         return ApplicationDocument(readable, for: user.actor, actorTeam: actorTeam, at: request.application.renkei.clock.now,
                                    boardSize: try await MembershipStore.boardSize(on: request.db))
     }

@@ -236,6 +236,7 @@ struct MembershipController {
         let application = try model.application()
         let actorTeam = try await MembershipStore.standing(teamID: user.$team.id, on: request.db)
         guard let readable = application.readable(by: user.actor, actorTeam: actorTeam) else { throw AppError.notFound("There is no such application.") }
+        try await MembershipStore.recordRedReads([readable], by: user, request: request)
         let now = request.application.renkei.clock.now
         let steps = application.availableSteps(for: user.actor, actorTeam: actorTeam, at: now, boardSize: try await MembershipStore.boardSize(on: request.db))
         return try await ShowPage(

@@ -53,6 +53,15 @@ enum MembershipStore {
             .compactMap { try $0.application().readable(by: actor, actorTeam: actorTeam) }
     }
 
+    /// Every reading of an application's TLP:RED parts goes to the audit log, as every access
+    /// to a RED item does; the candidate reading what it wrote itself is not recorded.
+    static func recordRedReads(_ applications: [MembershipApplication], by user: UserModel, request: Request) async throws {
+        for application in applications where application.applicantUserID != user.id
+            && !(application.confidentialNote.isEmpty && (application.siteVisit?.confidentialFindings ?? "").isEmpty) {
+            try await AuditLog.record("application.read-red", subject: "application \(application.id.uuidString) (\(application.team.slug))", request: request)
+        }
+    }
+
     // MARK: - Writes
 
     /// Submits `draft` for `applicant`, creating the applicant's account in the same transaction

@@ -183,6 +183,16 @@ def test_h_secretariat_lists_and_shows_applications_on_the_command_line(server, 
     assert bad.returncode == 2 and "usage" in bad.stderr
 
 
+def test_h2_secretariat_resets_a_lost_second_factor(server, cli, browser, authenticator):
+    reset = cli(server.data_dir, "user", "reset-two-factor", "--email", PEOPLE["board"][0])
+    assert reset.returncode == 0, reset.stderr
+    authenticator.secrets.pop((server.base_url, PEOPLE["board"][0]))
+    as_person(browser, "board")  # signs in with the password and is sent to set up a new authenticator
+    assert (server.base_url, PEOPLE["board"][0]) in authenticator.secrets
+    unknown = cli(server.data_dir, "user", "reset-two-factor", "--email", "nobody@renkei-demo.example")
+    assert unknown.returncode == 2 and "no user" in unknown.stderr
+
+
 def test_i_nothing_of_an_application_reaches_anonymous_readers(server, authenticator):
     anonymous = requests.Session()
     assert "/sign-in" in anonymous.get(server.url(STATE["application"]), timeout=30).url, "an application is not public"

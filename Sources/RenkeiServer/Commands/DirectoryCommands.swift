@@ -111,7 +111,7 @@ struct ExportCommand: AsyncCommand {
 /// `renkei user create`: accounts for people, including the first secretariat account.
 struct UserCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "action", help: "create | roles")
+        @Argument(name: "action", help: "create | roles | reset-two-factor")
         var action: String
         @Option(name: "email", help: "Sign-in address")
         var email: String?
@@ -124,11 +124,14 @@ struct UserCommand: AsyncCommand {
     }
 
     var help: String {
-        "create: creates a user account (the password is read from RENKEI_PASSWORD or asked for); roles: sets a user's roles. Both are audited."
+        "create: creates a user account (the password is read from RENKEI_PASSWORD or asked for); roles: sets a user's roles; "
+            + "reset-two-factor: removes a user's authenticator and recovery codes (they set up a new one at their next sign-in). All are audited."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard ["create", "roles"].contains(signature.action) else { throw UsageError(message: "unknown action “\(signature.action)”: use create or roles") }
+        guard ["create", "roles", "reset-two-factor"].contains(signature.action) else {
+            throw UsageError(message: "unknown action “\(signature.action)”: use create, roles or reset-two-factor")
+        }
         guard let email = signature.email?.lowercased(), TeamRecord.isEmail(email) else {
             throw UsageError(message: "--email must be an e-mail address")
         }
@@ -138,6 +141,18 @@ struct UserCommand: AsyncCommand {
         let app = context.application
         let existing = try await UserModel.query(on: app.db).filter(\.$email == email).first()
         let roleList = roles.sorted().map(\.rawValue).joined(separator: ",")
+        if signature.action == "reset-two-factor" {
+            guard let user = existing else { throw UsageError(message: "there is no user \(email)") }
+            try await app.db.transaction { database in
+                user.totpSecret = nil
+                user.totpLastStep = nil
+                user.recoveryCodeHashes = nil
+                try await user.save(on: database)
+                try await AuditLog.record("two-factor.reset", subject: email, actor: nil, address: "cli", at: Date(), on: database)
+            }
+            context.console.print("Removed the second factor of \(email); they set up a new one at their next sign-in.")
+            return
+        }
         if signature.action == "roles" {
             guard let user = existing else { throw UsageError(message: "there is no user \(email)") }
             try await app.db.transaction { database in

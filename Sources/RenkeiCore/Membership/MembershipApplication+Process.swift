@@ -130,7 +130,8 @@ extension MembershipApplication {
             id: id, applicantUserID: applicant.userID, existingTeamID: applicantTeam?.id, team: team,
             membershipType: draft.membershipType, hostOrganisation: host, services: services, sim3: draft.sim3,
             confidentialNote: draft.confidentialNote.trimmingCharacters(in: .whitespacesAndNewlines), sponsors: sponsorships,
-            siteVisit: nil, reviewCloses: nil, voteCloses: nil, comments: [], ballots: [], decision: nil, submittedAt: now, withdrawnAt: nil)
+            siteVisit: nil, reviewCloses: nil, voteCloses: nil, comments: [], ballots: [], decision: nil, submittedAt: now, withdrawnAt: nil,
+            announcedPhase: nil)
         let event = MembershipEvent(action: "application.submit", summary: "\(team.shortName) applied for \(draft.membershipType.rawValue) membership.",
                                     notify: [.applicant, .secretariat] + sponsorships.map { .sponsorTeam($0.teamID) })
         return (application, event)
@@ -277,6 +278,8 @@ extension MembershipApplication {
                 throw .invalid([FieldError(field: "until", message: "The new deadline must be later than now and than the current one.")])
             }
             voteCloses = until
+            // The extension itself tells the board; the next announcement is the vote closing.
+            announcedPhase = .boardVote
             return MembershipEvent(action: "vote.extend", summary: "The board vote on \(name) was extended to \(ISO8601DateFormatter().string(from: until)).",
                                    notify: [.board, .applicant])
 
@@ -306,6 +309,24 @@ extension MembershipApplication {
             return MembershipEvent(action: "application.withdraw", summary: "\(name) withdrew its application.",
                                    notify: [.secretariat] + sponsors.map { .sponsorTeam($0.teamID) })
         }
+    }
+
+    /// Deadlines move the application on without anyone acting; this says so, once per
+    /// deadline, to the people who act next: when the review closes the board votes, when the
+    /// vote closes the secretariat records the decision.
+    public mutating func announceDeadline(at now: Date) -> MembershipEvent? {
+        let phase = phase(at: now)
+        guard phase == .boardVote || phase == .awaitingDecision, announcedPhase != phase else { return nil }
+        announcedPhase = phase
+        let name = team.shortName
+        if phase == .boardVote {
+            let objections = comments.count { $0.kind == .objection }
+            return MembershipEvent(action: "review.close",
+                                   summary: "The member review of \(name) has ended with \(objections) objection(s); the board votes until \(ISO8601DateFormatter().string(from: voteCloses!)).",
+                                   notify: [.board, .applicant])
+        }
+        return MembershipEvent(action: "vote.close", summary: "The board vote on \(name) has closed; the secretariat records the decision.",
+                               notify: [.secretariat, .applicant])
     }
 
     /// Once the site-visit report and every letter are in, the application goes to the members.

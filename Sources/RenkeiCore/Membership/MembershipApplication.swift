@@ -72,6 +72,8 @@ public struct MembershipApplication: Sendable, Hashable, Codable {
     public var decision: Decision?
     public var submittedAt: Date
     public var withdrawnAt: Date?
+    /// The last deadline-driven phase people were told about (see `announceDeadline(at:)`).
+    public var announcedPhase: Phase?
 
     public struct Sponsorship: Sendable, Hashable, Codable {
         public enum Answer: String, Sendable, Hashable, Codable { case pending, accepted, declined }

@@ -36,7 +36,11 @@ public enum Renkei {
                 app.asyncCommands.use(LookupCommand(), as: "lookup")
                 app.asyncCommands.use(RouteCommand(), as: "route")
                 app.asyncCommands.use(MembershipCommand(), as: "membership")
-                if app.renkei.isDemo && (arguments.count < 2 || arguments[1] == "serve") {
+                let serving = arguments.count < 2 || arguments[1] == "serve"
+                if serving {
+                    app.lifecycle.use(MembershipDeadlines())
+                }
+                if app.renkei.isDemo && serving {
                     print(DemoNetwork.notice + "\n" + DemoLoader.credentials)
                 }
                 // Not `execute()`: it logs a failing command's error, which main reports already.

@@ -335,11 +335,21 @@ class Browser:
 
     def click_and_wait(self, css, timeout=15, error_page_ok=False):
         """Clicks and waits until the old page is gone (a form submission or a link)."""
-        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
         old = self.find("html")
         self.find(css).click()
-        WebDriverWait(self.driver, timeout).until(EC.staleness_of(old))
+
+        def old_page_gone(_):
+            # While the next page loads, chromedriver may answer "node does not belong to the
+            # document" instead of "stale element": both mean the old page is gone.
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+
+        WebDriverWait(self.driver, timeout).until(old_page_gone)
         if not error_page_ok:
             self.no_error_page()
 

@@ -21,6 +21,8 @@ struct Chrome: Encodable {
         var signInTwoFactor = SiteURL.signInTwoFactor.path
         var twoFactor = SiteURL.twoFactor.path
         var membership = SiteURL.membership.path
+        var items = SiteURL.items.path
+        var publicFeed = SiteURL.publicFeed.path
         var notifications = SiteURL.notifications.path
         var audit = SiteURL.audit.path
     }

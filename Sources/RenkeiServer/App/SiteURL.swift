@@ -51,11 +51,19 @@ public enum SiteURL: Sendable, Equatable {
     case apiTeamMembership(Parameter)
     case apiTeamInvitations(Parameter)
     case apiAudit
+    case items
+    case itemNew
+    case item(Parameter)
+    case apiItems
+    case apiItem(Parameter)
+    case publicFeed
+    case memberFeed
 
     static let slugKey = "slug"
     static let tokenKey = "token"
     static let versionKey = "version"
     static let applicationKey = "application"
+    static let itemKey = "item"
 
     private var components: [String] {
         switch self {
@@ -102,6 +110,13 @@ public enum SiteURL: Sendable, Equatable {
         case .apiTeamMembership(let slug): ["api", "v1", "teams", slug.text(Self.slugKey), "membership"]
         case .apiTeamInvitations(let slug): ["api", "v1", "teams", slug.text(Self.slugKey), "invitations"]
         case .apiAudit: ["api", "v1", "audit"]
+        case .items: ["items"]
+        case .itemNew: ["items", "new"]
+        case .item(let id): ["items", id.text(Self.itemKey)]
+        case .apiItems: ["api", "v1", "items"]
+        case .apiItem(let id): ["api", "v1", "items", id.text(Self.itemKey)]
+        case .publicFeed: ["feeds", "public.atom"]
+        case .memberFeed: ["feeds", "items.atom"]
         }
     }
 

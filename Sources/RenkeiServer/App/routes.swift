@@ -19,4 +19,7 @@ func routes(_ app: Application) throws {
     GlobalIRTController().register(api)
     LookupAPIController().register(api)
     MembershipAPIController().register(api, app: app)
+    SharedItemsAPIController().register(api)
+    SharedItemsController().register(pages: pages, forms: forms)
+    FeedsController().register(app, api: app.grouped(QueryTokenAuthenticator(), APITokenAuthenticator(), TeamStatusMiddleware()))
 }

@@ -38,15 +38,15 @@ struct TeamStatusMiddleware: AsyncMiddleware {
 /// session cookie, so a third-party page cannot make a signed-in browser write through the API.
 struct APITokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
-        let hash = APITokens.hash(bearer.token)
-        guard let token = try await APITokenModel.query(on: request.db)
-            .filter(\.$tokenHash == hash).filter(\.$revokedAt == nil).with(\.$user).first()
-        else {
-            throw AppError.unauthorized("The API token is not valid or was revoked.")
-        }
-        token.lastUsedAt = Date()
-        try await token.save(on: request.db)
-        request.auth.login(token.user)
+        request.auth.login(try await APITokens.user(for: bearer.token, on: request.db))
+    }
+}
+
+/// Feed readers cannot send headers: a member's feed also takes the API token as `?token=`.
+struct QueryTokenAuthenticator: AsyncRequestAuthenticator {
+    func authenticate(request: Request) async throws {
+        guard let token = request.query[String.self, at: "token"] else { return }
+        request.auth.login(try await APITokens.user(for: token, on: request.db))
     }
 }
 
@@ -59,6 +59,18 @@ enum APITokens {
         return prefix + Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The user of a valid, unrevoked token (noting when it was used), or 401.
+    static func user(for secret: String, on database: any Database) async throws -> UserModel {
+        guard let token = try await APITokenModel.query(on: database)
+            .filter(\.$tokenHash == hash(secret)).filter(\.$revokedAt == nil).with(\.$user).first()
+        else {
+            throw AppError.unauthorized("The API token is not valid or was revoked.")
+        }
+        token.lastUsedAt = Date()
+        try await token.save(on: database)
+        return token.user
     }
 
     static func hash(_ token: String) -> String {

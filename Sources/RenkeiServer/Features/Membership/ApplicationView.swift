@@ -74,7 +74,7 @@ struct ApplicationView: Encodable {
     var decision: String?
     var steps: [String: Bool]
 
-    init(_ application: MembershipApplication, steps: Set<String>, at now: Date, names: Names) {
+    init(_ application: MembershipApplication, steps: Set<String>, at now: Date, names: DisplayNames) {
         id = application.id.uuidString
         url = SiteURL.membershipApplication(.value(id)).path
         stepsURL = SiteURL.membershipApplicationSteps(.value(id)).path
@@ -130,22 +130,5 @@ struct ApplicationView: Encodable {
             let words = step.split(separator: "-")
             return (words.first.map(String.init)! + words.dropFirst().map(\.capitalized).joined(), true)
         })
-    }
-
-    /// Display names for the user and team ids an application refers to.
-    struct Names {
-        var users: [UUID: String]
-        var teams: [UUID: String]
-
-        func user(_ id: UUID) -> String { users[id] ?? "a former account" }
-        func team(_ id: UUID) -> String { teams[id] ?? "a former team" }
-
-        static func load(on database: any Database) async throws -> Names {
-            var users: [UUID: String] = [:]
-            for user in try await UserModel.query(on: database).all() { if let id = user.id { users[id] = user.displayName } }
-            var teams: [UUID: String] = [:]
-            for team in try await TeamModel.query(on: database).all() { if let id = team.id { teams[id] = team.shortName } }
-            return Names(users: users, teams: teams)
-        }
     }
 }

@@ -241,7 +241,7 @@ struct MembershipController {
         let steps = application.availableSteps(for: user.actor, actorTeam: actorTeam, at: now, boardSize: try await MembershipStore.boardSize(on: request.db))
         return try await ShowPage(
             chrome: Chrome(request: request, title: "Application of \(application.team.shortName)"),
-            application: ApplicationView(readable, steps: steps, at: now, names: try await .load(on: request.db)),
+            application: ApplicationView(readable, steps: steps, at: now, names: try await DisplayNames.load(on: request.db)),
             isApplicant: user.id == application.applicantUserID,
             recommendations: MembershipApplication.SiteVisitReport.Recommendation.allCases.map(\.rawValue), error: error
         ).render("membership-application", on: request)

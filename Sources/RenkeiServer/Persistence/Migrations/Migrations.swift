@@ -13,5 +13,6 @@ extension Application {
         migrations.add(CreateMembership())
         migrations.add(AddTwoFactor())
         migrations.add(CreateAuditLog())
+        migrations.add(CreateSharedItems())
     }
 }

@@ -1,0 +1,118 @@
+import Foundation
+
+/// Who a shared item is for.
+public enum Audience: Sendable, Hashable, Codable {
+    /// Every member of the community.
+    case community
+    /// The members of one Special Interest Group.
+    case sig(UUID)
+    /// The people of the teams listed.
+    case teams([UUID])
+    /// The people named, and nobody else.
+    case individuals([UUID])
+
+    public var kind: String {
+        switch self {
+        case .community: "community"
+        case .sig: "sig"
+        case .teams: "teams"
+        case .individuals: "individuals"
+        }
+    }
+}
+
+/// What the policy needs to know of a shared item.
+public struct SharedItemAccess: Sendable, Hashable {
+    public var tlp: TLPLabel
+    public var audience: Audience
+    public var authorUserID: UUID
+
+    public init(tlp: TLPLabel, audience: Audience, authorUserID: UUID) {
+        self.tlp = tlp
+        self.audience = audience
+        self.authorUserID = authorUserID
+    }
+}
+
+/// Where an item's content would go when it leaves the platform's own pages and API.
+public enum OnwardChannel: Sendable, Hashable, CaseIterable {
+    /// A feed anyone may fetch (`/feeds/public.atom`).
+    case publicFeed
+    /// A feed fetched with a member's own token: the member's reading, outside the browser.
+    case memberFeed
+}
+
+/// The one place that decides who reads shared content (DESIGN.md, "The trust model"):
+/// - CLEAR: anyone, signed in or not.
+/// - GREEN: signed-in members of the audience.
+/// - AMBER and AMBER+STRICT: people of the audience teams or SIG (or the people named) only.
+/// - RED: the named individuals only: never a whole team, never an officer by virtue of the role.
+/// The author always reads what they wrote. A person counts as a member while their team's
+/// membership is active or suspended; the board and the secretariat count as members of the
+/// community for CLEAR and GREEN, and for nothing more.
+public enum AccessPolicy {
+    public static func canRead(_ item: SharedItemAccess, reader: Actor?, sigs: Set<UUID> = []) -> Bool {
+        if item.tlp == .clear { return true }
+        guard let reader else { return false }
+        if reader.userID == item.authorUserID { return true }
+        let inAudience = isInAudience(reader, item.audience, sigs: sigs)
+        switch item.tlp {
+        case .clear:
+            return true
+        case .green:
+            if case .community = item.audience { return isCommunityMember(reader) }
+            return inAudience
+        case .amber, .amberStrict:
+            return inAudience
+        case .red:
+            guard case .individuals(let people) = item.audience else { return false }
+            return people.contains(reader.userID)
+        }
+    }
+
+    /// Whether an item may go out through `channel` at all (the onward rule); the reader of a
+    /// member feed is then checked with `canRead` like anywhere else.
+    public static func mayLeave(_ tlp: TLPLabel, through channel: OnwardChannel) -> Bool {
+        switch channel {
+        case .publicFeed: tlp == .clear
+        case .memberFeed: true
+        }
+    }
+
+    /// The label and audience are a valid pair: RED needs named people; a list must not be empty.
+    public static func problems(tlp: TLPLabel, audience: Audience) -> [FieldError] {
+        var errors: [FieldError] = []
+        switch audience {
+        case .teams(let teams) where teams.isEmpty:
+            errors.append(FieldError(field: "audience", message: "Name at least one team."))
+        case .individuals(let people) where people.isEmpty:
+            errors.append(FieldError(field: "audience", message: "Name at least one person."))
+        default:
+            break
+        }
+        if tlp == .red, audience.kind != "individuals" {
+            errors.append(FieldError(field: "audience", message: "TLP:RED goes to named people only, never to a whole team, SIG or the community."))
+        }
+        return errors
+    }
+
+    static func isCommunityMember(_ reader: Actor) -> Bool {
+        DirectoryPolicy.audience(for: reader) == .members
+    }
+
+    static func isInAudience(_ reader: Actor, _ audience: Audience, sigs: Set<UUID>) -> Bool {
+        switch audience {
+        case .community:
+            // Officers read community items by role only up to GREEN (see canRead).
+            guard let status = reader.teamStatus, reader.teamID != nil else { return false }
+            return status == .active || status == .suspended
+        case .sig(let sig):
+            return sigs.contains(sig) && isCommunityMember(reader)
+        case .teams(let teams):
+            guard let team = reader.teamID, let status = reader.teamStatus else { return false }
+            return teams.contains(team) && (status == .active || status == .suspended)
+        case .individuals(let people):
+            return people.contains(reader.userID)
+        }
+    }
+}

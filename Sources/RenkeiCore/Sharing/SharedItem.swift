@@ -1,0 +1,85 @@
+import Foundation
+
+/// Something a member shares under a TLP label with an audience. This first kind is the
+/// announcement (alert, advisory, news); requests and artifacts follow.
+public struct SharedItem: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable { case announcement }
+
+    public var id: UUID
+    public var kind: Kind
+    public var title: String
+    /// Markdown as written; pages show it as text, never as HTML.
+    public var body: String
+    public var tags: [String]
+    public var tlp: TLPLabel
+    public var audience: Audience
+    public var authorUserID: UUID
+    public var authorName: String
+    public var authorTeamID: UUID?
+    public var authorTeamName: String?
+    public var createdAt: Date
+    public var indicators: [ExtractedIndicator]
+
+    public var access: SharedItemAccess { SharedItemAccess(tlp: tlp, audience: audience, authorUserID: authorUserID) }
+}
+
+/// What a member submits; the audience names teams and people by id (the server resolves
+/// slugs and e-mail addresses to ids first).
+public struct SharedItemDraft: Sendable, Hashable {
+    public var kind: SharedItem.Kind
+    public var title: String
+    public var body: String
+    public var tags: [String]
+    public var tlp: TLPLabel
+    public var audience: Audience
+
+    public init(kind: SharedItem.Kind = .announcement, title: String, body: String, tags: [String] = [], tlp: TLPLabel = .default, audience: Audience) {
+        self.kind = kind
+        self.title = title
+        self.body = body
+        self.tags = tags
+        self.tlp = tlp
+        self.audience = audience
+    }
+}
+
+extension SharedItem {
+    public static let maximumBody = 100_000
+
+    /// Who may share: people of member teams and the secretariat.
+    public static func canShare(_ actor: Actor?) -> Bool {
+        guard let actor else { return false }
+        if actor.roles.contains(.secretariat) { return true }
+        return actor.teamID != nil && actor.teamStatus == .active
+    }
+
+    /// Checks a draft and makes the item, with the indicators found in its text.
+    public static func compose(_ draft: SharedItemDraft, id: UUID, by actor: Actor?, authorName: String, authorTeam: (id: UUID, name: String)?,
+                               at now: Date) throws(ValidationFailure) -> SharedItem {
+        guard let actor, canShare(actor) else {
+            throw ValidationFailure([FieldError(field: "author", message: "Only people of active member teams and the secretariat share items.")])
+        }
+        var errors: [FieldError] = []
+        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !(1...200).contains(title.count) { errors.append(FieldError(field: "title", message: "Give a title of 1 to 200 characters.")) }
+        let body = draft.body.trimmingCharacters(in: .whitespacesAndNewlines)
+        if body.isEmpty || body.utf8.count > maximumBody {
+            errors.append(FieldError(field: "body", message: "Write the text (up to \(maximumBody / 1000) kB)."))
+        }
+        var tags = Set<String>()
+        for (index, raw) in draft.tags.enumerated() {
+            let tag = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            guard !tag.isEmpty else { continue }
+            if tag.count > 40 || !tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+                errors.append(FieldError(field: "tags[\(index)]", message: "A tag is up to 40 letters, digits and hyphens: “\(tag)” is not."))
+            }
+            tags.insert(tag)
+        }
+        if tags.count > 20 { errors.append(FieldError(field: "tags", message: "At most 20 tags.")) }
+        errors += AccessPolicy.problems(tlp: draft.tlp, audience: draft.audience)
+        guard errors.isEmpty else { throw ValidationFailure(errors) }
+        return SharedItem(id: id, kind: draft.kind, title: title, body: body, tags: tags.sorted(), tlp: draft.tlp,
+                          audience: draft.audience, authorUserID: actor.userID, authorName: authorName, authorTeamID: authorTeam?.id,
+                          authorTeamName: authorTeam?.name, createdAt: now, indicators: ExtractedIndicator.extract(from: title + "\n" + body))
+    }
+}

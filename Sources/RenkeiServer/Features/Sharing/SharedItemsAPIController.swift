@@ -1,0 +1,41 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// `GET/POST /api/v1/items`, `GET /api/v1/items/{id}`: what the caller may read (anonymous
+/// callers: TLP:CLEAR only), and sharing from scripts.
+struct SharedItemsAPIController {
+    func register(_ api: any RoutesBuilder) {
+        api.get(.apiItems, use: list)
+        api.post(.apiItems, use: create)
+        api.get(.apiItem(.key), use: show)
+    }
+
+    func list(request: Request) async throws -> [SharedItemDocument] {
+        let items = try await SharedItemStore.readable(by: request.currentActor, on: request.db)
+        try await SharedItemStore.recordReads(items, channel: "api", request: request)
+        let names = try await DisplayNames.load(on: request.db)
+        return items.map { SharedItemDocument($0, names: names) }
+    }
+
+    func show(request: Request) async throws -> SharedItemDocument {
+        let item = try await SharedItemStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
+        try await SharedItemStore.recordReads([item], channel: "api", request: request)
+        return SharedItemDocument(item, names: try await DisplayNames.load(on: request.db))
+    }
+
+    func create(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        let draft = try await request.content.decode(SharedItemInput.self).draft(on: request.db)
+        let item = try await SharedItemStore.create(draft, by: user, request: request)
+        return try await SharedItemDocument(item, names: try await DisplayNames.load(on: request.db)).encodeResponse(status: .created, for: request)
+    }
+}
+
+extension Request {
+    func itemID() throws -> UUID {
+        guard let id = parameters.get(SiteURL.itemKey, as: UUID.self) else { throw AppError.notFound("There is no such item, or it is not shared with you.") }
+        return id
+    }
+}

@@ -1,0 +1,29 @@
+import Fluent
+import Foundation
+import RenkeiCore
+
+final class SharedItemModel: Model, @unchecked Sendable {
+    static let schema = "shared_items"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "kind") var kind: String
+    @Field(key: "tlp") var tlp: String
+    @Field(key: "author_user_id") var authorUserID: UUID
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "document") var document: String
+
+    init() {}
+
+    init(_ item: SharedItem) throws {
+        id = item.id
+        kind = item.kind.rawValue
+        tlp = item.tlp.rawValue
+        authorUserID = item.authorUserID
+        createdAt = item.createdAt
+        document = String(decoding: try JSONEncoder().encode(item), as: UTF8.self)
+    }
+
+    func item() throws -> SharedItem {
+        try JSONDecoder().decode(SharedItem.self, from: Data(document.utf8))
+    }
+}

@@ -1,0 +1,173 @@
+import Fluent
+import Foundation
+import RenkeiCore
+@testable import RenkeiServer
+import Testing
+import VaporTesting
+
+extension ServerTests {
+    /// One reader of the leak matrix: how they sign in to pages, their API token, and the
+    /// core's view of them.
+    struct MatrixReader: Sendable {
+        var name: String
+        var session: BrowserSession?
+        var token: String?
+        var actor: Actor?
+    }
+
+    /// A channel through which shared content can be read, and how to tell whether it showed an item.
+    struct Channel: Sendable {
+        var name: String
+        /// The route paths this probe covers, as Vapor lists them.
+        var routes: [String]
+        var visible: @Sendable (Application, MatrixReader, SharedItem) async throws -> Bool
+    }
+
+    static let channels: [Channel] = [
+        Channel(name: "page list", routes: ["/items"]) { app, reader, item in
+            var found = false
+            try await app.testing().test(.GET, "/items", headers: reader.session?.headers ?? [:]) { found = $0.body.string.contains(item.title) }
+            return found
+        },
+        Channel(name: "page", routes: ["/items/:item"]) { app, reader, item in
+            var status = HTTPStatus.internalServerError
+            try await app.testing().test(.GET, "/items/\(item.id)", headers: reader.session?.headers ?? [:]) { status = $0.status }
+            #expect(status == .ok || status == .notFound)
+            return status == .ok
+        },
+        Channel(name: "API list", routes: ["/api/v1/items"]) { app, reader, item in
+            var found = false
+            try await app.testing().test(.GET, "/api/v1/items", headers: reader.token.map { ["Authorization": "Bearer \($0)"] } ?? [:]) {
+                found = $0.body.string.contains(item.id.uuidString)
+            }
+            return found
+        },
+        Channel(name: "API item", routes: ["/api/v1/items/:item"]) { app, reader, item in
+            var status = HTTPStatus.internalServerError
+            try await app.testing().test(.GET, "/api/v1/items/\(item.id)", headers: reader.token.map { ["Authorization": "Bearer \($0)"] } ?? [:]) { status = $0.status }
+            return status == .ok
+        },
+        Channel(name: "public feed", routes: ["/feeds/public.atom"]) { app, _, item in
+            var found = false
+            try await app.testing().test(.GET, "/feeds/public.atom") { found = $0.body.string.contains(item.title) }
+            return found
+        },
+        Channel(name: "member feed", routes: ["/feeds/items.atom"]) { app, reader, item in
+            var found = false
+            try await app.testing().test(.GET, "/feeds/items.atom" + (reader.token.map { "?token=\($0)" } ?? "")) { found = $0.body.string.contains(item.title) }
+            return found
+        },
+    ]
+
+    /// Pages that carry no shared content (a form), listed so that every other route must be a probed channel.
+    static let routesWithoutSharedContent: Set<String> = ["/items/new"]
+
+    @Test func everyChannelShowsEachRoleExactlyWhatTheAccessPolicyAllows() async throws {
+        try await withRenkei { app, fixture in
+            let cast = try await MembershipCast.make(app)
+            let author = try #require(try await UserModel.query(on: app.db).filter(\.$email == "rep-alpha@test.example").first())
+            let named = try #require(try await UserModel.query(on: app.db).filter(\.$email == "rep-gamma@test.example").first())
+            let audiences: [Audience] = [.community, .teams([fixture.alphaID]), .individuals([try named.requireID()])]
+            var items: [SharedItem] = []
+            for tlp in TLPLabel.allCases {
+                for audience in audiences where tlp != .red || audience.kind == "individuals" {
+                    let draft = SharedItemDraft(title: "Item \(tlp.rawValue) to \(audience.kind) \(UUID().uuidString.prefix(8))",
+                                                body: "Indicators: 198.51.100.7 CVE-2026-12345", tlp: tlp, audience: audience)
+                    let item = try SharedItem.compose(draft, id: UUID(), by: Actor(userID: author.requireID(), roles: author.roleSet, teamID: fixture.alphaID,
+                                                                                   teamStatus: .active),
+                                                      authorName: author.displayName, authorTeam: (fixture.alphaID, "Alpha-CERT"), at: Date())
+                    try await SharedItemModel(item).create(on: app.db)
+                    items.append(item)
+                }
+            }
+            #expect(items.count == 13)
+
+            let people: [(String, String, UUID?, MembershipStatus?)] = [
+                ("liaison", "rep-beta@test.example", fixture.betaID, .active),
+                ("member of a non-audience team", "member-gamma@test.example", cast.gammaID, .active),
+                ("member of an audience team", "member-alpha@test.example", fixture.alphaID, .active),
+                ("named recipient", "rep-gamma@test.example", cast.gammaID, .active),
+                ("board", MembershipCast.boardMembers[0], nil, nil),
+                ("secretariat", "secretariat@test.example", nil, nil),
+                ("candidate", MembershipCast.candidate, nil, nil),
+            ]
+            var readers = [MatrixReader(name: "anonymous")]
+            for (name, email, team, status) in people {
+                let user = try #require(try await UserModel.query(on: app.db).filter(\.$email == email).first())
+                let password = Fixture.passwords[email] ?? "test-password-123"
+                readers.append(MatrixReader(name: name, session: try await signIn(app, email, password: password), token: try await apiToken(app, email),
+                                            actor: Actor(userID: try user.requireID(), roles: user.roleSet, teamID: team, teamStatus: status)))
+            }
+
+            for reader in readers {
+                for item in items {
+                    let allowed = AccessPolicy.canRead(item.access, reader: reader.actor)
+                    for channel in Self.channels {
+                        // The public feed carries TLP:CLEAR to everyone; a member feed exists only with a token.
+                        let expected = switch channel.name {
+                        case "public feed": item.tlp == .clear
+                        case "member feed": reader.token != nil && allowed
+                        default: allowed
+                        }
+                        let visible = try await channel.visible(app, reader, item)
+                        #expect(visible == expected, "\(channel.name) · \(reader.name) · \(item.tlp.text) to \(item.audience.kind)")
+                    }
+                }
+            }
+            // Spot checks written out, so the matrix does not only agree with itself.
+            let amberToCommunity = try #require(items.first { $0.tlp == .amber && $0.audience == .community })
+            let redToNamed = try #require(items.first { $0.tlp == .red })
+            #expect(!AccessPolicy.canRead(amberToCommunity.access, reader: readers.first { $0.name == "secretariat" }?.actor))
+            #expect(AccessPolicy.canRead(amberToCommunity.access, reader: readers.first { $0.name == "liaison" }?.actor))
+            #expect(AccessPolicy.canRead(redToNamed.access, reader: readers.first { $0.name == "named recipient" }?.actor))
+            #expect(!AccessPolicy.canRead(redToNamed.access, reader: readers.first { $0.name == "member of an audience team" }?.actor))
+
+            let probed = Set(Self.channels.flatMap(\.routes)).union(Self.routesWithoutSharedContent)
+            let sharingRoutes = app.routes.all.filter { $0.method == .GET }.map { "/" + $0.path.map(\.description).joined(separator: "/") }
+                .filter { $0.hasPrefix("/items") || $0.hasPrefix("/api/v1/items") || $0.hasPrefix("/feeds") }
+            #expect(Set(sharingRoutes) == probed, "every route that reads shared content is a channel of this matrix")
+
+            let reads = try await AuditEventModel.query(on: app.db).filter(\.$action == "item.read").all()
+            #expect(!reads.isEmpty && reads.allSatisfy { !$0.detail.hasPrefix("TLP:CLEAR") && !$0.detail.hasPrefix("TLP:GREEN") },
+                    "reads of AMBER, AMBER+STRICT and RED items are audited, and only those")
+        }
+    }
+
+    @Test func membersShareThroughTheAPIAndBadInputStoresNothing() async throws {
+        try await withRenkei { app, _ in
+            let member = try await apiToken(app, "member-alpha@test.example")
+            let body: [String: Any] = ["title": "Campaign against DE utilities", "tlp": "TLP:AMBER", "tags": ["Phishing", "phishing"],
+                                       "body": "Seen from hxxp://login-update[.]example/x and 203.0.113.9; CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+                                       "audience": ["kind": "teams", "teams": ["alpha-cert", "beta-csirt"]]]
+            var id = ""
+            try await app.testing().test(.POST, "/api/v1/items", headers: bearer(member), body: try jsonBody(body)) { response in
+                #expect(response.status == .created)
+                let document = try jsonObject(response)
+                id = try #require(document["id"] as? String)
+                #expect(document["tlp"] as? String == "TLP:AMBER" && document["tags"] as? [String] == ["phishing"])
+                let indicators = try #require(document["indicators"] as? [[String: Any]])
+                #expect(Set(indicators.compactMap { $0["kind"] as? String }) == ["url", "ipv4", "cvss"])
+                #expect(indicators.first { $0["kind"] as? String == "cvss" }?["score"] as? Double == 9.8)
+            }
+            try await app.testing().test(.GET, "/items/\(id)", headers: try await signIn(app, "member-alpha@test.example").headers) { response in
+                let html = response.body.string
+                #expect(html.contains("id=\"item-tlp\"") && html.contains("TLP:AMBER") && html.contains("#FFC000"), "the label on top, in its colour")
+            }
+            for (bad, field) in [(["tlp": "TLP:WHITE"], "tlp"), (["tlp": "TLP:RED"], "audience"), (["audience": ["kind": "teams", "teams": ["nope"]]], "audience.teams"),
+                                 (["title": ""], "title")] as [([String: Any], String)] {
+                var refused = body
+                refused.merge(bad) { $1 }
+                try await app.testing().test(.POST, "/api/v1/items", headers: bearer(member), body: try jsonBody(refused)) { response in
+                    #expect(response.status == .unprocessableEntity)
+                    let problem = try jsonObject(response)
+                    #expect((problem["errors"] as? [[String: Any]])?.contains { $0["field"] as? String == field } == true, "\(bad) is refused naming \(field)")
+                }
+            }
+            #expect(try await SharedItemModel.query(on: app.db).count() == 1, "nothing is stored from refused input")
+            _ = try await MembershipCast.make(app)
+            try await app.testing().test(.POST, "/api/v1/items", headers: bearer(try await apiToken(app, MembershipCast.candidate)), body: try jsonBody(body)) { response in
+                #expect(response.status == .unprocessableEntity, "an account without a team does not share")
+            }
+        }
+    }
+}

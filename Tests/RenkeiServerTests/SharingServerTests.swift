@@ -29,6 +29,21 @@ extension ServerTests {
             try await app.testing().test(.GET, "/items", headers: reader.session?.headers ?? [:]) { found = $0.body.string.contains(item.title) }
             return found
         },
+        Channel(name: "page search", routes: ["/items"]) { app, reader, item in
+            var found = false
+            try await app.testing().test(.GET, "/items?q=\(item.title.split(separator: " ").last!)", headers: reader.session?.headers ?? [:]) {
+                found = $0.body.string.contains(item.title)
+            }
+            return found
+        },
+        Channel(name: "API search", routes: ["/api/v1/items"]) { app, reader, item in
+            var found = false
+            try await app.testing().test(.GET, "/api/v1/items?q=\(item.title.split(separator: " ").last!)",
+                                         headers: reader.token.map { ["Authorization": "Bearer \($0)"] } ?? [:]) {
+                found = $0.body.string.contains(item.id.uuidString)
+            }
+            return found
+        },
         Channel(name: "page", routes: ["/items/:item"]) { app, reader, item in
             var status = HTTPStatus.internalServerError
             try await app.testing().test(.GET, "/items/\(item.id)", headers: reader.session?.headers ?? [:]) { status = $0.status }
@@ -76,7 +91,9 @@ extension ServerTests {
                     let item = try SharedItem.compose(draft, id: UUID(), by: Actor(userID: author.requireID(), roles: author.roleSet, teamID: fixture.alphaID,
                                                                                    teamStatus: .active),
                                                       authorName: author.displayName, authorTeam: (fixture.alphaID, "Alpha-CERT"), at: Date())
-                    try await SharedItemModel(item).create(on: app.db)
+                    let model = try SharedItemModel(item)
+                    try await model.create(on: app.db)
+                    try await SharedItemSearch.index(model, on: app.db)
                     items.append(item)
                 }
             }
@@ -152,6 +169,13 @@ extension ServerTests {
             try await app.testing().test(.GET, "/items/\(id)", headers: try await signIn(app, "member-alpha@test.example").headers) { response in
                 let html = response.body.string
                 #expect(html.contains("id=\"item-tlp\"") && html.contains("TLP:AMBER") && html.contains("#FFC000"), "the label on top, in its colour")
+            }
+            for (query, hits) in [("203.0.113.9", 1), ("utilities%20campaign", 1), ("CVE-1999-0001", 0), ("%22*%20NEAR(", 0)] {
+                try await app.testing().test(.GET, "/api/v1/items?q=\(query)", headers: bearer(member)) { response in
+                    #expect(response.status == .ok, "search for \(query)")
+                    let found = try jsonArray(response)
+                    #expect(found.count == hits, "search for \(query)")
+                }
             }
             for (bad, field) in [(["tlp": "TLP:WHITE"], "tlp"), (["tlp": "TLP:RED"], "audience"), (["audience": ["kind": "teams", "teams": ["nope"]]], "audience.teams"),
                                  (["title": ""], "title")] as [([String: Any], String)] {

@@ -42,6 +42,45 @@ public enum DemoNetwork {
                     displayName: "Ada Applicant", roles: [], teamSlug: nil),
     ]
 
+    /// A demo announcement; the audience names teams by slug and people by e-mail address.
+    public struct DemoAnnouncement: Sendable {
+        public enum To: Sendable {
+            case community, teams([String]), people([String])
+
+            var namesPeople: Bool { if case .people = self { true } else { false } }
+        }
+        public let author: String
+        public let title: String
+        public let body: String
+        public let tags: [String]
+        public let tlp: TLPLabel
+        public let to: To
+    }
+
+    /// One announcement for every TLP label and audience kind (RED to named people only), so
+    /// each demo account sees a different part of what is shared.
+    public static let announcements: [DemoAnnouncement] = {
+        let subjects = [
+            ("Phishing wave against regional utilities", "phishing", "Lures impersonate meter-reading notices and link to hxxps://meter-update[.]example/login. Sending hosts seen: 192.0.2.45, 198.51.100.23."),
+            ("Exploited VPN appliance flaw", "vulnerability", "CVE-2026-41001 is exploited in the wild; CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H. Patch or isolate the management interface."),
+            ("Loader sample hashes from last week's incident", "malware", "SHA-256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08, MD5 5d41402c7b9a33a5b3b6b6d6a4c0e4d1, C2 at 203.0.113.77."),
+            ("Takedown contacts that answered within a day", "takedown", "Registrar abuse desks that acted on phishing domains within 24 hours this quarter, with the ticket references."),
+        ]
+        let audiences: [DemoAnnouncement.To] = [.community, .teams(["lindenfeld-csirt", "wrenshire-csirt"]), .people(["rep@renkei-demo.example", "board@renkei-demo.example"])]
+        let authors = ["rep@renkei-demo.example", "member@renkei-demo.example", "board@renkei-demo.example", "secretariat@renkei-demo.example"]
+        var result: [DemoAnnouncement] = []
+        for tlp in TLPLabel.allCases {
+            for to in audiences {
+                if tlp == .red && !to.namesPeople { continue }
+                let index = result.count
+                let (title, tag, body) = subjects[index % subjects.count]
+                result.append(DemoAnnouncement(author: authors[index % authors.count], title: "\(title) (\(tlp.text))", body: body,
+                                               tags: [tag, "demo"], tlp: tlp, to: to))
+            }
+        }
+        return result
+    }()
+
     /// The account that has applied for membership in the demo.
     public static let applicantEmail = "applicant@renkei-demo.example"
 

@@ -36,6 +36,7 @@ public enum Renkei {
                 app.asyncCommands.use(LookupCommand(), as: "lookup")
                 app.asyncCommands.use(RouteCommand(), as: "route")
                 app.asyncCommands.use(MembershipCommand(), as: "membership")
+                app.asyncCommands.use(PostCommand(), as: "post")
                 let serving = arguments.count < 2 || arguments[1] == "serve"
                 if serving {
                     app.lifecycle.use(MembershipDeadlines())

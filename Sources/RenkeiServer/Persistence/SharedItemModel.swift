@@ -11,6 +11,8 @@ final class SharedItemModel: Model, @unchecked Sendable {
     @Field(key: "author_user_id") var authorUserID: UUID
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "document") var document: String
+    /// Title, text, tags and indicators: what full-text search looks in.
+    @Field(key: "search_text") var searchText: String
 
     init() {}
 
@@ -21,6 +23,7 @@ final class SharedItemModel: Model, @unchecked Sendable {
         authorUserID = item.authorUserID
         createdAt = item.createdAt
         document = String(decoding: try JSONEncoder().encode(item), as: UTF8.self)
+        searchText = ([item.title, item.body] + item.tags + item.indicators.map(\.value)).joined(separator: "\n")
     }
 
     func item() throws -> SharedItem {

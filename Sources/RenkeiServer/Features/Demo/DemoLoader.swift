@@ -42,6 +42,15 @@ enum DemoLoader {
             let (application, _) = try MembershipApplication.submit(draft, id: UUID(), by: users[DemoNetwork.applicantEmail]!.actor, applicantTeam: nil,
                                                                      sponsors: sponsors, hasOpenApplication: false, at: Date())
             try await ApplicationModel(application).create(on: database)
+            for announcement in DemoNetwork.announcements {
+                let audience: Audience = switch announcement.to {
+                case .community: .community
+                case .teams(let slugs): .teams(slugs.compactMap { ids[$0] })
+                case .people(let emails): .individuals(emails.compactMap { users[$0]?.id })
+                }
+                let draft = SharedItemDraft(title: announcement.title, body: announcement.body, tags: announcement.tags, tlp: announcement.tlp, audience: audience)
+                _ = try await SharedItemStore.create(draft, by: users[announcement.author]!, address: "demo", at: Date(), on: database)
+            }
         }
         logger.notice("Loaded the fictional demo network: \(teams.count) teams.")
     }

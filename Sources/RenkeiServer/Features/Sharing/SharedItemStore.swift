@@ -5,12 +5,22 @@ import Vapor
 
 /// Shared items in and out of the database; every read goes through `AccessPolicy` here.
 enum SharedItemStore {
-    /// The items `actor` may read, newest first.
-    static func readable(by actor: Actor?, on database: any Database, limit: Int = 500) async throws -> [SharedItem] {
-        var query = SharedItemModel.query(on: database).sort(\.$createdAt, .descending)
-        if actor == nil { query = query.filter(\.$tlp == TLPLabel.clear.rawValue) }
+    /// The items `actor` may read, newest first, or (with `search`) the best matches first.
+    static func readable(by actor: Actor?, search: String? = nil, on database: any Database, limit: Int = 500) async throws -> [SharedItem] {
+        var models: [SharedItemModel]
+        if let search = search?.nonBlank {
+            let ids = try await SharedItemSearch.matchingIDs(search, on: database)
+            let found = Dictionary(uniqueKeysWithValues: try await SharedItemModel.query(on: database).filter(\.$id ~~ ids).all().compactMap { model in
+                model.id.map { ($0, model) }
+            })
+            models = ids.compactMap { found[$0] }
+        } else {
+            var query = SharedItemModel.query(on: database).sort(\.$createdAt, .descending)
+            if actor == nil { query = query.filter(\.$tlp == TLPLabel.clear.rawValue) }
+            models = try await query.all()
+        }
         var items: [SharedItem] = []
-        for model in try await query.all() {
+        for model in models {
             let item = try model.item()
             if AccessPolicy.canRead(item.access, reader: actor) { items.append(item) }
             if items.count == limit { break }
@@ -64,17 +74,25 @@ enum SharedItemStore {
         }
     }
 
-    /// Checks and stores a new item with its audit line.
-    static func create(_ draft: SharedItemDraft, by user: UserModel, request: Request) async throws -> SharedItem {
-        guard let actor = request.currentActor else { throw AppError.unauthorized("Sign in to share.") }
-        let team = try await user.$team.get(on: request.db)
+    /// Checks and stores a new item with its audit line; `address` is where the request came
+    /// from ("cli" for the command line).
+    static func create(_ draft: SharedItemDraft, by user: UserModel, address: String?, at now: Date, on database: any Database) async throws -> SharedItem {
+        let team = try await user.$team.get(on: database)
+        var actor = user.actor
+        if let team { actor.teamStatus = try await MembershipStore.standing(of: team, on: database).membership?.status }
         let item = try SharedItem.compose(draft, id: UUID(), by: actor, authorName: user.displayName,
-                                          authorTeam: try team.map { (try $0.requireID(), $0.shortName) }, at: request.application.renkei.clock.now)
-        try await request.db.transaction { database in
-            try await SharedItemModel(item).create(on: database)
+                                          authorTeam: try team.map { (try $0.requireID(), $0.shortName) }, at: now)
+        try await database.transaction { database in
+            let model = try SharedItemModel(item)
+            try await model.create(on: database)
+            try await SharedItemSearch.index(model, on: database)
             try await AuditLog.record("item.create", subject: "item \(item.id.uuidString)", detail: "\(item.tlp.text) to \(item.audience.kind)",
-                                      request: request, on: database)
+                                      actor: user, address: address, at: now, on: database)
         }
         return item
+    }
+
+    static func create(_ draft: SharedItemDraft, by user: UserModel, request: Request) async throws -> SharedItem {
+        try await create(draft, by: user, address: request.remoteAddress?.ipAddress, at: request.application.renkei.clock.now, on: request.db)
     }
 }

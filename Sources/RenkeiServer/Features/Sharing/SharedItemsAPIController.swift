@@ -13,8 +13,9 @@ struct SharedItemsAPIController {
     }
 
     func list(request: Request) async throws -> [SharedItemDocument] {
-        let items = try await SharedItemStore.readable(by: request.currentActor, on: request.db)
-        try await SharedItemStore.recordReads(items, channel: "api", request: request)
+        let search = request.query[String.self, at: "q"]
+        let items = try await SharedItemStore.readable(by: request.currentActor, search: search, on: request.db)
+        try await SharedItemStore.recordReads(items, channel: search == nil ? "api" : "api search", request: request)
         let names = try await DisplayNames.load(on: request.db)
         return items.map { SharedItemDocument($0, names: names) }
     }

@@ -37,11 +37,13 @@ struct SharedItemsController {
         var rows: [Row]?
         var canShare: Bool
         var newURL: String
+        var search: String?
     }
 
     func list(request: Request) async throws -> View {
-        let items = try await SharedItemStore.readable(by: request.currentActor, on: request.db)
-        try await SharedItemStore.recordReads(items, channel: "web list", request: request)
+        let search = request.query[String.self, at: "q"]?.nonBlank
+        let items = try await SharedItemStore.readable(by: request.currentActor, search: search, on: request.db)
+        try await SharedItemStore.recordReads(items, channel: search == nil ? "web list" : "web search", request: request)
         return try await ListPage(
             chrome: Chrome(request: request, title: "Shared"),
             rows: items.nonEmpty?.map {
@@ -49,7 +51,7 @@ struct SharedItemsController {
                              author: $0.authorName + ($0.authorTeamName.map { " (\($0))" } ?? ""), created: TeamView.minute($0.createdAt),
                              tags: $0.tags.nonEmpty)
             },
-            canShare: SharedItem.canShare(request.currentActor), newURL: SiteURL.itemNew.path
+            canShare: SharedItem.canShare(request.currentActor), newURL: SiteURL.itemNew.path, search: search
         ).render("items", on: request)
     }
 

@@ -1,0 +1,43 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// `renkei post --as EMAIL --title TITLE [--tlp LABEL] [--teams SLUGS | --people EMAILS]
+/// [--tags TAGS] [FILE]`: shares an announcement from a script (the text from FILE or
+/// standard input), as the member named, under the same rules as the web and the API.
+struct PostCommand: AnyAsyncCommand {
+    static let usage = "usage: renkei post --as EMAIL --title TITLE [--tlp TLP:AMBER] [--teams SLUG,...|--people EMAIL,...] [--tags TAG,...] [FILE|-]"
+
+    var help: String { "Shares an announcement (text from FILE or standard input); the whole community unless --teams or --people name the audience." }
+
+    func run(using context: inout CommandContext) async throws {
+        let arguments = try CommandArguments(context.input.arguments, options: ["as", "title", "tlp", "teams", "people", "tags"])
+        guard let email = arguments.options["as"], let title = arguments.options["title"], arguments.operands.count <= 1 else {
+            throw UsageError(message: Self.usage)
+        }
+        func list(_ name: String) -> [String] {
+            (arguments.options[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        if arguments.options["teams"] != nil && arguments.options["people"] != nil { throw UsageError(message: "give --teams or --people, not both") }
+        let path = arguments.operands.first ?? "-"
+        guard let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path) else {
+            throw UsageError(message: "cannot read \(path)")
+        }
+        let app = context.application
+        guard let user = try await UserModel.query(on: app.db).filter(\.$email == email.lowercased()).first() else {
+            throw UsageError(message: "there is no account \(email)")
+        }
+        let kind = arguments.options["teams"] != nil ? "teams" : arguments.options["people"] != nil ? "individuals" : "community"
+        let input = SharedItemInput(title: title, body: String(decoding: data, as: UTF8.self), tags: list("tags"), tlp: arguments.options["tlp"],
+                                    audience: .init(kind: kind, teams: list("teams"), people: list("people")))
+        do {
+            let item = try await SharedItemStore.create(try await input.draft(on: app.db), by: user, address: "cli", at: Date(), on: app.db)
+            context.console.print("Shared \(item.tlp.text) “\(item.title)”: \(app.renkei.settings.publicURL)\(SiteURL.item(.value(item.id.uuidString)).path)")
+        } catch let failure as ValidationFailure {
+            throw UsageError(message: failure.errors.map { "\($0.field): \($0.message)" }.joined(separator: "\n"))
+        } catch AppError.invalid(let errors) {
+            throw UsageError(message: errors.map { "\($0.field): \($0.message)" }.joined(separator: "\n"))
+        }
+    }
+}

@@ -194,4 +194,98 @@ extension ServerTests {
             }
         }
     }
+
+    @Test func requestsAreAnsweredReferredAndTakenPrivate() async throws {
+        try await withRenkei { app, _ in
+            _ = try await MembershipCast.make(app)
+            let asker = try await apiToken(app, "member-alpha@test.example")
+            let helper = try await apiToken(app, "rep-alpha@test.example")
+            let outsider = try await apiToken(app, "member-gamma@test.example")
+            var id = ""
+            try await app.testing().test(.POST, "/api/v1/items", headers: bearer(asker), body: try jsonBody([
+                "kind": "request", "title": "Who has the loader sample?", "body": "We saw the loader in a customer network.", "tlp": "TLP:AMBER",
+                "audience": ["kind": "teams", "teams": ["alpha-cert"]],
+                "request": ["kind": "sample", "urgency": "high", "subject": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+            ])) { response in
+                #expect(response.status == .created)
+                id = try #require(try jsonObject(response)["id"] as? String)
+            }
+            func read(_ token: String) async throws -> (HTTPStatus, [String: Any]) {
+                var result: (HTTPStatus, [String: Any]) = (.internalServerError, [:])
+                try await app.testing().test(.GET, "/api/v1/items/\(id)", headers: bearer(token)) { response in
+                    result = (response.status, response.status == .ok ? try jsonObject(response) : [:])
+                }
+                return result
+            }
+            func reply(_ token: String, _ body: [String: Any]) async throws -> HTTPStatus {
+                var status = HTTPStatus.internalServerError
+                try await app.testing().test(.POST, "/api/v1/items/\(id)/replies", headers: bearer(token), body: try jsonBody(body)) { status = $0.status }
+                return status
+            }
+            let hidden = try await read(outsider).0
+            let refusedReply = try await reply(outsider, ["kind": "answer", "text": "Me!"])
+            #expect(hidden == .notFound)
+            #expect(refusedReply == .notFound, "nobody replies to what they cannot read")
+
+            app.renkei.clock.advance(by: 3600)
+            let answer = try await reply(helper, ["kind": "answer", "text": "We have it; see the registry."])
+            #expect(answer == .created)
+            let (_, answered) = try await read(asker)
+            let details = try #require(answered["request"] as? [String: Any])
+            #expect(details["status"] as? String == "answered")
+            #expect(abs((answered["timeToFirstReply"] as? Double ?? 0) - 3600) < 1, "time to the first reply is recorded")
+
+            let referral = try await reply(helper, ["kind": "referral", "team": "gamma-cert", "text": "Gamma analysed the same family."])
+            let referredRead = try await read(outsider).0
+            #expect(referral == .created)
+            #expect(referredRead == .ok, "a referred team sees the request")
+            let gammaNotices = try await NotificationModel.query(on: app.db).filter(\.$text ~~ "referred").all()
+            #expect(Set(gammaNotices.map(\.userID)).count >= 2, "the people of the referred team are notified")
+
+            let offer = try await reply(outsider, ["kind": "private-offer", "text": "I can send our copy; ping me."])
+            #expect(offer == .created)
+            let (_, offered) = try await read(asker)
+            let replies = try #require(offered["replies"] as? [[String: Any]])
+            let conversation = try #require(replies.last?["conversationID"] as? String)
+            for (token, expected) in [(asker, HTTPStatus.ok), (outsider, .ok), (helper, .notFound)] {
+                try await app.testing().test(.GET, "/api/v1/items/\(conversation)", headers: bearer(token)) { response in
+                    #expect(response.status == expected, "the private conversation is TLP:RED between the two people only")
+                    if expected == .ok {
+                        let document = try jsonObject(response)
+                        #expect(document["tlp"] as? String == "TLP:RED")
+                    }
+                }
+            }
+
+            try await app.testing().test(.POST, "/api/v1/items/\(id)/status", headers: bearer(helper), body: try jsonBody(["status": "closed"])) { response in
+                #expect(response.status == .unprocessableEntity, "only the requester closes")
+            }
+            try await app.testing().test(.POST, "/api/v1/items/\(id)/status", headers: bearer(asker), body: try jsonBody(["status": "closed"])) { response in
+                #expect(response.status == .ok)
+            }
+            let late = try await reply(helper, ["kind": "answer", "text": "late"])
+            #expect(late == .unprocessableEntity, "a closed request takes no replies")
+        }
+    }
+
+    @Test func aPointOfContactRequestIsAnsweredAtOnceByTheLookup() async throws {
+        try await withRenkei { app, _ in
+            let asker = try await apiToken(app, "member-alpha@test.example")
+            try await app.testing().test(.POST, "/api/v1/items", headers: bearer(asker), body: try jsonBody([
+                "kind": "request", "title": "Who handles 192.0.2.44?", "body": "Scanning from this address.", "tlp": "TLP:GREEN",
+                "audience": ["kind": "community"], "request": ["kind": "point-of-contact", "subject": "192.0.2.44"],
+            ])) { response in
+                #expect(response.status == .created)
+                let replies = try #require(try jsonObject(response)["replies"] as? [[String: Any]])
+                #expect(replies.count == 1 && replies[0]["kind"] as? String == "lookup")
+                #expect((replies[0]["text"] as? String)?.contains("Alpha-CERT (alpha-cert)") == true, "the constituency's team, with its reasons")
+            }
+            try await app.testing().test(.POST, "/api/v1/items", headers: bearer(asker), body: try jsonBody([
+                "kind": "request", "title": "Who handles this?", "body": "?", "audience": ["kind": "community"],
+                "request": ["kind": "point-of-contact", "subject": "not an indicator!"],
+            ])) { response in
+                #expect(response.status == .unprocessableEntity)
+            }
+        }
+    }
 }

@@ -1,9 +1,10 @@
 import Foundation
 
-/// Something a member shares under a TLP label with an audience. This first kind is the
-/// announcement (alert, advisory, news); requests and artifacts follow.
+/// Something a member shares under a TLP label with an audience: an announcement (alert,
+/// advisory, news), a request for information or assistance, or the private conversation a
+/// request's offer opens.
 public struct SharedItem: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable { case announcement }
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable { case announcement, request, conversation }
 
     public var id: UUID
     public var kind: Kind
@@ -19,6 +20,10 @@ public struct SharedItem: Sendable, Hashable, Codable {
     public var authorTeamName: String?
     public var createdAt: Date
     public var indicators: [ExtractedIndicator]
+    /// For requests: what is asked, how urgently, and where it stands.
+    public var request: RequestDetails?
+    /// Answers, referrals and offers (requests and conversations).
+    public var replies: [Reply]
 
     public var access: SharedItemAccess { SharedItemAccess(tlp: tlp, audience: audience, authorUserID: authorUserID) }
 }
@@ -32,14 +37,17 @@ public struct SharedItemDraft: Sendable, Hashable {
     public var tags: [String]
     public var tlp: TLPLabel
     public var audience: Audience
+    public var request: RequestDetails?
 
-    public init(kind: SharedItem.Kind = .announcement, title: String, body: String, tags: [String] = [], tlp: TLPLabel = .default, audience: Audience) {
+    public init(kind: SharedItem.Kind = .announcement, title: String, body: String, tags: [String] = [], tlp: TLPLabel = .default, audience: Audience,
+                request: RequestDetails? = nil) {
         self.kind = kind
         self.title = title
         self.body = body
         self.tags = tags
         self.tlp = tlp
         self.audience = audience
+        self.request = request
     }
 }
 
@@ -77,9 +85,17 @@ extension SharedItem {
         }
         if tags.count > 20 { errors.append(FieldError(field: "tags", message: "At most 20 tags.")) }
         errors += AccessPolicy.problems(tlp: draft.tlp, audience: draft.audience)
+        if (draft.kind == .request) != (draft.request != nil) {
+            errors.append(FieldError(field: "request", message: "A request says what it asks for; other items do not."))
+        }
+        if let request = draft.request, request.kind == .pointOfContact, (try? Indicator(parsing: request.subject)) == nil {
+            errors.append(FieldError(field: "request.subject", message: "A point-of-contact request names an address, network, domain, AS or country."))
+        }
         guard errors.isEmpty else { throw ValidationFailure(errors) }
         return SharedItem(id: id, kind: draft.kind, title: title, body: body, tags: tags.sorted(), tlp: draft.tlp,
                           audience: draft.audience, authorUserID: actor.userID, authorName: authorName, authorTeamID: authorTeam?.id,
-                          authorTeamName: authorTeam?.name, createdAt: now, indicators: ExtractedIndicator.extract(from: title + "\n" + body))
+                          authorTeamName: authorTeam?.name, createdAt: now,
+                          indicators: ExtractedIndicator.extract(from: title + "\n" + body + "\n" + (draft.request?.subject ?? "")),
+                          request: draft.request, replies: [])
     }
 }

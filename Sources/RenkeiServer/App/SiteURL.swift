@@ -54,6 +54,10 @@ public enum SiteURL: Sendable, Equatable {
     case items
     case itemNew
     case item(Parameter)
+    case itemReplies(Parameter)
+    case itemStatus(Parameter)
+    case apiItemReplies(Parameter)
+    case apiItemStatus(Parameter)
     case apiItems
     case apiItem(Parameter)
     case publicFeed
@@ -113,6 +117,10 @@ public enum SiteURL: Sendable, Equatable {
         case .items: ["items"]
         case .itemNew: ["items", "new"]
         case .item(let id): ["items", id.text(Self.itemKey)]
+        case .itemReplies(let id): ["items", id.text(Self.itemKey), "replies"]
+        case .itemStatus(let id): ["items", id.text(Self.itemKey), "status"]
+        case .apiItemReplies(let id): ["api", "v1", "items", id.text(Self.itemKey), "replies"]
+        case .apiItemStatus(let id): ["api", "v1", "items", id.text(Self.itemKey), "status"]
         case .apiItems: ["api", "v1", "items"]
         case .apiItem(let id): ["api", "v1", "items", id.text(Self.itemKey)]
         case .publicFeed: ["feeds", "public.atom"]

@@ -13,6 +13,8 @@ final class SharedItemModel: Model, @unchecked Sendable {
     @Field(key: "document") var document: String
     /// Title, text, tags and indicators: what full-text search looks in.
     @Field(key: "search_text") var searchText: String
+    /// Guards replies written at the same moment (optimistic locking).
+    @Field(key: "version") var version: Int
 
     init() {}
 
@@ -22,8 +24,13 @@ final class SharedItemModel: Model, @unchecked Sendable {
         tlp = item.tlp.rawValue
         authorUserID = item.authorUserID
         createdAt = item.createdAt
-        document = String(decoding: try JSONEncoder().encode(item), as: UTF8.self)
+        document = try Self.encode(item)
         searchText = ([item.title, item.body] + item.tags + item.indicators.map(\.value)).joined(separator: "\n")
+        version = 1
+    }
+
+    static func encode(_ item: SharedItem) throws -> String {
+        String(decoding: try JSONEncoder().encode(item), as: UTF8.self)
     }
 
     func item() throws -> SharedItem {

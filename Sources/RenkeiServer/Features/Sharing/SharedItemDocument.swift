@@ -25,6 +25,10 @@ struct SharedItemDocument: Content {
     var author: Author
     var created: Date
     var indicators: [ExtractedIndicator]
+    var request: RequestDetails?
+    var replies: [Reply]
+    /// Seconds from the request to its first reply.
+    var timeToFirstReply: Double?
 
     init(_ item: SharedItem, names: DisplayNames) {
         id = item.id
@@ -43,6 +47,9 @@ struct SharedItemDocument: Content {
         author = Author(name: item.authorName, team: item.authorTeamName)
         created = item.createdAt
         indicators = item.indicators
+        request = item.request
+        replies = item.replies
+        timeToFirstReply = item.timeToFirstReply
     }
 
     /// The audience in words, for pages and feeds.
@@ -63,20 +70,67 @@ struct SharedItemInput: Content {
         var teams: [String]?
         var people: [String]?
     }
+    struct RequestInput: Content {
+        var kind: String
+        var urgency: String?
+        var subject: String?
+    }
+    /// "announcement" (the default) or "request".
+    var kind: String?
     var title: String
     var body: String
     var tags: [String]?
     /// Default TLP:AMBER.
     var tlp: String?
     var audience: AudienceInput
+    /// For a request: what it asks for.
+    var request: RequestInput?
 
     func draft(on database: any Database) async throws -> SharedItemDraft {
+        guard let itemKind = SharedItem.Kind(rawValue: kind ?? "announcement"), itemKind != .conversation else {
+            throw AppError.invalid([FieldError(field: "kind", message: "Share an “announcement” or a “request”.")])
+        }
+        var details: RequestDetails?
+        if let request {
+            guard let requestKind = RequestDetails.Kind(rawValue: request.kind) else {
+                throw AppError.invalid([FieldError(field: "request.kind", message: "A request asks for “information”, a “sample”, a “point-of-contact” or a “takedown”.")])
+            }
+            guard let urgency = RequestDetails.Urgency(rawValue: request.urgency ?? "normal") else {
+                throw AppError.invalid([FieldError(field: "request.urgency", message: "Urgency is low, normal, high or critical.")])
+            }
+            details = RequestDetails(kind: requestKind, urgency: urgency, subject: request.subject ?? "")
+        }
         guard let label = tlp.map(TLPLabel.init(parsing:)) ?? .default else {
             throw AppError.invalid([FieldError(field: "tlp", message: "“\(tlp ?? "")” is not a TLP 2.0 label: use TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED.")])
         }
         let audience = try await SharedItemStore.audience(kind: audience.kind, teams: audience.teams ?? [], people: audience.people ?? [], on: database)
-        return SharedItemDraft(title: title, body: body, tags: tags ?? [], tlp: label, audience: audience)
+        return SharedItemDraft(kind: itemKind, title: title, body: body, tags: tags ?? [], tlp: label, audience: audience, request: details)
     }
 }
 
 extension ExtractedIndicator: Content {}
+extension RequestDetails: Content {}
+extension Reply: Content {}
+
+/// A reply as the API and the page form send it.
+struct ReplyInput: Content {
+    /// "answer", "referral" or "private-offer".
+    var kind: String
+    var text: String?
+    /// For a referral: the slug of the team that can help.
+    var team: String?
+
+    func draft(on database: any Database) async throws -> ReplyDraft {
+        switch kind {
+        case "answer": return .answer(text ?? "")
+        case "private-offer": return .privateOffer(text ?? "")
+        case "referral":
+            guard let slug = team?.nonBlank, let standing = try await MembershipStore.standing(slug: slug.lowercased(), on: database) else {
+                throw AppError.invalid([FieldError(field: "team", message: "Name the team that can help by its directory slug.")])
+            }
+            return .referral(to: standing, note: text ?? "")
+        default:
+            throw AppError.invalid([FieldError(field: "kind", message: "A reply is an “answer”, a “referral” or a “private-offer”.")])
+        }
+    }
+}

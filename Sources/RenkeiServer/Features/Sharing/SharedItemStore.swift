@@ -93,6 +93,87 @@ enum SharedItemStore {
     }
 
     static func create(_ draft: SharedItemDraft, by user: UserModel, request: Request) async throws -> SharedItem {
-        try await create(draft, by: user, address: request.remoteAddress?.ipAddress, at: request.application.renkei.clock.now, on: request.db)
+        var item = try await create(draft, by: user, address: request.remoteAddress?.ipAddress, at: request.application.renkei.clock.now, on: request.db)
+        if item.request?.kind == .pointOfContact, let subject = item.request?.subject {
+            item = try await answerWithLookup(item, subject: subject, request: request)
+        }
+        return item
+    }
+
+    /// A point-of-contact request is answered at once with the lookup engine's candidates and
+    /// reasons, as far as the community may know them.
+    private static func answerWithLookup(_ item: SharedItem, subject: String, request: Request) async throws -> SharedItem {
+        let resolution = try await request.application.lookup.resolver(on: request.db).resolve(subject, audience: .members)
+        let lines = resolution.candidates.prefix(5).map { candidate in
+            "\(candidate.rank). \(candidate.team.shortName) (\(candidate.team.slug)): " + candidate.reasons.joined(separator: "; ")
+                + (candidate.team.email.map { " · \($0)" } ?? "")
+        }
+        var answered = item
+        answered.addLookupAnswer(lines.isEmpty ? (resolution.explanation ?? "No team's constituency covers \(subject).") : lines.joined(separator: "\n"),
+                                 at: request.application.renkei.clock.now)
+        try await update(answered, from: item.id, on: request.db)
+        return answered
+    }
+
+    /// Writes a changed item if nobody changed it since `expectedVersion` (or at all, without one).
+    @discardableResult
+    private static func update(_ item: SharedItem, from id: UUID, expectedVersion: Int? = nil, on database: any Database) async throws -> Bool {
+        guard let model = try await SharedItemModel.find(id, on: database) else { return false }
+        if let expectedVersion, model.version != expectedVersion { return false }
+        model.document = try SharedItemModel.encode(item)
+        model.version += 1
+        try await model.save(on: database)
+        return true
+    }
+
+    /// Adds a reply by the signed-in user to an item they may read, notifying the requester, a
+    /// referred team, and storing the private conversation an offer opens.
+    static func reply(_ draft: ReplyDraft, to id: UUID, by user: UserModel, request: Request) async throws -> SharedItem {
+        guard let actor = request.currentActor else { throw AppError.unauthorized("Sign in to reply.") }
+        let now = request.application.renkei.clock.now
+        let team = try await user.$team.get(on: request.db)
+        return try await request.db.transaction { database in
+            guard let model = try await SharedItemModel.find(id, on: database), case var item = try model.item(),
+                  AccessPolicy.canRead(item.access, reader: actor) else {
+                throw AppError.notFound("There is no such item, or it is not shared with you.")
+            }
+            let conversation = try item.reply(draft, by: actor, authorName: user.displayName, authorTeamName: team?.shortName, at: now)
+            guard try await update(item, from: id, expectedVersion: model.version, on: database) else {
+                throw AppError.conflict("Someone replied at the same moment; reload and try again.")
+            }
+            if let conversation {
+                let conversationModel = try SharedItemModel(conversation)
+                try await conversationModel.create(on: database)
+                try await SharedItemSearch.index(conversationModel, on: database)
+            }
+            let reply = item.replies.last!
+            try await AuditLog.record("item.reply", subject: "item \(id.uuidString)", detail: reply.kind.rawValue + (reply.referredTeamName.map { " to \($0)" } ?? ""),
+                                      actor: user, address: request.remoteAddress?.ipAddress, at: now, on: database)
+            var recipients = Set([item.authorUserID])
+            if let referred = reply.referredTeamID {
+                recipients.formUnion(try await UserModel.query(on: database).filter(\.$team.$id == referred).all().compactMap(\.id))
+            }
+            recipients.remove(try user.requireID())
+            let link = SiteURL.item(.value((reply.conversationID ?? id).uuidString)).path
+            let summary = switch reply.kind {
+            case .referral: "\(user.displayName) referred “\(item.title)” to \(reply.referredTeamName ?? "a team")."
+            case .privateOffer: "\(user.displayName) offers to share privately on “\(item.title)”."
+            default: "\(user.displayName) answered “\(item.title)”."
+            }
+            for recipient in recipients {
+                try await NotificationModel(userID: recipient, text: summary, link: link, createdAt: now).create(on: database)
+            }
+            return item
+        }
+    }
+
+    /// The requester marks a request answered, closed or open again.
+    static func setStatus(_ status: RequestDetails.Status, of id: UUID, request: Request) async throws -> SharedItem {
+        guard let actor = request.currentActor else { throw AppError.unauthorized("Sign in first.") }
+        var item = try await require(id, readableBy: actor, on: request.db)
+        try item.setStatus(status, by: actor)
+        try await update(item, from: id, on: request.db)
+        try await AuditLog.record("item.status", subject: "item \(id.uuidString)", detail: status.rawValue, request: request)
+        return item
     }
 }

@@ -10,6 +10,27 @@ struct SharedItemsAPIController {
         api.get(.apiItems, use: list)
         api.post(.apiItems, use: create)
         api.get(.apiItem(.key), use: show)
+        api.post(.apiItemReplies(.key), use: reply)
+        api.post(.apiItemStatus(.key), use: status)
+    }
+
+    func reply(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        let draft = try await request.content.decode(ReplyInput.self).draft(on: request.db)
+        let item = try await SharedItemStore.reply(draft, to: try request.itemID(), by: user, request: request)
+        return try await SharedItemDocument(item, names: try await DisplayNames.load(on: request.db)).encodeResponse(status: .created, for: request)
+    }
+
+    struct StatusInput: Content {
+        var status: String
+    }
+
+    func status(request: Request) async throws -> SharedItemDocument {
+        guard let status = RequestDetails.Status(rawValue: try request.content.decode(StatusInput.self).status) else {
+            throw AppError.invalid([FieldError(field: "status", message: "The status is open, answered or closed.")])
+        }
+        let item = try await SharedItemStore.setStatus(status, of: try request.itemID(), request: request)
+        return SharedItemDocument(item, names: try await DisplayNames.load(on: request.db))
     }
 
     func list(request: Request) async throws -> [SharedItemDocument] {

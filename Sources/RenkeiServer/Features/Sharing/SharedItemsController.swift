@@ -11,6 +11,31 @@ struct SharedItemsController {
         pages.get(.itemNew, use: newForm)
         forms.post(.items, use: create)
         pages.get(.item(.key), use: show)
+        forms.post(.itemReplies(.key), use: reply)
+        forms.post(.itemStatus(.key), use: status)
+    }
+
+    func reply(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        let id = try request.itemID()
+        do {
+            let draft = try await request.content.decode(ReplyInput.self).draft(on: request.db)
+            _ = try await SharedItemStore.reply(draft, to: id, by: user, request: request)
+            return request.redirect(to: SiteURL.item(.value(id.uuidString)).path)
+        } catch let failure as ValidationFailure {
+            return try await itemPage(request: request, error: failure.errors.map(\.message).joined(separator: " ")).encodeResponse(status: .unprocessableEntity, for: request)
+        } catch AppError.invalid(let errors) {
+            return try await itemPage(request: request, error: errors.map(\.message).joined(separator: " ")).encodeResponse(status: .unprocessableEntity, for: request)
+        }
+    }
+
+    func status(request: Request) async throws -> Response {
+        let id = try request.itemID()
+        guard let status = RequestDetails.Status(rawValue: try request.content.decode(SharedItemsAPIController.StatusInput.self).status) else {
+            throw AppError.invalid([FieldError(field: "status", message: "The status is open, answered or closed.")])
+        }
+        _ = try await SharedItemStore.setStatus(status, of: id, request: request)
+        return request.redirect(to: SiteURL.item(.value(id.uuidString)).path)
     }
 
     /// An item's TLP label as pages show it: the label text in the standard's colour.
@@ -28,6 +53,7 @@ struct SharedItemsController {
         struct Row: Encodable {
             var url: String
             var title: String
+            var kind: String
             var label: Label
             var author: String
             var created: String
@@ -47,7 +73,8 @@ struct SharedItemsController {
         return try await ListPage(
             chrome: Chrome(request: request, title: "Shared"),
             rows: items.nonEmpty?.map {
-                ListPage.Row(url: SiteURL.item(.value($0.id.uuidString)).path, title: $0.title, label: Label($0.tlp),
+                ListPage.Row(url: SiteURL.item(.value($0.id.uuidString)).path, title: $0.title,
+                             kind: $0.request.map { "request (\($0.status.rawValue))" } ?? $0.kind.rawValue, label: Label($0.tlp),
                              author: $0.authorName + ($0.authorTeamName.map { " (\($0))" } ?? ""), created: TeamView.minute($0.createdAt),
                              tags: $0.tags.nonEmpty)
             },
@@ -67,11 +94,35 @@ struct SharedItemsController {
         var label: Label
         var audience: String
         var created: String
+        struct ReplyRow: Encodable {
+            var kind: String
+            var text: String
+            var author: String
+            var at: String
+            var referredTeam: String?
+            var conversationURL: String?
+        }
         var indicators: [Indicator]?
         var tags: [String]?
+        var requestKind: String?
+        var urgency: String?
+        var status: String?
+        var subject: String?
+        var firstReply: String?
+        var replies: [ReplyRow]?
+        var canReply: Bool
+        var isRequest: Bool
+        var isRequester: Bool
+        var repliesURL: String
+        var statusURL: String
+        var error: String?
     }
 
     func show(request: Request) async throws -> View {
+        try await itemPage(request: request, error: nil)
+    }
+
+    private func itemPage(request: Request, error: String?) async throws -> View {
         let item = try await SharedItemStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
         try await SharedItemStore.recordReads([item], channel: "web", request: request)
         let document = SharedItemDocument(item, names: try await DisplayNames.load(on: request.db))
@@ -82,20 +133,44 @@ struct SharedItemsController {
                 ItemPage.Indicator(kind: indicator.kind.rawValue, value: indicator.value, score: indicator.score.map { String(format: "%.1f", $0) },
                                    lookupURL: [.ipv4, .ipv6, .url].contains(indicator.kind) ? SiteURL.lookup.path + "?q=" + (indicator.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") : nil)
             },
-            tags: item.tags.nonEmpty
+            tags: item.tags.nonEmpty, requestKind: item.request?.kind.rawValue, urgency: item.request?.urgency.rawValue,
+            status: item.request?.status.rawValue, subject: item.request?.subject.nonBlank,
+            firstReply: item.timeToFirstReply.map { Self.duration($0) },
+            replies: item.replies.nonEmpty?.map { reply in
+                ItemPage.ReplyRow(kind: reply.kind.rawValue, text: reply.text, author: reply.authorName + (reply.authorTeamName.map { " (\($0))" } ?? ""),
+                                  at: TeamView.minute(reply.at), referredTeam: reply.referredTeamName,
+                                  conversationURL: reply.conversationID.map { SiteURL.item(.value($0.uuidString)).path })
+            },
+            canReply: (item.kind == .request && item.request?.status != .closed || item.kind == .conversation) && SharedItem.canShare(request.currentActor),
+            isRequest: item.kind == .request, isRequester: request.currentUser?.id == item.authorUserID,
+            repliesURL: SiteURL.itemReplies(.value(item.id.uuidString)).path, statusURL: SiteURL.itemStatus(.value(item.id.uuidString)).path, error: error
         ).render("item", on: request)
+    }
+
+    /// "3 h 20 min", for the time a request waited for its first reply.
+    static func duration(_ seconds: TimeInterval) -> String {
+        let minutes = Int(seconds / 60)
+        if minutes < 60 { return "\(minutes) min" }
+        if minutes < 48 * 60 { return "\(minutes / 60) h \(minutes % 60) min" }
+        return "\(minutes / 1440) days"
     }
 
     struct FormPage: Encodable {
         var chrome: Chrome
         var form: ItemForm
         var labels: [String]
+        var requestKinds: [String]
+        var urgencies: [String]
         var errors: [String: String]?
         var error: String?
     }
 
     /// The share form as posted: lists separated by commas or lines.
     struct ItemForm: Content {
+        var kind: String?
+        var requestKind: String?
+        var urgency: String?
+        var subject: String?
         var title: String?
         var body: String?
         var tags: String?
@@ -111,7 +186,8 @@ struct SharedItemsController {
 
     func newForm(request: Request) async throws -> View {
         try requireSharer(request)
-        return try await formPage(request: request, form: ItemForm(tlp: TLPLabel.default.text, audience: "community"), errors: [])
+        let kind = request.query[String.self, at: "kind"] == "request" ? "request" : "announcement"
+        return try await formPage(request: request, form: ItemForm(kind: kind, tlp: TLPLabel.default.text, audience: "community"), errors: [])
     }
 
     private func formPage(request: Request, form: ItemForm, errors: [FieldError]) async throws -> View {
@@ -120,6 +196,7 @@ struct SharedItemsController {
             byControl[error.control.components(separatedBy: ".").last ?? error.control] = error.message
         }
         return try await FormPage(chrome: Chrome(request: request, title: "Share"), form: form, labels: TLPLabel.allCases.map(\.text),
+                                  requestKinds: RequestDetails.Kind.allCases.map(\.rawValue), urgencies: RequestDetails.Urgency.allCases.map(\.rawValue),
                                   errors: byControl.nonEmpty, error: errors.isEmpty ? nil : "Nothing was shared: \(errors.count) problem(s) below.")
             .render("item-form", on: request)
     }
@@ -128,8 +205,10 @@ struct SharedItemsController {
         let user = try request.requireUser()
         try requireSharer(request)
         let form = try request.content.decode(ItemForm.self)
-        let input = SharedItemInput(title: form.title ?? "", body: form.body ?? "", tags: ItemForm.items(form.tags), tlp: form.tlp,
-                                    audience: .init(kind: form.audience ?? "community", teams: ItemForm.items(form.teams), people: ItemForm.items(form.people)))
+        let isRequest = form.kind == "request"
+        let input = SharedItemInput(kind: form.kind, title: form.title ?? "", body: form.body ?? "", tags: ItemForm.items(form.tags), tlp: form.tlp,
+                                    audience: .init(kind: form.audience ?? "community", teams: ItemForm.items(form.teams), people: ItemForm.items(form.people)),
+                                    request: isRequest ? .init(kind: form.requestKind ?? "information", urgency: form.urgency, subject: form.subject) : nil)
         do {
             let item = try await SharedItemStore.create(try await input.draft(on: request.db), by: user, request: request)
             return request.redirect(to: SiteURL.item(.value(item.id.uuidString)).path)

@@ -13,6 +13,7 @@ struct CreateSharedItems: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("document", .sql(unsafeRaw: "TEXT"), .required)
             .field("search_text", .sql(unsafeRaw: "TEXT"), .required)
+            .field("version", .int, .required)
             .create()
         guard let sql = database as? any SQLDatabase else { return }
         if sql.dialect.name == "postgresql" {

@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import RenkeiCore
@@ -74,8 +75,38 @@ extension ServerTests {
         },
     ]
 
-    /// Pages that carry no shared content (a form), listed so that every other route must be a probed channel.
-    static let routesWithoutSharedContent: Set<String> = ["/items/new"]
+    /// Every other GET route, each of which serves no shared item or artifact: a new route must
+    /// be added either here or as a channel above, so no channel escapes the matrix.
+    static let routesWithoutSharedContent: Set<String> = [
+        "/", "/.well-known/jwks.json", "/account", "/account/two-factor", "/admin/audit", "/api/v1/audit", "/api/v1/cvss", "/api/v1/lookup",
+        "/api/v1/membership/applications", "/api/v1/membership/applications/:application", "/api/v1/openapi.json", "/api/v1/teams",
+        "/api/v1/teams/:slug", "/api/v1/teams/:slug/membership", "/cvss", "/cvss/:version", "/global-irt/v1/teams", "/global-irt/v1/teams.csv",
+        "/global-irt/v1/teams.json", "/healthz", "/invitations/:token", "/lookup", "/membership", "/membership/applications/:application",
+        "/membership/apply", "/metrics", "/sign-in", "/sign-in/two-factor", "/teams", "/teams/:slug", "/teams/:slug/edit",
+        "/teams/:slug/rfc2350.txt", "/teams/new", "/items/new", "/artifacts/new",
+        // Notices name an item only to people it was shared with (the author, a referred team, holders).
+        "/notifications",
+    ]
+
+    static func get(_ app: Application, _ path: String, _ reader: MatrixReader, api: Bool) async throws -> TestingHTTPResponse {
+        var result: TestingHTTPResponse?
+        let headers: HTTPHeaders = api ? (reader.token.map { ["Authorization": "Bearer \($0)"] } ?? [:]) : (reader.session?.headers ?? [:])
+        try await app.testing().test(.GET, path, headers: headers) { result = $0 }
+        return try #require(result)
+    }
+
+    /// The registry's channels: list and record in pages and API, and the sample download.
+    static let artifactChannels: [(name: String, routes: [String], visible: @Sendable (Application, MatrixReader, Artifact) async throws -> Bool)] = [
+        ("artifact page list", ["/artifacts"], { app, reader, artifact in try await get(app, "/artifacts", reader, api: false).body.string.contains(artifact.sha256) }),
+        ("artifact page", ["/artifacts/:item"], { app, reader, artifact in try await get(app, "/artifacts/\(artifact.id)", reader, api: false).status == .ok }),
+        ("artifact API list", ["/api/v1/artifacts"], { app, reader, artifact in
+            try await get(app, "/api/v1/artifacts", reader, api: true).body.string.contains(artifact.sha256) }),
+        ("artifact API", ["/api/v1/artifacts/:item"], { app, reader, artifact in try await get(app, "/api/v1/artifacts/\(artifact.id)", reader, api: true).status == .ok }),
+        ("sample download", ["/artifacts/:item/sample.zip"], { app, reader, artifact in
+            try await get(app, "/artifacts/\(artifact.id)/sample.zip", reader, api: false).status == .ok }),
+        ("sample API download", ["/api/v1/artifacts/:item/sample.zip"], { app, reader, artifact in
+            try await get(app, "/api/v1/artifacts/\(artifact.id)/sample.zip", reader, api: true).status == .ok }),
+    ]
 
     @Test func everyChannelShowsEachRoleExactlyWhatTheAccessPolicyAllows() async throws {
         try await withRenkei { app, fixture in
@@ -84,8 +115,16 @@ extension ServerTests {
             let named = try #require(try await UserModel.query(on: app.db).filter(\.$email == "rep-gamma@test.example").first())
             let audiences: [Audience] = [.community, .teams([fixture.alphaID]), .individuals([try named.requireID()])]
             var items: [SharedItem] = []
+            var artifacts: [Artifact] = []
             for tlp in TLPLabel.allCases {
                 for audience in audiences where tlp != .red || audience.kind == "individuals" {
+                    let sample = Array("sample \(tlp.rawValue) \(audience.kind) \(UUID())".utf8)
+                    let artifact = try Artifact.uploaded(sample, name: "sample.exe", id: UUID(), tlp: tlp, audience: audience,
+                                                         by: Actor(userID: author.requireID(), roles: author.roleSet, teamID: fixture.alphaID, teamStatus: .active),
+                                                         at: Date())
+                    try await ArtifactModel(artifact).create(on: app.db)
+                    try await ArtifactSampleModel(sha256: artifact.sha256, content: Data(sample)).create(on: app.db)
+                    artifacts.append(artifact)
                     let draft = SharedItemDraft(title: "Item \(tlp.rawValue) to \(audience.kind) \(UUID().uuidString.prefix(8))",
                                                 body: "Indicators: 198.51.100.7 CVE-2026-12345", tlp: tlp, audience: audience)
                     let item = try SharedItem.compose(draft, id: UUID(), by: Actor(userID: author.requireID(), roles: author.roleSet, teamID: fixture.alphaID,
@@ -131,6 +170,15 @@ extension ServerTests {
                     }
                 }
             }
+            for reader in readers {
+                for artifact in artifacts {
+                    for channel in Self.artifactChannels {
+                        let expected = channel.name.contains("download") ? artifact.canDownload(reader.actor) : ArtifactStore.canRead(artifact, reader.actor)
+                        let visible = try await channel.visible(app, reader, artifact)
+                        #expect(visible == expected, "\(channel.name) · \(reader.name) · \(artifact.tlp.text) to \(artifact.audience.kind)")
+                    }
+                }
+            }
             // Spot checks written out, so the matrix does not only agree with itself.
             let amberToCommunity = try #require(items.first { $0.tlp == .amber && $0.audience == .community })
             let redToNamed = try #require(items.first { $0.tlp == .red })
@@ -139,10 +187,15 @@ extension ServerTests {
             #expect(AccessPolicy.canRead(redToNamed.access, reader: readers.first { $0.name == "named recipient" }?.actor))
             #expect(!AccessPolicy.canRead(redToNamed.access, reader: readers.first { $0.name == "member of an audience team" }?.actor))
 
-            let probed = Set(Self.channels.flatMap(\.routes)).union(Self.routesWithoutSharedContent)
-            let sharingRoutes = app.routes.all.filter { $0.method == .GET }.map { "/" + $0.path.map(\.description).joined(separator: "/") }
-                .filter { $0.hasPrefix("/items") || $0.hasPrefix("/api/v1/items") || $0.hasPrefix("/feeds") }
-            #expect(Set(sharingRoutes) == probed, "every route that reads shared content is a channel of this matrix")
+            let memberOfAudience = readers.first { $0.name == "member of an audience team" }?.actor
+            let amberArtifact = try #require(artifacts.first { $0.tlp == .amber && $0.audience == .teams([fixture.alphaID]) })
+            #expect(amberArtifact.canDownload(memberOfAudience), "the holder team downloads its sample")
+            #expect(!amberArtifact.canDownload(readers.first { $0.name == "secretariat" }?.actor), "no officer downloads by role")
+
+            let classified = Set(Self.channels.flatMap(\.routes) + Self.artifactChannels.flatMap(\.routes)).union(Self.routesWithoutSharedContent)
+            let getRoutes = Set(app.routes.all.filter { $0.method == .GET }.map { "/" + $0.path.map(\.description).joined(separator: "/") })
+            #expect(getRoutes.subtracting(classified).isEmpty, "routes that are neither a channel of this matrix nor listed as without shared content: \(getRoutes.subtracting(classified).sorted())")
+            #expect(classified.subtracting(getRoutes).isEmpty, "listed routes that no longer exist: \(classified.subtracting(getRoutes).sorted())")
 
             let reads = try await AuditEventModel.query(on: app.db).filter(\.$action == "item.read").all()
             #expect(!reads.isEmpty && reads.allSatisfy { !$0.detail.hasPrefix("TLP:CLEAR") && !$0.detail.hasPrefix("TLP:GREEN") },
@@ -286,6 +339,74 @@ extension ServerTests {
             ])) { response in
                 #expect(response.status == .unprocessableEntity)
             }
+        }
+    }
+
+    @Test func aRequestForARegisteredSampleReachesItsHoldersWhoShareIt() async throws {
+        try await withRenkei { app, _ in
+            _ = try await MembershipCast.make(app)
+            let holder = try await apiToken(app, "rep-alpha@test.example")
+            let asker = try await apiToken(app, "member-gamma@test.example")
+            let sample = Array("MZ\u{90}\u{00} a pretend loader".utf8)
+            let boundary = "renkei-test-boundary"
+            var body = ""
+            for (name, value) in [("tlp", "TLP:AMBER"), ("audience", "teams"), ("teams", "alpha-cert"), ("names", "invoice.exe")] {
+                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+            }
+            var multipart = ByteBuffer(string: body + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"loader.bin\"\r\n"
+                                       + "Content-Type: application/octet-stream\r\n\r\n")
+            multipart.writeBytes(sample)
+            multipart.writeString("\r\n--\(boundary)--\r\n")
+            var id = "", sha256 = ""
+            try await app.testing().test(.POST, "/api/v1/artifacts", headers: ["Authorization": "Bearer \(holder)", "Content-Type": "multipart/form-data; boundary=\(boundary)"],
+                                         body: multipart) { response in
+                #expect(response.status == .created, "\(response.body.string)")
+                let document = try jsonObject(response)
+                id = try #require(document["id"] as? String)
+                sha256 = try #require(document["sha256"] as? String)
+                #expect(sha256 == SHA256.hash(data: sample).map { String(format: "%02x", $0) }.joined())
+                #expect(document["md5"] as? String == Insecure.MD5.hash(data: sample).map { String(format: "%02x", $0) }.joined())
+                #expect(document["fileType"] as? String == "PE executable (MZ)" && document["size"] as? Int == sample.count)
+                #expect(document["names"] as? [String] == ["invoice.exe", "loader.bin"])
+            }
+            try await app.testing().test(.POST, "/api/v1/artifacts", headers: bearer(holder), body: try jsonBody(["sha256": "abc", "tlp": "TLP:GREEN"])) { response in
+                #expect(response.status == .unprocessableEntity, "a malformed hash is refused")
+            }
+            try await app.testing().test(.GET, "/api/v1/artifacts/\(id)", headers: bearer(asker)) { response in
+                #expect(response.status == .notFound, "the record is AMBER to the holder team")
+            }
+
+            var requestID = ""
+            try await app.testing().test(.POST, "/api/v1/items", headers: bearer(asker), body: try jsonBody([
+                "kind": "request", "title": "Anyone have this loader?", "body": "Seen at a customer.", "tlp": "TLP:GREEN", "audience": ["kind": "community"],
+                "request": ["kind": "sample", "subject": sha256.uppercased()],
+            ])) { response in
+                #expect(response.status == .created)
+                let document = try jsonObject(response)
+                requestID = try #require(document["id"] as? String)
+                #expect((document["replies"] as? [[String: Any]])?.isEmpty == true, "the requester is not told what the AMBER registry holds")
+            }
+            let alphaPeople = try await UserModel.query(on: app.db).filter(\.$email ~~ "alpha@test.example").all().compactMap(\.id)
+            let notices = try await NotificationModel.query(on: app.db).filter(\.$text ~~ "asks for a sample").all()
+            #expect(Set(notices.map(\.userID)) == Set(alphaPeople), "every person of the holder team hears of the request")
+
+            try await app.testing().test(.GET, "/api/v1/artifacts/\(id)/sample.zip", headers: bearer(asker)) { response in
+                #expect(response.status == .notFound || response.status == .forbidden)
+            }
+            try await app.testing().test(.POST, "/api/v1/artifacts/\(id)/shares", headers: bearer(asker), body: try jsonBody(["request": requestID])) { response in
+                #expect(response.status == .notFound, "only a holder shares")
+            }
+            try await app.testing().test(.POST, "/api/v1/artifacts/\(id)/shares", headers: bearer(holder), body: try jsonBody(["request": requestID])) { response in
+                #expect(response.status == .ok)
+            }
+            try await app.testing().test(.GET, "/api/v1/artifacts/\(id)/sample.zip", headers: bearer(asker)) { response in
+                #expect(response.status == .ok && response.headers.contentType == .zip)
+                let zip = Array(response.body.readableBytesView)
+                #expect(zip.starts(with: [0x50, 0x4B, 0x03, 0x04]) && zip[6] & 1 == 1, "an encrypted ZIP entry")
+                #expect(Data(zip).range(of: Data(sample)) == nil, "the sample never travels in clear")
+            }
+            let downloads = try await AuditEventModel.query(on: app.db).filter(\.$action == "artifact.download").count()
+            #expect(downloads == 1)
         }
     }
 }

@@ -22,6 +22,7 @@ struct Chrome: Encodable {
         var twoFactor = SiteURL.twoFactor.path
         var membership = SiteURL.membership.path
         var items = SiteURL.items.path
+        var artifacts = SiteURL.artifacts.path
         var publicFeed = SiteURL.publicFeed.path
         var notifications = SiteURL.notifications.path
         var audit = SiteURL.audit.path

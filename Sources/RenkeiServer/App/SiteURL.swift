@@ -58,6 +58,15 @@ public enum SiteURL: Sendable, Equatable {
     case itemStatus(Parameter)
     case apiItemReplies(Parameter)
     case apiItemStatus(Parameter)
+    case artifacts
+    case artifactNew
+    case artifact(Parameter)
+    case artifactSample(Parameter)
+    case artifactShares(Parameter)
+    case apiArtifacts
+    case apiArtifact(Parameter)
+    case apiArtifactSample(Parameter)
+    case apiArtifactShares(Parameter)
     case apiItems
     case apiItem(Parameter)
     case publicFeed
@@ -121,6 +130,15 @@ public enum SiteURL: Sendable, Equatable {
         case .itemStatus(let id): ["items", id.text(Self.itemKey), "status"]
         case .apiItemReplies(let id): ["api", "v1", "items", id.text(Self.itemKey), "replies"]
         case .apiItemStatus(let id): ["api", "v1", "items", id.text(Self.itemKey), "status"]
+        case .artifacts: ["artifacts"]
+        case .artifactNew: ["artifacts", "new"]
+        case .artifact(let id): ["artifacts", id.text(Self.itemKey)]
+        case .artifactSample(let id): ["artifacts", id.text(Self.itemKey), "sample.zip"]
+        case .artifactShares(let id): ["artifacts", id.text(Self.itemKey), "shares"]
+        case .apiArtifacts: ["api", "v1", "artifacts"]
+        case .apiArtifact(let id): ["api", "v1", "artifacts", id.text(Self.itemKey)]
+        case .apiArtifactSample(let id): ["api", "v1", "artifacts", id.text(Self.itemKey), "sample.zip"]
+        case .apiArtifactShares(let id): ["api", "v1", "artifacts", id.text(Self.itemKey), "shares"]
         case .apiItems: ["api", "v1", "items"]
         case .apiItem(let id): ["api", "v1", "items", id.text(Self.itemKey)]
         case .publicFeed: ["feeds", "public.atom"]

@@ -45,7 +45,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
                           path: "/", isSecure: secureCookie, isHTTPOnly: true, sameSite: .lax)
     }
     app.passwords.use(.bcrypt)
-    app.routes.defaultMaxBodySize = ByteCount(value: CSRFMiddleware.maxFormBytes)
+    app.routes.defaultMaxBodySize = ByteCount(value: CSRFMiddleware.defaultMaxFormBytes)
     _ = Metrics.registry
 
     app.middleware = Middlewares()

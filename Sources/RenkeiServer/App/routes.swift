@@ -21,5 +21,7 @@ func routes(_ app: Application) throws {
     MembershipAPIController().register(api, app: app)
     SharedItemsAPIController().register(api)
     SharedItemsController().register(pages: pages, forms: forms)
+    ArtifactsController().register(pages: pages, uploads: pages.grouped(CSRFMiddleware(maxFormBytes: Int(ArtifactsController.uploadLimit.value))),
+                                   forms: forms, api: api)
     FeedsController().register(app, api: app.grouped(QueryTokenAuthenticator(), APITokenAuthenticator(), TeamStatusMiddleware()))
 }

@@ -17,13 +17,16 @@ enum CSRF {
 
 struct CSRFMiddleware: AsyncMiddleware {
     /// Large enough for a team form with several armored PGP keys.
-    static let maxFormBytes = 1 << 20
+    static let defaultMaxFormBytes = 1 << 20
+
+    /// The largest form body read; upload forms ask for more than the default.
+    var maxFormBytes = defaultMaxFormBytes
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method == .POST {
             // Route middleware runs before Vapor collects the body; a form that arrives in
             // several reads would otherwise look as if it had no token.
-            _ = try await request.body.collect(max: Self.maxFormBytes).get()
+            _ = try await request.body.collect(max: maxFormBytes).get()
             let sent = try? request.content.get(String.self, at: CSRF.field)
             guard let expected = request.session.data[CSRF.sessionKey], let sent,
                   Data(sent.utf8).count == Data(expected.utf8).count,

@@ -97,6 +97,16 @@ enum SharedItemStore {
         if item.request?.kind == .pointOfContact, let subject = item.request?.subject {
             item = try await answerWithLookup(item, subject: subject, request: request)
         }
+        if let actor = request.currentActor {
+            let known = try await ArtifactStore.noteAsk(for: item, requester: actor, at: request.application.renkei.clock.now, on: request.db)
+            if !known.isEmpty {
+                var noted = item
+                noted.addLookupAnswer("The artifact registry knows this sample: " + known.map { SiteURL.artifact(.value($0.id.uuidString)).path }.joined(separator: ", ")
+                                      + ". Its holder teams were asked and decide whether to share it with you.", at: request.application.renkei.clock.now)
+                try await update(noted, from: item.id, on: request.db)
+                item = noted
+            }
+        }
         return item
     }
 

@@ -14,5 +14,6 @@ extension Application {
         migrations.add(AddTwoFactor())
         migrations.add(CreateAuditLog())
         migrations.add(CreateSharedItems())
+        migrations.add(CreateArtifacts())
     }
 }

@@ -55,6 +55,7 @@ public enum DemoNetwork {
         public let tags: [String]
         public let tlp: TLPLabel
         public let to: To
+        public var request: RequestDetails? = nil
     }
 
     /// One announcement for every TLP label and audience kind (RED to named people only), so
@@ -80,6 +81,27 @@ public enum DemoNetwork {
         }
         return result
     }()
+
+    /// Harmless demo "samples" (text, not malware), one per TLP label, held by Lindenfeld.
+    public static let samples: [(name: String, content: [UInt8], tlp: TLPLabel)] = TLPLabel.allCases.map { tlp in
+        ("demo-\(tlp.rawValue.lowercased().replacingOccurrences(of: "+", with: "-")).bin",
+         Array("Renkei demo sample under \(tlp.text). This is text, not malware.\n".utf8), tlp)
+    }
+
+    /// Demo requests: for information, a point of contact (answered by the lookup) and a
+    /// registered sample (which reaches its holders).
+    public static func requests() -> [DemoAnnouncement] {
+        let sample = samples[1]
+        let hash = Artifact.sha256Hex(sample.content)
+        return [
+            DemoAnnouncement(author: "member@renkei-demo.example", title: "Has anyone seen this phishing kit?", body: "Kit files named meter-update.zip; looking for the panel's source.",
+                             tags: ["phishing"], tlp: .green, to: .community, request: RequestDetails(kind: .information, urgency: .normal)),
+            DemoAnnouncement(author: "board@renkei-demo.example", title: "Who handles 192.0.2.45?", body: "Sending phishing to our constituency since this morning.",
+                             tags: ["phishing"], tlp: .amber, to: .community, request: RequestDetails(kind: .pointOfContact, urgency: .high, subject: "192.0.2.45")),
+            DemoAnnouncement(author: "secretariat@renkei-demo.example", title: "Looking for a copy of this sample", body: "For the AA-SIG training.",
+                             tags: ["malware"], tlp: .green, to: .community, request: RequestDetails(kind: .sample, urgency: .low, subject: hash)),
+        ]
+    }
 
     /// The account that has applied for membership in the demo.
     public static let applicantEmail = "applicant@renkei-demo.example"

@@ -24,7 +24,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
     var isDemo = try await DemoLoader.isLoaded(on: app.db)
     if settings.loadDemo && !isDemo {
-        try await DemoLoader.load(on: app.db, hasher: app.password.async, logger: app.logger)
+        // The application's services are not set up yet; the demo's lookup answers need only the directory.
+        try await DemoLoader.load(on: app.db, hasher: app.password.async, lookup: LookupService(), logger: app.logger)
         isDemo = true
     }
     app.renkei = AppContext(settings: settings, isDemo: isDemo)

@@ -14,7 +14,7 @@ struct DemoCommand: AsyncCommand {
             context.console.print("The demo network is already loaded.")
         } else {
             do {
-                try await DemoLoader.load(on: app.db, hasher: app.password.async, logger: app.logger)
+                try await DemoLoader.load(on: app.db, hasher: app.password.async, lookup: app.lookup, logger: app.logger)
             } catch let error as AppError {
                 throw UsageError(message: error.detail)
             }

@@ -32,7 +32,8 @@ struct PostCommand: AnyAsyncCommand {
         let input = SharedItemInput(title: title, body: String(decoding: data, as: UTF8.self), tags: list("tags"), tlp: arguments.options["tlp"],
                                     audience: .init(kind: kind, teams: list("teams"), people: list("people")))
         do {
-            let item = try await SharedItemStore.create(try await input.draft(on: app.db), by: user, address: "cli", at: Date(), on: app.db)
+            let item = try await SharedItemStore.create(try await input.draft(on: app.db), by: user, address: "cli", at: Date(),
+                                                        resolver: try await app.lookup.resolver(on: app.db), on: app.db)
             context.console.print("Shared \(item.tlp.text) “\(item.title)”: \(app.renkei.settings.publicURL)\(SiteURL.item(.value(item.id.uuidString)).path)")
         } catch let failure as ValidationFailure {
             throw UsageError(message: failure.errors.map { "\($0.field): \($0.message)" }.joined(separator: "\n"))

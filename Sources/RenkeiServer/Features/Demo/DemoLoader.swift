@@ -10,7 +10,7 @@ enum DemoLoader {
         return try await UserModel.query(on: database).filter(\.$email == marker).count() > 0
     }
 
-    static func load(on database: any Database, hasher: AsyncPasswordHasher, logger: Logger) async throws {
+    static func load(on database: any Database, hasher: AsyncPasswordHasher, lookup: LookupService, logger: Logger) async throws {
         let teams = DemoNetwork.teams()
         var hashes: [String: String] = [:]
         for account in DemoNetwork.accounts {
@@ -49,10 +49,30 @@ enum DemoLoader {
                 case .people(let emails): .individuals(emails.compactMap { users[$0]?.id })
                 }
                 let draft = SharedItemDraft(title: announcement.title, body: announcement.body, tags: announcement.tags, tlp: announcement.tlp, audience: audience)
-                _ = try await SharedItemStore.create(draft, by: users[announcement.author]!, address: "demo", at: Date(), on: database)
+                _ = try await SharedItemStore.create(draft, by: users[announcement.author]!, address: "demo", at: Date(), resolver: nil, on: database)
+            }
+            let holder = users["rep@renkei-demo.example"]!
+            var holderActor = holder.actor
+            holderActor.teamStatus = .active
+            for sample in DemoNetwork.samples {
+                let audience: Audience = sample.tlp == .red ? .individuals([holder.id!, users["board@renkei-demo.example"]!.id!]) : .community
+                let artifact = try Artifact.uploaded(sample.content, name: sample.name, id: UUID(), tlp: sample.tlp, audience: audience, by: holderActor, at: Date())
+                try await ArtifactModel(artifact).create(on: database)
+                try await ArtifactSampleModel(sha256: artifact.sha256, content: Data(sample.content)).create(on: database)
             }
         }
+        try await loadRequests(on: database, resolver: try await lookup.resolver(on: database))
         logger.notice("Loaded the fictional demo network: \(teams.count) teams.")
+    }
+
+    /// The demo requests go through the same path as a member's: the point-of-contact request
+    /// is answered by the lookup, the sample request reaches the sample's holders.
+    private static func loadRequests(on database: any Database, resolver: Resolver) async throws {
+        for demo in DemoNetwork.requests() {
+            guard let author = try await UserModel.query(on: database).filter(\.$email == demo.author).first() else { continue }
+            let draft = SharedItemDraft(kind: .request, title: demo.title, body: demo.body, tags: demo.tags, tlp: demo.tlp, audience: .community, request: demo.request)
+            _ = try await SharedItemStore.create(draft, by: author, address: "demo", at: Date(), resolver: resolver, on: database)
+        }
     }
 
     /// The sign-in table printed at start.

@@ -76,6 +76,7 @@ enum ArtifactStore {
             group.filter(\.$sha256 == subject).filter(\.$sha1 == subject).filter(\.$md5 == subject)
         }).all() {
             var artifact = try model.artifact()
+            guard !artifact.asks.contains(where: { $0.requestID == item.id }) else { continue }
             artifact.recordAsk(requestID: item.id, requester: item.authorUserID, requesterName: item.authorName, at: now)
             try model.apply(artifact)
             model.version += 1

@@ -75,54 +75,45 @@ enum SharedItemStore {
     }
 
     /// Checks and stores a new item with its audit line; `address` is where the request came
-    /// from ("cli" for the command line).
-    static func create(_ draft: SharedItemDraft, by user: UserModel, address: String?, at now: Date, on database: any Database) async throws -> SharedItem {
+    /// from ("cli" for the command line). A point-of-contact request is answered at once with
+    /// the lookup's candidates and reasons (`resolver`); a request for a sample the registry
+    /// knows reaches the sample's holders, and tells the requester so when the registry
+    /// entry's label allows.
+    static func create(_ draft: SharedItemDraft, by user: UserModel, address: String?, at now: Date, resolver: Resolver?,
+                       on database: any Database) async throws -> SharedItem {
         let team = try await user.$team.get(on: database)
         var actor = user.actor
         if let team { actor.teamStatus = try await MembershipStore.standing(of: team, on: database).membership?.status }
-        let item = try SharedItem.compose(draft, id: UUID(), by: actor, authorName: user.displayName,
+        var item = try SharedItem.compose(draft, id: UUID(), by: actor, authorName: user.displayName,
                                           authorTeam: try team.map { (try $0.requireID(), $0.shortName) }, at: now)
-        try await database.transaction { database in
+        if item.request?.kind == .pointOfContact, let subject = item.request?.subject, let resolver {
+            let resolution = try resolver.resolve(subject, audience: .members)
+            let lines = resolution.candidates.prefix(5).map { candidate in
+                "\(candidate.rank). \(candidate.team.shortName) (\(candidate.team.slug)): " + candidate.reasons.joined(separator: "; ")
+                    + (candidate.team.email.map { " · \($0)" } ?? "")
+            }
+            item.addLookupAnswer(lines.isEmpty ? (resolution.explanation ?? "No team's constituency covers \(subject).") : lines.joined(separator: "\n"), at: now)
+        }
+        let (snapshot, requester) = (item, actor)
+        return try await database.transaction { database in
+            var item = snapshot
+            let known = try await ArtifactStore.noteAsk(for: item, requester: requester, at: now, on: database)
+            if !known.isEmpty {
+                item.addLookupAnswer("The artifact registry knows this sample: " + known.map { SiteURL.artifact(.value($0.id.uuidString)).path }.joined(separator: ", ")
+                                     + ". Its holder teams were asked and decide whether to share it with you.", at: now)
+            }
             let model = try SharedItemModel(item)
             try await model.create(on: database)
             try await SharedItemSearch.index(model, on: database)
             try await AuditLog.record("item.create", subject: "item \(item.id.uuidString)", detail: "\(item.tlp.text) to \(item.audience.kind)",
                                       actor: user, address: address, at: now, on: database)
+            return item
         }
-        return item
     }
 
     static func create(_ draft: SharedItemDraft, by user: UserModel, request: Request) async throws -> SharedItem {
-        var item = try await create(draft, by: user, address: request.remoteAddress?.ipAddress, at: request.application.renkei.clock.now, on: request.db)
-        if item.request?.kind == .pointOfContact, let subject = item.request?.subject {
-            item = try await answerWithLookup(item, subject: subject, request: request)
-        }
-        if let actor = request.currentActor {
-            let known = try await ArtifactStore.noteAsk(for: item, requester: actor, at: request.application.renkei.clock.now, on: request.db)
-            if !known.isEmpty {
-                var noted = item
-                noted.addLookupAnswer("The artifact registry knows this sample: " + known.map { SiteURL.artifact(.value($0.id.uuidString)).path }.joined(separator: ", ")
-                                      + ". Its holder teams were asked and decide whether to share it with you.", at: request.application.renkei.clock.now)
-                try await update(noted, from: item.id, on: request.db)
-                item = noted
-            }
-        }
-        return item
-    }
-
-    /// A point-of-contact request is answered at once with the lookup engine's candidates and
-    /// reasons, as far as the community may know them.
-    private static func answerWithLookup(_ item: SharedItem, subject: String, request: Request) async throws -> SharedItem {
-        let resolution = try await request.application.lookup.resolver(on: request.db).resolve(subject, audience: .members)
-        let lines = resolution.candidates.prefix(5).map { candidate in
-            "\(candidate.rank). \(candidate.team.shortName) (\(candidate.team.slug)): " + candidate.reasons.joined(separator: "; ")
-                + (candidate.team.email.map { " · \($0)" } ?? "")
-        }
-        var answered = item
-        answered.addLookupAnswer(lines.isEmpty ? (resolution.explanation ?? "No team's constituency covers \(subject).") : lines.joined(separator: "\n"),
-                                 at: request.application.renkei.clock.now)
-        try await update(answered, from: item.id, on: request.db)
-        return answered
+        try await create(draft, by: user, address: request.remoteAddress?.ipAddress, at: request.application.renkei.clock.now,
+                         resolver: try await request.application.lookup.resolver(on: request.db), on: request.db)
     }
 
     /// Writes a changed item if nobody changed it since `expectedVersion` (or at all, without one).

@@ -136,3 +136,34 @@ def test_d_a_request_for_the_hash_reaches_the_holder_who_shares(browser, server)
         archive.read(entry, pwd=b"not-the-password")
     content = archive.read(entry, pwd=b"infected")
     assert hashlib.sha256(content).hexdigest() == hashlib.sha256(SAMPLE).hexdigest()
+
+
+def test_e_scripts_post_and_ask_from_the_command_line(server, cli, tmp_path):
+    text = tmp_path / "advisory.md"
+    text.write_text(f"## Advisory {MARKER}\n\nPatch CVE-2026-40002 now.\n")
+    posted = cli(server.data_dir, "post", "--as", MEMBER[0], "--title", f"CLI advisory {MARKER}", "--tlp", "TLP:CLEAR", str(text))
+    assert posted.returncode == 0, posted.stderr
+    assert "TLP:CLEAR" in posted.stdout
+    assert f"CLI advisory {MARKER}" in requests.get(server.url("/feeds/public.atom"), timeout=30).text, "CLEAR reaches the public feed"
+    asked = cli(server.data_dir, "ask", "--as", MEMBER[0], "--title", "Who handles 203.0.113.77?", "--kind", "point-of-contact",
+                "--subject", "203.0.113.77", "--tlp", "TLP:GREEN", str(text))
+    assert asked.returncode == 0, asked.stderr
+    assert "hoshizora-csirt" in asked.stdout, "a point-of-contact request is answered at once by the lookup"
+    refused = cli(server.data_dir, "post", "--as", MEMBER[0], "--title", "secret", "--tlp", "TLP:RED", str(text))
+    assert refused.returncode == 2 and "named people" in refused.stderr
+
+
+def test_f_the_public_feed_is_well_formed_atom_with_clear_items_only(server):
+    import xml.etree.ElementTree as ElementTree
+    answer = requests.get(server.url("/feeds/public.atom"), timeout=30)
+    assert answer.headers["Content-Type"].startswith("application/atom+xml")
+    feed = ElementTree.fromstring(answer.content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert feed.tag == atom + "feed" and feed.find(atom + "id") is not None and feed.find(atom + "updated") is not None
+    entries = feed.findall(atom + "entry")
+    assert entries, "the demo has TLP:CLEAR announcements"
+    for entry in entries:
+        assert entry.find(atom + "title").text.startswith("[TLP:CLEAR]")
+        assert entry.find(atom + "id").text.startswith("urn:uuid:") and entry.find(atom + "updated") is not None
+    items = requests.get(server.url("/api/v1/items"), timeout=30).json()
+    assert items and {item["tlp"] for item in items} == {"TLP:CLEAR"}, "anonymous callers read TLP:CLEAR only"

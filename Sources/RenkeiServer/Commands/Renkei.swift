@@ -37,6 +37,7 @@ public enum Renkei {
                 app.asyncCommands.use(RouteCommand(), as: "route")
                 app.asyncCommands.use(MembershipCommand(), as: "membership")
                 app.asyncCommands.use(PostCommand(), as: "post")
+                app.asyncCommands.use(PostCommand(asks: true), as: "ask")
                 let serving = arguments.count < 2 || arguments[1] == "serve"
                 if serving {
                     app.lifecycle.use(MembershipDeadlines())

@@ -3,18 +3,31 @@ import Foundation
 import RenkeiCore
 import Vapor
 
-/// `renkei post --as EMAIL --title TITLE [--tlp LABEL] [--teams SLUGS | --people EMAILS]
-/// [--tags TAGS] [FILE]`: shares an announcement from a script (the text from FILE or
-/// standard input), as the member named, under the same rules as the web and the API.
+/// `renkei post` shares an announcement and `renkei ask` a request, from a script (the text
+/// from FILE or standard input), as the member named, under the same rules as the web and
+/// the API:
+///
+///     renkei post --as EMAIL --title TITLE [--tlp LABEL] [--teams SLUGS | --people EMAILS] [--tags TAGS] [FILE]
+///     renkei ask  --as EMAIL --title TITLE --kind information|sample|point-of-contact|takedown
+///                 [--subject INDICATOR] [--urgency low|normal|high|critical] [same options] [FILE]
 struct PostCommand: AnyAsyncCommand {
-    static let usage = "usage: renkei post --as EMAIL --title TITLE [--tlp TLP:AMBER] [--teams SLUG,...|--people EMAIL,...] [--tags TAG,...] [FILE|-]"
+    /// `ask` rather than `post`.
+    var asks = false
 
-    var help: String { "Shares an announcement (text from FILE or standard input); the whole community unless --teams or --people name the audience." }
+    var usage: String {
+        asks ? "usage: renkei ask --as EMAIL --title TITLE --kind information|sample|point-of-contact|takedown [--subject S] [--urgency U] [--tlp TLP:AMBER] [--teams SLUG,...|--people EMAIL,...] [--tags TAG,...] [FILE|-]"
+            : "usage: renkei post --as EMAIL --title TITLE [--tlp TLP:AMBER] [--teams SLUG,...|--people EMAIL,...] [--tags TAG,...] [FILE|-]"
+    }
+
+    var help: String {
+        (asks ? "Asks the community (a request" : "Shares an announcement") + "; text from FILE or standard input; the whole community unless --teams or --people name the audience."
+    }
 
     func run(using context: inout CommandContext) async throws {
-        let arguments = try CommandArguments(context.input.arguments, options: ["as", "title", "tlp", "teams", "people", "tags"])
-        guard let email = arguments.options["as"], let title = arguments.options["title"], arguments.operands.count <= 1 else {
-            throw UsageError(message: Self.usage)
+        let arguments = try CommandArguments(context.input.arguments, options: ["as", "title", "tlp", "teams", "people", "tags", "kind", "subject", "urgency"])
+        guard let email = arguments.options["as"], let title = arguments.options["title"], arguments.operands.count <= 1,
+              asks == (arguments.options["kind"] != nil) else {
+            throw UsageError(message: usage)
         }
         func list(_ name: String) -> [String] {
             (arguments.options[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -29,12 +42,14 @@ struct PostCommand: AnyAsyncCommand {
             throw UsageError(message: "there is no account \(email)")
         }
         let kind = arguments.options["teams"] != nil ? "teams" : arguments.options["people"] != nil ? "individuals" : "community"
-        let input = SharedItemInput(title: title, body: String(decoding: data, as: UTF8.self), tags: list("tags"), tlp: arguments.options["tlp"],
-                                    audience: .init(kind: kind, teams: list("teams"), people: list("people")))
+        let input = SharedItemInput(kind: asks ? "request" : "announcement", title: title, body: String(decoding: data, as: UTF8.self), tags: list("tags"),
+                                    tlp: arguments.options["tlp"], audience: .init(kind: kind, teams: list("teams"), people: list("people")),
+                                    request: arguments.options["kind"].map { .init(kind: $0, urgency: arguments.options["urgency"], subject: arguments.options["subject"]) })
         do {
             let item = try await SharedItemStore.create(try await input.draft(on: app.db), by: user, address: "cli", at: Date(),
                                                         resolver: try await app.lookup.resolver(on: app.db), on: app.db)
             context.console.print("Shared \(item.tlp.text) “\(item.title)”: \(app.renkei.settings.publicURL)\(SiteURL.item(.value(item.id.uuidString)).path)")
+            for reply in item.replies { context.console.print(reply.authorName + ":\n" + reply.text) }
         } catch let failure as ValidationFailure {
             throw UsageError(message: failure.errors.map { "\($0.field): \($0.message)" }.joined(separator: "\n"))
         } catch AppError.invalid(let errors) {

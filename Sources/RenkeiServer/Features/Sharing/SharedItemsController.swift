@@ -91,6 +91,8 @@ struct SharedItemsController {
         }
         var chrome: Chrome
         var item: SharedItemDocument
+        /// The Markdown body rendered by `Markdown.html`, which escapes everything it is given.
+        var bodyHTML: String
         var label: Label
         var audience: String
         var created: String
@@ -127,7 +129,7 @@ struct SharedItemsController {
         try await SharedItemStore.recordReads([item], channel: "web", request: request)
         let document = SharedItemDocument(item, names: try await DisplayNames.load(on: request.db))
         return try await ItemPage(
-            chrome: Chrome(request: request, title: item.title), item: document, label: Label(item.tlp), audience: document.audienceText,
+            chrome: Chrome(request: request, title: item.title), item: document, bodyHTML: Markdown.html(item.body), label: Label(item.tlp), audience: document.audienceText,
             created: TeamView.minute(item.createdAt),
             indicators: item.indicators.nonEmpty?.map { indicator in
                 ItemPage.Indicator(kind: indicator.kind.rawValue, value: indicator.value, score: indicator.score.map { String(format: "%.1f", $0) },

@@ -63,6 +63,12 @@ extension ServerTests {
             try await app.testing().test(.GET, "/api/v1/items/\(item.id)", headers: reader.token.map { ["Authorization": "Bearer \($0)"] } ?? [:]) { status = $0.status }
             return status == .ok
         },
+        Channel(name: "attachment", routes: ["/items/:item/attachments/:file"]) { app, reader, item in
+            try await get(app, "/items/\(item.id)/attachments/\(item.attachments[0].id)", reader, api: false).status == .ok
+        },
+        Channel(name: "API attachment", routes: ["/api/v1/items/:item/attachments/:file"]) { app, reader, item in
+            try await get(app, "/api/v1/items/\(item.id)/attachments/\(item.attachments[0].id)", reader, api: true).status == .ok
+        },
         Channel(name: "public feed", routes: ["/feeds/public.atom"]) { app, _, item in
             var found = false
             try await app.testing().test(.GET, "/feeds/public.atom") { found = $0.body.string.contains(item.title) }
@@ -127,11 +133,14 @@ extension ServerTests {
                     artifacts.append(artifact)
                     let draft = SharedItemDraft(title: "Item \(tlp.rawValue) to \(audience.kind) \(UUID().uuidString.prefix(8))",
                                                 body: "Indicators: 198.51.100.7 CVE-2026-12345", tlp: tlp, audience: audience)
-                    let item = try SharedItem.compose(draft, id: UUID(), by: Actor(userID: author.requireID(), roles: author.roleSet, teamID: fixture.alphaID,
+                    var item = try SharedItem.compose(draft, id: UUID(), by: Actor(userID: author.requireID(), roles: author.roleSet, teamID: fixture.alphaID,
                                                                                    teamStatus: .active),
                                                       authorName: author.displayName, authorTeam: (fixture.alphaID, "Alpha-CERT"), at: Date())
+                    let file = Array("attachment of \(item.title)".utf8)
+                    item.attachments = [try SharedItem.Attachment.describe(file, name: "report.txt", id: UUID())]
                     let model = try SharedItemModel(item)
                     try await model.create(on: app.db)
+                    try await AttachmentModel(id: item.attachments[0].id, itemID: item.id, content: Data(file)).create(on: app.db)
                     try await SharedItemSearch.index(model, on: app.db)
                     items.append(item)
                 }
@@ -240,7 +249,29 @@ extension ServerTests {
                     #expect((problem["errors"] as? [[String: Any]])?.contains { $0["field"] as? String == field } == true, "\(bad) is refused naming \(field)")
                 }
             }
-            #expect(try await SharedItemModel.query(on: app.db).count() == 1, "nothing is stored from refused input")
+            let html = Array("<html><script>alert(1)</script></html>".utf8)
+            var withFile = body
+            withFile["attachments"] = [["name": "advisory.html", "content": Data(html).base64EncodedString()]]
+            try await app.testing().test(.POST, "/api/v1/items", headers: bearer(member), body: try jsonBody(withFile)) { response in
+                #expect(response.status == .created)
+                let attachments = try #require(try jsonObject(response)["attachments"] as? [[String: Any]])
+                let url = try #require(attachments.first?["url"] as? String)
+                #expect(attachments.first?["sha256"] as? String == Artifact.sha256Hex(html))
+                try await app.testing().test(.GET, url, headers: bearer(member)) { download in
+                    #expect(Array(download.body.readableBytesView) == html)
+                    #expect(download.headers.first(name: .contentDisposition)?.hasPrefix("attachment") == true, "never shown inline")
+                    #expect(download.headers.first(name: "X-Content-Type-Options") == "nosniff" && download.headers.contentType == .binary)
+                }
+                try await app.testing().test(.GET, url) { anonymous in
+                    #expect(anonymous.status == .notFound, "an AMBER item's attachment is not for anonymous readers")
+                }
+            }
+            var tooMany = body
+            tooMany["attachments"] = Array(repeating: ["name": "a.txt", "content": Data("x".utf8).base64EncodedString()], count: 6)
+            try await app.testing().test(.POST, "/api/v1/items", headers: bearer(member), body: try jsonBody(tooMany)) { response in
+                #expect(response.status == .unprocessableEntity)
+            }
+            #expect(try await SharedItemModel.query(on: app.db).count() == 2, "nothing is stored from refused input")
             _ = try await MembershipCast.make(app)
             try await app.testing().test(.POST, "/api/v1/items", headers: bearer(try await apiToken(app, MembershipCast.candidate)), body: try jsonBody(body)) { response in
                 #expect(response.status == .unprocessableEntity, "an account without a team does not share")

@@ -167,3 +167,19 @@ def test_f_the_public_feed_is_well_formed_atom_with_clear_items_only(server):
         assert entry.find(atom + "id").text.startswith("urn:uuid:") and entry.find(atom + "updated") is not None
     items = requests.get(server.url("/api/v1/items"), timeout=30).json()
     assert items and {item["tlp"] for item in items} == {"TLP:CLEAR"}, "anonymous callers read TLP:CLEAR only"
+
+
+def test_g_an_oversized_upload_is_refused_before_anything_is_stored(server, authenticator):
+    from conftest import CSRF_PATTERN, sign_in_http
+    session = requests.Session()
+    sign_in_http(session, server, *MEMBER, authenticator)
+    page = session.post(server.url("/account/tokens"), timeout=30,
+                        data={"_csrf": CSRF_PATTERN.search(session.get(server.url("/account"), timeout=30).text).group(1), "name": "upload"}).text
+    token = re.search(r'<code id="new-token">([^<]+)</code>', page).group(1)
+    before = len(requests.get(server.url("/api/v1/artifacts"), headers={"Authorization": f"Bearer {token}"}, timeout=30).json())
+    big = b"A" * (33 * 1024 * 1024 + 1024)
+    answer = requests.post(server.url("/api/v1/artifacts"), headers={"Authorization": f"Bearer {token}"},
+                           files={"file": ("big.bin", big)}, data={"tlp": "TLP:AMBER"}, timeout=60)
+    assert answer.status_code == 413 and answer.headers["Content-Type"].startswith("application/problem+json")
+    after = requests.get(server.url("/api/v1/artifacts"), headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
+    assert len(after) == before

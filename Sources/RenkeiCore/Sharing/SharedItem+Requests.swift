@@ -97,7 +97,8 @@ extension SharedItem {
             conversation = SharedItem(
                 id: conversationID, kind: .conversation, title: "Private: " + title, body: reply.text, tags: [], tlp: .red,
                 audience: .individuals([authorUserID, actor.userID]), authorUserID: actor.userID, authorName: authorName, authorTeamID: actor.teamID,
-                authorTeamName: authorTeamName, createdAt: now, indicators: ExtractedIndicator.extract(from: reply.text), request: nil, replies: [])
+                authorTeamName: authorTeamName, createdAt: now, indicators: ExtractedIndicator.extract(from: reply.text), request: nil, replies: [],
+                attachments: [])
         }
         if kind == .request {
             if details.firstReplyAt == nil { details.firstReplyAt = now }

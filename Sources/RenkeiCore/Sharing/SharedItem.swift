@@ -24,6 +24,29 @@ public struct SharedItem: Sendable, Hashable, Codable {
     public var request: RequestDetails?
     /// Answers, referrals and offers (requests and conversations).
     public var replies: [Reply]
+    /// Files attached by the author; read under the item's label and audience.
+    public var attachments: [Attachment]
+
+    /// A file attached to an item: its bytes are stored apart, under `id`.
+    public struct Attachment: Sendable, Hashable, Codable {
+        public var id: UUID
+        public var name: String
+        public var size: Int
+        public var sha256: String
+        public var fileType: String
+
+        public static let maximumSize = 10 * 1024 * 1024
+        public static let maximumCount = 5
+
+        /// Describes an upload, refusing empty, oversized or unnamed files.
+        public static func describe(_ bytes: [UInt8], name: String, id: UUID) throws(ValidationFailure) -> Attachment {
+            let clean = name.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "/", with: "_")
+            guard !bytes.isEmpty, bytes.count <= maximumSize, (1...255).contains(clean.count) else {
+                throw ValidationFailure([FieldError(field: "attachments", message: "Attach named files of 1 byte to \(maximumSize >> 20) MiB each.")])
+            }
+            return Attachment(id: id, name: clean, size: bytes.count, sha256: Artifact.sha256Hex(bytes), fileType: FileMagic.identify(bytes))
+        }
+    }
 
     public var access: SharedItemAccess { SharedItemAccess(tlp: tlp, audience: audience, authorUserID: authorUserID) }
 }
@@ -96,6 +119,6 @@ extension SharedItem {
                           audience: draft.audience, authorUserID: actor.userID, authorName: authorName, authorTeamID: authorTeam?.id,
                           authorTeamName: authorTeam?.name, createdAt: now,
                           indicators: ExtractedIndicator.extract(from: title + "\n" + body + "\n" + (draft.request?.subject ?? "")),
-                          request: draft.request, replies: [])
+                          request: draft.request, replies: [], attachments: [])
     }
 }

@@ -55,6 +55,8 @@ public enum SiteURL: Sendable, Equatable {
     case itemNew
     case item(Parameter)
     case itemReplies(Parameter)
+    case itemAttachment(Parameter, Parameter)
+    case apiItemAttachment(Parameter, Parameter)
     case itemStatus(Parameter)
     case apiItemReplies(Parameter)
     case apiItemStatus(Parameter)
@@ -77,6 +79,7 @@ public enum SiteURL: Sendable, Equatable {
     static let versionKey = "version"
     static let applicationKey = "application"
     static let itemKey = "item"
+    static let fileKey = "file"
 
     private var components: [String] {
         switch self {
@@ -127,6 +130,8 @@ public enum SiteURL: Sendable, Equatable {
         case .itemNew: ["items", "new"]
         case .item(let id): ["items", id.text(Self.itemKey)]
         case .itemReplies(let id): ["items", id.text(Self.itemKey), "replies"]
+        case .itemAttachment(let id, let file): ["items", id.text(Self.itemKey), "attachments", file.text(Self.fileKey)]
+        case .apiItemAttachment(let id, let file): ["api", "v1", "items", id.text(Self.itemKey), "attachments", file.text(Self.fileKey)]
         case .itemStatus(let id): ["items", id.text(Self.itemKey), "status"]
         case .apiItemReplies(let id): ["api", "v1", "items", id.text(Self.itemKey), "replies"]
         case .apiItemStatus(let id): ["api", "v1", "items", id.text(Self.itemKey), "status"]

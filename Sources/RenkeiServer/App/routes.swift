@@ -20,8 +20,8 @@ func routes(_ app: Application) throws {
     LookupAPIController().register(api)
     MembershipAPIController().register(api, app: app)
     SharedItemsAPIController().register(api)
-    SharedItemsController().register(pages: pages, forms: forms)
-    ArtifactsController().register(pages: pages, uploads: pages.grouped(CSRFMiddleware(maxFormBytes: Int(ArtifactsController.uploadLimit.value))),
-                                   forms: forms, api: api)
+    let uploads = pages.grouped(CSRFMiddleware(maxFormBytes: max(ArtifactsController.uploadLimit.value, SharedItemsController.uploadLimit.value)))
+    SharedItemsController().register(pages: pages, uploads: uploads, forms: forms)
+    ArtifactsController().register(pages: pages, uploads: uploads, forms: forms, api: api)
     FeedsController().register(app, api: app.grouped(QueryTokenAuthenticator(), APITokenAuthenticator(), TeamStatusMiddleware()))
 }

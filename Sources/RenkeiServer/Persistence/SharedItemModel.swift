@@ -37,3 +37,20 @@ final class SharedItemModel: Model, @unchecked Sendable {
         try JSONDecoder().decode(SharedItem.self, from: Data(document.utf8))
     }
 }
+
+/// The bytes of a file attached to a shared item (described in the item's document).
+final class AttachmentModel: Model, @unchecked Sendable {
+    static let schema = "shared_item_attachments"
+
+    @ID(custom: "id", generatedBy: .user) var id: UUID?
+    @Parent(key: "item_id") var item: SharedItemModel
+    @Field(key: "content") var content: Data
+
+    init() {}
+
+    init(id: UUID, itemID: UUID, content: Data) {
+        self.id = id
+        $item.id = itemID
+        self.content = content
+    }
+}

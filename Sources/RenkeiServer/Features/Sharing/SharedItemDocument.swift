@@ -27,6 +27,15 @@ struct SharedItemDocument: Content {
     var indicators: [ExtractedIndicator]
     var request: RequestDetails?
     var replies: [Reply]
+    var attachments: [AttachmentDocument]
+
+    struct AttachmentDocument: Content {
+        var name: String
+        var size: Int
+        var sha256: String
+        var fileType: String
+        var url: String
+    }
     /// Seconds from the request to its first reply.
     var timeToFirstReply: Double?
 
@@ -49,6 +58,10 @@ struct SharedItemDocument: Content {
         indicators = item.indicators
         request = item.request
         replies = item.replies
+        attachments = item.attachments.map {
+            AttachmentDocument(name: $0.name, size: $0.size, sha256: $0.sha256, fileType: $0.fileType,
+                               url: SiteURL.apiItemAttachment(.value(item.id.uuidString), .value($0.id.uuidString)).path)
+        }
         timeToFirstReply = item.timeToFirstReply
     }
 
@@ -85,6 +98,22 @@ struct SharedItemInput: Content {
     var audience: AudienceInput
     /// For a request: what it asks for.
     var request: RequestInput?
+    /// Files, base64-encoded in JSON.
+    var attachments: [AttachmentInput]?
+
+    struct AttachmentInput: Content {
+        var name: String
+        var content: String
+    }
+
+    func files() throws -> [(name: String, bytes: [UInt8])] {
+        try (attachments ?? []).enumerated().map { index, attachment in
+            guard let data = Data(base64Encoded: attachment.content) else {
+                throw AppError.invalid([FieldError(field: "attachments[\(index)].content", message: "The content is not base64.")])
+            }
+            return (attachment.name, Array(data))
+        }
+    }
 
     func draft(on database: any Database) async throws -> SharedItemDraft {
         guard let itemKind = SharedItem.Kind(rawValue: kind ?? "announcement"), itemKind != .conversation else {

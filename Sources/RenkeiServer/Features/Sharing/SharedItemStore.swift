@@ -79,13 +79,20 @@ enum SharedItemStore {
     /// the lookup's candidates and reasons (`resolver`); a request for a sample the registry
     /// knows reaches the sample's holders, and tells the requester so when the registry
     /// entry's label allows.
-    static func create(_ draft: SharedItemDraft, by user: UserModel, address: String?, at now: Date, resolver: Resolver?,
-                       on database: any Database) async throws -> SharedItem {
+    static func create(_ draft: SharedItemDraft, attachments files: [(name: String, bytes: [UInt8])] = [], by user: UserModel, address: String?,
+                       at now: Date, resolver: Resolver?, on database: any Database) async throws -> SharedItem {
+        guard files.count <= SharedItem.Attachment.maximumCount else {
+            throw ValidationFailure([FieldError(field: "attachments", message: "At most \(SharedItem.Attachment.maximumCount) attachments.")])
+        }
+        var attachments: [(SharedItem.Attachment, [UInt8])] = []
+        for file in files { attachments.append((try SharedItem.Attachment.describe(file.bytes, name: file.name, id: UUID()), file.bytes)) }
         let team = try await user.$team.get(on: database)
         var actor = user.actor
         if let team { actor.teamStatus = try await MembershipStore.standing(of: team, on: database).membership?.status }
         var item = try SharedItem.compose(draft, id: UUID(), by: actor, authorName: user.displayName,
                                           authorTeam: try team.map { (try $0.requireID(), $0.shortName) }, at: now)
+        item.attachments = attachments.map(\.0)
+        let contents = attachments
         if item.request?.kind == .pointOfContact, let subject = item.request?.subject, let resolver {
             let resolution = try resolver.resolve(subject, audience: .members)
             let lines = resolution.candidates.prefix(5).map { candidate in
@@ -104,6 +111,9 @@ enum SharedItemStore {
             }
             let model = try SharedItemModel(item)
             try await model.create(on: database)
+            for (attachment, bytes) in contents {
+                try await AttachmentModel(id: attachment.id, itemID: item.id, content: Data(bytes)).create(on: database)
+            }
             try await SharedItemSearch.index(model, on: database)
             try await AuditLog.record("item.create", subject: "item \(item.id.uuidString)", detail: "\(item.tlp.text) to \(item.audience.kind)",
                                       actor: user, address: address, at: now, on: database)
@@ -111,8 +121,8 @@ enum SharedItemStore {
         }
     }
 
-    static func create(_ draft: SharedItemDraft, by user: UserModel, request: Request) async throws -> SharedItem {
-        try await create(draft, by: user, address: request.remoteAddress?.ipAddress, at: request.application.renkei.clock.now,
+    static func create(_ draft: SharedItemDraft, attachments: [(name: String, bytes: [UInt8])] = [], by user: UserModel, request: Request) async throws -> SharedItem {
+        try await create(draft, attachments: attachments, by: user, address: request.remoteAddress?.ipAddress, at: request.application.renkei.clock.now,
                          resolver: try await request.application.lookup.resolver(on: request.db), on: request.db)
     }
 

@@ -8,8 +8,9 @@ import Vapor
 struct SharedItemsAPIController {
     func register(_ api: any RoutesBuilder) {
         api.get(.apiItems, use: list)
-        api.post(.apiItems, use: create)
+        api.on(.POST, SiteURL.apiItems.pathComponents, body: .collect(maxSize: SharedItemsController.uploadLimit), use: create)
         api.get(.apiItem(.key), use: show)
+        api.get(.apiItemAttachment(.key, .key), use: SharedItemsController.attachment)
         api.post(.apiItemReplies(.key), use: reply)
         api.post(.apiItemStatus(.key), use: status)
     }
@@ -49,8 +50,8 @@ struct SharedItemsAPIController {
 
     func create(request: Request) async throws -> Response {
         let user = try request.requireUser()
-        let draft = try await request.content.decode(SharedItemInput.self).draft(on: request.db)
-        let item = try await SharedItemStore.create(draft, by: user, request: request)
+        let input = try request.content.decode(SharedItemInput.self)
+        let item = try await SharedItemStore.create(try await input.draft(on: request.db), attachments: try input.files(), by: user, request: request)
         return try await SharedItemDocument(item, names: try await DisplayNames.load(on: request.db)).encodeResponse(status: .created, for: request)
     }
 }

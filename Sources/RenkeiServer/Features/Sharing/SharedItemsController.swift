@@ -6,11 +6,15 @@ import Vapor
 /// The pages of shared items: what the reader may read, one item with its TLP label on top,
 /// and the form to share.
 struct SharedItemsController {
-    func register(pages: any RoutesBuilder, forms: any RoutesBuilder) {
+    /// Five attachments of 10 MiB, base64-encoded in JSON, with room for the text.
+    static let uploadLimit = ByteCount(value: SharedItem.Attachment.maximumCount * SharedItem.Attachment.maximumSize * 4 / 3 + (1 << 20))
+
+    func register(pages: any RoutesBuilder, uploads: any RoutesBuilder, forms: any RoutesBuilder) {
         pages.get(.items, use: list)
         pages.get(.itemNew, use: newForm)
-        forms.post(.items, use: create)
+        uploads.on(.POST, SiteURL.items.pathComponents, body: .collect(maxSize: Self.uploadLimit), use: create)
         pages.get(.item(.key), use: show)
+        pages.get(.itemAttachment(.key, .key), use: Self.attachment)
         forms.post(.itemReplies(.key), use: reply)
         forms.post(.itemStatus(.key), use: status)
     }
@@ -104,7 +108,15 @@ struct SharedItemsController {
             var referredTeam: String?
             var conversationURL: String?
         }
+        struct AttachmentRow: Encodable {
+            var name: String
+            var size: Int
+            var fileType: String
+            var sha256: String
+            var url: String
+        }
         var indicators: [Indicator]?
+        var attachments: [AttachmentRow]?
         var tags: [String]?
         var requestKind: String?
         var urgency: String?
@@ -135,6 +147,10 @@ struct SharedItemsController {
                 ItemPage.Indicator(kind: indicator.kind.rawValue, value: indicator.value, score: indicator.score.map { String(format: "%.1f", $0) },
                                    lookupURL: [.ipv4, .ipv6, .url].contains(indicator.kind) ? SiteURL.lookup.path + "?q=" + (indicator.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") : nil)
             },
+            attachments: item.attachments.nonEmpty?.map {
+                ItemPage.AttachmentRow(name: $0.name, size: $0.size, fileType: $0.fileType, sha256: $0.sha256,
+                                       url: SiteURL.itemAttachment(.value(item.id.uuidString), .value($0.id.uuidString)).path)
+            },
             tags: item.tags.nonEmpty, requestKind: item.request?.kind.rawValue, urgency: item.request?.urgency.rawValue,
             status: item.request?.status.rawValue, subject: item.request?.subject.nonBlank,
             firstReply: item.timeToFirstReply.map { Self.duration($0) },
@@ -147,6 +163,23 @@ struct SharedItemsController {
             isRequest: item.kind == .request, isRequester: request.currentUser?.id == item.authorUserID,
             repliesURL: SiteURL.itemReplies(.value(item.id.uuidString)).path, statusURL: SiteURL.itemStatus(.value(item.id.uuidString)).path, error: error
         ).render("item", on: request)
+    }
+
+    /// An attachment, always as a download (never shown inline, so an attached HTML file cannot
+    /// run in the site's origin), under the item's label and audience.
+    @Sendable static func attachment(request: Request) async throws -> Response {
+        let item = try await SharedItemStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
+        guard let fileID = request.parameters.get(SiteURL.fileKey, as: UUID.self),
+              let attachment = item.attachments.first(where: { $0.id == fileID }),
+              let stored = try await AttachmentModel.find(fileID, on: request.db) else {
+            throw AppError.notFound("There is no such attachment.")
+        }
+        try await SharedItemStore.recordReads([item], channel: "attachment", request: request)
+        let response = Response(status: .ok, body: .init(data: stored.content))
+        response.headers.contentType = .binary
+        response.headers.contentDisposition = .init(.attachment, filename: attachment.name)
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        return response
     }
 
     /// "3 h 20 min", for the time a request waited for its first reply.
@@ -180,6 +213,7 @@ struct SharedItemsController {
         var audience: String?
         var teams: String?
         var people: String?
+        var attachments: [File]?
 
         static func items(_ text: String?) -> [String] {
             (text ?? "").split(whereSeparator: { $0 == "," || $0.isNewline }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -212,7 +246,8 @@ struct SharedItemsController {
                                     audience: .init(kind: form.audience ?? "community", teams: ItemForm.items(form.teams), people: ItemForm.items(form.people)),
                                     request: isRequest ? .init(kind: form.requestKind ?? "information", urgency: form.urgency, subject: form.subject) : nil)
         do {
-            let item = try await SharedItemStore.create(try await input.draft(on: request.db), by: user, request: request)
+            let files = (form.attachments ?? []).filter { $0.data.readableBytes > 0 }.map { ($0.filename, Array($0.data.readableBytesView)) }
+            let item = try await SharedItemStore.create(try await input.draft(on: request.db), attachments: files, by: user, request: request)
             return request.redirect(to: SiteURL.item(.value(item.id.uuidString)).path)
         } catch let failure as ValidationFailure {
             return try await formPage(request: request, form: form, errors: failure.errors).encodeResponse(status: .unprocessableEntity, for: request)

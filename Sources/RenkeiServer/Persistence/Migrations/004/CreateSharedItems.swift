@@ -15,6 +15,11 @@ struct CreateSharedItems: AsyncMigration {
             .field("search_text", .sql(unsafeRaw: "TEXT"), .required)
             .field("version", .int, .required)
             .create()
+        try await database.schema(AttachmentModel.schema)
+            .field("id", .uuid, .identifier(auto: false))
+            .field("item_id", .uuid, .required, .references(SharedItemModel.schema, "id"))
+            .field("content", .data, .required)
+            .create()
         guard let sql = database as? any SQLDatabase else { return }
         if sql.dialect.name == "postgresql" {
             try await sql.raw("CREATE INDEX shared_items_search ON shared_items USING GIN (to_tsvector('simple', search_text))").run()
@@ -27,6 +32,7 @@ struct CreateSharedItems: AsyncMigration {
         if let sql = database as? any SQLDatabase, sql.dialect.name != "postgresql" {
             try await sql.raw("DROP TABLE shared_items_fts").run()
         }
+        try await database.schema(AttachmentModel.schema).delete()
         try await database.schema(SharedItemModel.schema).delete()
     }
 }

@@ -119,7 +119,8 @@ public enum Markdown {
         return result + text[last...]
     }
 
-    static func escape(_ text: String) -> String {
+    /// Escapes the five characters that are markup in HTML and XML.
+    public static func escape(_ text: String) -> String {
         var escaped = ""
         for character in text {
             switch character {

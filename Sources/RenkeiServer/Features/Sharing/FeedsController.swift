@@ -60,19 +60,10 @@ struct FeedsController {
         return response
     }
 
+    /// XML-escaped text, without the control characters XML 1.0 does not allow.
     static func escape(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            // Control characters other than tab and line breaks are not allowed in XML 1.0.
-            case _ where scalar.value < 0x20 && ![0x09, 0x0A, 0x0D].contains(scalar.value): continue
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        var allowed = String.UnicodeScalarView()
+        allowed.append(contentsOf: text.unicodeScalars.filter { $0.value >= 0x20 || [0x09, 0x0A, 0x0D].contains($0.value) })
+        return Markdown.escape(String(allowed))
     }
 }

@@ -272,9 +272,13 @@ extension ServerTests {
                 #expect(response.status == .unprocessableEntity)
             }
             #expect(try await SharedItemModel.query(on: app.db).count() == 2, "nothing is stored from refused input")
+            try await app.testing().test(.GET, "/feeds/items.atom") { response in
+                #expect(response.status == .unauthorized && response.headers.contentType?.description.hasPrefix("application/problem+json") == true,
+                        "a member feed without a token is refused, not redirected")
+            }
             _ = try await MembershipCast.make(app)
             try await app.testing().test(.POST, "/api/v1/items", headers: bearer(try await apiToken(app, MembershipCast.candidate)), body: try jsonBody(body)) { response in
-                #expect(response.status == .unprocessableEntity, "an account without a team does not share")
+                #expect(response.status == .forbidden, "an account without a team does not share")
             }
         }
     }
@@ -342,7 +346,7 @@ extension ServerTests {
             }
 
             try await app.testing().test(.POST, "/api/v1/items/\(id)/status", headers: bearer(helper), body: try jsonBody(["status": "closed"])) { response in
-                #expect(response.status == .unprocessableEntity, "only the requester closes")
+                #expect(response.status == .forbidden, "only the requester closes")
             }
             try await app.testing().test(.POST, "/api/v1/items/\(id)/status", headers: bearer(asker), body: try jsonBody(["status": "closed"])) { response in
                 #expect(response.status == .ok)
@@ -426,6 +430,10 @@ extension ServerTests {
             }
             try await app.testing().test(.POST, "/api/v1/artifacts/\(id)/shares", headers: bearer(asker), body: try jsonBody(["request": requestID])) { response in
                 #expect(response.status == .notFound, "only a holder shares")
+            }
+            try await app.testing().test(.POST, "/api/v1/artifacts", headers: bearer(try await apiToken(app, "member-gamma@test.example")),
+                                         body: try jsonBody(["sha256": sha256, "tlp": "TLP:GREEN"])) { response in
+                #expect(response.status == .conflict, "knowing a hash does not make a team a holder")
             }
             try await app.testing().test(.POST, "/api/v1/artifacts/\(id)/shares", headers: bearer(holder), body: try jsonBody(["request": requestID])) { response in
                 #expect(response.status == .ok)

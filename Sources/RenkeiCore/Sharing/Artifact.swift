@@ -75,8 +75,13 @@ public struct Artifact: Sendable, Hashable, Codable {
         return artifact
     }
 
+    /// Samples are registered by people of active member teams, for their team.
+    public static func canRegister(_ actor: Actor?) -> Bool {
+        actor?.teamID != nil && SharedItem.canShare(actor)
+    }
+
     private func check(by actor: Actor) throws(ValidationFailure) {
-        guard actor.teamID != nil, SharedItem.canShare(actor) else {
+        guard Self.canRegister(actor) else {
             throw ValidationFailure([FieldError(field: "author", message: "Samples are registered by people of active member teams, for their team.")])
         }
         let problems = AccessPolicy.problems(tlp: tlp, audience: audience)

@@ -113,10 +113,16 @@ extension SharedItem {
         replies.append(Reply(id: UUID(), kind: .lookup, text: text, authorUserID: nil, authorName: "Renkei lookup", at: now))
     }
 
+    /// The requester (or the secretariat) changes a request's status.
+    public func canSetStatus(_ actor: Actor?) -> Bool {
+        guard let actor else { return false }
+        return actor.userID == authorUserID || actor.roles.contains(.secretariat)
+    }
+
     /// The requester marks the request answered or closed (or reopens it).
     public mutating func setStatus(_ status: RequestDetails.Status, by actor: Actor) throws(ValidationFailure) {
         guard var details = request else { throw ValidationFailure([FieldError(field: "item", message: "Only requests have a status.")]) }
-        guard actor.userID == authorUserID || actor.roles.contains(.secretariat) else {
+        guard canSetStatus(actor) else {
             throw ValidationFailure([FieldError(field: "status", message: "Only the requester (or the secretariat) changes the status.")])
         }
         details.status = status

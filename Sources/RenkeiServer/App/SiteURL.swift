@@ -162,7 +162,7 @@ public enum SiteURL: Sendable, Equatable {
 
     /// Whether requests under this URL are answered as an API (problem+json errors).
     public static func isAPI(path: String) -> Bool {
-        path.hasPrefix("/api/") || path.hasPrefix("/global-irt/") || path.hasPrefix("/.well-known/")
+        path.hasPrefix("/api/") || path.hasPrefix("/global-irt/") || path.hasPrefix("/.well-known/") || path.hasPrefix("/feeds/")
     }
 }
 

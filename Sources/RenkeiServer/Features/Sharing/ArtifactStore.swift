@@ -30,11 +30,18 @@ enum ArtifactStore {
 
     /// Stores a new registration (with the sample's bytes when uploaded), or adds the
     /// registering team as a holder of a sample the registry already knows.
+    /// Only an upload proves a team holds a sample: registering a known sample by its hashes
+    /// alone is refused, or anyone who can read the entry could become a holder and download it.
+    /// The answer shows the stored entry only when the registering person may read it.
     static func register(_ artifact: Artifact, content: [UInt8]?, by user: UserModel, request: Request) async throws -> Artifact {
         let now = request.application.renkei.clock.now
+        let actor = request.currentActor
         return try await request.db.transaction { database in
             var stored = artifact
             if let existing = try await ArtifactModel.query(on: database).filter(\.$sha256 == artifact.sha256).first() {
+                guard content != nil else {
+                    throw AppError.conflict("This sample is already registered. Upload the file to be listed as a holder, or ask for it with a request.")
+                }
                 stored = try existing.artifact()
                 stored.holderTeamIDs = Array(Set(stored.holderTeamIDs + artifact.holderTeamIDs))
                 stored.names = Array(Set(stored.names + artifact.names)).sorted()
@@ -54,7 +61,7 @@ enum ArtifactStore {
             }
             try await AuditLog.record("artifact.register", subject: "artifact \(artifact.sha256)", detail: "\(artifact.tlp.text); sample \(content != nil)",
                                       actor: user, address: request.remoteAddress?.ipAddress, at: now, on: database)
-            return stored
+            return canRead(stored, actor) ? stored : artifact
         }
     }
 
@@ -97,6 +104,7 @@ enum ArtifactStore {
         let now = request.application.renkei.clock.now
         return try await request.db.transaction { database in
             let (model, found) = try await require(id, readableBy: actor, on: database)
+            guard found.isHolder(actor) else { throw AppError.forbidden("Only people of a team that holds the sample share it.") }
             var artifact = found
             let requester = try artifact.share(askedBy: requestID, by: actor)
             try model.apply(artifact)

@@ -37,6 +37,7 @@ struct ArtifactsController {
 
     private func artifact(from input: RegistrationInput, request: Request) async throws -> (Artifact, [UInt8]?) {
         guard let actor = request.currentActor else { throw AppError.unauthorized("Sign in to register a sample.") }
+        guard Artifact.canRegister(actor) else { throw AppError.forbidden("Samples are registered by people of active member teams, for their team.") }
         guard let label = input.tlp.map(TLPLabel.init(parsing:)) ?? .default else {
             throw AppError.invalid([FieldError(field: "tlp", message: "“\(input.tlp ?? "")” is not a TLP 2.0 label.")])
         }
@@ -78,6 +79,7 @@ struct ArtifactsController {
     /// The sample as `<name>.bin` inside a ZIP encrypted with the password `infected`.
     func download(request: Request) async throws -> Response {
         let (_, artifact) = try await ArtifactStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
+        guard artifact.hasSample else { throw AppError.notFound("The registry holds only the hashes of this sample.") }
         guard artifact.canDownload(request.currentActor) else {
             throw AppError.forbidden("The sample goes to its holder teams and to the people they shared it with; ask for it with a request.")
         }

@@ -89,6 +89,7 @@ enum SharedItemStore {
         let team = try await user.$team.get(on: database)
         var actor = user.actor
         if let team { actor.teamStatus = try await MembershipStore.standing(of: team, on: database).membership?.status }
+        guard SharedItem.canShare(actor) else { throw AppError.forbidden("Only people of active member teams and the secretariat share items.") }
         var item = try SharedItem.compose(draft, id: UUID(), by: actor, authorName: user.displayName,
                                           authorTeam: try team.map { (try $0.requireID(), $0.shortName) }, at: now)
         item.attachments = attachments.map(\.0)
@@ -103,11 +104,12 @@ enum SharedItemStore {
         }
         let (snapshot, requester) = (item, actor)
         return try await database.transaction { database in
-            var item = snapshot
-            let known = try await ArtifactStore.noteAsk(for: item, requester: requester, at: now, on: database)
-            if !known.isEmpty {
-                item.addLookupAnswer("The artifact registry knows this sample: " + known.map { SiteURL.artifact(.value($0.id.uuidString)).path }.joined(separator: ", ")
-                                     + ". Its holder teams were asked and decide whether to share it with you.", at: now)
+            let item = snapshot
+            // The requester alone hears that the registry knows the sample (when its entry's label
+            // lets them read it): a reply would tell everyone who reads the request.
+            for artifact in try await ArtifactStore.noteAsk(for: item, requester: requester, at: now, on: database) {
+                try await NotificationModel(userID: requester.userID, text: "The artifact registry knows the sample you asked for; its holder teams were asked and decide.",
+                                            link: SiteURL.artifact(.value(artifact.id.uuidString)).path, createdAt: now).create(on: database)
             }
             let model = try SharedItemModel(item)
             try await model.create(on: database)
@@ -141,6 +143,7 @@ enum SharedItemStore {
     /// referred team, and storing the private conversation an offer opens.
     static func reply(_ draft: ReplyDraft, to id: UUID, by user: UserModel, request: Request) async throws -> SharedItem {
         guard let actor = request.currentActor else { throw AppError.unauthorized("Sign in to reply.") }
+        guard SharedItem.canShare(actor) else { throw AppError.forbidden("Only people of active member teams and the secretariat reply.") }
         let now = request.application.renkei.clock.now
         let team = try await user.$team.get(on: request.db)
         return try await request.db.transaction { database in
@@ -181,10 +184,18 @@ enum SharedItemStore {
     /// The requester marks a request answered, closed or open again.
     static func setStatus(_ status: RequestDetails.Status, of id: UUID, request: Request) async throws -> SharedItem {
         guard let actor = request.currentActor else { throw AppError.unauthorized("Sign in first.") }
-        var item = try await require(id, readableBy: actor, on: request.db)
-        try item.setStatus(status, by: actor)
-        try await update(item, from: id, on: request.db)
-        try await AuditLog.record("item.status", subject: "item \(id.uuidString)", detail: status.rawValue, request: request)
-        return item
+        return try await request.db.transaction { database in
+            guard let model = try await SharedItemModel.find(id, on: database), case var item = try model.item(),
+                  AccessPolicy.canRead(item.access, reader: actor) else {
+                throw AppError.notFound("There is no such item, or it is not shared with you.")
+            }
+            guard item.canSetStatus(actor) else { throw AppError.forbidden("Only the requester (or the secretariat) changes the status.") }
+            try item.setStatus(status, by: actor)
+            guard try await update(item, from: id, expectedVersion: model.version, on: database) else {
+                throw AppError.conflict("The request changed at the same moment; reload and try again.")
+            }
+            try await AuditLog.record("item.status", subject: "item \(id.uuidString)", detail: status.rawValue, request: request, on: database)
+            return item
+        }
     }
 }

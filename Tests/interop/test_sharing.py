@@ -135,6 +135,7 @@ def test_d_a_request_for_the_hash_reaches_the_holder_who_shares(browser, server)
     with pytest.raises(RuntimeError):
         archive.read(entry, pwd=b"not-the-password")
     content = archive.read(entry, pwd=b"infected")
+    assert archive.comment.decode().startswith("TLP:AMBER"), "the label travels with the export"
     assert hashlib.sha256(content).hexdigest() == hashlib.sha256(SAMPLE).hexdigest()
 
 

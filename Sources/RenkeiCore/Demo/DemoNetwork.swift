@@ -48,6 +48,14 @@ public enum DemoNetwork {
             case community, teams([String]), people([String])
 
             var namesPeople: Bool { if case .people = self { true } else { false } }
+
+            var kind: String {
+                switch self {
+                case .community: "community"
+                case .teams: "teams"
+                case .people: "people"
+                }
+            }
         }
         public let author: String
         public let title: String
@@ -56,6 +64,8 @@ public enum DemoNetwork {
         public let tlp: TLPLabel
         public let to: To
         public var request: RequestDetails? = nil
+        /// An answer by another demo account, and whether it refers the request to Hoshizora-CSIRT.
+        public var answer: (author: String, text: String, refersToHoshizora: Bool)? = nil
     }
 
     /// One announcement for every TLP label and audience kind (RED to named people only), so
@@ -82,18 +92,31 @@ public enum DemoNetwork {
         return result
     }()
 
-    /// Harmless demo "samples" (text, not malware), one per TLP label, held by Lindenfeld.
-    public static let samples: [(name: String, content: [UInt8], tlp: TLPLabel)] = TLPLabel.allCases.map { tlp in
-        ("demo-\(tlp.rawValue.lowercased().replacingOccurrences(of: "+", with: "-")).bin",
-         Array("Renkei demo sample under \(tlp.text). This is text, not malware.\n".utf8), tlp)
+    /// Every TLP label with every audience kind the demo can use (RED only to named people).
+    static let labelsAndAudiences: [(TLPLabel, DemoAnnouncement.To)] = TLPLabel.allCases.flatMap { tlp in
+        [DemoAnnouncement.To.community, .teams(["lindenfeld-csirt", "wrenshire-csirt"]), .people(["rep@renkei-demo.example", "board@renkei-demo.example"])]
+            .filter { tlp != .red || $0.namesPeople }.map { (tlp, $0) }
+    }
+
+    /// Harmless demo "samples" (text, not malware), held by Lindenfeld, at every label and audience kind.
+    public static let samples: [(name: String, content: [UInt8], tlp: TLPLabel, to: DemoAnnouncement.To)] = labelsAndAudiences.map { tlp, to in
+        let name = "demo-\(tlp.rawValue.lowercased().replacingOccurrences(of: "+", with: "-"))-\(to.kind).bin"
+        return (name, Array("Renkei demo sample \(name) under \(tlp.text). This is text, not malware.\n".utf8), tlp, to)
     }
 
     /// Demo requests: for information, a point of contact (answered by the lookup) and a
     /// registered sample (which reaches its holders).
     public static func requests() -> [DemoAnnouncement] {
-        let sample = samples[1]
-        let hash = Artifact.sha256Hex(sample.content)
-        return [
+        let hash = Artifact.sha256Hex(samples[1].content)
+        let answered = labelsAndAudiences.enumerated().map { index, pair in
+            let (tlp, to) = pair
+            return DemoAnnouncement(
+                author: "board@renkei-demo.example", title: "Does anyone track the \(["Qakbot", "Lumma", "Pikabot", "Latrodectus"][index % 4]) infrastructure? (\(tlp.text), \(to.kind))",
+                body: "We see beacons to 203.0.113.\(10 + index) from two customers and would like to compare notes.", tags: ["malware", "demo"], tlp: tlp, to: to,
+                request: RequestDetails(kind: .information, urgency: index % 3 == 0 ? .high : .normal),
+                answer: ("rep@renkei-demo.example", "We do; our notes are in the registry. Happy to compare.", tlp == .green && to.kind == "teams"))
+        }
+        return answered + [
             DemoAnnouncement(author: "member@renkei-demo.example", title: "Has anyone seen this phishing kit?", body: "Kit files named meter-update.zip; looking for the panel's source.",
                              tags: ["phishing"], tlp: .green, to: .community, request: RequestDetails(kind: .information, urgency: .normal)),
             DemoAnnouncement(author: "board@renkei-demo.example", title: "Who handles 192.0.2.45?", body: "Sending phishing to our constituency since this morning.",

@@ -7,8 +7,9 @@ import Foundation
 public enum EncryptedZip {
     public static let conventionalPassword = "infected"
 
+    /// `comment` is the archive comment (unencrypted; unzip tools show it), e.g. the TLP label.
     public static func archive(_ content: [UInt8], named name: String, password: String = conventionalPassword, modified: Date = Date(),
-                               randomHeader: [UInt8]? = nil) -> [UInt8] {
+                               comment: String = "", randomHeader: [UInt8]? = nil) -> [UInt8] {
         let crc = CRC32.checksum(content)
         var keys = Keys(password: Array(password.utf8))
         // Eleven random bytes and the CRC's high byte, which unzip tools check the password by.
@@ -61,8 +62,9 @@ public enum EncryptedZip {
         end.append(le16: 1)
         end.append(le32: UInt32(central.count))
         end.append(le32: UInt32(local.count))
-        end.append(le16: 0)
-        return local + central + end
+        let commentBytes = Array(comment.utf8.prefix(Int(UInt16.max)))
+        end.append(le16: UInt16(commentBytes.count))
+        return local + central + end + commentBytes
     }
 
     /// The three keys of the PKWARE stream cipher.

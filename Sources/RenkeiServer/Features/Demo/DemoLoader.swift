@@ -42,36 +42,63 @@ enum DemoLoader {
             let (application, _) = try MembershipApplication.submit(draft, id: UUID(), by: users[DemoNetwork.applicantEmail]!.actor, applicantTeam: nil,
                                                                      sponsors: sponsors, hasOpenApplication: false, at: Date())
             try await ApplicationModel(application).create(on: database)
+            let directory = DemoDirectory(teams: ids, users: users)
             for announcement in DemoNetwork.announcements {
-                let audience: Audience = switch announcement.to {
-                case .community: .community
-                case .teams(let slugs): .teams(slugs.compactMap { ids[$0] })
-                case .people(let emails): .individuals(emails.compactMap { users[$0]?.id })
-                }
-                let draft = SharedItemDraft(title: announcement.title, body: announcement.body, tags: announcement.tags, tlp: announcement.tlp, audience: audience)
+                let draft = SharedItemDraft(title: announcement.title, body: announcement.body, tags: announcement.tags, tlp: announcement.tlp,
+                                            audience: directory.audience(announcement.to))
                 _ = try await SharedItemStore.create(draft, by: users[announcement.author]!, address: "demo", at: Date(), resolver: nil, on: database)
             }
             let holder = users["rep@renkei-demo.example"]!
             var holderActor = holder.actor
             holderActor.teamStatus = .active
             for sample in DemoNetwork.samples {
-                let audience: Audience = sample.tlp == .red ? .individuals([holder.id!, users["board@renkei-demo.example"]!.id!]) : .community
-                let artifact = try Artifact.uploaded(sample.content, name: sample.name, id: UUID(), tlp: sample.tlp, audience: audience, by: holderActor, at: Date())
+                let artifact = try Artifact.uploaded(sample.content, name: sample.name, id: UUID(), tlp: sample.tlp, audience: directory.audience(sample.to),
+                                                     by: holderActor, at: Date())
                 try await ArtifactModel(artifact).create(on: database)
                 try await ArtifactSampleModel(sha256: artifact.sha256, content: Data(sample.content)).create(on: database)
             }
+            try await loadRequests(directory, resolver: try await lookup.resolver(on: database), on: database)
         }
-        try await loadRequests(on: database, resolver: try await lookup.resolver(on: database))
         logger.notice("Loaded the fictional demo network: \(teams.count) teams.")
     }
 
+    /// The demo's teams and accounts by slug and e-mail address.
+    private struct DemoDirectory {
+        var teams: [String: UUID]
+        var users: [String: UserModel]
+
+        func audience(_ to: DemoNetwork.DemoAnnouncement.To) -> Audience {
+            switch to {
+            case .community: .community
+            case .teams(let slugs): .teams(slugs.compactMap { teams[$0] })
+            case .people(let emails): .individuals(emails.compactMap { users[$0]?.id })
+            }
+        }
+    }
+
     /// The demo requests go through the same path as a member's: the point-of-contact request
-    /// is answered by the lookup, the sample request reaches the sample's holders.
-    private static func loadRequests(on database: any Database, resolver: Resolver) async throws {
+    /// is answered by the lookup, the sample request reaches the sample's holders; the others
+    /// get an answer (and one a referral) from another demo account.
+    private static func loadRequests(_ directory: DemoDirectory, resolver: Resolver, on database: any Database) async throws {
         for demo in DemoNetwork.requests() {
-            guard let author = try await UserModel.query(on: database).filter(\.$email == demo.author).first() else { continue }
-            let draft = SharedItemDraft(kind: .request, title: demo.title, body: demo.body, tags: demo.tags, tlp: demo.tlp, audience: .community, request: demo.request)
-            _ = try await SharedItemStore.create(draft, by: author, address: "demo", at: Date(), resolver: resolver, on: database)
+            guard let author = directory.users[demo.author] else { continue }
+            let draft = SharedItemDraft(kind: .request, title: demo.title, body: demo.body, tags: demo.tags, tlp: demo.tlp,
+                                        audience: directory.audience(demo.to), request: demo.request)
+            let item = try await SharedItemStore.create(draft, by: author, address: "demo", at: Date(), resolver: resolver, on: database)
+            guard let answer = demo.answer, let answerer = directory.users[answer.author],
+                  let model = try await SharedItemModel.find(item.id, on: database) else { continue }
+            var answered = item
+            var actor = answerer.actor
+            actor.teamStatus = .active
+            let team = try await answerer.$team.get(on: database)
+            _ = try answered.reply(.answer(answer.text), by: actor, authorName: answerer.displayName, authorTeamName: team?.shortName, at: Date())
+            if answer.refersToHoshizora, let hoshizora = try await MembershipStore.standing(slug: "hoshizora-csirt", on: database) {
+                _ = try answered.reply(.referral(to: hoshizora, note: "Hoshizora tracked the same family last month."), by: actor,
+                                       authorName: answerer.displayName, authorTeamName: team?.shortName, at: Date())
+            }
+            model.document = try SharedItemModel.encode(answered)
+            model.version += 1
+            try await model.save(on: database)
         }
     }
 

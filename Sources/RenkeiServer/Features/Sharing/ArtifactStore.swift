@@ -71,7 +71,8 @@ enum ArtifactStore {
             throw AppError.notFound("The registry holds only the hashes of this sample.")
         }
         let name = (artifact.names.first ?? artifact.sha256) + ".bin"
-        return EncryptedZip.archive(Array(sample.content), named: name.replacingOccurrences(of: "/", with: "_"), modified: artifact.firstSeen)
+        return EncryptedZip.archive(Array(sample.content), named: name.replacingOccurrences(of: "/", with: "_"), modified: artifact.firstSeen,
+                                    comment: "\(artifact.tlp.text) · SHA-256 \(artifact.sha256) · password: \(EncryptedZip.conventionalPassword) · Renkei artifact registry")
     }
 
     /// A request for a sample the registry knows: each holder team hears of it and decides;

@@ -316,8 +316,12 @@ extension ServerTests {
             #expect(refusedReply == .notFound, "nobody replies to what they cannot read")
 
             app.renkei.clock.advance(by: 3600)
-            let answer = try await reply(helper, ["kind": "answer", "text": "We have it; see the registry."])
+            let answer = try await reply(helper, ["kind": "answer", "text": "We have it; see the registry, filed under wombatloader."])
             #expect(answer == .created)
+            try await app.testing().test(.GET, "/api/v1/items?q=wombatloader", headers: bearer(asker)) { response in
+                let found = try jsonArray(response)
+                #expect(found.count == 1, "replies are searched too")
+            }
             let (_, answered) = try await read(asker)
             let details = try #require(answered["request"] as? [String: Any])
             #expect(details["status"] as? String == "answered")

@@ -11,7 +11,6 @@ final class SharedItemModel: Model, @unchecked Sendable {
     @Field(key: "author_user_id") var authorUserID: UUID
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "document") var document: String
-    /// Title, text, tags and indicators: what full-text search looks in.
     @Field(key: "search_text") var searchText: String
     /// Guards replies written at the same moment (optimistic locking).
     @Field(key: "version") var version: Int
@@ -25,8 +24,13 @@ final class SharedItemModel: Model, @unchecked Sendable {
         authorUserID = item.authorUserID
         createdAt = item.createdAt
         document = try Self.encode(item)
-        searchText = ([item.title, item.body] + item.tags + item.indicators.map(\.value)).joined(separator: "\n")
+        searchText = Self.searchText(item)
         version = 1
+    }
+
+    /// Title, text, tags, indicators and replies: what full-text search looks in.
+    static func searchText(_ item: SharedItem) -> String {
+        ([item.title, item.body] + item.tags + item.indicators.map(\.value) + item.replies.map(\.text)).joined(separator: "\n")
     }
 
     static func encode(_ item: SharedItem) throws -> String {

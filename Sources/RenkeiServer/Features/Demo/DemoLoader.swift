@@ -97,8 +97,10 @@ enum DemoLoader {
                                        authorName: answerer.displayName, authorTeamName: team?.shortName, at: Date())
             }
             model.document = try SharedItemModel.encode(answered)
+            model.searchText = SharedItemModel.searchText(answered)
             model.version += 1
             try await model.save(on: database)
+            try await SharedItemSearch.index(model, on: database)
         }
     }
 

@@ -5,9 +5,12 @@ import SQLKit
 /// Full-text search over shared items, one interface over SQLite's FTS5 and PostgreSQL's text
 /// search. It finds candidates only; what a reader sees is still decided by `AccessPolicy`.
 enum SharedItemSearch {
+    /// Indexes (or re-indexes) an item's search text; PostgreSQL indexes the column itself.
     static func index(_ model: SharedItemModel, on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase, sql.dialect.name != "postgresql" else { return }
-        try await sql.raw("INSERT INTO shared_items_fts (search_text, item_id) VALUES (\(bind: model.searchText), \(bind: try model.requireID().uuidString))").run()
+        let id = try model.requireID().uuidString
+        try await sql.raw("DELETE FROM shared_items_fts WHERE item_id = \(bind: id)").run()
+        try await sql.raw("INSERT INTO shared_items_fts (search_text, item_id) VALUES (\(bind: model.searchText), \(bind: id))").run()
     }
 
     /// Ids of the items matching every word of `query`, best first (at most 1,000).

@@ -134,8 +134,10 @@ enum SharedItemStore {
         guard let model = try await SharedItemModel.find(id, on: database) else { return false }
         if let expectedVersion, model.version != expectedVersion { return false }
         model.document = try SharedItemModel.encode(item)
+        model.searchText = SharedItemModel.searchText(item)
         model.version += 1
         try await model.save(on: database)
+        try await SharedItemSearch.index(model, on: database)
         return true
     }
 

@@ -77,6 +77,22 @@ def run_cvss_json(binary: Path, vectors: list[str]) -> tuple[int, list[dict]]:
     return result.returncode, [json.loads(line) for line in lines]
 
 
+# Malformed CVSS components every version refuses alike (the rest is per version).
+COMPONENT_MALFORMATIONS = ["empty-component", "no-colon", "two-colons", "empty-value", "space"]
+
+
+def malform_component(parts: list[str], i: int, kind: str) -> None:
+    """Breaks component `i` of a vector's `parts` in one of COMPONENT_MALFORMATIONS' ways."""
+    name, _, value = parts[i].partition(":")
+    match kind:
+        case "empty-component": parts.insert(i, "")
+        case "no-colon": parts[i] = name + value
+        case "two-colons": parts[i] = f"{name}:{value}:{value}"
+        case "empty-value": parts[i] = f"{name}:"
+        case "space": parts[i] = f"{name}: {value}"
+        case _: raise ValueError(f"not a component malformation: {kind}")
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cvss_json as run_renkei
+from conftest import COMPONENT_MALFORMATIONS, malform_component, run_cvss_json as run_renkei
 
 try:
     import cvss as redhat
@@ -136,8 +136,7 @@ def malformed(rng: random.Random, vector: str) -> tuple[str, str]:
     prefix, parts = split(vector)
     base_count = V2_BASE if not prefix else V3_BASE
     kind = rng.choice(["unknown-metric", "unknown-value", "duplicate", "missing-base", "trailing-slash",
-                       "lower-case-value", "lower-case-metric", "empty-component", "no-colon",
-                       "two-colons", "empty-value", "space"])
+                       "lower-case-value", "lower-case-metric", *COMPONENT_MALFORMATIONS])
     i = rng.randrange(len(parts))
     name, _, value = parts[i].partition(":")
     if kind == "unknown-metric":
@@ -158,16 +157,8 @@ def malformed(rng: random.Random, vector: str) -> tuple[str, str]:
         parts[i] = f"{name.lower()}:{value}"
         if name.lower() == name:  # no letter to lower: fall back to an unknown value
             parts[i] = f"{name}:q"
-    elif kind == "empty-component":
-        parts.insert(i, "")
-    elif kind == "no-colon":
-        parts[i] = name + value
-    elif kind == "two-colons":
-        parts[i] = f"{name}:{value}:{value}"
-    elif kind == "empty-value":
-        parts[i] = f"{name}:"
-    elif kind == "space":
-        parts[i] = f"{name}: {value}"
+    else:
+        malform_component(parts, i, kind)
     return prefix + "/".join(parts), kind
 
 

@@ -39,7 +39,7 @@ except ImportError:  # the oracle is missing: see the fixture below
     RedHatCVSS4 = None
     RedHatError = Exception
 
-from conftest import REPO, run_cvss_json as run_renkei
+from conftest import COMPONENT_MALFORMATIONS, REPO, malform_component, run_cvss_json as run_renkei
 
 # A copy of the project's shared reference data, kept with the tests so they need nothing outside the repository.
 MACRO_SCORES = REPO / "Tests" / "Fixtures" / "cvss4-macrovector-scores.txt"
@@ -158,8 +158,7 @@ def malformed(rng: random.Random, vector: str) -> tuple[str, str]:
     """A broken variant of a valid vector (refused by Red Hat too), and what is wrong with it."""
     parts = vector.split("/")[1:]
     kind = rng.choice(["unknown-metric", "unknown-value", "duplicate", "missing-base", "trailing-slash",
-                       "lower-case-value", "lower-case-metric", "empty-component", "no-colon",
-                       "two-colons", "empty-value", "space", "base-not-defined"])
+                       "lower-case-value", "lower-case-metric", *COMPONENT_MALFORMATIONS, "base-not-defined"])
     i = rng.randrange(len(parts))
     name, _, value = parts[i].partition(":")
     if kind == "unknown-metric":
@@ -179,19 +178,11 @@ def malformed(rng: random.Random, vector: str) -> tuple[str, str]:
             parts[i] = f"{name}:q"
     elif kind == "lower-case-metric":
         parts[i] = f"{name.lower()}:{value}"
-    elif kind == "empty-component":
-        parts.insert(i, "")
-    elif kind == "no-colon":
-        parts[i] = name + value
-    elif kind == "two-colons":
-        parts[i] = f"{name}:{value}:{value}"
-    elif kind == "empty-value":
-        parts[i] = f"{name}:"
-    elif kind == "space":
-        parts[i] = f"{name}: {value}"
     elif kind == "base-not-defined":
         j = rng.randrange(11)
         parts[j] = f"{BASE[j]}:X"
+    else:
+        malform_component(parts, i, kind)
     return "CVSS:4.0/" + "/".join(parts), kind
 
 

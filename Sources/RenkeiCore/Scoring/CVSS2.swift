@@ -172,27 +172,8 @@ public enum CVSS2 {
             if component.isEmpty {
                 throw CVSSError(position == 0 ? "the vector starts with “/”" : "component \(position + 1) is empty (“//”)")
             }
-            let parts = component.split(separator: ":", omittingEmptySubsequences: false)
-            let name = String(parts[0])
-            guard parts.count == 2 else {
-                throw CVSSError(metric: metricIndex[name] == nil ? nil : name,
-                                "“\(component)” is not of the form METRIC:VALUE")
-            }
-            guard let index = metricIndex[name] else {
-                if name.isEmpty { throw CVSSError("“\(component)” has no metric name") }
-                let hint = metricIndex.keys.first { $0.uppercased() == name.uppercased() }
-                    .map { "; metric names are case-sensitive: did you mean \($0)?" } ?? ""
-                throw CVSSError(metric: name, "“\(name)” is not a CVSS v2 metric\(hint)")
-            }
-            let metric = metrics[index]
-            let value = String(parts[1])
-            guard metric.values.contains(value) else {
-                let hint = metric.values.contains(value.uppercased()) ? "; values are case-sensitive" : ""
-                throw CVSSError(metric: name, "“\(value)” is not a value of \(name) (\(metric.values.joined(separator: ", ")))\(hint)")
-            }
-            if given[name] != nil {
-                throw CVSSError(metric: name, "\(name) appears more than once")
-            }
+            let (index, name, value) = try CVSSText.metricAndValue(component, names: metricIndex, values: { metrics[$0].values },
+                                                                   version: "v2", given: given)
             if index < last {
                 throw CVSSError(metric: name, "\(name) must come before \(metrics[last].name): CVSS v2 metrics follow the order "
                                 + metrics.map(\.name).joined(separator: "/"))

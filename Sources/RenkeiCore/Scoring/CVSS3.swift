@@ -207,27 +207,8 @@ public enum CVSS3 {
             if component.isEmpty {
                 throw CVSSError("component \(position + 1) after “\(prefix)” is empty (“//”)")
             }
-            let parts = component.split(separator: ":", omittingEmptySubsequences: false)
-            let name = String(parts[0])
-            guard parts.count == 2 else {
-                throw CVSSError(metric: metricIndex[name] == nil ? nil : name,
-                                "“\(component)” is not of the form METRIC:VALUE")
-            }
-            guard let index = metricIndex[name] else {
-                if name.isEmpty { throw CVSSError("“\(component)” has no metric name") }
-                let hint = metricIndex.keys.first { $0.uppercased() == name.uppercased() }
-                    .map { "; metric names are case-sensitive: did you mean \($0)?" } ?? ""
-                throw CVSSError(metric: name, "“\(name)” is not a CVSS v\(version.rawValue) metric\(hint)")
-            }
-            let metric = metrics[index]
-            let value = String(parts[1])
-            guard metric.values.contains(value) else {
-                let hint = metric.values.contains(value.uppercased()) ? "; values are case-sensitive" : ""
-                throw CVSSError(metric: name, "“\(value)” is not a value of \(name) (\(metric.values.joined(separator: ", ")))\(hint)")
-            }
-            if given[name] != nil {
-                throw CVSSError(metric: name, "\(name) appears more than once")
-            }
+            let (_, name, value) = try CVSSText.metricAndValue(component, names: metricIndex, values: { metrics[$0].values },
+                                                               version: "v\(version.rawValue)", given: given)
             given[name] = value
         }
         let missing = metrics.filter { $0.mandatory && given[$0.name] == nil }.map(\.name)

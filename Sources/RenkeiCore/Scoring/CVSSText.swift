@@ -1,6 +1,36 @@
 /// Pieces the CVSS versions share: the byte-level token reader of the fast parsers, the
-/// qualitative severity scale of v3.x and v4.0, and fixed-point formatting for the details.
+/// component reader of the v2 and v3.x general parsers, the qualitative severity scale of
+/// v3.x and v4.0, and fixed-point formatting for the details.
 enum CVSSText {
+    /// Reads one `METRIC:VALUE` component of a v2 or v3.x vector against its metric table
+    /// (`names` gives each metric's index, `values` its allowed values), with the errors both
+    /// versions give: names and values are case-sensitive (with a hint), and a metric that is
+    /// already in `given` may not appear again.
+    static func metricAndValue(_ component: Substring, names: [String: Int], values: (Int) -> [String], version: String,
+                               given: [String: String]) throws(CVSSError) -> (index: Int, name: String, value: String) {
+        let parts = component.split(separator: ":", omittingEmptySubsequences: false)
+        let name = String(parts[0])
+        guard parts.count == 2 else {
+            throw CVSSError(metric: names[name] == nil ? nil : name, "“\(component)” is not of the form METRIC:VALUE")
+        }
+        guard let index = names[name] else {
+            if name.isEmpty { throw CVSSError("“\(component)” has no metric name") }
+            let hint = names.keys.first { $0.uppercased() == name.uppercased() }
+                .map { "; metric names are case-sensitive: did you mean \($0)?" } ?? ""
+            throw CVSSError(metric: name, "“\(name)” is not a CVSS \(version) metric\(hint)")
+        }
+        let allowed = values(index)
+        let value = String(parts[1])
+        guard allowed.contains(value) else {
+            let hint = allowed.contains(value.uppercased()) ? "; values are case-sensitive" : ""
+            throw CVSSError(metric: name, "“\(value)” is not a value of \(name) (\(allowed.joined(separator: ", ")))\(hint)")
+        }
+        if given[name] != nil {
+            throw CVSSError(metric: name, "\(name) appears more than once")
+        }
+        return (index, name, value)
+    }
+
     /// The one to three bytes at `start` up to `terminator` (or the end, for a value), packed
     /// little-endian, and the index just past the terminator (for a name) or of it (for a value).
     @inline(__always)

@@ -182,7 +182,7 @@ extension ServerTests {
             for reader in readers {
                 for artifact in artifacts {
                     for channel in Self.artifactChannels {
-                        let expected = channel.name.contains("download") ? artifact.canDownload(reader.actor) : ArtifactStore.canRead(artifact, reader.actor)
+                        let expected = channel.name.contains("download") ? artifact.canDownload(reader.actor) : artifact.canRead(reader.actor)
                         let visible = try await channel.visible(app, reader, artifact)
                         #expect(visible == expected, "\(channel.name) · \(reader.name) · \(artifact.tlp.text) to \(artifact.audience.kind)")
                     }

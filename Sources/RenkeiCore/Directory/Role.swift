@@ -18,6 +18,9 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable, Comparable 
         }
     }
 
+    /// Roles that change membership, votes and team data sign in with a second factor.
+    public static let requiringSecondFactor: Set<Role> = [.board, .secretariat, .teamRepresentative]
+
     public static func < (lhs: Role, rhs: Role) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }

@@ -68,6 +68,13 @@ public struct MembershipEvent: Sendable, Hashable {
 }
 
 extension MembershipApplication {
+    /// Who may apply: anyone without a team (the account speaks for a new candidate), or a
+    /// representative of a listed team that is not an active Full Member yet.
+    public static func canApply(_ actor: Actor?, team: TeamStanding?) -> Bool {
+        guard let actor, let team else { return true }
+        return actor.roles.contains(.teamRepresentative) && actor.teamID == team.id && !team.isActiveFullMember
+    }
+
     /// Checks a draft and the sponsors it names, and returns the submitted application.
     /// `applicantTeam` is the applicant's team when it is already in the directory;
     /// `sponsors` are the teams named by `draft.sponsorSlugs`, in order (nil: no such team).

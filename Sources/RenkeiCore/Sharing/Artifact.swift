@@ -88,10 +88,16 @@ public struct Artifact: Sendable, Hashable, Codable {
         if !problems.isEmpty { throw ValidationFailure(problems) }
     }
 
+    /// The registry entry (not the sample) is read under its label and audience, and by the
+    /// people a holder shared the sample with.
+    public func canRead(_ reader: Actor?) -> Bool {
+        AccessPolicy.canRead(access, reader: reader) || (reader.map { sharedWith.contains($0.userID) } ?? false)
+    }
+
     /// The sample itself goes to the people of the holder teams and to those a holder shared it
     /// with, never further, whatever the label of its metadata.
     public func canDownload(_ reader: Actor?) -> Bool {
-        guard hasSample, let reader, AccessPolicy.canRead(access, reader: reader) || sharedWith.contains(reader.userID) else { return false }
+        guard hasSample, let reader, canRead(reader) else { return false }
         if sharedWith.contains(reader.userID) { return true }
         guard let team = reader.teamID, holderTeamIDs.contains(team) else { return false }
         return reader.teamStatus == .active || reader.teamStatus == .suspended

@@ -5,10 +5,7 @@ import Vapor
 
 /// Two-factor sign-in with TOTP: enrolment, the second step of sign-in, recovery codes.
 enum TwoFactor {
-    /// Roles whose accounts can change membership, votes and team data must use a second factor.
-    static let requiredRoles: Set<Role> = [.board, .secretariat, .teamRepresentative]
-
-    static func isRequired(for user: UserModel) -> Bool { !user.roleSet.isDisjoint(with: requiredRoles) }
+    static func isRequired(for user: UserModel) -> Bool { !user.roleSet.isDisjoint(with: Role.requiringSecondFactor) }
 
     static func totp(for user: UserModel) -> RenkeiCore.TOTP? {
         user.totpSecret.flatMap(Base32.decode).map { RenkeiCore.TOTP(secret: $0) }

@@ -57,12 +57,8 @@ struct MembershipController {
             .render("membership", on: request)
     }
 
-    /// Anyone without a team may apply (creating an account on the way); a representative may
-    /// apply for a team that is not yet an active Full Member.
     private func canApply(_ user: UserModel?, on database: any Database) async throws -> Bool {
-        guard let user else { return true }
-        guard let standing = try await MembershipStore.standing(teamID: user.$team.id, on: database) else { return true }
-        return user.roleSet.contains(.teamRepresentative) && !standing.isActiveFullMember
+        MembershipApplication.canApply(user?.actor, team: try await MembershipStore.standing(teamID: user?.$team.id, on: database))
     }
 
     struct ApplyPage: Encodable {

@@ -5,18 +5,12 @@ import Vapor
 
 /// The artifact registry in and out of the database, every read through `AccessPolicy`.
 enum ArtifactStore {
-    /// Metadata is read under the artifact's label and audience, or by the people a holder
-    /// shared the sample with.
-    static func canRead(_ artifact: Artifact, _ actor: Actor?) -> Bool {
-        AccessPolicy.canRead(artifact.access, reader: actor) || (actor.map { artifact.sharedWith.contains($0.userID) } ?? false)
-    }
-
     static func readable(by actor: Actor?, on database: any Database) async throws -> [Artifact] {
-        try await ArtifactModel.query(on: database).sort(\.$createdAt, .descending).all().map { try $0.artifact() }.filter { canRead($0, actor) }
+        try await ArtifactModel.query(on: database).sort(\.$createdAt, .descending).all().map { try $0.artifact() }.filter { $0.canRead(actor) }
     }
 
     static func require(_ id: UUID, readableBy actor: Actor?, on database: any Database) async throws -> (ArtifactModel, Artifact) {
-        guard let model = try await ArtifactModel.find(id, on: database), case let artifact = try model.artifact(), canRead(artifact, actor) else {
+        guard let model = try await ArtifactModel.find(id, on: database), case let artifact = try model.artifact(), artifact.canRead(actor) else {
             throw AppError.notFound("There is no such artifact, or it is not shared with you.")
         }
         return (model, artifact)
@@ -61,7 +55,7 @@ enum ArtifactStore {
             }
             try await AuditLog.record("artifact.register", subject: "artifact \(artifact.sha256)", detail: "\(artifact.tlp.text); sample \(content != nil)",
                                       actor: user, address: request.remoteAddress?.ipAddress, at: now, on: database)
-            return canRead(stored, actor) ? stored : artifact
+            return stored.canRead(actor) ? stored : artifact
         }
     }
 
@@ -94,7 +88,7 @@ enum ArtifactStore {
                 try await NotificationModel(userID: try holder.requireID(), text: "\(item.authorName) asks for a sample your team holds (\(artifact.sha256.prefix(16))…); you decide whether to share it.",
                                             link: SiteURL.artifact(.value(artifact.id.uuidString)).path, createdAt: now).create(on: database)
             }
-            if canRead(artifact, requester) { known.append(artifact) }
+            if artifact.canRead(requester) { known.append(artifact) }
         }
         return known
     }

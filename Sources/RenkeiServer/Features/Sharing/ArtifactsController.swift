@@ -59,21 +59,21 @@ struct ArtifactsController {
         let user = try request.requireUser()
         let (artifact, bytes) = try await artifact(from: try request.content.decode(RegistrationInput.self), request: request)
         let stored = try await ArtifactStore.register(artifact, content: bytes, by: user, request: request)
-        return try await ArtifactDocument(stored, for: request.currentActor, names: try await DisplayNames.load(on: request.db))
+        return try await ArtifactDocument(stored, for: request.currentActor, names: try await DisplayNames.load(for: [stored], on: request.db))
             .encodeResponse(status: .created, for: request)
     }
 
     func apiList(request: Request) async throws -> [ArtifactDocument] {
         let artifacts = try await ArtifactStore.readable(by: request.currentActor, on: request.db)
         try await ArtifactStore.recordReads(artifacts, channel: "api", request: request)
-        let names = try await DisplayNames.load(on: request.db)
+        let names = try await DisplayNames.load(for: artifacts, on: request.db)
         return artifacts.map { ArtifactDocument($0, for: request.currentActor, names: names) }
     }
 
     func apiShow(request: Request) async throws -> ArtifactDocument {
         let (_, artifact) = try await ArtifactStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
         try await ArtifactStore.recordReads([artifact], channel: "api", request: request)
-        return ArtifactDocument(artifact, for: request.currentActor, names: try await DisplayNames.load(on: request.db))
+        return ArtifactDocument(artifact, for: request.currentActor, names: try await DisplayNames.load(for: [artifact], on: request.db))
     }
 
     /// The sample as `<name>.bin` inside a ZIP encrypted with the password `infected`.
@@ -100,7 +100,7 @@ struct ArtifactsController {
     func apiShare(request: Request) async throws -> ArtifactDocument {
         let user = try request.requireUser()
         let artifact = try await ArtifactStore.share(try request.itemID(), askedBy: try request.content.decode(ShareInput.self).request, by: user, request: request)
-        return ArtifactDocument(artifact, for: request.currentActor, names: try await DisplayNames.load(on: request.db))
+        return ArtifactDocument(artifact, for: request.currentActor, names: try await DisplayNames.load(for: [artifact], on: request.db))
     }
 
     func shareFromPage(request: Request) async throws -> Response {
@@ -130,7 +130,7 @@ struct ArtifactsController {
     func list(request: Request) async throws -> View {
         let artifacts = try await ArtifactStore.readable(by: request.currentActor, on: request.db)
         try await ArtifactStore.recordReads(artifacts, channel: "web list", request: request)
-        let names = try await DisplayNames.load(on: request.db)
+        let names = try await DisplayNames.load(for: artifacts, on: request.db)
         return try await ListPage(
             chrome: Chrome(request: request, title: "Artifact registry"),
             rows: artifacts.nonEmpty?.map {
@@ -162,7 +162,7 @@ struct ArtifactsController {
     func show(request: Request) async throws -> View {
         let (_, artifact) = try await ArtifactStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
         try await ArtifactStore.recordReads([artifact], channel: "web", request: request)
-        let document = ArtifactDocument(artifact, for: request.currentActor, names: try await DisplayNames.load(on: request.db))
+        let document = ArtifactDocument(artifact, for: request.currentActor, names: try await DisplayNames.load(for: [artifact], on: request.db))
         return try await ShowPage(
             chrome: Chrome(request: request, title: "Sample " + artifact.sha256.prefix(12)), document: document, label: .init(artifact.tlp),
             firstSeen: TeamView.minute(artifact.firstSeen),

@@ -19,7 +19,7 @@ struct SharedItemsAPIController {
         let user = try request.requireUser()
         let draft = try await request.content.decode(ReplyInput.self).draft(on: request.db)
         let item = try await SharedItemStore.reply(draft, to: try request.itemID(), by: user, request: request)
-        return try await SharedItemDocument(item, names: try await DisplayNames.load(on: request.db)).encodeResponse(status: .created, for: request)
+        return try await SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db)).encodeResponse(status: .created, for: request)
     }
 
     struct StatusInput: Content {
@@ -31,28 +31,28 @@ struct SharedItemsAPIController {
             throw AppError.invalid([FieldError(field: "status", message: "The status is open, answered or closed.")])
         }
         let item = try await SharedItemStore.setStatus(status, of: try request.itemID(), request: request)
-        return SharedItemDocument(item, names: try await DisplayNames.load(on: request.db))
+        return SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db))
     }
 
     func list(request: Request) async throws -> [SharedItemDocument] {
         let search = request.query[String.self, at: "q"]
         let items = try await SharedItemStore.readable(by: request.currentActor, search: search, on: request.db)
         try await SharedItemStore.recordReads(items, channel: search == nil ? "api" : "api search", request: request)
-        let names = try await DisplayNames.load(on: request.db)
+        let names = try await DisplayNames.load(for: items, on: request.db)
         return items.map { SharedItemDocument($0, names: names) }
     }
 
     func show(request: Request) async throws -> SharedItemDocument {
         let item = try await SharedItemStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
         try await SharedItemStore.recordReads([item], channel: "api", request: request)
-        return SharedItemDocument(item, names: try await DisplayNames.load(on: request.db))
+        return SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db))
     }
 
     func create(request: Request) async throws -> Response {
         let user = try request.requireUser()
         let input = try request.content.decode(SharedItemInput.self)
         let item = try await SharedItemStore.create(try await input.draft(on: request.db), attachments: try input.files(), by: user, request: request)
-        return try await SharedItemDocument(item, names: try await DisplayNames.load(on: request.db)).encodeResponse(status: .created, for: request)
+        return try await SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db)).encodeResponse(status: .created, for: request)
     }
 }
 

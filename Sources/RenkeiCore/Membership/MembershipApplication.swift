@@ -193,6 +193,11 @@ extension MembershipApplication {
         return record
     }
 
+    /// The applicant speaks for the new member: a member and its representative.
+    public static func admittedRoles(_ current: Set<Role>) -> Set<Role> {
+        current.union([.member, .teamRepresentative])
+    }
+
     public var requiredSponsors: Int { MembershipRules.requiredSponsors(for: membershipType) }
 
     var sponsorsComplete: Bool {

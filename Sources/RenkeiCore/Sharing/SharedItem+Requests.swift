@@ -108,6 +108,12 @@ extension SharedItem {
         return conversation
     }
 
+    /// Who hears of a reply: the requester, and for a referral the people of the referred team
+    /// (who may read the request from then on). Nobody is told of their own reply.
+    public func recipients(of reply: Reply) -> (people: Set<UUID>, team: UUID?) {
+        (reply.authorUserID == authorUserID ? [] : [authorUserID], reply.referredTeamID)
+    }
+
     /// The lookup engine's answer to a point-of-contact request, added at once.
     public mutating func addLookupAnswer(_ text: String, at now: Date) {
         replies.append(Reply(id: UUID(), kind: .lookup, text: text, authorUserID: nil, authorName: "Renkei lookup", at: now))

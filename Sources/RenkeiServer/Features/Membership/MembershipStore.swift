@@ -145,7 +145,7 @@ enum MembershipStore {
         try await MembershipStatusModel.find(team.requireID(), on: database)?.delete(on: database)
         guard let applicant = try await UserModel.find(application.applicantUserID, on: database) else { return }
         applicant.$team.id = try team.requireID()
-        applicant.roles = applicant.roleSet.union([.member, .teamRepresentative]).sorted().map(\.rawValue).joined(separator: ",")
+        applicant.roles = MembershipApplication.admittedRoles(applicant.roleSet).sorted().map(\.rawValue).joined(separator: ",")
         try await applicant.save(on: database)
         try await AuditLog.record("user.roles", subject: applicant.email, detail: "team \(record.slug); roles \(applicant.roles)",
                                   actor: nil, address: nil, at: now, on: database)

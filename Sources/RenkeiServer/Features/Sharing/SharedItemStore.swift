@@ -165,8 +165,8 @@ enum SharedItemStore {
             let reply = item.replies.last!
             try await AuditLog.record("item.reply", subject: "item \(id.uuidString)", detail: reply.kind.rawValue + (reply.referredTeamName.map { " to \($0)" } ?? ""),
                                       actor: user, address: request.remoteAddress?.ipAddress, at: now, on: database)
-            var recipients = Set([item.authorUserID])
-            if let referred = reply.referredTeamID {
+            var (recipients, referred) = item.recipients(of: reply)
+            if let referred {
                 recipients.formUnion(try await UserModel.query(on: database).filter(\.$team.$id == referred).all().compactMap(\.id))
             }
             recipients.remove(try user.requireID())

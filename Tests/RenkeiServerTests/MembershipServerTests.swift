@@ -203,7 +203,7 @@ extension ServerTests {
             try await bringToReview(app, id)
             app.renkei.clock.advance(by: 15 * 86_400)
             func announcements(_ action: String) async throws -> Int {
-                try await MembershipStore.announceDeadlines(at: app.renkei.clock.now, on: app.db)
+                try await MembershipStore.announceDeadlines(at: app.renkei.clock.now, mail: app.renkei.mail, on: app.db)
                 return try await AuditEventModel.query(on: app.db).filter(\.$action == action).count()
             }
             #expect(try await announcements("review.close") == 1)

@@ -69,6 +69,15 @@ extension ServerTests {
         Channel(name: "API attachment", routes: ["/api/v1/items/:item/attachments/:file"]) { app, reader, item in
             try await get(app, "/api/v1/items/\(item.id)/attachments/\(item.attachments[0].id)", reader, api: true).status == .ok
         },
+        Channel(name: "list archive", routes: ["/lists/:slug"]) { app, reader, item in
+            try await get(app, "/lists/members", reader, api: false).body.string.contains(item.title)
+        },
+        Channel(name: "list archive search", routes: ["/lists/:slug"]) { app, reader, item in
+            try await get(app, "/lists/members?q=\(item.title.split(separator: " ").last!)", reader, api: false).body.string.contains(item.title)
+        },
+        Channel(name: "API list posts", routes: ["/api/v1/lists/:slug/posts"]) { app, reader, item in
+            try await get(app, "/api/v1/lists/members/posts", reader, api: true).body.string.contains(item.id.uuidString)
+        },
         Channel(name: "public feed", routes: ["/feeds/public.atom"]) { app, _, item in
             var found = false
             try await app.testing().test(.GET, "/feeds/public.atom") { found = $0.body.string.contains(item.title) }
@@ -92,6 +101,8 @@ extension ServerTests {
         "/teams/:slug/rfc2350.txt", "/teams/new", "/items/new", "/artifacts/new",
         // Notices name an item only to people it was shared with (the author, a referred team, holders).
         "/notifications",
+        // Lists by name and the reader's subscriptions; the lists' public key; the reader's own key.
+        "/lists", "/lists/new", "/lists/key.asc", "/api/v1/lists", "/api/v1/account/pgp-key",
     ]
 
     static func get(_ app: Application, _ path: String, _ reader: MatrixReader, api: Bool) async throws -> TestingHTTPResponse {
@@ -120,6 +131,9 @@ extension ServerTests {
             let author = try #require(try await UserModel.query(on: app.db).filter(\.$email == "rep-alpha@test.example").first())
             let named = try #require(try await UserModel.query(on: app.db).filter(\.$email == "rep-gamma@test.example").first())
             let audiences: [Audience] = [.community, .teams([fixture.alphaID]), .individuals([try named.requireID()])]
+            // Every item sits in the community list's archive, whatever its audience: the
+            // archive must still show each reader only what the policy allows.
+            let list = try await ListStore.require(slug: "members", on: app.db)
             var items: [SharedItem] = []
             var artifacts: [Artifact] = []
             for tlp in TLPLabel.allCases {
@@ -138,6 +152,7 @@ extension ServerTests {
                                                       authorName: author.displayName, authorTeam: (fixture.alphaID, "Alpha-CERT"), at: Date())
                     let file = Array("attachment of \(item.title)".utf8)
                     item.attachments = [try SharedItem.Attachment.describe(file, name: "report.txt", id: UUID())]
+                    item.listID = list.id
                     let model = try SharedItemModel(item)
                     try await model.create(on: app.db)
                     try await AttachmentModel(id: item.attachments[0].id, itemID: item.id, content: Data(file)).create(on: app.db)
@@ -172,11 +187,30 @@ extension ServerTests {
                         let expected = switch channel.name {
                         case "public feed": item.tlp == .clear
                         case "member feed": reader.token != nil && allowed
+                        case "list archive", "list archive search", "API list posts":
+                            allowed && (list.canSubscribe(reader.actor) || MailingList.canCreate(reader.actor))
                         default: allowed
                         }
                         let visible = try await channel.visible(app, reader, item)
                         #expect(visible == expected, "\(channel.name) · \(reader.name) · \(item.tlp.text) to \(item.audience.kind)")
                     }
+                }
+            }
+            // Mail: every reader with an account is subscribed (the subscription rules bypassed on
+            // purpose), and the fan-out still mails each item only to those the policy lets read it.
+            for reader in readers {
+                guard let actor = reader.actor else { continue }
+                try await ListSubscriptionModel(listID: list.id, userID: actor.userID, mode: .perMessage, createdAt: Date()).create(on: app.db)
+            }
+            for item in items {
+                try await ListStore.enqueueMail(for: item, on: list, addressing: app.renkei.mail, at: Date(), on: app.db)
+                let messages = try await MailMessageModel.query(on: app.db).filter(\.$itemID == item.id).all().compactMap(\.id)
+                let deliveries = try await MailDeliveryModel.query(on: app.db).filter(\.$message.$id ~~ messages).all()
+                for reader in readers {
+                    guard let actor = reader.actor else { continue }
+                    let forms = deliveries.filter { $0.recipientUserID == actor.userID }.map(\.form)
+                    let expected = AccessPolicy.canRead(item.access, reader: actor) ? [item.tlp >= .amber ? "notice" : "signed"] : []
+                    #expect(forms == expected, "mail · \(reader.name) · \(item.tlp.text) to \(item.audience.kind)")
                 }
             }
             for reader in readers {

@@ -22,10 +22,14 @@ struct Fixture {
 
 /// Runs `test` against a freshly migrated and seeded application: SQLite in memory, or the
 /// PostgreSQL database named by RENKEI_TEST_DATABASE_URL (emptied first).
+/// One lists' key for the whole test run, made on first use.
+let testGPGHome = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-tests-gnupg-\(ProcessInfo.processInfo.processIdentifier)").path
+
 func withRenkei(_ test: (Application, Fixture) async throws -> Void) async throws {
     let databaseURL = ProcessInfo.processInfo.environment["RENKEI_TEST_DATABASE_URL"]
     let settings = Settings(database: databaseURL.map(Settings.Database.postgres) ?? .sqliteMemory,
-                            dataDirectory: NSTemporaryDirectory(), publicURL: "https://renkei.test")
+                            dataDirectory: NSTemporaryDirectory(), publicURL: "https://renkei.test", mailDomain: "lists.renkei.test",
+                            gpgHome: testGPGHome)
     try await withApp(configure: { app in
         app.logger.logLevel = .warning
         try await configure(app, settings: settings)
@@ -40,6 +44,8 @@ func withRenkei(_ test: (Application, Fixture) async throws -> Void) async throw
 }
 
 func seed(_ database: any Database) async throws -> Fixture {
+    // A reverted PostgreSQL database lost the list `configure` made.
+    try await ListStore.ensureCommunityList(at: Date(), on: database)
     let alpha = try TeamRecord(
         shortName: "Alpha-CERT", officialName: "Alpha Computer Emergency Response Team", postalAddress: "1 Alpha Street, Berlin",
         countryCode: "DE", websites: ["https://alpha.example"], email: "cert@alpha.example", internalEmails: [Fixture.alphaInternal],

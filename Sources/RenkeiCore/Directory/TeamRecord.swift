@@ -123,14 +123,16 @@ public struct PGPKey: Sendable, Hashable, Codable {
     public var algorithm: String
     public var created: Date?
     public var expires: Date?
+    /// Whether the key (a subkey of it) can encrypt, as GnuPG read it; nil when not known.
+    public var canEncrypt: Bool?
 
     public init(fingerprint: String, armored: String, userIDs: [String] = [], algorithm: String = "",
-                created: Date? = nil, expires: Date? = nil) {
+                created: Date? = nil, expires: Date? = nil, canEncrypt: Bool? = nil) {
         self.fingerprint = fingerprint; self.armored = armored; self.userIDs = userIDs
-        self.algorithm = algorithm; self.created = created; self.expires = expires
+        self.algorithm = algorithm; self.created = created; self.expires = expires; self.canEncrypt = canEncrypt
     }
 
-    private enum CodingKeys: String, CodingKey { case fingerprint, armored, userIDs, algorithm, created, expires }
+    private enum CodingKeys: String, CodingKey { case fingerprint, armored, userIDs, algorithm, created, expires, canEncrypt }
 
     /// Only `armored` is required: a client adding a key sends the key (and may send the
     /// fingerprint it expects); the rest is read from the key by GnuPG.
@@ -142,6 +144,7 @@ public struct PGPKey: Sendable, Hashable, Codable {
         algorithm = try container.decodeIfPresent(String.self, forKey: .algorithm) ?? ""
         created = try container.decodeIfPresent(Date.self, forKey: .created)
         expires = try container.decodeIfPresent(Date.self, forKey: .expires)
+        canEncrypt = try container.decodeIfPresent(Bool.self, forKey: .canEncrypt)
     }
 
     public func isExpired(at now: Date) -> Bool { expires.map { $0 <= now } ?? false }

@@ -26,6 +26,10 @@ public struct SharedItem: Sendable, Hashable, Codable {
     public var replies: [Reply]
     /// Files attached by the author; read under the item's label and audience.
     public var attachments: [Attachment]
+    /// The mailing list it was posted to; its archive shows it.
+    public var listID: UUID? = nil
+    /// The post it answers on its list (by mail, `In-Reply-To`), for the archive's threads.
+    public var parentID: UUID? = nil
 
     /// A file attached to an item: its bytes are stored apart, under `id`.
     public struct Attachment: Sendable, Hashable, Codable {

@@ -12,11 +12,16 @@ final class AppContext: Sendable {
     let lookup = LookupService()
     let clock = AppClock()
     let isDemo: Bool
+    let mail: MailAddressing
+    /// The lists' signing and decryption key.
+    let keyring: ListKeyring
 
     init(settings: Settings, isDemo: Bool) {
         self.settings = settings
         self.editing = TeamEditing(gnupg: GnuPG(binary: settings.gpgBinary))
         self.isDemo = isDemo
+        mail = MailAddressing(domain: settings.mailDomain, publicURL: settings.publicURL)
+        keyring = ListKeyring(binary: settings.gpgBinary, home: settings.gpgHome, userID: "Renkei lists <lists@\(settings.mailDomain)>")
     }
 }
 

@@ -19,15 +19,24 @@ public struct Settings: Sendable {
     public var loadDemo: Bool
     /// Periods, majority and quorum of the membership process.
     public var membershipRules: MembershipRules
+    /// The relay outgoing mail is submitted to; without one, mail waits in the outbox.
+    var smtpRelay: SMTPRelay?
+    /// The domain of list addresses and Message-IDs (`first-members@DOMAIN`).
+    public var mailDomain: String
+    /// The GnuPG home directory holding the lists' key.
+    public var gpgHome: String
 
-    public init(database: Database, dataDirectory: String, publicURL: String, gpgBinary: String = "gpg", loadDemo: Bool = false,
-                membershipRules: MembershipRules = MembershipRules()) {
+    init(database: Database, dataDirectory: String, publicURL: String, gpgBinary: String = "gpg", loadDemo: Bool = false,
+         membershipRules: MembershipRules = MembershipRules(), smtpRelay: SMTPRelay? = nil, mailDomain: String? = nil, gpgHome: String? = nil) {
         self.database = database
         self.dataDirectory = dataDirectory
         self.publicURL = publicURL
         self.gpgBinary = gpgBinary
         self.loadDemo = loadDemo
         self.membershipRules = membershipRules
+        self.smtpRelay = smtpRelay
+        self.mailDomain = mailDomain ?? URL(string: publicURL)?.host ?? "localhost"
+        self.gpgHome = gpgHome ?? URL(fileURLWithPath: dataDirectory).appendingPathComponent("gnupg").path
     }
 
     public struct Problem: Error, CustomStringConvertible {
@@ -66,10 +75,18 @@ public struct Settings: Sendable {
             }
             rules[keyPath: keyPath] = fraction
         }
+        let relay = try environment["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }.map { (url) throws(Problem) in
+            try SMTPRelay.parse(url: url, tls: environment["SMTP_TLS"], trustRootsFile: environment["SMTP_CA_FILE"])
+        }
+        let mailDomain = environment["RENKEI_MAIL_DOMAIN"].flatMap { $0.isEmpty ? nil : $0 }
+        if let mailDomain, DomainName(parsing: mailDomain) == nil {
+            throw Problem(description: "RENKEI_MAIL_DOMAIN must be a domain name such as lists.example.org; got “\(mailDomain)”.")
+        }
         return Settings(database: database, dataDirectory: dataDirectory,
                         publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL,
                         gpgBinary: environment["RENKEI_GPG"].flatMap { $0.isEmpty ? nil : $0 } ?? "gpg",
-                        loadDemo: loadDemo, membershipRules: rules)
+                        loadDemo: loadDemo, membershipRules: rules, smtpRelay: relay, mailDomain: mailDomain,
+                        gpgHome: environment["RENKEI_GPG_HOME"].flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// "14d", "36h", "90m", "30s": a positive whole number and a unit.

@@ -73,6 +73,17 @@ public enum SiteURL: Sendable, Equatable {
     case apiItem(Parameter)
     case publicFeed
     case memberFeed
+    case lists
+    case listNew
+    case list(Parameter)
+    case listSubscription(Parameter)
+    case listPosts(Parameter)
+    case listKey
+    case accountPGPKey
+    case apiLists
+    case apiListSubscription(Parameter)
+    case apiListPosts(Parameter)
+    case apiAccountPGPKey
 
     static let slugKey = "slug"
     static let tokenKey = "token"
@@ -148,6 +159,17 @@ public enum SiteURL: Sendable, Equatable {
         case .apiItem(let id): ["api", "v1", "items", id.text(Self.itemKey)]
         case .publicFeed: ["feeds", "public.atom"]
         case .memberFeed: ["feeds", "items.atom"]
+        case .lists: ["lists"]
+        case .listNew: ["lists", "new"]
+        case .list(let slug): ["lists", slug.text(Self.slugKey)]
+        case .listSubscription(let slug): ["lists", slug.text(Self.slugKey), "subscription"]
+        case .listPosts(let slug): ["lists", slug.text(Self.slugKey), "posts"]
+        case .listKey: ["lists", "key.asc"]
+        case .accountPGPKey: ["account", "pgp-key"]
+        case .apiLists: ["api", "v1", "lists"]
+        case .apiListSubscription(let slug): ["api", "v1", "lists", slug.text(Self.slugKey), "subscription"]
+        case .apiListPosts(let slug): ["api", "v1", "lists", slug.text(Self.slugKey), "posts"]
+        case .apiAccountPGPKey: ["api", "v1", "account", "pgp-key"]
         }
     }
 

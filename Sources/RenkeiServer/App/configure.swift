@@ -29,6 +29,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         isDemo = true
     }
     app.renkei = AppContext(settings: settings, isDemo: isDemo)
+    try await ListStore.ensureCommunityList(at: Date(), on: app.db)
 
     let encoder = JSONEncoder()
     encoder.dateEncodingStrategy = .iso8601

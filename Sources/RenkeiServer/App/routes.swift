@@ -20,6 +20,8 @@ func routes(_ app: Application) throws {
     LookupAPIController().register(api)
     MembershipAPIController().register(api, app: app)
     SharedItemsAPIController().register(api)
+    ListsAPIController().register(api)
+    ListsController().register(pages: pages, forms: forms)
     let uploads = pages.grouped(CSRFMiddleware(maxFormBytes: max(ArtifactsController.uploadLimit.value, SharedItemsController.uploadLimit.value)))
     SharedItemsController().register(pages: pages, uploads: uploads, forms: forms)
     ArtifactsController().register(pages: pages, uploads: uploads, forms: forms, api: api)

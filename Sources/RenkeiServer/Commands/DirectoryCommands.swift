@@ -111,7 +111,7 @@ struct ExportCommand: AsyncCommand {
 /// `renkei user create`: accounts for people, including the first secretariat account.
 struct UserCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "action", help: "create | roles | reset-two-factor")
+        @Argument(name: "action", help: "create | roles | reset-two-factor | key")
         var action: String
         @Option(name: "email", help: "Sign-in address")
         var email: String?
@@ -121,16 +121,19 @@ struct UserCommand: AsyncCommand {
         var roles: String?
         @Option(name: "team", help: "Slug of the user's team")
         var team: String?
+        @Option(name: "file", help: "For key: the armored OpenPGP public key (an empty file removes the key)")
+        var file: String?
     }
 
     var help: String {
         "create: creates a user account (the password is read from RENKEI_PASSWORD or asked for); roles: sets a user's roles; "
-            + "reset-two-factor: removes a user's authenticator and recovery codes (they set up a new one at their next sign-in). All are audited."
+            + "reset-two-factor: removes a user's authenticator and recovery codes (they set up a new one at their next sign-in); "
+            + "key: sets the PGP key restricted list mail is encrypted to (--file). All are audited."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard ["create", "roles", "reset-two-factor"].contains(signature.action) else {
-            throw UsageError(message: "unknown action “\(signature.action)”: use create, roles or reset-two-factor")
+        guard ["create", "roles", "reset-two-factor", "key"].contains(signature.action) else {
+            throw UsageError(message: "unknown action “\(signature.action)”: use create, roles, reset-two-factor or key")
         }
         guard let email = signature.email?.lowercased(), TeamRecord.isEmail(email) else {
             throw UsageError(message: "--email must be an e-mail address")
@@ -151,6 +154,20 @@ struct UserCommand: AsyncCommand {
                 try await AuditLog.record("two-factor.reset", subject: email, actor: nil, address: "cli", at: Date(), on: database)
             }
             context.console.print("Removed the second factor of \(email); they set up a new one at their next sign-in.")
+            return
+        }
+        if signature.action == "key" {
+            guard let user = existing else { throw UsageError(message: "there is no user \(email)") }
+            guard let path = signature.file, let data = FileManager.default.contents(atPath: path) else {
+                throw UsageError(message: "--file must name a readable file with the armored public key")
+            }
+            do {
+                try await AccountPGPKey.set(String(decoding: data, as: UTF8.self), for: user, gnupg: app.renkei.editing.gnupg, actor: nil,
+                                            address: "cli", at: Date(), on: app.db)
+            } catch let failure as ValidationFailure {
+                throw UsageError(message: failure.errors.map(\.message).joined(separator: " "))
+            }
+            context.console.print(user.pgpFingerprint.map { "\(email) now has the key \($0)." } ?? "Removed the key of \(email).")
             return
         }
         if signature.action == "roles" {

@@ -12,6 +12,9 @@ public enum Renkei {
         // `serve --demo` is ours, not Vapor's: take it out before Vapor parses `serve`.
         let loadDemo = arguments.contains("--demo")
         arguments.removeAll { $0 == "--demo" }
+        // An MTA reads 75 as "try again later": anything but a verdict on the message itself.
+        let receivingMail = arguments.count > 2 && arguments[1] == "mail" && arguments[2] == "receive"
+        let troubleStatus: (Int32) -> Int32 = { receivingMail ? SendmailExit.tempFail.rawValue : $0 }
         do {
             if arguments.count > 1 && arguments[1] == "cvss" {
                 return CVSSCommand.run(Array(arguments.dropFirst(2)))
@@ -38,9 +41,12 @@ public enum Renkei {
                 app.asyncCommands.use(MembershipCommand(), as: "membership")
                 app.asyncCommands.use(PostCommand(), as: "post")
                 app.asyncCommands.use(PostCommand(asks: true), as: "ask")
+                app.asyncCommands.use(MailCommand(), as: "mail")
+                app.asyncCommands.use(ListCommand(), as: "list")
                 let serving = arguments.count < 2 || arguments[1] == "serve"
                 if serving {
                     app.lifecycle.use(MembershipDeadlines())
+                    app.lifecycle.use(MailWorker())
                 }
                 if app.renkei.isDemo && serving {
                     print(DemoNetwork.notice + "\n" + DemoLoader.credentials)
@@ -54,18 +60,21 @@ public enum Renkei {
                 try? await app.asyncShutdown()
                 throw error
             }
+        } catch let error as CommandExit {
+            FileHandle.standardError.write(Data("renkei: \(error.message)\n".utf8))
+            return error.status
         } catch let error as Settings.Problem {
             FileHandle.standardError.write(Data("renkei: \(error.description)\n".utf8))
-            return 2
+            return troubleStatus(2)
         } catch let error as UsageError {
             FileHandle.standardError.write(Data("renkei: \(error.message)\n".utf8))
-            return 2
+            return troubleStatus(2)
         } catch let error as CommandError {
             FileHandle.standardError.write(Data("renkei: \(error)\n".utf8))
-            return 2
+            return troubleStatus(2)
         } catch {
             FileHandle.standardError.write(Data("renkei: \(error)\n".utf8))
-            return 1
+            return troubleStatus(1)
         }
     }
 }

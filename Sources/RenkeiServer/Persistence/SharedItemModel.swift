@@ -14,6 +14,7 @@ final class SharedItemModel: Model, @unchecked Sendable {
     @Field(key: "search_text") var searchText: String
     /// Guards replies written at the same moment (optimistic locking).
     @Field(key: "version") var version: Int
+    @OptionalField(key: "list_id") var listID: UUID?
 
     init() {}
 
@@ -26,6 +27,7 @@ final class SharedItemModel: Model, @unchecked Sendable {
         document = try Self.encode(item)
         searchText = Self.searchText(item)
         version = 1
+        listID = item.listID
     }
 
     /// Title, text, tags, indicators and replies: what full-text search looks in.

@@ -21,6 +21,10 @@ final class UserModel: Model, @unchecked Sendable {
     @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
     /// Comma-separated SHA-256 hashes of the unused recovery codes.
     @OptionalField(key: "recovery_code_hashes") var recoveryCodeHashes: String?
+    /// The person's armored OpenPGP public key: restricted list mail is encrypted to it.
+    @OptionalField(key: "pgp_key") var pgpKey: String?
+    @OptionalField(key: "pgp_fingerprint") var pgpFingerprint: String?
+    @OptionalField(key: "pgp_expires_at") var pgpExpiresAt: Date?
 
     init() {}
 
@@ -35,6 +39,8 @@ final class UserModel: Model, @unchecked Sendable {
     }
 
     var roleSet: Set<Role> { Role.parseList(roles) ?? [.member] }
+
+    func keyHealth(at now: Date) -> KeyHealth { KeyHealth(expires: pgpExpiresAt, hasKey: pgpKey != nil, at: now) }
 
     var actor: Actor { Actor(userID: id!, roles: roleSet, teamID: $team.id) }
 }

@@ -60,7 +60,9 @@ struct GnuPG: Sendable {
                 let algorithm = fields.count > 16 && !fields[16].isEmpty ? fields[16] : Self.algorithmName(fields[safe: 3], bits: fields[safe: 2])
                 keys.append(PGPKey(fingerprint: "", armored: armored, algorithm: algorithm,
                                    created: fields[safe: 5].flatMap(TimeInterval.init).map { Date(timeIntervalSince1970: $0) },
-                                   expires: fields[safe: 6].flatMap(TimeInterval.init).map { Date(timeIntervalSince1970: $0) }))
+                                   expires: fields[safe: 6].flatMap(TimeInterval.init).map { Date(timeIntervalSince1970: $0) },
+                                   // Field 12 holds the whole key's capabilities; a capital E means some part encrypts.
+                                   canEncrypt: fields[safe: 11].map { $0.contains("E") }))
                 inPrimary = true
             case "fpr" where inPrimary && !keys.isEmpty:
                 keys[keys.count - 1].fingerprint = fields[safe: 9] ?? ""

@@ -12,6 +12,7 @@ struct AccountController {
         pages.get(.account, use: account)
         forms.post(.accountTokens, use: createToken)
         forms.post(.accountTokenRevoke(.key), use: revokeToken)
+        forms.post(.accountPGPKey, use: setPGPKey)
         pages.get(.signInTwoFactor, use: secondStepForm)
         forms.post(.signInTwoFactor, use: secondStep)
         pages.get(.twoFactor, use: twoFactorPage)
@@ -208,6 +209,11 @@ struct AccountController {
         var newToken: String?
         var tokensURL: String
         var error: String?
+        var pgpKeyURL: String
+        var keyFingerprint: String?
+        var keyExpires: String?
+        /// Set when the key cannot carry restricted mail soon or at all.
+        var keyWarning: String?
     }
 
     func account(request: Request) async throws -> View {
@@ -228,8 +234,30 @@ struct AccountController {
                                   lastUsed: token.lastUsedAt.map(TeamView.minute) ?? "never",
                                   revokeURL: SiteURL.accountTokenRevoke(.value(try token.requireID().uuidString)).path)
             },
-            newToken: newToken, tokensURL: SiteURL.accountTokens.path, error: error
+            newToken: newToken, tokensURL: SiteURL.accountTokens.path, error: error, pgpKeyURL: SiteURL.accountPGPKey.path,
+            keyFingerprint: user.pgpFingerprint, keyExpires: user.pgpExpiresAt.map(TeamView.minute),
+            keyWarning: Self.keyWarning(user.keyHealth(at: request.application.renkei.clock.now))
         ).render("account", on: request)
+    }
+
+    static func keyWarning(_ health: KeyHealth) -> String? {
+        switch health {
+        case .valid: nil
+        case .missing: "No PGP key: restricted (TLP:AMBER and above) list mail reaches you only as a notice to read it on the web."
+        case .expiringSoon(let date): "Your PGP key expires on \(TeamView.minute(date)): extend it and upload it again, or restricted mail stops reaching you."
+        case .expired(let date): "Your PGP key expired on \(TeamView.minute(date)): restricted mail reaches you only as a notice until you upload a valid key."
+        }
+    }
+
+    func setPGPKey(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        do {
+            try await AccountPGPKey.set(try request.content.decode(AccountPGPKey.Input.self).key, for: user, request: request)
+            return request.redirect(to: SiteURL.account.path)
+        } catch let failure as ValidationFailure {
+            return try await accountPage(request: request, newToken: nil, error: failure.errors.map(\.message).joined(separator: " "))
+                .encodeResponse(status: .unprocessableEntity, for: request)
+        }
     }
 
     struct TokenForm: Content {

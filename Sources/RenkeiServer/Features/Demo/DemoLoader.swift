@@ -46,7 +46,7 @@ enum DemoLoader {
             for announcement in DemoNetwork.announcements {
                 let draft = SharedItemDraft(title: announcement.title, body: announcement.body, tags: announcement.tags, tlp: announcement.tlp,
                                             audience: directory.audience(announcement.to))
-                _ = try await SharedItemStore.create(draft, by: users[announcement.author]!, address: "demo", at: Date(), resolver: nil, on: database)
+                _ = try await SharedItemStore.create(draft, by: users[announcement.author]!, address: "demo", at: Date(), resolver: nil, mail: nil, on: database)
             }
             let holder = users["rep@renkei-demo.example"]!
             var holderActor = holder.actor
@@ -84,7 +84,7 @@ enum DemoLoader {
             guard let author = directory.users[demo.author] else { continue }
             let draft = SharedItemDraft(kind: .request, title: demo.title, body: demo.body, tags: demo.tags, tlp: demo.tlp,
                                         audience: directory.audience(demo.to), request: demo.request)
-            let item = try await SharedItemStore.create(draft, by: author, address: "demo", at: Date(), resolver: resolver, on: database)
+            let item = try await SharedItemStore.create(draft, by: author, address: "demo", at: Date(), resolver: resolver, mail: nil, on: database)
             guard let answer = demo.answer, let answerer = directory.users[answer.author],
                   let model = try await SharedItemModel.find(item.id, on: database) else { continue }
             var answered = item

@@ -18,7 +18,7 @@ final class MembershipDeadlines: LifecycleHandler, Sendable {
             task = Task {
                 while !Task.isCancelled {
                     do {
-                        try await MembershipStore.announceDeadlines(at: app.renkei.clock.now, on: app.db)
+                        try await MembershipStore.announceDeadlines(at: app.renkei.clock.now, mail: app.renkei.mail, on: app.db)
                     } catch {
                         app.logger.report(error: error)
                     }

@@ -93,7 +93,8 @@ enum MembershipStore {
                 throw AppError.invalid([FieldError(field: "slug", message: "The slug “\(application.team.slug)” is taken by a team in the directory.")])
             }
             try await ApplicationModel(application).create(on: database)
-            try await record(event, for: application, actor: applicant, address: request.remoteAddress?.ipAddress, at: now, on: database)
+            try await record(event, for: application, actor: applicant, address: request.remoteAddress?.ipAddress, at: now,
+                             mail: request.application.renkei.mail, on: database)
             return application
         }
     }
@@ -115,7 +116,8 @@ enum MembershipStore {
                 let event = try application.perform(step, by: actor, at: now, context: context)
                 guard try await saveIfUnchanged(application, expectedVersion: model.version, on: database) else { return nil }
                 if application.decision?.outcome == .approved { try await admit(application, at: now, on: database) }
-                try await record(event, for: application, actor: user, address: request.remoteAddress?.ipAddress, at: now, on: database)
+                try await record(event, for: application, actor: user, address: request.remoteAddress?.ipAddress, at: now,
+                                 mail: request.application.renkei.mail, on: database)
                 return application
             }
             if let result { return result }
@@ -151,28 +153,26 @@ enum MembershipStore {
                                   actor: nil, address: nil, at: now, on: database)
     }
 
-    /// The audit line and the in-app notifications of one step; `actor` is nil for what the
-    /// platform does by itself (a deadline passing).
+    /// The audit line and the notifications (in the app and by mail) of one step; `actor` is nil
+    /// for what the platform does by itself (a deadline passing).
     private static func record(_ event: MembershipEvent, for application: MembershipApplication, actor: UserModel?, address: String?,
-                               at now: Date, on database: any Database) async throws {
+                               at now: Date, mail: MailAddressing?, on database: any Database) async throws {
         try await AuditLog.record(event.action, subject: "application \(application.id.uuidString) (\(application.team.slug))",
                                   detail: event.summary, actor: actor, address: address, at: now, on: database)
         let recipients = try await users(for: event.notify, application: application, on: database)
         let link = SiteURL.membershipApplication(.value(application.id.uuidString)).path
-        for userID in recipients where userID != actor?.id {
-            try await NotificationModel(userID: userID, text: event.summary, link: link, createdAt: now).create(on: database)
-        }
+        try await Notify.people(recipients.filter { $0 != actor?.id }, text: event.summary, link: link, at: now, mail: mail, on: database)
     }
 
     /// Announces every deadline that has passed since the last call (see
     /// `MembershipApplication.announceDeadline`); run every minute by `MembershipDeadlines`.
-    static func announceDeadlines(at now: Date, on database: any Database) async throws {
+    static func announceDeadlines(at now: Date, mail: MailAddressing?, on database: any Database) async throws {
         for model in try await ApplicationModel.query(on: database).filter(\.$isOpen == true).all() {
             try await database.transaction { database in
                 var application = try model.application()
                 guard let event = application.announceDeadline(at: now),
                       try await saveIfUnchanged(application, expectedVersion: model.version, on: database) else { return }
-                try await record(event, for: application, actor: nil, address: nil, at: now, on: database)
+                try await record(event, for: application, actor: nil, address: nil, at: now, mail: mail, on: database)
             }
         }
     }

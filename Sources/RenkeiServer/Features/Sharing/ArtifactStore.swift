@@ -71,7 +71,7 @@ enum ArtifactStore {
 
     /// A request for a sample the registry knows: each holder team hears of it and decides;
     /// the requester learns that the registry knows it only when the artifact's label allows.
-    static func noteAsk(for item: SharedItem, requester: Actor, at now: Date, on database: any Database) async throws -> [Artifact] {
+    static func noteAsk(for item: SharedItem, requester: Actor, at now: Date, mail: MailAddressing?, on database: any Database) async throws -> [Artifact] {
         guard item.request?.kind == .sample, let subject = item.request?.subject.nonBlank?.lowercased() else { return [] }
         var known: [Artifact] = []
         for model in try await ArtifactModel.query(on: database).group(.or, { group in
@@ -84,10 +84,9 @@ enum ArtifactStore {
             model.version += 1
             try await model.save(on: database)
             let holders = try await UserModel.query(on: database).filter(\.$team.$id ~~ artifact.holderTeamIDs).all()
-            for holder in holders where holder.id != item.authorUserID {
-                try await NotificationModel(userID: try holder.requireID(), text: "\(item.authorName) asks for a sample your team holds (\(artifact.sha256.prefix(16))…); you decide whether to share it.",
-                                            link: SiteURL.artifact(.value(artifact.id.uuidString)).path, createdAt: now).create(on: database)
-            }
+            try await Notify.people(holders.compactMap(\.id).filter { $0 != item.authorUserID },
+                                    text: "\(item.authorName) asks for a sample your team holds (\(artifact.sha256.prefix(16))…); you decide whether to share it.",
+                                    link: SiteURL.artifact(.value(artifact.id.uuidString)).path, at: now, mail: mail, on: database)
             if artifact.canRead(requester) { known.append(artifact) }
         }
         return known
@@ -105,8 +104,8 @@ enum ArtifactStore {
             try model.apply(artifact)
             model.version += 1
             try await model.save(on: database)
-            try await NotificationModel(userID: requester, text: "\(user.displayName) shared the sample \(artifact.sha256.prefix(16))… with you.",
-                                        link: SiteURL.artifact(.value(id.uuidString)).path, createdAt: now).create(on: database)
+            try await Notify.people([requester], text: "\(user.displayName) shared the sample \(artifact.sha256.prefix(16))… with you.",
+                                    link: SiteURL.artifact(.value(id.uuidString)).path, at: now, mail: request.application.renkei.mail, on: database)
             try await AuditLog.record("artifact.share", subject: "artifact \(artifact.sha256)", detail: "with \(requester.uuidString) for request \(requestID.uuidString)",
                                       actor: user, address: request.remoteAddress?.ipAddress, at: now, on: database)
             return artifact

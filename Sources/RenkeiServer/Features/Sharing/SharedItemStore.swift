@@ -5,17 +5,20 @@ import Vapor
 
 /// Shared items in and out of the database; every read goes through `AccessPolicy` here.
 enum SharedItemStore {
-    /// The items `actor` may read, newest first, or (with `search`) the best matches first.
-    static func readable(by actor: Actor?, search: String? = nil, on database: any Database, limit: Int = 500) async throws -> [SharedItem] {
+    /// The items `actor` may read, newest first, or (with `search`) the best matches first;
+    /// with `listID`, only the posts to that list.
+    static func readable(by actor: Actor?, search: String? = nil, inList listID: UUID? = nil, on database: any Database,
+                         limit: Int = 500) async throws -> [SharedItem] {
         var models: [SharedItemModel]
         if let search = search?.nonBlank {
             let ids = try await SharedItemSearch.matchingIDs(search, on: database)
             let found = Dictionary(uniqueKeysWithValues: try await SharedItemModel.query(on: database).filter(\.$id ~~ ids).all().compactMap { model in
                 model.id.map { ($0, model) }
             })
-            models = ids.compactMap { found[$0] }
+            models = ids.compactMap { found[$0] }.filter { listID == nil || $0.listID == listID }
         } else {
             var query = SharedItemModel.query(on: database).sort(\.$createdAt, .descending)
+            if let listID { query = query.filter(\.$listID == listID) }
             if actor == nil { query = query.filter(\.$tlp == TLPLabel.clear.rawValue) }
             models = try await query.all()
         }
@@ -78,9 +81,11 @@ enum SharedItemStore {
     /// from ("cli" for the command line). A point-of-contact request is answered at once with
     /// the lookup's candidates and reasons (`resolver`); a request for a sample the registry
     /// knows reaches the sample's holders, and tells the requester so when the registry
-    /// entry's label allows.
+    /// entry's label allows. With `mail`, the mail the item causes is queued in the same
+    /// transaction: a post to `list` (its audience is the list's), or a TLP:RED item.
     static func create(_ draft: SharedItemDraft, attachments files: [(name: String, bytes: [UInt8])] = [], by user: UserModel, address: String?,
-                       at now: Date, resolver: Resolver?, on database: any Database) async throws -> SharedItem {
+                       at now: Date, resolver: Resolver?, mail: MailAddressing?, list: MailingList? = nil, parentID: UUID? = nil,
+                       on database: any Database) async throws -> SharedItem {
         guard files.count <= SharedItem.Attachment.maximumCount else {
             throw ValidationFailure([FieldError(field: "attachments", message: "At most \(SharedItem.Attachment.maximumCount) attachments.")])
         }
@@ -93,6 +98,8 @@ enum SharedItemStore {
         var item = try SharedItem.compose(draft, id: UUID(), by: actor, authorName: user.displayName,
                                           authorTeam: try team.map { (try $0.requireID(), $0.shortName) }, at: now)
         item.attachments = attachments.map(\.0)
+        item.listID = list?.id
+        item.parentID = parentID
         let contents = attachments
         if item.request?.kind == .pointOfContact, let subject = item.request?.subject, let resolver {
             let resolution = try resolver.resolve(subject, audience: .members)
@@ -107,9 +114,9 @@ enum SharedItemStore {
             let item = snapshot
             // The requester alone hears that the registry knows the sample (when its entry's label
             // lets them read it): a reply would tell everyone who reads the request.
-            for artifact in try await ArtifactStore.noteAsk(for: item, requester: requester, at: now, on: database) {
-                try await NotificationModel(userID: requester.userID, text: "The artifact registry knows the sample you asked for; its holder teams were asked and decide.",
-                                            link: SiteURL.artifact(.value(artifact.id.uuidString)).path, createdAt: now).create(on: database)
+            for artifact in try await ArtifactStore.noteAsk(for: item, requester: requester, at: now, mail: mail, on: database) {
+                try await Notify.people([requester.userID], text: "The artifact registry knows the sample you asked for; its holder teams were asked and decide.",
+                                        link: SiteURL.artifact(.value(artifact.id.uuidString)).path, at: now, mail: mail, on: database)
             }
             let model = try SharedItemModel(item)
             try await model.create(on: database)
@@ -117,15 +124,19 @@ enum SharedItemStore {
                 try await AttachmentModel(id: attachment.id, itemID: item.id, content: Data(bytes)).create(on: database)
             }
             try await SharedItemSearch.index(model, on: database)
-            try await AuditLog.record("item.create", subject: "item \(item.id.uuidString)", detail: "\(item.tlp.text) to \(item.audience.kind)",
+            try await AuditLog.record("item.create", subject: "item \(item.id.uuidString)",
+                                      detail: "\(item.tlp.text) to \(list.map { "list " + $0.slug } ?? item.audience.kind)",
                                       actor: user, address: address, at: now, on: database)
+            if let mail { try await ListStore.enqueueMail(for: item, on: list, addressing: mail, at: now, on: database) }
             return item
         }
     }
 
-    static func create(_ draft: SharedItemDraft, attachments: [(name: String, bytes: [UInt8])] = [], by user: UserModel, request: Request) async throws -> SharedItem {
+    static func create(_ draft: SharedItemDraft, attachments: [(name: String, bytes: [UInt8])] = [], by user: UserModel, list: MailingList? = nil,
+                       request: Request) async throws -> SharedItem {
         try await create(draft, attachments: attachments, by: user, address: request.remoteAddress?.ipAddress, at: request.application.renkei.clock.now,
-                         resolver: try await request.application.lookup.resolver(on: request.db), on: request.db)
+                         resolver: try await request.application.lookup.resolver(on: request.db), mail: request.application.renkei.mail, list: list,
+                         on: request.db)
     }
 
     /// Writes a changed item if nobody changed it since `expectedVersion` (or at all, without one).
@@ -176,9 +187,7 @@ enum SharedItemStore {
             case .privateOffer: "\(user.displayName) offers to share privately on “\(item.title)”."
             default: "\(user.displayName) answered “\(item.title)”."
             }
-            for recipient in recipients {
-                try await NotificationModel(userID: recipient, text: summary, link: link, createdAt: now).create(on: database)
-            }
+            try await Notify.people(recipients, text: summary, link: link, at: now, mail: request.application.renkei.mail, on: database)
             return item
         }
     }

@@ -15,5 +15,6 @@ extension Application {
         migrations.add(CreateAuditLog())
         migrations.add(CreateSharedItems())
         migrations.add(CreateArtifacts())
+        migrations.add(CreateMail())
     }
 }

@@ -1,0 +1,81 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// `GET /api/v1/lists`; `PUT/DELETE /api/v1/lists/{slug}/subscription`;
+/// `GET/POST /api/v1/lists/{slug}/posts`: the archive (through the access policy) and posting.
+struct ListsAPIController {
+    func register(_ api: any RoutesBuilder) {
+        api.get(.apiLists, use: list)
+        api.on(.PUT, SiteURL.apiListSubscription(.key).pathComponents, use: subscribe)
+        api.on(.DELETE, SiteURL.apiListSubscription(.key).pathComponents, use: unsubscribe)
+        api.get(.apiListPosts(.key), use: posts)
+        api.post(.apiListPosts(.key), use: post)
+        AccountPGPKey.register(api: api)
+    }
+
+    func list(request: Request) async throws -> [ListDocument] {
+        let user = try request.requireUser()
+        let actor = request.currentActor
+        let now = request.application.renkei.clock.now
+        var documents: [ListDocument] = []
+        for list in try await ListStore.all(on: request.db) where list.canSubscribe(actor) || MailingList.canCreate(actor) {
+            let subscription = try await ListStore.subscription(of: try user.requireID(), to: list.id, on: request.db)
+            documents.append(ListDocument(list, address: request.application.renkei.mail.listAddress(list.slug), subscription: subscription?.deliveryMode,
+                                          canPost: list.canPost(actor, at: now)))
+        }
+        return documents
+    }
+
+    struct SubscriptionInput: Content {
+        /// `per-message` (the default) or `digest`.
+        var mode: String?
+    }
+
+    func subscribe(request: Request) async throws -> ListDocument {
+        let user = try request.requireUser()
+        let list = try await ListStore.require(slug: try request.slugParameter(), on: request.db)
+        let text = (try? request.content.decode(SubscriptionInput.self))?.mode ?? DeliveryMode.perMessage.rawValue
+        guard let mode = DeliveryMode(rawValue: text) else {
+            throw AppError.invalid([FieldError(field: "mode", message: "Receive “per-message” or as a “digest”.")])
+        }
+        let now = request.application.renkei.clock.now
+        try await ListStore.setSubscription(mode, of: user, to: list, at: now, on: request.db)
+        return ListDocument(list, address: request.application.renkei.mail.listAddress(list.slug), subscription: mode,
+                            canPost: list.canPost(request.currentActor, at: now))
+    }
+
+    func unsubscribe(request: Request) async throws -> HTTPStatus {
+        let list = try await ListStore.require(slug: try request.slugParameter(), on: request.db)
+        try await ListStore.setSubscription(nil, of: try request.requireUser(), to: list, at: request.application.renkei.clock.now, on: request.db)
+        return .noContent
+    }
+
+    func posts(request: Request) async throws -> [SharedItemDocument] {
+        _ = try request.requireUser()
+        let list = try await ListStore.require(slug: try request.slugParameter(), on: request.db)
+        guard list.canSubscribe(request.currentActor) || MailingList.canCreate(request.currentActor) else {
+            throw AppError.notFound("There is no list \(list.slug).")
+        }
+        let search = request.query[String.self, at: "q"]
+        let items = try await SharedItemStore.readable(by: request.currentActor, search: search, inList: list.id, on: request.db)
+        try await SharedItemStore.recordReads(items, channel: "api list \(list.slug)", request: request)
+        let names = try await DisplayNames.load(for: items, on: request.db)
+        return items.map { SharedItemDocument($0, names: names) }
+    }
+
+    struct PostInput: Content {
+        var title: String
+        var body: String
+        var tlp: String?
+    }
+
+    func post(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        let list = try await ListStore.require(slug: try request.slugParameter(), on: request.db)
+        let input = try request.content.decode(PostInput.self)
+        let item = try await ListsController.post(title: input.title, body: input.body, tlp: input.tlp, to: list, by: user, request: request)
+        return try await SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db)).encodeResponse(status: .created, for: request)
+    }
+}

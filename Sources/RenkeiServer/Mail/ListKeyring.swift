@@ -1,0 +1,121 @@
+import Foundation
+import RenkeiCore
+import Subprocess
+import SystemPackage
+
+/// The lists' own OpenPGP key in a GnuPG home directory that holds nothing else
+/// (`RENKEI_GPG_HOME`, by default `gnupg` in the data directory). Recipients' keys are never
+/// imported there: encryption reads each key from a file, and signatures on posts are checked
+/// in a throwaway home holding only the sender's key.
+struct ListKeyring: Sendable {
+    var binary: String
+    var home: String
+    /// `Renkei lists <lists@example.org>`
+    var userID: String
+
+    enum Failure: Error, CustomStringConvertible {
+        case gpg(String)
+        var description: String { switch self { case .gpg(let message): message } }
+    }
+
+    /// The key's fingerprint, making the key (Ed25519 to sign, Curve25519 to receive encrypted
+    /// posts) on first use.
+    @discardableResult
+    func fingerprint() async throws(Failure) -> String {
+        if let existing = try await secretFingerprint() { return existing }
+        try createHome()
+        _ = try await gpg(["--passphrase", "", "--quick-gen-key", userID, "ed25519", "sign", "0"])
+        guard let created = try await secretFingerprint() else { throw .gpg("GnuPG made no list key in \(home)") }
+        _ = try await gpg(["--passphrase", "", "--quick-add-key", created, "cv25519", "encr", "0"])
+        return created
+    }
+
+    func publicKey() async throws(Failure) -> String {
+        let fingerprint = try await fingerprint()
+        return String(decoding: try await gpg(["--armor", "--export", fingerprint]), as: UTF8.self)
+    }
+
+    /// An armored detached signature over `content`, exactly these bytes.
+    func sign(_ content: [UInt8]) async throws(Failure) -> String {
+        let fingerprint = try await fingerprint()
+        return String(decoding: try await gpg(["--local-user", fingerprint, "--digest-algo", "SHA256", "--armor", "--detach-sign"], input: content),
+                      as: UTF8.self)
+    }
+
+    /// `content` encrypted to the armored public key (its encryption subkey), ASCII-armored.
+    func encrypt(_ content: [UInt8], to armoredKey: String) async throws(Failure) -> String {
+        let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-rcpt-\(UUID().uuidString).asc")
+        defer { try? FileManager.default.removeItem(at: keyFile) }
+        do { try Data(armoredKey.utf8).write(to: keyFile) } catch { throw .gpg("could not write a key file: \(error)") }
+        return String(decoding: try await gpg(["--trust-model", "always", "--armor", "--encrypt", "--recipient-file", keyFile.path], input: content),
+                      as: UTF8.self)
+    }
+
+    /// A message encrypted to the list key, decrypted.
+    func decrypt(_ armored: String) async throws(Failure) -> [UInt8] {
+        try await fingerprint()
+        return try await gpg(["--decrypt"], input: Array(armored.utf8))
+    }
+
+    /// Whether `signature` is a good signature over `content` by the primary key of `signerKey`
+    /// (or one of its subkeys), checked in a home directory holding that key alone.
+    func verify(_ content: [UInt8], signature: String, by signerKey: String) async throws(Failure) -> Bool {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-verify-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let checker = ListKeyring(binary: binary, home: scratch.path, userID: userID)
+        try checker.createHome()
+        let signatureFile = scratch.appendingPathComponent("signature.asc")
+        do { try Data(signature.utf8).write(to: signatureFile) } catch { throw .gpg("could not write the signature: \(error)") }
+        _ = try await checker.gpg(["--import"], input: Array(signerKey.utf8))
+        guard let primary = try await checker.publicFingerprint() else { return false }
+        let status = try await checker.invoke(["--status-fd", "1", "--verify", signatureFile.path, "-"], input: content)
+        let lines = String(decoding: status.output, as: UTF8.self).split(separator: "\n")
+        // VALIDSIG's last field is the primary key's fingerprint; GOODSIG alone would also
+        // accept an expired or revoked key's signature.
+        return status.succeeded && lines.contains { $0.hasPrefix("[GNUPG:] VALIDSIG ") && $0.split(separator: " ").last.map(String.init) == primary }
+    }
+
+    private func secretFingerprint() async throws(Failure) -> String? {
+        guard FileManager.default.fileExists(atPath: home) else { return nil }
+        return Self.firstFingerprint(String(decoding: try await gpg(["--with-colons", "--list-secret-keys"], allowFailure: true), as: UTF8.self))
+    }
+
+    private func publicFingerprint() async throws(Failure) -> String? {
+        Self.firstFingerprint(String(decoding: try await gpg(["--with-colons", "--list-keys"], allowFailure: true), as: UTF8.self))
+    }
+
+    private static func firstFingerprint(_ colons: String) -> String? {
+        colons.split(separator: "\n").first { $0.hasPrefix("fpr:") }.flatMap { $0.split(separator: ":", omittingEmptySubsequences: false)[safe: 9] }
+            .map(String.init)
+    }
+
+    private func createHome() throws(Failure) {
+        do {
+            try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw .gpg("could not create the GnuPG home \(home): \(error)")
+        }
+    }
+
+    private func gpg(_ arguments: [String], input: [UInt8] = [], allowFailure: Bool = false) async throws(Failure) -> [UInt8] {
+        let result = try await invoke(arguments, input: input)
+        guard result.succeeded || allowFailure else { throw .gpg("gpg \(arguments.first ?? ""): \(result.error)") }
+        return result.output
+    }
+
+    private func invoke(_ arguments: [String], input: [UInt8]) async throws(Failure) -> (succeeded: Bool, output: [UInt8], error: String) {
+        do {
+            let result = try await run(
+                binary.contains("/") ? .path(FilePath(binary)) : .name(binary),
+                arguments: Arguments(["--homedir", home, "--batch", "--no-tty", "--quiet", "--pinentry-mode", "loopback"] + arguments),
+                input: .array(input),
+                output: .bytes(limit: 64 << 20),
+                error: .string(limit: 1 << 16)
+            )
+            let error = result.standardError.split(separator: "\n").last.map(String.init) ?? "failed"
+            return (result.terminationStatus.isSuccess, result.standardOutput, error)
+        } catch {
+            throw .gpg("GnuPG could not be run (\(binary)): \(error)")
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import RenkeiCore
+import Vapor
+
+/// While the server runs: delivers the outbox every few seconds (when `SMTP_URL` names a
+/// relay), and once an hour sends due digests and warns of PGP keys about to expire.
+final class MailWorker: LifecycleHandler, Sendable {
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    let interval: Duration
+    let upkeepInterval: TimeInterval
+
+    init(interval: Duration = .seconds(2), upkeepInterval: TimeInterval = 3_600) {
+        self.interval = interval
+        self.upkeepInterval = upkeepInterval
+    }
+
+    func didBootAsync(_ app: Application) async throws {
+        let (interval, upkeepInterval) = (interval, upkeepInterval)
+        if app.renkei.settings.smtpRelay == nil {
+            app.logger.warning("SMTP_URL is not set: mail waits in the outbox until a relay is configured")
+        }
+        task.withLockedValue { task in
+            task = Task {
+                var lastUpkeep = Date.distantPast
+                while !Task.isCancelled {
+                    do {
+                        let now = app.renkei.clock.now
+                        if now.timeIntervalSince(lastUpkeep) >= upkeepInterval {
+                            try await MailUpkeep.run(at: now, addressing: app.renkei.mail, on: app.db)
+                            lastUpkeep = now
+                        }
+                        if app.renkei.settings.smtpRelay != nil {
+                            _ = try await MailCommand.delivery(for: app).run()
+                        }
+                    } catch {
+                        app.logger.report(error: error)
+                    }
+                    try? await Task.sleep(for: interval)
+                }
+            }
+        }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        let running = task.withLockedValue { task in
+            defer { task = nil }
+            return task
+        }
+        running?.cancel()
+        await running?.value
+    }
+}
+
+/// The hourly work of the mail: digests and key expiry warnings.
+enum MailUpkeep {
+    static func run(at now: Date, addressing: MailAddressing, on database: any Database) async throws {
+        try await sendDigests(at: now, addressing: addressing, on: database)
+        try await warnOfExpiringKeys(at: now, addressing: addressing, on: database)
+    }
+
+    /// A digest subscriber gets, once a day, the posts since their last digest that they may read.
+    static func sendDigests(at now: Date, addressing: MailAddressing, on database: any Database) async throws {
+        let due = try await ListSubscriptionModel.query(on: database).filter(\.$mode == DeliveryMode.digest.rawValue)
+            .filter(\.$digestThrough <= now.addingTimeInterval(-86_400)).with(\.$user).with(\.$list).all()
+        for subscription in due {
+            let list = try subscription.list.list()
+            let since = subscription.digestThrough ?? subscription.createdAt
+            let user = subscription.user
+            guard let reader = try await ListStore.readers([user], on: database)[try user.requireID()] else { continue }
+            let items = try await SharedItemStore.readable(by: reader, inList: list.id, on: database).filter { $0.createdAt > since && $0.createdAt <= now }
+            try await database.transaction { database in
+                let listAddressing = addressing.addressing(for: list)
+                if let digest = ListMail.digest(items, itemURL: addressing.itemURL, on: listAddressing) {
+                    let form = DeliveryForm.form(for: digest.label, key: user.keyHealth(at: now))
+                    let content = form == .notice ? ListMail.notice(for: digest.label, itemURL: listAddressing.archiveURL, on: listAddressing) : digest.content
+                    let subject = form == .notice ? ListMail.noticeSubject(for: digest.label, on: listAddressing) : digest.subject
+                    try await Outbox.enqueue(from: (list.name, listAddressing.listAddress), subject: subject, content: content,
+                                             extraHeaders: [("List-Id", listAddressing.listID), ("Precedence", "list")], messageID: addressing.messageID(),
+                                             to: [Outbox.Recipient(address: user.email, userID: user.id, form: form)], at: now, on: database)
+                }
+                subscription.digestThrough = now
+                try await subscription.save(on: database)
+            }
+        }
+    }
+
+    /// Tells the owner of each key that expires within 30 days, once per key and expiry date:
+    /// people by mail to their account, teams by mail to the team's address.
+    static func warnOfExpiringKeys(at now: Date, addressing: MailAddressing, on database: any Database) async throws {
+        let horizon = now.addingTimeInterval(KeyHealth.warningPeriod)
+        var owners: [(fingerprint: String, expires: Date, name: String, address: String, userID: UUID?)] = []
+        for user in try await UserModel.query(on: database).filter(\.$pgpExpiresAt > now).filter(\.$pgpExpiresAt <= horizon).all() {
+            if let fingerprint = user.pgpFingerprint, let expires = user.pgpExpiresAt {
+                owners.append((fingerprint, expires, user.displayName, user.email, user.id))
+            }
+        }
+        for team in try await TeamModel.query(on: database).all() where !team.record.email.isEmpty {
+            for key in team.record.pgpKeys {
+                if let expires = key.expires, expires > now, expires <= horizon {
+                    owners.append((key.fingerprint, expires, team.shortName, team.record.email, nil))
+                }
+            }
+        }
+        for owner in owners {
+            if let warned = try await KeyExpiryWarningModel.find(owner.fingerprint, on: database), warned.expiresAt == owner.expires { continue }
+            let warning = ListMail.keyExpiryWarning(ownerName: owner.name, fingerprint: owner.fingerprint, expires: owner.expires,
+                                                    accountURL: addressing.publicURL + (owner.userID == nil ? SiteURL.teams.path : SiteURL.account.path))
+            try await database.transaction { database in
+                try await Outbox.enqueue(from: ("Renkei", addressing.platformAddress), subject: warning.subject, content: warning.content,
+                                         messageID: addressing.messageID(),
+                                         to: [Outbox.Recipient(address: owner.address, userID: owner.userID, form: .signed)], at: now, on: database)
+                try await KeyExpiryWarningModel.find(owner.fingerprint, on: database)?.delete(on: database)
+                try await KeyExpiryWarningModel(fingerprint: owner.fingerprint, expiresAt: owner.expires, warnedAt: now).create(on: database)
+            }
+        }
+    }
+}

@@ -84,18 +84,15 @@ public enum QuotedPrintable {
             let bytes = Array(line.utf8)
             for (index, byte) in bytes.enumerated() {
                 let isLast = index == bytes.count - 1
-                var token: String
-                if byte == UInt8(ascii: "=") || byte > 126 || (byte < 32 && byte != 9) || ((byte == 32 || byte == 9) && isLast)
-                    || (index == 0 && (byte == UInt8(ascii: ".") || byte == UInt8(ascii: "F"))) {
-                    // A leading "." or "F" is encoded too, so no relay dot-stuffs or "From "-mangles a signed line.
-                    token = String(format: "=%02X", byte)
-                } else {
-                    token = String(UnicodeScalar(byte))
-                }
+                var token = byte == UInt8(ascii: "=") || byte > 126 || (byte < 32 && byte != 9) || ((byte == 32 || byte == 9) && isLast)
+                    ? String(format: "=%02X", byte) : String(UnicodeScalar(byte))
                 if width + token.count > 75 {
                     encoded += "=\r\n"
                     width = 0
                 }
+                // A "." or "F" starting a physical line is encoded too, so no relay dot-stuffs or
+                // "From "-mangles a signed line.
+                if width == 0, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "F") { token = String(format: "=%02X", byte) }
                 encoded += token
                 width += token.count
             }
@@ -154,7 +151,10 @@ public enum HeaderText {
         var lastWasEncoded = false
         while let start = rest.range(of: "=?") {
             let between = rest[..<start.lowerBound]
-            guard let end = rest[start.upperBound...].range(of: "?="),
+            // =?charset?encoding?text?= : the end is the first "?=" after the encoding's "?".
+            guard let charsetEnd = rest[start.upperBound...].firstIndex(of: "?"),
+                  let encodingEnd = rest[rest.index(after: charsetEnd)...].firstIndex(of: "?"),
+                  let end = rest[rest.index(after: encodingEnd)...].range(of: "?="),
                   case let fields = rest[start.upperBound..<end.lowerBound].split(separator: "?", maxSplits: 2, omittingEmptySubsequences: false),
                   fields.count == 3 else { break }
             if !(lastWasEncoded && between.allSatisfy(\.isWhitespace)) { output += between }

@@ -18,10 +18,11 @@ final class AppContext: Sendable {
 
     init(settings: Settings, isDemo: Bool) {
         self.settings = settings
-        self.editing = TeamEditing(gnupg: GnuPG(binary: settings.gpgBinary))
+        let gpg = GnuPG.resolve(settings.gpgBinary)
+        self.editing = TeamEditing(gnupg: GnuPG(binary: gpg))
         self.isDemo = isDemo
         mail = MailAddressing(domain: settings.mailDomain, publicURL: settings.publicURL)
-        keyring = ListKeyring(binary: settings.gpgBinary, home: settings.gpgHome, userID: "Renkei lists <lists@\(settings.mailDomain)>")
+        keyring = ListKeyring(binary: gpg, home: settings.gpgHome, userID: "Renkei lists <lists@\(settings.mailDomain)>")
     }
 }
 

@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Leaf
+import SQLKit
 import RenkeiCore
 import Vapor
 
@@ -16,6 +17,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        // Write-ahead logging: the server and a command (`renkei mail deliver`) share the file
+        // without blocking each other's reads, and each commit costs one sync, not two.
+        if let sql = app.db as? any SQLDatabase { try await sql.raw("PRAGMA journal_mode=WAL").run() }
     case .postgres(let url):
         app.databases.use(try .postgres(url: url), as: .psql)
     }

@@ -11,6 +11,7 @@ import Vapor
 ///     renkei mail test --to ADDRESS [--tlp LABEL] [--key FILE]
 ///     renkei mail deliver [--flush]
 ///     renkei mail receive [--recipient LIST-ADDRESS] < message
+///     renkei mail bench --keys DIR [--teams 1000] [--per-team 3]   (see MailBenchmark)
 struct MailCommand: AnyAsyncCommand {
     var help: String {
         "key: prints the lists' public key; test: sends a signed (for AMBER and RED, encrypted) test message through SMTP_URL; "
@@ -22,7 +23,8 @@ struct MailCommand: AnyAsyncCommand {
     }
 
     func run(using context: inout CommandContext) async throws {
-        let arguments = try CommandArguments(context.input.arguments, options: ["to", "tlp", "key", "recipient"], flags: ["flush"])
+        let arguments = try CommandArguments(context.input.arguments, options: ["to", "tlp", "key", "recipient", "teams", "per-team", "keys"],
+                                             flags: ["flush"])
         let app = context.application
         let console = context.console
         switch arguments.operands.first {
@@ -44,8 +46,15 @@ struct MailCommand: AnyAsyncCommand {
                 .receive(bytes, recipient: arguments.options["recipient"])
             guard outcome.exit == .ok else { throw CommandExit(status: outcome.exit.rawValue, message: outcome.message) }
             console.print(outcome.message)
+        case "bench":
+            guard let keys = arguments.options["keys"], let teams = Int(arguments.options["teams"] ?? "1000"), let perTeam = Int(arguments.options["per-team"] ?? "3"),
+                  teams > 0, perTeam > 0 else {
+                throw UsageError(message: "usage: renkei mail bench --keys DIR [--teams 1000] [--per-team 3]")
+            }
+            try await MailBenchmark(teams: teams, perTeam: perTeam, keysDirectory: keys).run(app: app, console: console)
         default:
-            throw UsageError(message: "usage: renkei mail key | test --to ADDRESS [--tlp LABEL] [--key FILE] | deliver [--flush] | receive [--recipient ADDRESS]")
+            throw UsageError(message: "usage: renkei mail key | test --to ADDRESS [--tlp LABEL] [--key FILE] | deliver [--flush] | receive [--recipient ADDRESS]"
+                                 + " | bench --keys DIR [--teams N] [--per-team M]")
         }
     }
 

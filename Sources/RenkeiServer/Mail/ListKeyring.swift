@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import RenkeiCore
 import Subprocess
 import SystemPackage
@@ -12,6 +13,14 @@ struct ListKeyring: Sendable {
     var home: String
     /// `Renkei lists <lists@example.org>`
     var userID: String
+    /// The key's fingerprint once known: asking GnuPG costs a process per message.
+    private let known = NIOLockedValueBox<String?>(nil)
+
+    init(binary: String, home: String, userID: String) {
+        self.binary = binary
+        self.home = home
+        self.userID = userID
+    }
 
     enum Failure: Error, CustomStringConvertible {
         case gpg(String)
@@ -22,11 +31,16 @@ struct ListKeyring: Sendable {
     /// posts) on first use.
     @discardableResult
     func fingerprint() async throws(Failure) -> String {
-        if let existing = try await secretFingerprint() { return existing }
+        if let cached = known.withLockedValue({ $0 }) { return cached }
+        if let existing = try await secretFingerprint() {
+            known.withLockedValue { $0 = existing }
+            return existing
+        }
         try createHome()
         _ = try await gpg(["--passphrase", "", "--quick-gen-key", userID, "ed25519", "sign", "0"])
         guard let created = try await secretFingerprint() else { throw .gpg("GnuPG made no list key in \(home)") }
         _ = try await gpg(["--passphrase", "", "--quick-add-key", created, "cv25519", "encr", "0"])
+        known.withLockedValue { $0 = created }
         return created
     }
 
@@ -107,7 +121,10 @@ struct ListKeyring: Sendable {
         do {
             let result = try await run(
                 binary.contains("/") ? .path(FilePath(binary)) : .name(binary),
-                arguments: Arguments(["--homedir", home, "--batch", "--no-tty", "--quiet", "--pinentry-mode", "loopback"] + arguments),
+                // Without a random seed file, concurrent GnuPG processes do not queue for its lock
+                // (they sleep up to half a second each); the kernel's randomness is enough.
+                arguments: Arguments(["--homedir", home, "--batch", "--no-tty", "--quiet", "--pinentry-mode", "loopback", "--no-random-seed-file"]
+                                     + arguments),
                 input: .array(input),
                 output: .bytes(limit: 64 << 20),
                 error: .string(limit: 1 << 16)

@@ -54,11 +54,8 @@ enum Outbox {
         let headers = [("From", "\(HeaderText.encode(from.name)) <\(from.address)>"), ("Subject", HeaderText.encode(subject))] + extraHeaders
         try await MailMessageModel(id: id, messageID: messageID, fromAddress: from.address, subject: subject, extraHeaders: headers,
                                    content: content, itemID: itemID, createdAt: now).create(on: database)
-        // Batches keep each INSERT under SQLite's limit on bound values.
-        let deliveries = recipients.map { MailDeliveryModel(messageID: id, recipient: $0.address, userID: $0.userID, form: $0.form, at: now) }
-        for start in stride(from: 0, to: deliveries.count, by: 500) {
-            try await Array(deliveries[start..<min(start + 500, deliveries.count)]).create(on: database)
-        }
+        try await recipients.map { MailDeliveryModel(messageID: id, recipient: $0.address, userID: $0.userID, form: $0.form, at: now) }
+            .create(on: database, inBatchesOf: 500)
     }
 
     /// A message only its one recipient reads, encrypted to their key when they have a usable

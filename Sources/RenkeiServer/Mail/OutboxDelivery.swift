@@ -68,16 +68,20 @@ struct OutboxDelivery: Sendable {
 
     private func deliver(_ deliveries: [MailDeliveryModel]) async throws -> Report {
         var report = Report()
-        var signed: [UUID: MIMEPart] = [:]
-        for delivery in deliveries where signed[delivery.$message.id] == nil {
-            signed[delivery.$message.id] = try await signedEntity(of: delivery.message)
+        var entities: [UUID: MIMEPart] = [:]
+        for delivery in deliveries where entities[delivery.$message.id] == nil {
+            entities[delivery.$message.id] = try await signedEntity(of: delivery.message)
         }
+        let signed = entities
         let keys = try await recipientKeys(deliveries)
         var session: SMTPSession?
         var relayDown: String?
-        for start in stride(from: 0, to: deliveries.count, by: parallelism * 4) {
-            let chunk = Array(deliveries[start..<min(start + parallelism * 4, deliveries.count)])
-            let composed = relayDown == nil ? await compose(chunk, signed: signed, keys: keys) : []
+        let chunks = stride(from: 0, to: deliveries.count, by: parallelism * 4).map { Array(deliveries[$0..<min($0 + parallelism * 4, deliveries.count)]) }
+        var next = chunks.first.map { chunk in Task { await compose(chunk, signed: signed, keys: keys) } }
+        for (number, chunk) in chunks.enumerated() {
+            let composed = await next?.value ?? []
+            // The next chunk is encrypted while this one is sent.
+            next = relayDown == nil && number + 1 < chunks.count ? Task { await compose(chunks[number + 1], signed: signed, keys: keys) } : nil
             for (index, delivery) in chunk.enumerated() {
                 // Once the relay cannot be reached, the rest of the batch waits for the next round.
                 if let relayDown {

@@ -8,6 +8,14 @@ import SystemPackage
 struct GnuPG: Sendable {
     var binary: String
 
+    /// The absolute path of `binary` found on PATH (as given when it names a path or is not
+    /// found): spawning by name makes the process library try every PATH entry on each call.
+    static func resolve(_ binary: String) -> String {
+        guard !binary.contains("/") else { return binary }
+        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        return directories.map { "\($0)/\(binary)" }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? binary
+    }
+
     enum Problem: Error, Equatable {
         case unreadable(String)
         case notOneKey(Int)

@@ -21,6 +21,9 @@ enum AccountPGPKey {
                 }
                 throw ValidationFailure([FieldError(field: "key", message: message)])
             }
+            if let expires = key?.expires, expires <= now {
+                throw ValidationFailure([FieldError(field: "key", message: "The key expired on \(TeamView.day(expires)): extend its expiry, or give a new key.")])
+            }
             if key?.canEncrypt == false {
                 throw ValidationFailure([FieldError(field: "key", message: "The key cannot encrypt (it has no encryption subkey): restricted mail could not be sent to it.")])
             }

@@ -42,6 +42,13 @@ enum DemoLoader {
             let (application, _) = try MembershipApplication.submit(draft, id: UUID(), by: users[DemoNetwork.applicantEmail]!.actor, applicantTeam: nil,
                                                                      sponsors: sponsors, hasOpenApplication: false, at: Date())
             try await ApplicationModel(application).create(on: database)
+            // The demo's members receive the community list (their mail waits in the outbox until SMTP_URL is set).
+            try await ListStore.ensureCommunityList(at: Date(), on: database)
+            let list = try await ListStore.require(slug: "members", on: database)
+            for account in DemoNetwork.accounts where account.teamSlug != nil {
+                try await ListSubscriptionModel(listID: list.id, userID: try users[account.email]!.requireID(), mode: .perMessage, createdAt: Date())
+                    .create(on: database)
+            }
             let directory = DemoDirectory(teams: ids, users: users)
             for announcement in DemoNetwork.announcements {
                 let draft = SharedItemDraft(title: announcement.title, body: announcement.body, tags: announcement.tags, tlp: announcement.tlp,

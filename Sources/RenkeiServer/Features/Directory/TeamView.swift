@@ -13,6 +13,8 @@ struct TeamView: Encodable {
         var created: String?
         var expires: String?
         var isExpired: Bool
+        /// Expires within `KeyHealth.warningPeriod`: restricted mail to it stops soon.
+        var expiresSoon: Bool
         var armored: String
     }
 
@@ -96,7 +98,8 @@ struct TeamView: Encodable {
         keys = record.pgpKeys.nonEmpty?.map { key in
             Key(id: key.fingerprint, fingerprint: key.groupedFingerprint, userIDs: key.userIDs, algorithm: key.algorithm,
                 created: key.created.map(Self.day), expires: key.expires.map(Self.day),
-                isExpired: key.isExpired(at: now), armored: key.armored)
+                isExpired: key.isExpired(at: now),
+                expiresSoon: KeyHealth(expires: key.expires, hasKey: true, at: now) == .expiringSoon(key.expires ?? now), armored: key.armored)
         }
     }
 

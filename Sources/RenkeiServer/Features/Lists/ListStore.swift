@@ -15,6 +15,21 @@ enum ListStore {
         return try model.list()
     }
 
+    /// A list the reader may see (subscribe to, or manage as the secretariat); 404 otherwise,
+    /// without telling whether it exists.
+    static func require(slug: String, visibleTo actor: Actor?, on database: any Database) async throws -> MailingList {
+        let list = try await require(slug: slug, on: database)
+        guard list.canSubscribe(actor) || MailingList.canCreate(actor) else { throw AppError.notFound("There is no list \(slug).") }
+        return list
+    }
+
+    /// The posts of a list's archive the reader may read (the access policy decides), within
+    /// the list's retention period.
+    static func archive(of list: MailingList, readBy actor: Actor?, search: String?, at now: Date, on database: any Database) async throws -> [SharedItem] {
+        try await SharedItemStore.readable(by: actor, search: search, inList: list.id, on: database)
+            .filter { now.timeIntervalSince($0.createdAt) <= TimeInterval(list.retentionDays) * 86_400 }
+    }
+
     /// Every community has its list; a new installation gets `members` (TLP:AMBER by default).
     static func ensureCommunityList(at now: Date, on database: any Database) async throws {
         guard try await MailingListModel.query(on: database).filter(\.$kind == MailingList.Kind.community.rawValue).count() == 0 else { return }

@@ -35,7 +35,7 @@ struct ListsAPIController {
 
     func subscribe(request: Request) async throws -> ListDocument {
         let user = try request.requireUser()
-        let list = try await ListStore.require(slug: try request.slugParameter(), on: request.db)
+        let list = try await ListStore.require(slug: try request.slugParameter(), visibleTo: request.currentActor, on: request.db)
         let text = (try? request.content.decode(SubscriptionInput.self))?.mode ?? DeliveryMode.perMessage.rawValue
         guard let mode = DeliveryMode(rawValue: text) else {
             throw AppError.invalid([FieldError(field: "mode", message: "Receive “per-message” or as a “digest”.")])
@@ -54,12 +54,9 @@ struct ListsAPIController {
 
     func posts(request: Request) async throws -> [SharedItemDocument] {
         _ = try request.requireUser()
-        let list = try await ListStore.require(slug: try request.slugParameter(), on: request.db)
-        guard list.canSubscribe(request.currentActor) || MailingList.canCreate(request.currentActor) else {
-            throw AppError.notFound("There is no list \(list.slug).")
-        }
-        let search = request.query[String.self, at: "q"]
-        let items = try await SharedItemStore.readable(by: request.currentActor, search: search, inList: list.id, on: request.db)
+        let list = try await ListStore.require(slug: try request.slugParameter(), visibleTo: request.currentActor, on: request.db)
+        let items = try await ListStore.archive(of: list, readBy: request.currentActor, search: request.query[String.self, at: "q"],
+                                                at: request.application.renkei.clock.now, on: request.db)
         try await SharedItemStore.recordReads(items, channel: "api list \(list.slug)", request: request)
         let names = try await DisplayNames.load(for: items, on: request.db)
         return items.map { SharedItemDocument($0, names: names) }
@@ -73,7 +70,7 @@ struct ListsAPIController {
 
     func post(request: Request) async throws -> Response {
         let user = try request.requireUser()
-        let list = try await ListStore.require(slug: try request.slugParameter(), on: request.db)
+        let list = try await ListStore.require(slug: try request.slugParameter(), visibleTo: request.currentActor, on: request.db)
         let input = try request.content.decode(PostInput.self)
         let item = try await ListsController.post(title: input.title, body: input.body, tlp: input.tlp, to: list, by: user, request: request)
         return try await SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db)).encodeResponse(status: .created, for: request)

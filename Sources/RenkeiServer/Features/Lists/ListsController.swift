@@ -57,7 +57,7 @@ struct ListsController {
 
     func subscribe(request: Request) async throws -> Response {
         let user = try request.requireUser()
-        let list = try await ListStore.require(slug: try request.slugParameter(), on: request.db)
+        let list = try await ListStore.require(slug: try request.slugParameter(), visibleTo: request.currentActor, on: request.db)
         let text = try request.content.decode(SubscriptionForm.self).mode
         guard text == "none" || DeliveryMode(rawValue: text) != nil else {
             throw AppError.invalid([FieldError(field: "mode", message: "Receive “per-message”, as a “digest”, or “none”.")])
@@ -102,8 +102,7 @@ struct ListsController {
         let list = try await visibleList(request)
         let search = request.query[String.self, at: "q"]?.nonBlank
         let now = request.application.renkei.clock.now
-        let items = try await SharedItemStore.readable(by: request.currentActor, search: search, inList: list.id, on: request.db)
-            .filter { now.timeIntervalSince($0.createdAt) <= TimeInterval(list.retentionDays) * 86_400 }
+        let items = try await ListStore.archive(of: list, readBy: request.currentActor, search: search, at: now, on: request.db)
         try await SharedItemStore.recordReads(items, channel: "list archive \(list.slug)", request: request)
         let entries = search == nil ? ListArchive.threads(items) : items.map { ListArchive.Entry(item: $0, depth: 0) }
         return try await ArchivePage(
@@ -155,13 +154,8 @@ struct ListsController {
         return try await SharedItemStore.create(draft, by: user, list: list, request: request)
     }
 
-    /// The list, when the reader may subscribe to it (or is the secretariat); otherwise 404.
     private func visibleList(_ request: Request) async throws -> MailingList {
-        let list = try await ListStore.require(slug: try request.slugParameter(), on: request.db)
-        guard list.canSubscribe(request.currentActor) || MailingList.canCreate(request.currentActor) else {
-            throw AppError.notFound("There is no list \(list.slug).")
-        }
-        return list
+        try await ListStore.require(slug: try request.slugParameter(), visibleTo: request.currentActor, on: request.db)
     }
 
     struct NewListPage: Encodable {

@@ -225,6 +225,12 @@ class GnuPGHome:
         """`content` encrypted to the key in `key_file` (not imported anywhere)."""
         return self.gpg("--trust-model", "always", "--armor", "--encrypt", "--recipient-file", str(key_file), input=content).stdout.decode()
 
+    def sign_and_encrypt(self, content: bytes, key_file: Path) -> str:
+        """One OpenPGP message, signed by this home's key and encrypted to the key in
+        `key_file` (RFC 3156 §6.2, the combined form some mail programs send)."""
+        return self.gpg("--trust-model", "always", "--local-user", self.fingerprint, "--armor", "--sign", "--encrypt",
+                        "--recipient-file", str(key_file), input=content).stdout.decode()
+
     def decrypt(self, armored: bytes) -> subprocess.CompletedProcess:
         return self.gpg("--decrypt", input=armored, check=False)
 

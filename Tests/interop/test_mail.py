@@ -473,6 +473,27 @@ def test_a_post_by_mail_signed_then_encrypted_to_the_lists_key_is_taken(site, pe
     assert f"sealed-{MARK}" in text_of(check_signed(mail.raw, site.verifier))
 
 
+def test_a_post_by_mail_signed_and_encrypted_in_one_message_is_taken_only_with_the_senders_signature(site, people):
+    sender, other, impostor = readers(people, 3)
+    site.subscribe(sender, other, impostor)
+    title = f"Combined to the list {MARK}"
+    content = text_part(f"Takedown of 198.51.100.99 done. combined-{MARK}")
+    sealed = sender.home.sign_and_encrypt(content, site.verifier.path.parent / "list.asc")
+    posted = site.receive(message(post_headers(sender.email, f"TLP:GREEN {title}"), encrypted_entity(sealed)), "--recipient", LIST_ADDRESS)
+    assert posted.returncode == 0, str(posted)
+    site.deliver()
+    mail = only_one(site.relay, other)
+    assert mail.header("Subject") == f"[{LIST}] TLP:GREEN {title}"
+    assert f"combined-{MARK}" in text_of(check_signed(mail.raw, site.verifier))
+
+    # The same message claimed by another member: the signature inside is not theirs.
+    site.relay.mailbox.clear()
+    forged = site.receive(message(post_headers(impostor.email, f"TLP:GREEN {title} again"), encrypted_entity(sealed)), "--recipient", LIST_ADDRESS)
+    assert forged.returncode == 77, str(forged)
+    site.deliver()
+    assert not site.relay.mailbox.to(other.email), "nothing reached the list"
+
+
 # --- renkei mail test ------------------------------------------------------------------------
 
 def test_mail_test_signs_encrypts_and_reports_the_relays_answer(site, people):

@@ -45,8 +45,7 @@ public enum Renkei {
                 app.asyncCommands.use(ListCommand(), as: "list")
                 let serving = arguments.count < 2 || arguments[1] == "serve"
                 if serving {
-                    app.lifecycle.use(MembershipDeadlines())
-                    app.lifecycle.use(MailWorker())
+                    app.usePeriodicWork()
                 }
                 if app.renkei.isDemo && serving {
                     print(DemoNetwork.notice + "\n" + DemoLoader.credentials)

@@ -65,27 +65,47 @@ struct ListKeyring: Sendable {
                       as: UTF8.self)
     }
 
-    /// A message encrypted to the list key, decrypted.
-    func decrypt(_ armored: String) async throws(Failure) -> [UInt8] {
+    /// A message encrypted to the list key, decrypted; `signedInside` when the same OpenPGP
+    /// message also carries a signature (RFC 3156 §6.2, as some mail programs send), which
+    /// `verifyInside` checks against the sender's key.
+    func decrypt(_ armored: String) async throws(Failure) -> (plaintext: [UInt8], signedInside: Bool) {
         try await fingerprint()
-        return try await gpg(["--decrypt"], input: Array(armored.utf8))
+        let statusFile = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-status-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: statusFile) }
+        // A signature by a key this home lacks makes GnuPG exit 2 even though it decrypted.
+        let result = try await invoke(["--status-file", statusFile.path, "--decrypt"], input: Array(armored.utf8))
+        let status = (try? String(contentsOf: statusFile, encoding: .utf8)) ?? ""
+        guard status.contains("[GNUPG:] DECRYPTION_OKAY") else { throw .gpg("gpg --decrypt: \(result.error)") }
+        return (result.output, status.contains("[GNUPG:] NEWSIG"))
     }
 
-    /// Whether `signature` is a good signature over `content` by the primary key of `signerKey`
-    /// (or one of its subkeys), checked in a home directory holding that key alone.
+    /// Whether the signature inside a message encrypted to the list key is valid and made by
+    /// `signerKey`: the signed message is taken out of the encryption here and checked apart.
+    func verifyInside(_ armored: String, by signerKey: String) async throws(Failure) -> Bool {
+        let signed = try await invoke(["--decrypt", "--unwrap"], input: Array(armored.utf8))
+        return try await checkSignature(["--decrypt"], input: signed.output, by: signerKey)
+    }
+
+    /// Whether `signature` is a good signature over `content` by `signerKey`.
     func verify(_ content: [UInt8], signature: String, by signerKey: String) async throws(Failure) -> Bool {
+        let signatureFile = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-signature-\(UUID().uuidString).asc")
+        defer { try? FileManager.default.removeItem(at: signatureFile) }
+        do { try Data(signature.utf8).write(to: signatureFile) } catch { throw .gpg("could not write the signature: \(error)") }
+        return try await checkSignature(["--verify", signatureFile.path, "-"], input: content, by: signerKey)
+    }
+
+    /// Runs a signature check in a throwaway home holding `signerKey` alone: valid when GnuPG
+    /// reports VALIDSIG with that key's primary fingerprint (GOODSIG alone would also accept an
+    /// expired or revoked key's signature).
+    private func checkSignature(_ arguments: [String], input: [UInt8], by signerKey: String) async throws(Failure) -> Bool {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-verify-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let checker = ListKeyring(binary: binary, home: scratch.path, userID: userID)
         try checker.createHome()
-        let signatureFile = scratch.appendingPathComponent("signature.asc")
-        do { try Data(signature.utf8).write(to: signatureFile) } catch { throw .gpg("could not write the signature: \(error)") }
         _ = try await checker.gpg(["--import"], input: Array(signerKey.utf8))
         guard let primary = try await checker.publicFingerprint() else { return false }
-        let status = try await checker.invoke(["--status-fd", "1", "--verify", signatureFile.path, "-"], input: content)
+        let status = try await checker.invoke(["--status-fd", "1", "--output", "/dev/null", "--yes"] + arguments, input: input)
         let lines = String(decoding: status.output, as: UTF8.self).split(separator: "\n")
-        // VALIDSIG's last field is the primary key's fingerprint; GOODSIG alone would also
-        // accept an expired or revoked key's signature.
         return status.succeeded && lines.contains { $0.hasPrefix("[GNUPG:] VALIDSIG ") && $0.split(separator: " ").last.map(String.init) == primary }
     }
 

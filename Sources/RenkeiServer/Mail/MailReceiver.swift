@@ -65,11 +65,17 @@ struct MailReceiver {
     }
 
     /// The signed content, whether it was signed, and whether the signature is the sender's.
+    /// Encrypted posts are read either way RFC 3156 allows: a signed PGP/MIME entity inside the
+    /// encryption, or one OpenPGP message both signed and encrypted.
     private func unwrap(_ message: ReceivedEntity, sender: UserModel?) async throws(PostRefusal) -> (ReceivedEntity, Bool, Bool) {
         var entity = message
         if case .encrypted(let armored) = PGPMIME.classify(entity) {
-            guard let plain = try? await keyring.decrypt(armored) else { throw .undecryptable }
+            guard let (plain, signedInside) = try? await keyring.decrypt(armored) else { throw .undecryptable }
             entity = ReceivedEntity(bytes: plain)
+            if signedInside {
+                guard let key = sender?.pgpKey else { return (entity, true, false) }
+                return (entity, true, (try? await keyring.verifyInside(armored, by: key)) ?? false)
+            }
         }
         guard case .signed(let content, let signature) = PGPMIME.classify(entity) else { return (entity, false, false) }
         guard let key = sender?.pgpKey else { return (content, true, false) }

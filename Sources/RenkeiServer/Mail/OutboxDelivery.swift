@@ -29,7 +29,7 @@ struct OutboxDelivery: Sendable {
     }
 
     /// Delivers until nothing is due. `flush` first makes every waiting retry due (after the
-    /// relay was fixed), as `postqueue -f` does.
+    /// relay was fixed), as `postqueue -f` does; deliveries another worker holds stay its own.
     func run(flush: Bool = false, progress: (@Sendable (Report) -> Void)? = nil) async throws -> Report {
         if flush {
             try await MailDeliveryModel.query(on: database).filter(\.$state == MailDeliveryModel.State.queued.rawValue)
@@ -48,18 +48,19 @@ struct OutboxDelivery: Sendable {
         }
     }
 
-    /// Takes up to `batchSize` due deliveries by moving their next attempt past the lease; an
-    /// UPDATE ... RETURNING makes the claim atomic between processes.
+    /// Takes up to `batchSize` due deliveries that no live worker holds, leasing them until
+    /// `lease` from now; an UPDATE ... RETURNING makes the claim atomic between processes.
     private func claim() async throws -> [MailDeliveryModel] {
         let moment = now()
         let due = try await MailDeliveryModel.query(on: database).filter(\.$state == MailDeliveryModel.State.queued.rawValue)
-            .filter(\.$nextAttemptAt <= moment).sort(\.$createdAt).limit(batchSize).all(\.$id)
+            .filter(\.$nextAttemptAt <= moment).group(.or) { $0.filter(\.$leasedUntil == nil).filter(\.$leasedUntil <= moment) }
+            .sort(\.$createdAt).limit(batchSize).all(\.$id)
         guard !due.isEmpty, let sql = database as? any SQLDatabase else { return [] }
         let taken = try await sql.update(MailDeliveryModel.schema)
-            .set("next_attempt_at", to: SQLBind(moment.addingTimeInterval(lease)))
+            .set("leased_until", to: SQLBind(moment.addingTimeInterval(lease)))
             .where("id", .in, SQLBind.group(due.compactMap { $0 }))
             .where("state", .equal, SQLBind(MailDeliveryModel.State.queued.rawValue))
-            .where("next_attempt_at", .lessThanOrEqual, SQLBind(moment))
+            .where(group: { $0.where("leased_until", .is, SQLLiteral.null).orWhere("leased_until", .lessThanOrEqual, SQLBind(moment)) })
             .returning("id")
             .all(decodingColumn: "id", as: UUID.self)
         guard !taken.isEmpty else { return [] }
@@ -197,6 +198,7 @@ struct OutboxDelivery: Sendable {
 
     private func markSent(_ delivery: MailDeliveryModel) async throws {
         delivery.state = MailDeliveryModel.State.sent.rawValue
+        delivery.leasedUntil = nil
         delivery.attempts += 1
         delivery.sentAt = now()
         delivery.lastError = nil
@@ -213,6 +215,7 @@ struct OutboxDelivery: Sendable {
             return false
         }
         delivery.nextAttemptAt = moment.addingTimeInterval(DeliveryRetry.delay(afterAttempt: delivery.attempts))
+        delivery.leasedUntil = nil
         try await delivery.save(on: database)
         logger.warning("mail to \(delivery.recipient) deferred: \(reason)")
         return true
@@ -241,6 +244,7 @@ struct OutboxDelivery: Sendable {
 
     private func giveUp(_ delivery: MailDeliveryModel, reason: String, on database: (any Database)? = nil) async throws {
         delivery.state = MailDeliveryModel.State.failed.rawValue
+        delivery.leasedUntil = nil
         delivery.lastError = reason
         try await delivery.save(on: database ?? self.database)
         logger.error("mail to \(delivery.recipient) failed: \(reason)")

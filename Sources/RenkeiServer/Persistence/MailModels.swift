@@ -115,6 +115,8 @@ final class MailDeliveryModel: Model, @unchecked Sendable {
     @Field(key: "state") var state: String
     @Field(key: "attempts") var attempts: Int
     @Field(key: "next_attempt_at") var nextAttemptAt: Date
+    /// Set while a worker holds the delivery; a lapsed lease (a worker that died) frees it.
+    @OptionalField(key: "leased_until") var leasedUntil: Date?
     @OptionalField(key: "last_error") var lastError: String?
     @OptionalField(key: "sent_at") var sentAt: Date?
     @Field(key: "created_at") var createdAt: Date

@@ -34,6 +34,13 @@ struct ListDocument: Content {
     }
 }
 
+/// A post to a list, from its archive page's form or the API; without `tlp`, the list's default label.
+struct ListPostInput: Content {
+    var title: String
+    var body: String
+    var tlp: String?
+}
+
 /// A new list from the secretariat's form or the command line; every field as typed.
 struct MailingListInput: Content {
     var slug: String

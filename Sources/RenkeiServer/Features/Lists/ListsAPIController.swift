@@ -62,16 +62,10 @@ struct ListsAPIController {
         return items.map { SharedItemDocument($0, names: names) }
     }
 
-    struct PostInput: Content {
-        var title: String
-        var body: String
-        var tlp: String?
-    }
-
     func post(request: Request) async throws -> Response {
         let user = try request.requireUser()
         let list = try await ListStore.require(slug: try request.slugParameter(), visibleTo: request.currentActor, on: request.db)
-        let input = try request.content.decode(PostInput.self)
+        let input = try request.content.decode(ListPostInput.self)
         let item = try await ListsController.post(title: input.title, body: input.body, tlp: input.tlp, to: list, by: user, request: request)
         return try await SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db)).encodeResponse(status: .created, for: request)
     }

@@ -120,16 +120,10 @@ struct ListsController {
         ).render("list", on: request)
     }
 
-    struct PostForm: Content {
-        var title: String
-        var body: String
-        var tlp: String?
-    }
-
     func post(request: Request) async throws -> Response {
         let user = try request.requireUser()
         let list = try await visibleList(request)
-        let form = try request.content.decode(PostForm.self)
+        let form = try request.content.decode(ListPostInput.self)
         do {
             let item = try await Self.post(title: form.title, body: form.body, tlp: form.tlp, to: list, by: user, request: request)
             return request.redirect(to: SiteURL.item(.value(item.id.uuidString)).path)

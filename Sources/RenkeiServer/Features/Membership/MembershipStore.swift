@@ -165,7 +165,7 @@ enum MembershipStore {
     }
 
     /// Announces every deadline that has passed since the last call (see
-    /// `MembershipApplication.announceDeadline`); run every minute by `MembershipDeadlines`.
+    /// `MembershipApplication.announceDeadline`); run every minute by the server (`usePeriodicWork`).
     static func announceDeadlines(at now: Date, mail: MailAddressing?, on database: any Database) async throws {
         for model in try await ApplicationModel.query(on: database).filter(\.$isOpen == true).all() {
             try await database.transaction { database in

@@ -54,6 +54,7 @@ struct CreateMail: AsyncMigration {
             .field("state", .string, .required)
             .field("attempts", .int, .required)
             .field("next_attempt_at", .datetime, .required)
+            .field("leased_until", .datetime)
             .field("last_error", .sql(unsafeRaw: "TEXT"))
             .field("sent_at", .datetime)
             .field("created_at", .datetime, .required)

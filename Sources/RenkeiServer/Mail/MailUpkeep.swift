@@ -1,57 +1,6 @@
 import Fluent
 import Foundation
-import NIOConcurrencyHelpers
 import RenkeiCore
-import Vapor
-
-/// While the server runs: delivers the outbox every few seconds (when `SMTP_URL` names a
-/// relay), and once an hour sends due digests and warns of PGP keys about to expire.
-final class MailWorker: LifecycleHandler, Sendable {
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
-    let interval: Duration
-    let upkeepInterval: TimeInterval
-
-    init(interval: Duration = .seconds(2), upkeepInterval: TimeInterval = 3_600) {
-        self.interval = interval
-        self.upkeepInterval = upkeepInterval
-    }
-
-    func didBootAsync(_ app: Application) async throws {
-        let (interval, upkeepInterval) = (interval, upkeepInterval)
-        if app.renkei.settings.smtpRelay == nil {
-            app.logger.warning("SMTP_URL is not set: mail waits in the outbox until a relay is configured")
-        }
-        task.withLockedValue { task in
-            task = Task {
-                var lastUpkeep = Date.distantPast
-                while !Task.isCancelled {
-                    do {
-                        let now = app.renkei.clock.now
-                        if now.timeIntervalSince(lastUpkeep) >= upkeepInterval {
-                            try await MailUpkeep.run(at: now, addressing: app.renkei.mail, on: app.db)
-                            lastUpkeep = now
-                        }
-                        if app.renkei.settings.smtpRelay != nil {
-                            _ = try await MailCommand.delivery(for: app).run()
-                        }
-                    } catch {
-                        app.logger.report(error: error)
-                    }
-                    try? await Task.sleep(for: interval)
-                }
-            }
-        }
-    }
-
-    func shutdownAsync(_ app: Application) async {
-        let running = task.withLockedValue { task in
-            defer { task = nil }
-            return task
-        }
-        running?.cancel()
-        await running?.value
-    }
-}
 
 /// The hourly work of the mail: digests and key expiry warnings.
 enum MailUpkeep {

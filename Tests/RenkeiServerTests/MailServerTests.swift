@@ -546,3 +546,62 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    @Test func theUpkeepSendsDigestsOnceADayAndWarnsOfExpiringKeysOnce() async throws {
+        try await withRenkei { app, fixture in
+            let member = try await apiToken(app, "member-alpha@test.example")
+            let author = try await apiToken(app, "rep-alpha@test.example")
+            #expect(try await subscribeToMembers(app, member, mode: "digest") == .ok)
+            let posted = try await postToMembers(app, author, ["title": "Digest candidate", "body": "Scanning from 203.0.113.50", "tlp": "TLP:GREEN"])
+            #expect(posted.status == .created)
+            let digester = try await user(app, "member-alpha@test.example")
+            let perMessage = try await deliveries(forItem: try itemID(posted.json), on: app.db).filter { $0.recipientUserID == digester.id }
+            #expect(perMessage.isEmpty, "a digest subscriber gets no copy of each post")
+
+            func digests() async throws -> [MailMessageModel] {
+                try await MailMessageModel.query(on: app.db).all().filter { $0.subject.contains("digest") }
+            }
+            let now = Date()
+            try await MailUpkeep.sendDigests(at: now, addressing: app.renkei.mail, on: app.db)
+            #expect(try await digests().isEmpty, "less than a day since subscribing: no digest yet")
+            let nextDay = now.addingTimeInterval(86_400 + 60)
+            try await MailUpkeep.sendDigests(at: nextDay, addressing: app.renkei.mail, on: app.db)
+            try await MailUpkeep.sendDigests(at: nextDay.addingTimeInterval(3_600), addressing: app.renkei.mail, on: app.db)
+            let sent = try await digests()
+            #expect(sent.map(\.subject) == ["[members] TLP:GREEN digest: 1 post"], "one digest a day")
+            let text = ReceivedEntity(raw: try #require(sent.first).content).decodedText
+            #expect(text.hasPrefix("TLP:GREEN\n") && text.contains("Digest candidate") && text.contains("Scanning from 203.0.113.50"))
+            let digestDeliveries = try await MailDeliveryModel.query(on: app.db).filter(\.$message.$id == (try #require(sent.first?.id))).all()
+            #expect(digestDeliveries.map(\.recipient) == ["member-alpha@test.example"] && digestDeliveries.map(\.form) == ["signed"])
+
+            func warnings() async throws -> [(subject: String, to: [String])] {
+                var found: [(String, [String])] = []
+                for message in try await MailMessageModel.query(on: app.db).all() where message.subject.hasPrefix("Your PGP key expires") {
+                    found.append((message.subject, try await MailDeliveryModel.query(on: app.db).filter(\.$message.$id == message.requireID()).all().map(\.recipient)))
+                }
+                return found
+            }
+            digester.pgpKey = try fixtureKey("recipient")
+            digester.pgpFingerprint = Self.recipientFingerprint
+            digester.pgpExpiresAt = now.addingTimeInterval(10 * 86_400)
+            try await digester.save(on: app.db)
+            let team = try #require(try await TeamModel.find(fixture.alphaID, on: app.db))
+            team.record.pgpKeys = [PGPKey(fingerprint: "0123456789ABCDEF0123456789ABCDEF01234567", armored: "team key", expires: now.addingTimeInterval(5 * 86_400)),
+                                   PGPKey(fingerprint: "89ABCDEF0123456789ABCDEF0123456789ABCDEF", armored: "later key", expires: now.addingTimeInterval(40 * 86_400))]
+            try await team.save(on: app.db)
+
+            try await MailUpkeep.warnOfExpiringKeys(at: now, addressing: app.renkei.mail, on: app.db)
+            try await MailUpkeep.warnOfExpiringKeys(at: now.addingTimeInterval(3_600), addressing: app.renkei.mail, on: app.db)
+            var told = try await warnings()
+            #expect(told.count == 2, "each key expiring within 30 days once, the one 40 days out not: \(told)")
+            #expect(Set(told.flatMap(\.to)) == ["member-alpha@test.example", "cert@alpha.example"])
+
+            digester.pgpExpiresAt = now.addingTimeInterval(20 * 86_400)
+            try await digester.save(on: app.db)
+            try await MailUpkeep.warnOfExpiringKeys(at: now.addingTimeInterval(7_200), addressing: app.renkei.mail, on: app.db)
+            told = try await warnings()
+            #expect(told.count == 3 && told.filter { $0.to == ["member-alpha@test.example"] }.count == 2, "a key given a new expiry date is told again")
+        }
+    }
+}

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, free_port, renkei_env
+from conftest import REPO, Browser, free_port, renkei_env
 from mailpeer import (GnuPGHome, Mailbox, Relay, body_parts, encrypted_entity, make_relay_tls, message, parse, part_body,
                       password_authenticator, signed_entity, stop_agent, text_of, text_part)
 
@@ -575,3 +575,98 @@ def test_the_servers_worker_delivers_without_being_asked(server_factory, renkei_
     finally:
         server.stop()
         stop_agent(server.data_dir / "gnupg")
+
+
+# --- The list pages in a browser -------------------------------------------------------------
+
+def test_lists_in_a_browser(server_factory, chrome_driver, screenshot_dir, authenticator, tmp_path):
+    """A member sets a PGP key on the account page, takes the community list as a digest, posts
+    to it from its archive page and finds the post by a word of its body; the secretariat opens
+    a temporary list, which a member may not."""
+    from selenium.webdriver.support.ui import Select  # here: the browser fixture skips without selenium
+
+    member = ("member@renkei-demo.example", "demo-member-pass")            # Lindenfeld-CSIRT
+    secretariat = ("secretariat@renkei-demo.example", "demo-secretariat-pass")
+    server = server_factory(demo=True, env={"RENKEI_MAIL_DOMAIN": DOMAIN, "SMTP_URL": "", "RENKEI_GPG_HOME": ""})
+    home = GnuPGHome(tmp_path / "member-key").generate(f"Demo Member <{member[0]}>")
+    chrome_driver.delete_all_cookies()
+    browser = Browser(chrome_driver, server, screenshot_dir, authenticator)
+
+    def subscription_of(slug: str) -> Select:
+        rows = [row for row in browser.all("#lists tbody tr") if f"{slug}@{DOMAIN}" in row.text]
+        assert len(rows) == 1, f"one row of /lists has the address {slug}@{DOMAIN}: {browser.find('#lists').text}"
+        return Select(rows[0].find_element(browser.By.CSS_SELECTOR, "select[name=mode]"))
+
+    try:
+        browser.sign_in(*member)
+
+        # The account's key: a warning without one, its fingerprint once saved.
+        browser.open("/account")
+        assert browser.has("#key-warning") and not browser.has("#key-fingerprint"), "no key yet: a warning, no fingerprint"
+        browser.fill({"#pgp-key-text": home.export()})
+        browser.click_and_wait("#save-key")
+        assert browser.driver.current_url.split("?")[0].endswith("/account"), browser.driver.current_url
+        assert not browser.has("#key-warning"), browser.find("#key-warning").text
+        assert browser.find("#key-fingerprint").text.strip().replace(" ", "").upper() == home.fingerprint
+
+        # The subscription: the demo's per-message delivery becomes a digest, and stays one.
+        browser.open("/lists")
+        assert not browser.has("#new-list-link"), "only the secretariat opens lists"
+        assert subscription_of(LIST).first_selected_option.get_attribute("value") == "per-message"
+        subscription_of(LIST).select_by_value("digest")
+        browser.click_and_wait(f"form[action='/lists/{LIST}/subscription'] button[type=submit]")
+        assert browser.driver.current_url.split("?")[0].endswith("/lists"), browser.driver.current_url
+        browser.driver.refresh()
+        assert subscription_of(LIST).first_selected_option.get_attribute("value") == "digest", "the digest is kept"
+
+        # A post from the archive page, then found in the archive and by a word of its body.
+        title = f"Browser post {MARK} {uuid.uuid4().hex[:6]}"
+        word = f"pangolin{uuid.uuid4().hex[:8]}"
+        browser.open(f"/lists/{LIST}")
+        assert browser.find("#list-address").text.strip() == LIST_ADDRESS
+        browser.fill({"#title": title, "#body": f"Seen on our sensors: {word} beacons to 198.51.100.7.", "#tlp": "TLP:GREEN"})
+        browser.click_and_wait("#post-submit")
+        assert "/items/" in browser.driver.current_url, browser.driver.current_url
+        assert browser.find("#item-title").text.strip() == title
+        assert browser.find("#item-tlp").text.strip() == "TLP:GREEN"
+        browser.open(f"/lists/{LIST}")
+        assert title in browser.find("#archive").text
+        archive = browser.find("#archive").text
+        assert "Mo Member (Lindenfeld-CSIRT)" in archive and "))" not in archive, f"the author and team as the archive names them: {archive}"
+        browser.shot("list-archive")
+        browser.fill({"#archive-search input[name=q]": word})
+        browser.click_and_wait("#archive-search button[type=submit]")
+        assert f"q={word}" in browser.driver.current_url, browser.driver.current_url
+        assert title in browser.find("#archive").text, "the search finds the post by a word of its body"
+        browser.fill({"#archive-search input[name=q]": f"absent{uuid.uuid4().hex[:8]}"})
+        browser.click_and_wait("#archive-search button[type=submit]")
+        assert not browser.has("#archive") and title not in browser.find("main").text, "a word of no post finds nothing"
+
+        # A member may not open a list.
+        browser.open("/lists/new", error_page_ok=True)
+        assert browser.find("main h1").text.startswith("403"), browser.find("main h1").text
+        assert not browser.has("#list-form")
+
+        # The secretariat opens a temporary list.
+        browser.sign_out()
+        browser.sign_in(*secretariat)
+        browser.open("/lists")
+        browser.click_and_wait("#new-list-link")
+        slug = f"incident-{uuid.uuid4().hex[:8]}"
+        ends = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
+        browser.fill({"#slug": slug, "#name": f"Incident {MARK}", "#kind": "temporary", "#endsAt": ends, "#posting": "members",
+                      "#defaultTLP": "AMBER", "#retentionDays": "90"})
+        assert browser.find("#endsAt").get_attribute("value") == ends, "the date input took the end date"
+        browser.click_and_wait("#list-submit")
+        assert not browser.has("#list-error"), browser.find("#list-error").text
+        assert browser.driver.current_url.split("?")[0].endswith(f"/lists/{slug}"), browser.driver.current_url
+        assert browser.find("#list-address").text.strip() == f"{slug}@{DOMAIN}"
+        assert browser.find("main h1").text.strip() == f"Incident {MARK}"
+        browser.shot("new-temporary-list")
+        browser.open("/lists")
+        assert subscription_of(slug).first_selected_option.get_attribute("value") == "none", "nobody is subscribed to a new list"
+    finally:
+        home.close()
+        server.stop()
+        stop_agent(server.data_dir / "gnupg")
+

@@ -117,7 +117,7 @@ public enum ListMail {
             text += "\(item.tlp.text) · \(item.title)\nFrom: \(item.authorName)\(item.authorTeamName.map { " (\($0))" } ?? "")\n\n\(item.body)\n\nOn the web: \(itemURL(item.id))\n\n"
         }
         text += "-- \n\(label.text) · \(list.listName) <\(list.listAddress)>\nYour subscription: \(list.subscriptionURL)\n"
-        let subject = label >= .amber ? "[\(list.listName)] \(label.text) digest (encrypted message)" : "[\(list.listName)] \(label.text) digest: \(items.count) posts"
+        let subject = label >= .amber ? "[\(list.listName)] \(label.text) digest (encrypted message)" : "[\(list.listName)] \(label.text) digest: \(items.count) post\(items.count == 1 ? "" : "s")"
         return (label, subject, .text(text))
     }
 

@@ -53,7 +53,9 @@ enum MailUpkeep {
             }
         }
         for owner in owners {
-            if let warned = try await KeyExpiryWarningModel.find(owner.fingerprint, on: database), warned.expiresAt == owner.expires { continue }
+            // Stored dates lose sub-second precision: the same expiry is within a second.
+            if let warned = try await KeyExpiryWarningModel.find(owner.fingerprint, on: database),
+               abs(warned.expiresAt.timeIntervalSince(owner.expires)) < 1 { continue }
             let warning = ListMail.keyExpiryWarning(ownerName: owner.name, fingerprint: owner.fingerprint, expires: owner.expires,
                                                     accountURL: addressing.publicURL + (owner.userID == nil ? SiteURL.teams.path : SiteURL.account.path))
             try await database.transaction { database in

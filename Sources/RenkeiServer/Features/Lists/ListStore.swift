@@ -116,10 +116,10 @@ enum ListStore {
     static func enqueueMail(for item: SharedItem, on list: MailingList?, addressing: MailAddressing, at now: Date, on database: any Database) async throws {
         let users: [UserModel]
         if let list {
-            let subscriptions = try await ListSubscriptionModel.query(on: database).filter(\.$list.$id == list.id)
-                .filter(\.$mode == DeliveryMode.perMessage.rawValue).all()
-            let ids = subscriptions.map { $0.$user.id }
-            users = ids.isEmpty ? [] : try await UserModel.query(on: database).filter(\.$id ~~ ids).all()
+            users = try await UserModel.query(on: database)
+                .join(ListSubscriptionModel.self, on: \ListSubscriptionModel.$user.$id == \UserModel.$id)
+                .filter(ListSubscriptionModel.self, \.$list.$id == list.id)
+                .filter(ListSubscriptionModel.self, \.$mode == DeliveryMode.perMessage.rawValue).all()
         } else if item.tlp == .red, case .individuals(let people) = item.audience {
             users = try await UserModel.query(on: database).filter(\.$id ~~ people).all()
         } else {

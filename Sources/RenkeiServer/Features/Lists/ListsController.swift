@@ -112,7 +112,7 @@ struct ListsController {
             ends: list.endsAt.map(TeamView.minute),
             rows: entries.nonEmpty?.map { entry in
                 ArchivePage.Row(url: SiteURL.item(.value(entry.item.id.uuidString)).path, title: entry.item.title, label: .init(entry.item.tlp),
-                                author: entry.item.authorName + (entry.item.authorTeamName.map { " (\($0)))" } ?? ""),
+                                author: entry.item.authorName + (entry.item.authorTeamName.map { " (\($0))" } ?? ""),
                                 created: TeamView.minute(entry.item.createdAt), depth: min(entry.depth, 8))
             },
             search: search, searchURL: SiteURL.list(.value(list.slug)).path, canPost: list.canPost(request.currentActor, at: now),

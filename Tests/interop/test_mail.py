@@ -663,6 +663,8 @@ def test_lists_in_a_browser(server_factory, chrome_driver, screenshot_dir, authe
         assert browser.find("#list-address").text.strip() == f"{slug}@{DOMAIN}"
         assert browser.find("main h1").text.strip() == f"Incident {MARK}"
         browser.shot("new-temporary-list")
+        assert browser.driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), \
+            "the page, menu bar included, fits the window without scrolling sideways"
         browser.open("/lists")
         assert subscription_of(slug).first_selected_option.get_attribute("value") == "none", "nobody is subscribed to a new list"
     finally:

@@ -605,3 +605,25 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    @Test func theRelaySettingRefusesCleartextBeyondLoopback() throws {
+        func relay(_ environment: [String: String]) throws -> SMTPRelay? {
+            try Settings.fromEnvironment(environment.merging(["RENKEI_DATA_DIR": NSTemporaryDirectory()]) { $1 }).smtpRelay
+        }
+        #expect(try relay([:]) == nil, "without SMTP_URL, mail waits in the outbox")
+        let submission = try #require(try relay(["SMTP_URL": "smtp://relay%40team:p%3Ass@mail.example.org"]))
+        #expect(submission == SMTPRelay(host: "mail.example.org", port: 587, security: .startTLS, username: "relay@team", password: "p:ss",
+                                        trustRootsFile: nil))
+        let implicit = try #require(try relay(["SMTP_URL": "smtps://mail.example.org", "SMTP_CA_FILE": "/etc/ca.pem"]))
+        #expect(implicit.port == 465 && implicit.security == .implicitTLS && implicit.trustRootsFile == "/etc/ca.pem")
+        for host in ["127.0.0.1", "127.8.9.10", "[::1]", "localhost"] {
+            #expect(try relay(["SMTP_URL": "smtp://\(host):2525", "SMTP_TLS": "off"])?.security == SMTPRelay.Security.none, "\(host) is loopback")
+        }
+        for (url, tls) in [("smtp://192.0.2.1:25", "off"), ("smtp://mail.example.org", "off"), ("smtps://127.0.0.1", "off"),
+                           ("smtp://127.0.0.1", "maybe"), ("http://mail.example.org", ""), ("smtp://", "")] {
+            #expect(throws: Settings.Problem.self, "\(url) with SMTP_TLS=\(tls)") { try relay(["SMTP_URL": url, "SMTP_TLS": tls]) }
+        }
+        #expect(throws: Settings.Problem.self) { try Settings.fromEnvironment(["RENKEI_MAIL_DOMAIN": "not a domain"]) }
+    }
+}

@@ -576,17 +576,22 @@ private enum MailFixture {
         #expect(single.label == .clear)
     }
 
-    @Test func expiredKeyReportAndRefusal() {
+    @Test func keyProblemReportsAndRefusal() {
         let expired = Date(timeIntervalSince1970: 1_799_971_200) // 2027-01-15
-        let toAuthor = ListMail.expiredKeyReport(recipientName: "Rita Rep", expired: expired, label: .amber, itemURL: MailFixture.itemURL, on: list,
+        let toAuthor = ListMail.keyProblemReport(recipientName: "Rita Rep", expired: expired, label: .amber, itemURL: MailFixture.itemURL, on: list,
                                                  toAuthor: true)
         #expect(toAuthor.subject == "[members] Undelivered TLP:AMBER message: expired PGP key")
         let authorText = ReceivedEntity(raw: toAuthor.content.rendered).decodedText
         #expect(authorText.hasPrefix("Your TLP:AMBER post to members could not be encrypted to Rita Rep: their PGP key expired on 2027-01-15."))
         #expect(authorText.contains(MailFixture.itemURL))
-        let toTeam = ListMail.expiredKeyReport(recipientName: "Rita Rep", expired: expired, label: .amber, itemURL: MailFixture.itemURL, on: list,
+        let toTeam = ListMail.keyProblemReport(recipientName: "Rita Rep", expired: expired, label: .amber, itemURL: MailFixture.itemURL, on: list,
                                                toAuthor: false)
         #expect(ReceivedEntity(raw: toTeam.content.rendered).decodedText.contains("Rita Rep of your team"))
+        let unusable = ListMail.keyProblemReport(recipientName: "Rita Rep", expired: nil, label: .red, itemURL: MailFixture.itemURL, on: list,
+                                                 toAuthor: true)
+        #expect(unusable.subject == "[members] Undelivered TLP:RED message: unusable PGP key")
+        #expect(ReceivedEntity(raw: unusable.content.rendered).decodedText.hasPrefix(
+            "Your TLP:RED post to members could not be encrypted to Rita Rep: GnuPG could not encrypt to their PGP key."))
 
         let refusal = ListMail.refusal(PostRefusal.unsigned.message, subject: "Hello", on: list)
         #expect(refusal.subject == "[members] Your post was not accepted")

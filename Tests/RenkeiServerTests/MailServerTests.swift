@@ -627,3 +627,37 @@ extension ServerTests {
         #expect(throws: Settings.Problem.self) { try Settings.fromEnvironment(["RENKEI_MAIL_DOMAIN": "not a domain"]) }
     }
 }
+
+extension ServerTests {
+    @Test func aKeyGnuPGRefusesAtDeliveryGetsANoticeAndTheAuthorAndTeamAreTold() async throws {
+        try await withRenkei { app, _ in
+            let member = try await apiToken(app, "member-alpha@test.example")
+            let author = try await apiToken(app, "rep-alpha@test.example")
+            #expect(try await subscribeToMembers(app, member) == .ok)
+            #expect(try await mailRequest(app, .PUT, "/api/v1/account/pgp-key", token: member, body: ["key": try fixtureKey("recipient")]).status == .ok)
+            let posted = try await postToMembers(app, author, ["title": "Keys change", "body": "Rotate the keys of 192.0.2.80.", "tlp": "TLP:AMBER"])
+            let item = try itemID(posted.json)
+            let planned = try await deliveries(forItem: item, on: app.db)
+            #expect(planned.map(\.form) == ["encrypted"])
+            // The key changed after the post was queued into something GnuPG cannot encrypt to.
+            let subscriber = try await user(app, "member-alpha@test.example")
+            subscriber.pgpKey = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nbm90IGEga2V5\n-----END PGP PUBLIC KEY BLOCK-----\n"
+            try await subscriber.save(on: app.db)
+
+            let relay = SMTPRelay(host: "127.0.0.1", port: try await closedPort(), security: .none, timeout: 2)
+            let report = try await OutboxDelivery(database: app.db, keyring: app.renkei.keyring, relay: relay, addressing: app.renkei.mail,
+                                                  logger: app.logger, now: { Date() }).run()
+            #expect(report.failed == 1, "the encrypted copy fails before any relay is tried: \(report)")
+            let after = try await deliveries(forItem: item, on: app.db)
+            let encrypted = try #require(after.first { $0.form == "encrypted" })
+            #expect(encrypted.state == "failed" && encrypted.lastError?.hasPrefix("not encrypted") == true)
+            #expect(after.filter { $0.form == "notice" }.map(\.recipient) == ["member-alpha@test.example"], "the notice instead")
+            let reports = try await MailMessageModel.query(on: app.db).filter(\.$itemID == item).all().filter { $0.subject.contains("unusable PGP key") }
+            var told: [String] = []
+            for report in reports {
+                told += try await MailDeliveryModel.query(on: app.db).filter(\.$message.$id == report.requireID()).all().map(\.recipient)
+            }
+            #expect(Set(told) == ["rep-alpha@test.example", "cert@alpha.example"], "the author and the recipient's team hear of it")
+        }
+    }
+}

@@ -140,19 +140,22 @@ public enum ListMail {
         """)
     }
 
-    /// Told to the author when a recipient's key had expired, and to that recipient's team.
-    public static func expiredKeyReport(recipientName: String, expired: Date, label: TLPLabel, itemURL: String, on list: ListAddressing,
+    /// Told to the author and to the recipient's team when a restricted message could not be
+    /// encrypted to a recipient's key: it had `expired`, or (nil) GnuPG could not use it.
+    public static func keyProblemReport(recipientName: String, expired: Date?, label: TLPLabel, itemURL: String, on list: ListAddressing,
                                         toAuthor: Bool) -> (subject: String, content: MIMEPart) {
-        let day = ISO8601DateFormatter.string(from: expired, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+        let problem = expired.map { "their PGP key expired on " + ISO8601DateFormatter.string(from: $0, timeZone: TimeZone(identifier: "UTC")!,
+                                                                                               formatOptions: [.withFullDate]) }
+            ?? "GnuPG could not encrypt to their PGP key"
         let opening = toAuthor
-            ? "Your \(label.text) post to \(list.listName) could not be encrypted to \(recipientName): their PGP key expired on \(day)."
-            : "A \(label.text) post to \(list.listName) could not be encrypted to \(recipientName) of your team: their PGP key expired on \(day)."
-        return ("[\(list.listName)] Undelivered \(label.text) message: expired PGP key",
+            ? "Your \(label.text) post to \(list.listName) could not be encrypted to \(recipientName): \(problem)."
+            : "A \(label.text) post to \(list.listName) could not be encrypted to \(recipientName) of your team: \(problem)."
+        return ("[\(list.listName)] Undelivered \(label.text) message: \(expired == nil ? "unusable" : "expired") PGP key",
                 .text("""
                 \(opening)
 
                 They were sent a notice to read it on the web instead: \(itemURL)
-                Once the key is renewed on their account, future messages are encrypted to it again.
+                Once a valid key is on their account, future messages are encrypted to it again.
 
                 -- \n\(list.listName) <\(list.listAddress)>
                 """))

@@ -237,7 +237,9 @@ struct OutboxDelivery: Sendable {
             try await Outbox.enqueue(from: ("Renkei", addressing.platformAddress), subject: ListMail.noticeSubject(for: item.tlp, on: listAddressing),
                                      content: ListMail.notice(for: item.tlp, itemURL: itemURL, on: listAddressing), messageID: addressing.messageID(),
                                      itemID: itemID, to: [Outbox.Recipient(address: user.email, userID: userID, form: .notice)], at: now(), on: database)
-            try await ListStore.reportExpiredKey(of: user, expired: user.pgpExpiresAt ?? now(), item: item, list: listAddressing,
+            var expired: Date?
+            if case .expired(let date) = user.keyHealth(at: now()) { expired = date }
+            try await ListStore.reportKeyProblem(of: user, expired: expired, item: item, list: listAddressing,
                                                  addressing: addressing, at: now(), on: database)
         }
     }

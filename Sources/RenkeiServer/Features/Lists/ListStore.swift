@@ -150,23 +150,23 @@ enum ListStore {
                                  content: ListMail.notice(for: item.tlp, itemURL: itemURL, on: list), extraHeaders: headers,
                                  messageID: addressing.messageID(), itemID: item.id, to: notices, at: now, on: database)
         for (user, date) in expired {
-            try await reportExpiredKey(of: user, expired: date, item: item, list: list, addressing: addressing, at: now, on: database)
+            try await reportKeyProblem(of: user, expired: date, item: item, list: list, addressing: addressing, at: now, on: database)
         }
     }
 
     /// Tells the author and the recipient's team that a restricted message could not be
-    /// encrypted to an expired key (so nobody wonders where it went).
-    static func reportExpiredKey(of user: UserModel, expired: Date, item: SharedItem, list: ListAddressing, addressing: MailAddressing, at now: Date,
+    /// encrypted to the recipient's key, expired or unusable (so nobody wonders where it went).
+    static func reportKeyProblem(of user: UserModel, expired: Date?, item: SharedItem, list: ListAddressing, addressing: MailAddressing, at now: Date,
                                  on database: any Database) async throws {
         let itemURL = addressing.itemURL(item.id)
         if let author = try await UserModel.find(item.authorUserID, on: database) {
-            let report = ListMail.expiredKeyReport(recipientName: user.displayName, expired: expired, label: item.tlp, itemURL: itemURL, on: list, toAuthor: true)
+            let report = ListMail.keyProblemReport(recipientName: user.displayName, expired: expired, label: item.tlp, itemURL: itemURL, on: list, toAuthor: true)
             try await Outbox.enqueue(from: ("Renkei", addressing.platformAddress), subject: report.subject, content: report.content,
                                      messageID: addressing.messageID(), itemID: item.id,
                                      to: [Outbox.Recipient(address: author.email, userID: author.id, form: .signed)], at: now, on: database)
         }
         if let team = try await user.$team.get(on: database), !team.record.email.isEmpty {
-            let report = ListMail.expiredKeyReport(recipientName: user.displayName, expired: expired, label: item.tlp, itemURL: itemURL, on: list, toAuthor: false)
+            let report = ListMail.keyProblemReport(recipientName: user.displayName, expired: expired, label: item.tlp, itemURL: itemURL, on: list, toAuthor: false)
             try await Outbox.enqueue(from: ("Renkei", addressing.platformAddress), subject: report.subject, content: report.content,
                                      messageID: addressing.messageID(), itemID: item.id,
                                      to: [Outbox.Recipient(address: team.record.email, userID: nil, form: .signed)], at: now, on: database)

@@ -178,10 +178,6 @@ extension GlobalIRT {
 
     /// RFC 9110 HTTP-date, as in `Last-Modified`.
     public static func httpDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
+        DateFormatter.fixed("EEE, dd MMM yyyy HH:mm:ss 'GMT'").string(from: date)
     }
 }

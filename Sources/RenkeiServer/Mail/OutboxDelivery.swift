@@ -189,11 +189,7 @@ struct OutboxDelivery: Sendable {
     }
 
     static func rfc5322(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
+        DateFormatter.fixed("EEE, dd MMM yyyy HH:mm:ss '+0000'").string(from: date)
     }
 
     private func markSent(_ delivery: MailDeliveryModel) async throws {

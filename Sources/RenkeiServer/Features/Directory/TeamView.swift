@@ -106,11 +106,7 @@ struct TeamView: Encodable {
     static func day(_ date: Date) -> String { date.formatted(.iso8601.year().month().day()) }
 
     static func minute(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
-        return formatter.string(from: date)
+        DateFormatter.fixed("yyyy-MM-dd HH:mm 'UTC'").string(from: date)
     }
 }
 

@@ -53,10 +53,6 @@ struct GlobalIRTController {
     }
 
     static func parseHTTPDate(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.date(from: text)
+        DateFormatter.fixed("EEE, dd MMM yyyy HH:mm:ss 'GMT'").date(from: text)
     }
 }

@@ -661,3 +661,39 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    @Test func postsOlderThanTheListsRetentionAreDeletedWithTheirMail() async throws {
+        try await withRenkei { app, _ in
+            let member = try await apiToken(app, "member-alpha@test.example")
+            #expect(try await subscribeToMembers(app, member) == .ok)
+            let list = try #require(try await MailingListModel.query(on: app.db).filter(\.$slug == "members").first())
+            list.retentionDays = 30
+            try await list.save(on: app.db)
+            let old = try itemID(try await postToMembers(app, member, ["title": "Old wombat campaign", "body": "wombat 198.51.100.3", "tlp": "TLP:GREEN"]).json)
+            let recent = try itemID(try await postToMembers(app, member, ["title": "Recent wombat campaign", "body": "wombat 198.51.100.4", "tlp": "TLP:GREEN"]).json)
+            let oldModel = try #require(try await SharedItemModel.find(old, on: app.db))
+            oldModel.createdAt = Date().addingTimeInterval(-31 * 86_400)
+            try await oldModel.save(on: app.db)
+            #expect(try await SharedItemSearch.matchingIDs("wombat", on: app.db).count == 2)
+
+            try await MailUpkeep.deleteExpiredPosts(at: Date(), on: app.db)
+            #expect(try await SharedItemModel.find(old, on: app.db) == nil, "the post older than 30 days is gone")
+            #expect(try await SharedItemModel.find(recent, on: app.db) != nil, "the recent one stays")
+            #expect(try await SharedItemSearch.matchingIDs("wombat", on: app.db) == [recent], "search forgets it")
+            let oldMessages = try await MailMessageModel.query(on: app.db).filter(\.$itemID == old).count()
+            #expect(try await deliveries(forItem: old, on: app.db).isEmpty && oldMessages == 0, "its mail is gone too")
+            #expect(try await !deliveries(forItem: recent, on: app.db).isEmpty)
+            let audit = try await AuditEventModel.query(on: app.db).filter(\.$action == "list.retention").all()
+            #expect(audit.map(\.detail) == ["deleted 1 post(s) older than 30 days"])
+
+            // Lists carry announcements only (requests have conversations and registry asks that outlive a list's retention).
+            let request = SharedItemDraft(kind: .request, title: "Anyone?", body: "Help", audience: .community,
+                                          request: RequestDetails(kind: .information, urgency: .normal, subject: ""))
+            await #expect(throws: ValidationFailure.self) {
+                _ = try await ListStore.draft(request, for: try list.list(), labelled: false, by: try await user(app, "member-alpha@test.example"),
+                                              at: Date(), on: app.db)
+            }
+        }
+    }
+}

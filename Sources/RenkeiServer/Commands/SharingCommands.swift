@@ -20,7 +20,8 @@ struct PostCommand: AnyAsyncCommand {
     }
 
     var help: String {
-        (asks ? "Asks the community (a request" : "Shares an announcement") + "; text from FILE or standard input; the whole community unless --teams or --people name the audience, or --list posts it to a mailing list."
+        (asks ? "Asks the community (a request" : "Shares an announcement") + "; text from FILE or standard input; the whole community unless --teams or --people name the audience"
+            + (asks ? "." : ", or --list posts it to a mailing list.")
     }
 
     func run(using context: inout CommandContext) async throws {

@@ -2,11 +2,39 @@ import Fluent
 import Foundation
 import RenkeiCore
 
-/// The hourly work of the mail: digests and key expiry warnings.
+/// The hourly work of the lists: digests, key expiry warnings, and the end of posts kept
+/// longer than their list's retention period.
 enum MailUpkeep {
     static func run(at now: Date, addressing: MailAddressing, on database: any Database) async throws {
         try await sendDigests(at: now, addressing: addressing, on: database)
         try await warnOfExpiringKeys(at: now, addressing: addressing, on: database)
+        try await deleteExpiredPosts(at: now, on: database)
+    }
+
+    /// Deletes each list's posts older than its retention period, with their attachments,
+    /// search entries and mail; the audit log keeps a line per list saying how many went.
+    static func deleteExpiredPosts(at now: Date, on database: any Database) async throws {
+        for list in try await ListStore.all(on: database) {
+            let cutoff = now.addingTimeInterval(-TimeInterval(list.retentionDays) * 86_400)
+            let expired = try await SharedItemModel.query(on: database).filter(\.$listID == list.id).filter(\.$createdAt < cutoff).all()
+            guard !expired.isEmpty else { continue }
+            try await database.transaction { database in
+                for item in expired {
+                    let id = try item.requireID()
+                    try await AttachmentModel.query(on: database).filter(\.$item.$id == id).delete()
+                    let messages = try await MailMessageModel.query(on: database).filter(\.$itemID == id).all(\.$id).compactMap { $0 }
+                    if !messages.isEmpty {
+                        try await MailDeliveryModel.query(on: database).filter(\.$message.$id ~~ messages).delete()
+                        try await MailMessageModel.query(on: database).filter(\.$id ~~ messages).delete()
+                    }
+                    try await SharedItemSearch.remove(id, on: database)
+                    try await item.delete(on: database)
+                }
+                try await AuditLog.record("list.retention", subject: "list \(list.slug)",
+                                          detail: "deleted \(expired.count) post(s) older than \(list.retentionDays) days", actor: nil, address: nil,
+                                          at: now, on: database)
+            }
+        }
     }
 
     /// A digest subscriber gets, once a day, the posts since their last digest that they may read.

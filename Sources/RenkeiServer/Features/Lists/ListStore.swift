@@ -100,6 +100,9 @@ enum ListStore {
     /// A draft posted to `list`: the list's audience, and its default label unless one was chosen.
     static func draft(_ draft: SharedItemDraft, for list: MailingList, labelled: Bool, by user: UserModel, at now: Date,
                       on database: any Database) async throws -> SharedItemDraft {
+        guard draft.kind == .announcement else {
+            throw ValidationFailure([FieldError(field: "kind", message: "A list carries announcements; ask for help with a request to the community or to teams.")])
+        }
         let actor = try await readers([user], on: database)[try user.requireID()]
         guard list.canPost(actor, at: now) else {
             throw AppError.forbidden(list.isOpen(at: now) ? "You may not post to \(list.slug)." : "The list \(list.slug) has ended.")

@@ -13,6 +13,12 @@ enum SharedItemSearch {
         try await sql.raw("INSERT INTO shared_items_fts (search_text, item_id) VALUES (\(bind: model.searchText), \(bind: id))").run()
     }
 
+    /// Forgets a deleted item (PostgreSQL's index goes with the row).
+    static func remove(_ id: UUID, on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase, sql.dialect.name != "postgresql" else { return }
+        try await sql.raw("DELETE FROM shared_items_fts WHERE item_id = \(bind: id.uuidString)").run()
+    }
+
     /// Ids of the items matching every word of `query`, best first (at most 1,000).
     static func matchingIDs(_ query: String, on database: any Database) async throws -> [UUID] {
         guard let sql = database as? any SQLDatabase else { return [] }

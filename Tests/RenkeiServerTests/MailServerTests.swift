@@ -697,3 +697,20 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    /// GnuPG stops reading at bad input; a large input must still end in a refusal, not in a
+    /// half-written pipe that brings the process down.
+    @Test func largeBadInputToGnuPGIsRefusedWithoutHarm() async throws {
+        try await withRenkei { app, _ in
+            let garbage = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n" + String(repeating: "QUJDRA==\n", count: 200_000) + "-----END PGP PUBLIC KEY BLOCK-----\n"
+            await #expect(throws: GnuPG.Problem.self) { _ = try await app.renkei.editing.gnupg.inspect(armored: garbage) }
+            await #expect(throws: ListKeyring.Failure.self) {
+                _ = try await app.renkei.keyring.encrypt(Array(repeating: 65, count: 4 << 20), to: garbage)
+            }
+            let member = try await apiToken(app, "member-alpha@test.example")
+            #expect(try await mailRequest(app, .PUT, "/api/v1/account/pgp-key", token: member, body: ["key": String(garbage.prefix(600_000))]).status
+                    == .unprocessableEntity)
+        }
+    }
+}

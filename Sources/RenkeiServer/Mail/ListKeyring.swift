@@ -52,7 +52,7 @@ struct ListKeyring: Sendable {
     /// An armored detached signature over `content`, exactly these bytes.
     func sign(_ content: [UInt8]) async throws(Failure) -> String {
         let fingerprint = try await fingerprint()
-        return String(decoding: try await gpg(["--local-user", fingerprint, "--digest-algo", "SHA256", "--armor", "--detach-sign"], input: content),
+        return String(decoding: try await gpg(["--local-user", fingerprint, "--digest-algo", "SHA256", "--armor", "--output", "-", "--detach-sign"], input: content),
                       as: UTF8.self)
     }
 
@@ -61,7 +61,7 @@ struct ListKeyring: Sendable {
         let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-rcpt-\(UUID().uuidString).asc")
         defer { try? FileManager.default.removeItem(at: keyFile) }
         do { try Data(armoredKey.utf8).write(to: keyFile) } catch { throw .gpg("could not write a key file: \(error)") }
-        return String(decoding: try await gpg(["--trust-model", "always", "--armor", "--encrypt", "--recipient-file", keyFile.path], input: content),
+        return String(decoding: try await gpg(["--trust-model", "always", "--armor", "--output", "-", "--encrypt", "--recipient-file", keyFile.path], input: content),
                       as: UTF8.self)
     }
 
@@ -73,7 +73,7 @@ struct ListKeyring: Sendable {
         let statusFile = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-status-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: statusFile) }
         // A signature by a key this home lacks makes GnuPG exit 2 even though it decrypted.
-        let result = try await invoke(["--status-file", statusFile.path, "--decrypt"], input: Array(armored.utf8))
+        let result = try await invoke(["--status-file", statusFile.path, "--output", "-", "--decrypt"], input: Array(armored.utf8))
         let status = (try? String(contentsOf: statusFile, encoding: .utf8)) ?? ""
         guard status.contains("[GNUPG:] DECRYPTION_OKAY") else { throw .gpg("gpg --decrypt: \(result.error)") }
         return (result.output, status.contains("[GNUPG:] NEWSIG"))
@@ -82,7 +82,7 @@ struct ListKeyring: Sendable {
     /// Whether the signature inside a message encrypted to the list key is valid and made by
     /// `signerKey`: the signed message is taken out of the encryption here and checked apart.
     func verifyInside(_ armored: String, by signerKey: String) async throws(Failure) -> Bool {
-        let signed = try await invoke(["--decrypt", "--unwrap"], input: Array(armored.utf8))
+        let signed = try await invoke(["--output", "-", "--decrypt", "--unwrap"], input: Array(armored.utf8))
         return try await checkSignature(["--decrypt"], input: signed.output, by: signerKey)
     }
 
@@ -91,7 +91,7 @@ struct ListKeyring: Sendable {
         let signatureFile = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-signature-\(UUID().uuidString).asc")
         defer { try? FileManager.default.removeItem(at: signatureFile) }
         do { try Data(signature.utf8).write(to: signatureFile) } catch { throw .gpg("could not write the signature: \(error)") }
-        return try await checkSignature(["--verify", signatureFile.path, "-"], input: content, by: signerKey)
+        return try await checkSignature(["--verify", signatureFile.path], input: content, by: signerKey)
     }
 
     /// Runs a signature check in a throwaway home holding `signerKey` alone: valid when GnuPG
@@ -131,21 +131,29 @@ struct ListKeyring: Sendable {
         }
     }
 
-    private func gpg(_ arguments: [String], input: [UInt8] = [], allowFailure: Bool = false) async throws(Failure) -> [UInt8] {
+    private func gpg(_ arguments: [String], input: [UInt8]? = nil, allowFailure: Bool = false) async throws(Failure) -> [UInt8] {
         let result = try await invoke(arguments, input: input)
         guard result.succeeded || allowFailure else { throw .gpg("gpg \(arguments.first ?? ""): \(result.error)") }
         return result.output
     }
 
-    private func invoke(_ arguments: [String], input: [UInt8]) async throws(Failure) -> (succeeded: Bool, output: [UInt8], error: String) {
+    /// Runs GnuPG; `input` goes in a file named as the last argument, not through a pipe: a
+    /// GnuPG that stops early (a bad key) must not leave a half-written pipe behind.
+    private func invoke(_ arguments: [String], input: [UInt8]?) async throws(Failure) -> (succeeded: Bool, output: [UInt8], error: String) {
+        var operands: [String] = []
+        let inputFile = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-gpg-\(UUID().uuidString)")
+        defer { if input != nil { try? FileManager.default.removeItem(at: inputFile) } }
+        if let input {
+            do { try Data(input).write(to: inputFile) } catch { throw .gpg("could not write GnuPG's input: \(error)") }
+            operands = [inputFile.path]
+        }
         do {
             let result = try await run(
                 binary.contains("/") ? .path(FilePath(binary)) : .name(binary),
                 // Without a random seed file, concurrent GnuPG processes do not queue for its lock
                 // (they sleep up to half a second each); the kernel's randomness is enough.
                 arguments: Arguments(["--homedir", home, "--batch", "--no-tty", "--quiet", "--pinentry-mode", "loopback", "--no-random-seed-file"]
-                                     + arguments),
-                input: .array(input),
+                                     + arguments + operands),
                 output: .bytes(limit: 64 << 20),
                 error: .string(limit: 1 << 16)
             )

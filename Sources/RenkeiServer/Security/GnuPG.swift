@@ -30,11 +30,13 @@ struct GnuPG: Sendable {
         do {
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
+            // The key goes in a file, not a pipe: GnuPG may stop reading early at bad input.
+            let keyFile = home.appendingPathComponent("key.asc")
+            try Data(armored.utf8).write(to: keyFile)
             let result = try await run(
                 binary.contains("/") ? .path(FilePath(binary)) : .name(binary),
                 arguments: ["--homedir", home.path, "--batch", "--no-tty", "--quiet", "--with-colons",
-                            "--fixed-list-mode", "--import-options", "show-only", "--import"],
-                input: .string(armored),
+                            "--fixed-list-mode", "--import-options", "show-only", "--import", keyFile.path],
                 output: .string(limit: 1 << 20),
                 error: .string(limit: 1 << 16)
             )

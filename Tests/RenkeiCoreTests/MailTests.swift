@@ -778,3 +778,68 @@ private enum MailFixture {
         #expect(ListArchive.threads([]).isEmpty)
     }
 }
+
+// MARK: - Posting to a list and the fan-out
+
+@Suite struct ListPostingTests {
+    @Test func aPostTakesTheListsAudienceAndDefaultLabelOnlyAsAnAnnouncement() throws {
+        let teams = MailingList(id: UUID(), slug: "incident", name: "Incident", kind: .temporary, audience: .teams([MailFixture.team]),
+                                defaultLabel: .amberStrict, endsAt: MailFixture.now.addingTimeInterval(MailFixture.day), createdAt: MailFixture.now)
+        let draft = SharedItemDraft(title: "Scan", body: "From 198.51.100.7", tlp: .green, audience: .community)
+        let unlabelled = try teams.post(draft, labelled: false, by: MailFixture.activeMember, at: MailFixture.now)
+        #expect(unlabelled.audience == .teams([MailFixture.team]) && unlabelled.tlp == .amberStrict)
+        let labelled = try teams.post(draft, labelled: true, by: MailFixture.activeMember, at: MailFixture.now)
+        #expect(labelled.audience == .teams([MailFixture.team]) && labelled.tlp == .green)
+
+        let request = SharedItemDraft(kind: .request, title: "Anyone?", body: "Help", audience: .community, request: RequestDetails(kind: .information))
+        #expect(postRefusal { _ = try teams.post(request, labelled: false, by: MailFixture.activeMember, at: MailFixture.now) } == .notAnAnnouncement)
+        #expect(postRefusal { _ = try teams.post(draft, labelled: false, by: MailFixture.activeMember, at: MailFixture.now.addingTimeInterval(MailFixture.day)) }
+                == .listClosed)
+        #expect(postRefusal { _ = try teams.post(draft, labelled: false, by: MailFixture.suspendedMember, at: MailFixture.now) } == .mayNotPost)
+        #expect(postRefusal { _ = try teams.post(draft, labelled: false, by: nil, at: MailFixture.now) } == .mayNotPost)
+    }
+
+    @Test func theSecretariatSeesEveryListAndMembersTheirOwn() {
+        let teams = MailingList(id: UUID(), slug: "incident", name: "Incident", kind: .temporary, audience: .teams([MailFixture.otherTeam]),
+                                retentionDays: 30, createdAt: MailFixture.now)
+        #expect(teams.isVisible(to: MailFixture.secretariat))
+        #expect(!teams.isVisible(to: MailFixture.activeMember))
+        #expect(teams.isVisible(to: MailFixture.suspendedMember))
+        #expect(!teams.isVisible(to: nil))
+        #expect(teams.retentionCutoff(at: MailFixture.now) == MailFixture.now.addingTimeInterval(-30 * MailFixture.day))
+    }
+
+    @Test func mailGoesOnlyToReadersAndInTheFormTheirKeyAllows() {
+        let expired = MailFixture.now.addingTimeInterval(-MailFixture.day)
+        let member = MailReader(actor: MailFixture.activeMember, key: .valid)
+        let keyless = MailReader(actor: Actor(userID: UUID(), roles: [.member], teamID: MailFixture.team, teamStatus: .active), key: .missing)
+        let lapsed = MailReader(actor: Actor(userID: UUID(), roles: [.member], teamID: MailFixture.team, teamStatus: .active), key: .expired(expired))
+        let officer = MailReader(actor: MailFixture.secretariat, key: .valid)
+        let outsider = MailReader(actor: MailFixture.terminatedMember, key: .valid)
+        let everyone = [member, keyless, lapsed, officer, outsider]
+
+        #expect(MailFanOut.plan(MailFixture.item(.amber), to: everyone) == [
+            MailFanOut(userID: member.actor.userID, form: .encrypted, expiredKey: nil),
+            MailFanOut(userID: keyless.actor.userID, form: .notice, expiredKey: nil),
+            MailFanOut(userID: lapsed.actor.userID, form: .notice, expiredKey: expired),
+        ], "AMBER to the community: its members only, never an officer by role or a team whose membership ended")
+        #expect(MailFanOut.plan(MailFixture.item(.green), to: everyone) == [
+            MailFanOut(userID: member.actor.userID, form: .signed, expiredKey: nil),
+            MailFanOut(userID: keyless.actor.userID, form: .signed, expiredKey: nil),
+            MailFanOut(userID: lapsed.actor.userID, form: .signed, expiredKey: nil),
+            MailFanOut(userID: officer.actor.userID, form: .signed, expiredKey: nil),
+        ], "GREEN to the community includes the secretariat, signed in clear")
+        #expect(DeliveryForm.personal(key: .missing) == .notice && DeliveryForm.personal(key: .expiringSoon(MailFixture.now)) == .encrypted)
+    }
+
+    @Test func aKeyForMailMustEncryptAndBeCurrent() {
+        let now = MailFixture.now
+        #expect(PGPKey(fingerprint: "A", armored: "", expires: now.addingTimeInterval(MailFixture.day), canEncrypt: true).problemForMail(at: now) == nil)
+        #expect(PGPKey(fingerprint: "A", armored: "", canEncrypt: nil).problemForMail(at: now) == nil, "unknown capabilities are GnuPG's to refuse later")
+        #expect(PGPKey(fingerprint: "A", armored: "", canEncrypt: false).problemForMail(at: now)
+                == "The key cannot encrypt (it has no encryption subkey): restricted mail could not be sent to it.")
+        #expect(PGPKey(fingerprint: "A", armored: "", expires: Date(timeIntervalSince1970: 1_799_971_200), canEncrypt: true).problemForMail(at: now)
+                == "The key expired on 2027-01-15: extend its expiry, or give a new key.")
+        #expect(KeyHealth.expiringSoon(now).isExpiringSoon && !KeyHealth.valid.isExpiringSoon && !KeyHealth.expired(now).isExpiringSoon)
+    }
+}

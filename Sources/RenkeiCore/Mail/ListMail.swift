@@ -16,11 +16,28 @@ public enum KeyHealth: Sendable, Hashable {
         if expires <= now { self = .expired(expires) } else if expires.timeIntervalSince(now) <= Self.warningPeriod { self = .expiringSoon(expires) } else { self = .valid }
     }
 
+    public var isExpiringSoon: Bool {
+        if case .expiringSoon = self { return true }
+        return false
+    }
+
     public var isUsable: Bool {
         switch self {
         case .valid, .expiringSoon: true
         case .missing, .expired: false
         }
+    }
+}
+
+extension PGPKey {
+    /// Why this key cannot carry restricted mail to its owner, or nil when it can.
+    public func problemForMail(at now: Date) -> String? {
+        if let expires, expires <= now {
+            let day = ISO8601DateFormatter.string(from: expires, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+            return "The key expired on \(day): extend its expiry, or give a new key."
+        }
+        if canEncrypt == false { return "The key cannot encrypt (it has no encryption subkey): restricted mail could not be sent to it." }
+        return nil
     }
 }
 
@@ -36,6 +53,40 @@ public enum DeliveryForm: String, Sendable, Hashable, Codable {
     public static func form(for label: TLPLabel, key: KeyHealth) -> DeliveryForm {
         guard label >= .amber else { return .signed }
         return key.isUsable ? .encrypted : .notice
+    }
+
+    /// A message for one person (a notification) may name restricted content: it goes as TLP:AMBER does.
+    public static func personal(key: KeyHealth) -> DeliveryForm { form(for: .amber, key: key) }
+}
+
+/// Someone a shared item may be mailed to, as the access policy and the mail see them.
+public struct MailReader: Sendable, Hashable {
+    public var actor: Actor
+    public var key: KeyHealth
+
+    public init(actor: Actor, key: KeyHealth) {
+        self.actor = actor
+        self.key = key
+    }
+}
+
+/// What one reader gets of an item by mail.
+public struct MailFanOut: Sendable, Hashable {
+    public var userID: UUID
+    public var form: DeliveryForm
+    /// Set when the reader's key had expired: the author and the reader's team are told.
+    public var expiredKey: Date?
+
+    /// Mail goes only to those the access policy lets read the item; its label and each
+    /// reader's key decide whether they get it signed, encrypted, or as a notice.
+    public static func plan(_ item: SharedItem, to readers: [MailReader]) -> [MailFanOut] {
+        readers.compactMap { reader in
+            guard AccessPolicy.canRead(item.access, reader: reader.actor) else { return nil }
+            let form = DeliveryForm.form(for: item.tlp, key: reader.key)
+            var expired: Date?
+            if form == .notice, case .expired(let date) = reader.key { expired = date }
+            return MailFanOut(userID: reader.actor.userID, form: form, expiredKey: expired)
+        }
     }
 }
 
@@ -199,7 +250,7 @@ public enum ListMail {
     }
 }
 
-/// Why a post by mail was not taken, and what the MTA is told.
+/// Why a post to a list was not taken (by mail or on the web), and what an MTA is told.
 public enum PostRefusal: Error, Sendable, Hashable {
     case unknownList(String)
     case listClosed
@@ -211,6 +262,7 @@ public enum PostRefusal: Error, Sendable, Hashable {
     case undecryptable
     case labelNotAllowed(String)
     case malformed(String)
+    case notAnAnnouncement
 
     public var exit: SendmailExit {
         switch self {
@@ -232,6 +284,7 @@ public enum PostRefusal: Error, Sendable, Hashable {
         case .undecryptable: "The message is encrypted, but not to the list's key."
         case .labelNotAllowed(let why): why
         case .malformed(let why): "The message could not be read: \(why)"
+        case .notAnAnnouncement: "A list carries announcements; ask for help with a request to the community or to teams."
         }
     }
 }

@@ -57,6 +57,25 @@ public struct MailingList: Sendable, Hashable, Codable {
 
     public static func canCreate(_ actor: Actor?) -> Bool { actor?.roles.contains(.secretariat) == true }
 
+    /// Who may subscribe sees the list (its page, its archive); the secretariat sees every list.
+    public func isVisible(to actor: Actor?, sigs: Set<UUID> = []) -> Bool { canSubscribe(actor, sigs: sigs) || Self.canCreate(actor) }
+
+    /// Posts older than this leave the archive (and the database).
+    public func retentionCutoff(at now: Date) -> Date { now.addingTimeInterval(-TimeInterval(retentionDays) * 86_400) }
+
+    /// A draft as posted to this list: announcements only (requests have conversations and
+    /// registry asks that must outlive a list's retention), the list's audience, and its
+    /// default label unless the author chose one.
+    public func post(_ draft: SharedItemDraft, labelled: Bool, by actor: Actor?, sigs: Set<UUID> = [], at now: Date) throws(PostRefusal) -> SharedItemDraft {
+        guard draft.kind == .announcement else { throw .notAnAnnouncement }
+        guard isOpen(at: now) else { throw .listClosed }
+        guard canPost(actor, sigs: sigs, at: now) else { throw .mayNotPost }
+        var draft = draft
+        draft.audience = audience
+        if !labelled { draft.tlp = defaultLabel }
+        return draft
+    }
+
     /// Checks a new list's settings, every problem at once.
     public static func problems(slug: String, name: String, kind: Kind, audience: Audience, defaultLabel: TLPLabel, retentionDays: Int,
                                 endsAt: Date?, at now: Date) -> [FieldError] {

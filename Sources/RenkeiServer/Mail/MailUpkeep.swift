@@ -15,8 +15,8 @@ enum MailUpkeep {
     /// search entries and mail; the audit log keeps a line per list saying how many went.
     static func deleteExpiredPosts(at now: Date, on database: any Database) async throws {
         for list in try await ListStore.all(on: database) {
-            let cutoff = now.addingTimeInterval(-TimeInterval(list.retentionDays) * 86_400)
-            let expired = try await SharedItemModel.query(on: database).filter(\.$listID == list.id).filter(\.$createdAt < cutoff).all()
+            let expired = try await SharedItemModel.query(on: database).filter(\.$listID == list.id)
+                .filter(\.$createdAt < list.retentionCutoff(at: now)).all()
             guard !expired.isEmpty else { continue }
             try await database.transaction { database in
                 for item in expired {

@@ -62,7 +62,7 @@ enum Outbox {
     /// one, otherwise reduced to a pointer to the web (notifications, warnings, refusals).
     static func enqueuePersonal(to user: UserModel, subject: String, text: String, link: String, addressing: MailAddressing, at now: Date,
                                 on database: any Database) async throws {
-        let form = DeliveryForm.form(for: .amber, key: user.keyHealth(at: now))
+        let form = DeliveryForm.personal(key: user.keyHealth(at: now))
         let body = form == .encrypted ? "\(TLPLabel.amber.text)\n\n\(text)\n\nOn the web: \(addressing.publicURL)\(link)\n"
             : "\(TLPLabel.amber.text)\n\nSomething waits for you on the web: \(addressing.publicURL)\(link)\n\nWith a PGP key on your account, these messages would say what it is, encrypted to you: \(addressing.publicURL)\(SiteURL.account.path)\n"
         try await enqueue(from: ("Renkei", addressing.platformAddress), subject: "Renkei: \(subject) (\(TLPLabel.amber.text))", content: .text(body),

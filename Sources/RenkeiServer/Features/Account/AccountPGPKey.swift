@@ -21,12 +21,7 @@ enum AccountPGPKey {
                 }
                 throw ValidationFailure([FieldError(field: "key", message: message)])
             }
-            if let expires = key?.expires, expires <= now {
-                throw ValidationFailure([FieldError(field: "key", message: "The key expired on \(TeamView.day(expires)): extend its expiry, or give a new key.")])
-            }
-            if key?.canEncrypt == false {
-                throw ValidationFailure([FieldError(field: "key", message: "The key cannot encrypt (it has no encryption subkey): restricted mail could not be sent to it.")])
-            }
+            if let problem = key?.problemForMail(at: now) { throw ValidationFailure([FieldError(field: "key", message: problem)]) }
         }
         let inspected = key
         try await database.transaction { database in

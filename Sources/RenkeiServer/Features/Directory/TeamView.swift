@@ -99,7 +99,7 @@ struct TeamView: Encodable {
             Key(id: key.fingerprint, fingerprint: key.groupedFingerprint, userIDs: key.userIDs, algorithm: key.algorithm,
                 created: key.created.map(Self.day), expires: key.expires.map(Self.day),
                 isExpired: key.isExpired(at: now),
-                expiresSoon: KeyHealth(expires: key.expires, hasKey: true, at: now) == .expiringSoon(key.expires ?? now), armored: key.armored)
+                expiresSoon: KeyHealth(expires: key.expires, hasKey: true, at: now).isExpiringSoon, armored: key.armored)
         }
     }
 

@@ -19,7 +19,7 @@ enum ListStore {
     /// without telling whether it exists.
     static func require(slug: String, visibleTo actor: Actor?, on database: any Database) async throws -> MailingList {
         let list = try await require(slug: slug, on: database)
-        guard list.canSubscribe(actor) || MailingList.canCreate(actor) else { throw AppError.notFound("There is no list \(slug).") }
+        guard list.isVisible(to: actor) else { throw AppError.notFound("There is no list \(slug).") }
         return list
     }
 
@@ -27,7 +27,15 @@ enum ListStore {
     /// the list's retention period.
     static func archive(of list: MailingList, readBy actor: Actor?, search: String?, at now: Date, on database: any Database) async throws -> [SharedItem] {
         try await SharedItemStore.readable(by: actor, search: search, inList: list.id, on: database)
-            .filter { now.timeIntervalSince($0.createdAt) <= TimeInterval(list.retentionDays) * 86_400 }
+            .filter { $0.createdAt >= list.retentionCutoff(at: now) }
+    }
+
+    /// The lists `user` sees, each with their subscription.
+    static func visible(to user: UserModel, as actor: Actor?, on database: any Database) async throws -> [(list: MailingList, subscription: DeliveryMode?)] {
+        let subscriptions = try await ListSubscriptionModel.query(on: database).filter(\.$user.$id == user.requireID()).all()
+        return try await all(on: database).filter { $0.isVisible(to: actor) }.map { list in
+            (list, subscriptions.first { $0.$list.id == list.id }?.deliveryMode)
+        }
     }
 
     /// Every community has its list; a new installation gets `members` (TLP:AMBER by default).
@@ -97,20 +105,17 @@ enum ListStore {
         }
     }
 
-    /// A draft posted to `list`: the list's audience, and its default label unless one was chosen.
+    /// A draft as posted to `list` by `user` (the core's `MailingList.post`), refusals as HTTP errors.
     static func draft(_ draft: SharedItemDraft, for list: MailingList, labelled: Bool, by user: UserModel, at now: Date,
                       on database: any Database) async throws -> SharedItemDraft {
-        guard draft.kind == .announcement else {
-            throw ValidationFailure([FieldError(field: "kind", message: "A list carries announcements; ask for help with a request to the community or to teams.")])
-        }
         let actor = try await readers([user], on: database)[try user.requireID()]
-        guard list.canPost(actor, at: now) else {
-            throw AppError.forbidden(list.isOpen(at: now) ? "You may not post to \(list.slug)." : "The list \(list.slug) has ended.")
+        do {
+            return try list.post(draft, labelled: labelled, by: actor, at: now)
+        } catch .notAnAnnouncement {
+            throw ValidationFailure([FieldError(field: "kind", message: PostRefusal.notAnAnnouncement.message)])
+        } catch {
+            throw AppError.forbidden(error.message)
         }
-        var draft = draft
-        draft.audience = list.audience
-        if !labelled { draft.tlp = list.defaultLabel }
-        return draft
     }
 
     /// Queues the mail an item causes: a list post to the subscribers who may read it (each
@@ -128,18 +133,17 @@ enum ListStore {
         } else {
             return
         }
-        let readers = try await readers(users, on: database)
+        let actors = try await readers(users, on: database)
+        let byID = Dictionary(uniqueKeysWithValues: users.compactMap { user in user.id.map { ($0, user) } })
+        let plan = MailFanOut.plan(item, to: users.compactMap { user in
+            user.id.flatMap { actors[$0] }.map { MailReader(actor: $0, key: user.keyHealth(at: now)) }
+        })
         var content: [Outbox.Recipient] = [], notices: [Outbox.Recipient] = [], expired: [(UserModel, Date)] = []
-        for user in users {
-            guard let id = user.id, AccessPolicy.canRead(item.access, reader: readers[id]) else { continue }
-            let health = user.keyHealth(at: now)
-            let recipient = Outbox.Recipient(address: user.email, userID: id, form: DeliveryForm.form(for: item.tlp, key: health))
-            if recipient.form == .notice {
-                notices.append(recipient)
-                if case .expired(let date) = health { expired.append((user, date)) }
-            } else {
-                content.append(recipient)
-            }
+        for planned in plan {
+            guard let user = byID[planned.userID] else { continue }
+            let recipient = Outbox.Recipient(address: user.email, userID: planned.userID, form: planned.form)
+            if planned.form == .notice { notices.append(recipient) } else { content.append(recipient) }
+            if let date = planned.expiredKey { expired.append((user, date)) }
         }
         let list = addressing.addressing(for: list)
         let itemURL = addressing.itemURL(item.id)

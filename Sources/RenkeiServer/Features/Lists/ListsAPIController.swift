@@ -19,13 +19,9 @@ struct ListsAPIController {
         let user = try request.requireUser()
         let actor = request.currentActor
         let now = request.application.renkei.clock.now
-        var documents: [ListDocument] = []
-        for list in try await ListStore.all(on: request.db) where list.canSubscribe(actor) || MailingList.canCreate(actor) {
-            let subscription = try await ListStore.subscription(of: try user.requireID(), to: list.id, on: request.db)
-            documents.append(ListDocument(list, address: request.application.renkei.mail.listAddress(list.slug), subscription: subscription?.deliveryMode,
-                                          canPost: list.canPost(actor, at: now)))
+        return try await ListStore.visible(to: user, as: actor, on: request.db).map { list, subscription in
+            ListDocument(list, address: request.application.renkei.mail.listAddress(list.slug), subscription: subscription, canPost: list.canPost(actor, at: now))
         }
-        return documents
     }
 
     struct SubscriptionInput: Content {

@@ -38,13 +38,11 @@ struct ListsController {
     func index(request: Request) async throws -> View {
         let user = try request.requireUser()
         let actor = request.currentActor
-        var rows: [IndexPage.Row] = []
-        for list in try await ListStore.all(on: request.db) where list.canSubscribe(actor) || MailingList.canCreate(actor) {
-            let subscription = try await ListStore.subscription(of: try user.requireID(), to: list.id, on: request.db)
-            rows.append(IndexPage.Row(name: list.name, url: SiteURL.list(.value(list.slug)).path, address: request.application.renkei.mail.listAddress(list.slug),
-                                      description: list.description, kind: list.kind.rawValue, label: .init(list.defaultLabel),
-                                      ends: list.endsAt.map(TeamView.minute), subscription: subscription?.deliveryMode.rawValue,
-                                      subscriptionURL: SiteURL.listSubscription(.value(list.slug)).path))
+        let rows = try await ListStore.visible(to: user, as: actor, on: request.db).map { list, subscription in
+            IndexPage.Row(name: list.name, url: SiteURL.list(.value(list.slug)).path, address: request.application.renkei.mail.listAddress(list.slug),
+                          description: list.description, kind: list.kind.rawValue, label: .init(list.defaultLabel),
+                          ends: list.endsAt.map(TeamView.minute), subscription: subscription?.rawValue,
+                          subscriptionURL: SiteURL.listSubscription(.value(list.slug)).path)
         }
         return try await IndexPage(chrome: Chrome(request: request, title: "Lists"), rows: rows.nonEmpty, canCreate: MailingList.canCreate(actor),
                                    newURL: SiteURL.listNew.path).render("lists", on: request)

@@ -18,11 +18,11 @@ final class AppContext: Sendable {
 
     init(settings: Settings, isDemo: Bool) {
         self.settings = settings
-        let gpg = GnuPG.resolve(settings.gpgBinary)
-        self.editing = TeamEditing(gnupg: GnuPG(binary: gpg))
+        let gnupg = GnuPG(binary: GnuPG.resolve(settings.gpgBinary))
+        self.editing = TeamEditing(gnupg: gnupg)
         self.isDemo = isDemo
         mail = MailAddressing(domain: settings.mailDomain, publicURL: settings.publicURL)
-        keyring = ListKeyring(binary: gpg, home: settings.gpgHome, userID: "Renkei lists <lists@\(settings.mailDomain)>")
+        keyring = ListKeyring(gnupg: gnupg, home: settings.gpgHome, userID: "Renkei lists <lists@\(settings.mailDomain)>")
     }
 }
 

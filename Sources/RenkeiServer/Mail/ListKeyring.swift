@@ -1,23 +1,21 @@
 import Foundation
 import NIOConcurrencyHelpers
 import RenkeiCore
-import Subprocess
-import SystemPackage
 
 /// The lists' own OpenPGP key in a GnuPG home directory that holds nothing else
 /// (`RENKEI_GPG_HOME`, by default `gnupg` in the data directory). Recipients' keys are never
 /// imported there: encryption reads each key from a file, and signatures on posts are checked
 /// in a throwaway home holding only the sender's key.
 struct ListKeyring: Sendable {
-    var binary: String
+    var gnupg: GnuPG
     var home: String
     /// `Renkei lists <lists@example.org>`
     var userID: String
     /// The key's fingerprint once known: asking GnuPG costs a process per message.
     private let known = NIOLockedValueBox<String?>(nil)
 
-    init(binary: String, home: String, userID: String) {
-        self.binary = binary
+    init(gnupg: GnuPG, home: String, userID: String) {
+        self.gnupg = gnupg
         self.home = home
         self.userID = userID
     }
@@ -100,7 +98,7 @@ struct ListKeyring: Sendable {
     private func checkSignature(_ arguments: [String], input: [UInt8], by signerKey: String) async throws(Failure) -> Bool {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-verify-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let checker = ListKeyring(binary: binary, home: scratch.path, userID: userID)
+        let checker = ListKeyring(gnupg: gnupg, home: scratch.path, userID: userID)
         try checker.createHome()
         _ = try await checker.gpg(["--import"], input: Array(signerKey.utf8))
         guard let primary = try await checker.publicFingerprint() else { return false }
@@ -124,11 +122,7 @@ struct ListKeyring: Sendable {
     }
 
     private func createHome() throws(Failure) {
-        do {
-            try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw .gpg("could not create the GnuPG home \(home): \(error)")
-        }
+        do { try GnuPG.createHome(home) } catch { throw .gpg("\(error)") }
     }
 
     private func gpg(_ arguments: [String], input: [UInt8]? = nil, allowFailure: Bool = false) async throws(Failure) -> [UInt8] {
@@ -137,30 +131,7 @@ struct ListKeyring: Sendable {
         return result.output
     }
 
-    /// Runs GnuPG; `input` goes in a file named as the last argument, not through a pipe: a
-    /// GnuPG that stops early (a bad key) must not leave a half-written pipe behind.
-    private func invoke(_ arguments: [String], input: [UInt8]?) async throws(Failure) -> (succeeded: Bool, output: [UInt8], error: String) {
-        var operands: [String] = []
-        let inputFile = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-gpg-\(UUID().uuidString)")
-        defer { if input != nil { try? FileManager.default.removeItem(at: inputFile) } }
-        if let input {
-            do { try Data(input).write(to: inputFile) } catch { throw .gpg("could not write GnuPG's input: \(error)") }
-            operands = [inputFile.path]
-        }
-        do {
-            let result = try await run(
-                binary.contains("/") ? .path(FilePath(binary)) : .name(binary),
-                // Without a random seed file, concurrent GnuPG processes do not queue for its lock
-                // (they sleep up to half a second each); the kernel's randomness is enough.
-                arguments: Arguments(["--homedir", home, "--batch", "--no-tty", "--quiet", "--pinentry-mode", "loopback", "--no-random-seed-file"]
-                                     + arguments + operands),
-                output: .bytes(limit: 64 << 20),
-                error: .string(limit: 1 << 16)
-            )
-            let error = result.standardError.split(separator: "\n").last.map(String.init) ?? "failed"
-            return (result.terminationStatus.isSuccess, result.standardOutput, error)
-        } catch {
-            throw .gpg("GnuPG could not be run (\(binary)): \(error)")
-        }
+    private func invoke(_ arguments: [String], input: [UInt8]?) async throws(Failure) -> GnuPG.Run {
+        do { return try await gnupg.run(home: home, arguments, input: input) } catch { throw .gpg("\(error)") }
     }
 }

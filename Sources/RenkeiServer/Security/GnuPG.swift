@@ -16,45 +16,78 @@ struct GnuPG: Sendable {
         return directories.map { "\($0)/\(binary)" }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? binary
     }
 
-    enum Problem: Error, Equatable {
+    enum Problem: Error, Equatable, CustomStringConvertible {
         case unreadable(String)
         case notOneKey(Int)
         case unavailable(String)
+
+        /// Said to whoever gave the key.
+        var description: String {
+            switch self {
+            case .unreadable(let reason): "GnuPG could not read this key: \(reason)"
+            case .notOneKey(let count): "The block holds \(count) keys; give one key."
+            case .unavailable(let reason): reason
+            }
+        }
     }
 
     /// The one key in `armored`, with fingerprint, user ids, algorithm, creation and expiry.
     func inspect(armored: String) async throws(Problem) -> PGPKey {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-gpg-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: home) }
-        let output: String
-        do {
-            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-            // The key goes in a file, not a pipe: GnuPG may stop reading early at bad input.
-            let keyFile = home.appendingPathComponent("key.asc")
-            try Data(armored.utf8).write(to: keyFile)
-            let result = try await run(
-                binary.contains("/") ? .path(FilePath(binary)) : .name(binary),
-                arguments: ["--homedir", home.path, "--batch", "--no-tty", "--quiet", "--with-colons",
-                            "--fixed-list-mode", "--import-options", "show-only", "--import", keyFile.path],
-                output: .string(limit: 1 << 20),
-                error: .string(limit: 1 << 16)
-            )
-            output = result.standardOutput
-            guard result.terminationStatus.isSuccess, !output.isEmpty else {
-                let reason = result.standardError.split(separator: "\n").last.map(String.init) ?? "no key found"
-                throw Problem.unreadable(reason)
-            }
-        } catch let problem as Problem {
-            throw problem
-        } catch {
-            throw .unavailable("GnuPG could not be run (\(binary)): \(error)")
-        }
-        let keys = Self.parseColons(output, armored: armored)
+        try Self.createHome(home.path)
+        let result = try await run(home: home.path, ["--with-colons", "--fixed-list-mode", "--import-options", "show-only", "--import"],
+                                   input: Array(armored.utf8))
+        guard result.succeeded, !result.output.isEmpty else { throw .unreadable(result.succeeded ? "no key found" : result.error) }
+        let keys = Self.parseColons(String(decoding: result.output, as: UTF8.self), armored: armored)
         guard keys.count == 1 else {
             throw keys.isEmpty ? .unreadable("no public key found") : .notOneKey(keys.count)
         }
         return keys[0]
+    }
+
+    /// What one GnuPG run gave: whether it succeeded, its output, and its last line of errors.
+    struct Run: Sendable {
+        var succeeded: Bool
+        var output: [UInt8]
+        var error: String
+    }
+
+    /// Runs GnuPG in `home`, never asking anyone anything. `input` goes in a file named as the
+    /// last argument, not through a pipe: a GnuPG that stops early at bad input must not leave
+    /// its writer with a half-written pipe (and a SIGPIPE).
+    func run(home: String, _ arguments: [String], input: [UInt8]? = nil) async throws(Problem) -> Run {
+        var operands: [String] = []
+        let inputFile = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-gpg-input-\(UUID().uuidString)")
+        defer { if input != nil { try? FileManager.default.removeItem(at: inputFile) } }
+        do {
+            if let input {
+                try Data(input).write(to: inputFile)
+                operands = [inputFile.path]
+            }
+            let result = try await Subprocess.run(
+                binary.contains("/") ? .path(FilePath(binary)) : .name(binary),
+                // Without a random seed file, concurrent GnuPG processes do not queue for its lock
+                // (they sleep up to half a second each); the kernel's randomness is enough.
+                arguments: Arguments(["--homedir", home, "--batch", "--no-tty", "--quiet", "--pinentry-mode", "loopback", "--no-random-seed-file"]
+                                     + arguments + operands),
+                output: .bytes(limit: 64 << 20),
+                error: .string(limit: 1 << 16)
+            )
+            let error = result.standardError.split(separator: "\n").last.map(String.init) ?? "failed"
+            return Run(succeeded: result.terminationStatus.isSuccess, output: result.standardOutput, error: error)
+        } catch {
+            throw .unavailable("GnuPG could not be run (\(binary)): \(error)")
+        }
+    }
+
+    /// A GnuPG home directory only its owner may enter.
+    static func createHome(_ path: String) throws(Problem) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw .unavailable("could not create the GnuPG home \(path): \(error)")
+        }
     }
 
     /// Parses `--with-colons` output: `pub` starts a key, its first `fpr` is the primary

@@ -14,12 +14,7 @@ enum AccountPGPKey {
             do {
                 key = try await gnupg.inspect(armored: armored)
             } catch {
-                let message = switch error {
-                case .unreadable(let reason): "GnuPG could not read a public key: \(reason)."
-                case .notOneKey(let count): "Give one public key, not \(count)."
-                case .unavailable(let reason): reason
-                }
-                throw ValidationFailure([FieldError(field: "key", message: message)])
+                throw ValidationFailure([FieldError(field: "key", message: error.description)])
             }
             if let problem = key?.problemForMail(at: now) { throw ValidationFailure([FieldError(field: "key", message: problem)]) }
         }

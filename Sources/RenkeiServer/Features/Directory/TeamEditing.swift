@@ -18,12 +18,7 @@ struct TeamEditing: Sendable {
                 do {
                     inspected = try await gnupg.inspect(armored: key.armored)
                 } catch {
-                    let message = switch error {
-                    case .notOneKey(let count): "The block holds \(count) keys; add one key per entry."
-                    case .unreadable(let reason): "GnuPG could not read this key: \(reason)"
-                    case .unavailable(let reason): reason
-                    }
-                    errors.append(FieldError(field: "pgpKeys[\(index)].armored", message: message))
+                    errors.append(FieldError(field: "pgpKeys[\(index)].armored", message: error.description))
                     continue
                 }
             }

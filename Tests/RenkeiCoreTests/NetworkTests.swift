@@ -80,7 +80,8 @@ import Testing
         for input in inputs {
             let bytes = Array(input.utf8)
             let fast = bytes.withUnsafeBufferPointer { BulkLookup.parseAddress($0, 0..<$0.count) }
-            #expect(fast == IPAddress(input), "\(input)")
+            // The bulk parser answers an IPv4-mapped address as its IPv4 address (issue 12).
+            #expect(fast == IPAddress(input)?.unmapped, "\(input)")
         }
         let file = Array("192.0.2.1\r\n2001:db8::7\nnonsense\n\n10.0.0.1".utf8)
         let parsed = file.withUnsafeBufferPointer { BulkLookup.addressLines($0) }

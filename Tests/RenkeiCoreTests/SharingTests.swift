@@ -307,7 +307,7 @@ private enum LeakMatrix {
         #expect(item.authorUserID == teamMember.userID && item.authorName == "Ada Example")
         #expect(item.authorTeamID == SharingFixture.listedTeam && item.authorTeamName == "Alpha CERT")
         #expect(item.createdAt == now)
-        #expect(item.access == SharedItemAccess(tlp: .green, audience: .community, authorUserID: teamMember.userID))
+        #expect(item.access == SharedItemAccess(tlp: .green, audience: .community, authorUserID: teamMember.userID, authorTeamID: SharingFixture.listedTeam))
         // Indicators come from the title as well as the body.
         #expect(item.indicators.contains(ExtractedIndicator(kind: .cve, value: "CVE-2024-3400", score: nil)))
         #expect(item.indicators.contains(ExtractedIndicator(kind: .ipv4, value: "192.0.2.10", score: nil)))

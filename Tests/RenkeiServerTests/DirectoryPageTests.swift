@@ -63,7 +63,7 @@ extension ServerTests {
                                          body: formBody([("_csrf", csrf), ("email", "MEMBER-ALPHA@test.example"), ("password", "member-alpha-pass"),
                                                          ("next", "https://evil.example/")])) { response in
                 #expect(response.status == .seeOther)
-                #expect(response.headers.first(name: .location) == "/teams", "no open redirect")
+                #expect(response.headers.first(name: .location) == "/", "no open redirect")
                 let renewed = try #require(sessionCookie(from: response))
                 #expect(renewed != cookie, "signing in gives a new session id")
             }
@@ -235,7 +235,8 @@ extension ServerTests {
         try await withRenkei { app, _ in
             try await app.testing().test(.GET, "/healthz") { #expect($0.status == .ok) }
             try await app.testing().test(.GET, "/teams") { _ in }
-            try await app.testing().test(.GET, "/metrics") { response in
+            // Metrics answer loopback peers only (or a token): a real connection, not the in-process one.
+            try await app.testing(method: .running(port: 0)).test(.GET, "/metrics") { response in
                 #expect(response.status == .ok)
                 #expect(response.body.string.contains("http_requests_total"))
             }

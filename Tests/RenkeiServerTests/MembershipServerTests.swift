@@ -30,7 +30,10 @@ struct MembershipCast {
         for (email, roles, team) in people {
             let user = UserModel(email: email, displayName: email.components(separatedBy: "@")[0], passwordHash: try Bcrypt.hash("test-password-123", cost: 4),
                                  roles: roles, teamID: team, createdAt: Date())
-            if TwoFactor.isRequired(for: user) { user.totpSecret = Base32.encode(Fixture.totpSecret) }
+            if TwoFactor.isRequired(for: user) {
+            user.totpSecret = Base32.encode(Fixture.totpSecret)
+            user.secondFactorEnrolledAt = user.createdAt
+        }
             try await user.create(on: app.db)
         }
         return MembershipCast(gammaID: gammaID)

@@ -103,6 +103,8 @@ extension ServerTests {
         "/notifications",
         // Lists by name and the reader's subscriptions; the lists' public key; the reader's own key.
         "/lists", "/lists/new", "/lists/key.asc", "/api/v1/lists", "/api/v1/account/pgp-key",
+        // Constituency claims waiting for approval: network, domain and country names, no shared items.
+        "/admin/claims", "/api/v1/claims",
     ]
 
     static func get(_ app: Application, _ path: String, _ reader: MatrixReader, api: Bool) async throws -> TestingHTTPResponse {
@@ -130,7 +132,8 @@ extension ServerTests {
             let cast = try await MembershipCast.make(app)
             let author = try #require(try await UserModel.query(on: app.db).filter(\.$email == "rep-alpha@test.example").first())
             let named = try #require(try await UserModel.query(on: app.db).filter(\.$email == "rep-gamma@test.example").first())
-            let audiences: [Audience] = [.community, .teams([fixture.alphaID]), .individuals([try named.requireID()])]
+            // Teams without the author's: the author's own team reads those too (GREEN to AMBER+STRICT).
+            let audiences: [Audience] = [.community, .teams([fixture.alphaID]), .teams([fixture.betaID]), .individuals([try named.requireID()])]
             // Every item sits in the community list's archive, whatever its audience: the
             // archive must still show each reader only what the policy allows.
             let list = try await ListStore.require(slug: "members", on: app.db)
@@ -138,6 +141,7 @@ extension ServerTests {
             var artifacts: [Artifact] = []
             for tlp in TLPLabel.allCases {
                 for audience in audiences where tlp != .red || audience.kind == "individuals" {
+                    let other = audience == .teams([fixture.betaID]) ? " other" : ""
                     let sample = Array("sample \(tlp.rawValue) \(audience.kind) \(UUID())".utf8)
                     let artifact = try Artifact.uploaded(sample, name: "sample.exe", id: UUID(), tlp: tlp, audience: audience,
                                                          by: Actor(userID: author.requireID(), roles: author.roleSet, teamID: fixture.alphaID, teamStatus: .active),
@@ -145,7 +149,7 @@ extension ServerTests {
                     try await ArtifactModel(artifact).create(on: app.db)
                     try await ArtifactSampleModel(sha256: artifact.sha256, content: Data(sample)).create(on: app.db)
                     artifacts.append(artifact)
-                    let draft = SharedItemDraft(title: "Item \(tlp.rawValue) to \(audience.kind) \(UUID().uuidString.prefix(8))",
+                    let draft = SharedItemDraft(title: "Item \(tlp.rawValue) to\(other) \(audience.kind) \(UUID().uuidString.prefix(8))",
                                                 body: "Indicators: 198.51.100.7 CVE-2026-12345", tlp: tlp, audience: audience)
                     var item = try SharedItem.compose(draft, id: UUID(), by: Actor(userID: author.requireID(), roles: author.roleSet, teamID: fixture.alphaID,
                                                                                    teamStatus: .active),
@@ -160,7 +164,7 @@ extension ServerTests {
                     items.append(item)
                 }
             }
-            #expect(items.count == 13)
+            #expect(items.count == 17)
 
             let people: [(String, String, UUID?, MembershipStatus?)] = [
                 ("liaison", "rep-beta@test.example", fixture.betaID, .active),
@@ -229,6 +233,13 @@ extension ServerTests {
             #expect(AccessPolicy.canRead(amberToCommunity.access, reader: readers.first { $0.name == "liaison" }?.actor))
             #expect(AccessPolicy.canRead(redToNamed.access, reader: readers.first { $0.name == "named recipient" }?.actor))
             #expect(!AccessPolicy.canRead(redToNamed.access, reader: readers.first { $0.name == "member of an audience team" }?.actor))
+            // The author's colleague reads what the author shared with another team, up to AMBER+STRICT.
+            let colleague = try #require(readers.first { $0.name == "member of an audience team" })
+            for tlp in [TLPLabel.green, .amber, .amberStrict] {
+                let toBeta = try #require(items.first { $0.tlp == tlp && $0.audience == .teams([fixture.betaID]) })
+                #expect(try await Self.get(app, "/items/\(toBeta.id)", colleague, api: false).status == .ok, "the author's team reads \(tlp.text) shared with Beta")
+                #expect(try await Self.get(app, "/items/\(toBeta.id)", try #require(readers.first { $0.name == "member of a non-audience team" }), api: false).status == .notFound)
+            }
 
             let memberOfAudience = readers.first { $0.name == "member of an audience team" }?.actor
             let amberArtifact = try #require(artifacts.first { $0.tlp == .amber && $0.audience == .teams([fixture.alphaID]) })
@@ -241,7 +252,7 @@ extension ServerTests {
             #expect(classified.subtracting(getRoutes).isEmpty, "listed routes that no longer exist: \(classified.subtracting(getRoutes).sorted())")
 
             let reads = try await AuditEventModel.query(on: app.db).filter(\.$action == "item.read").all()
-            #expect(!reads.isEmpty && reads.allSatisfy { !$0.detail.hasPrefix("TLP:CLEAR") && !$0.detail.hasPrefix("TLP:GREEN") },
+            #expect(!reads.isEmpty && reads.allSatisfy { !$0.detail.contains("TLP:CLEAR") && !$0.detail.contains("TLP:GREEN") },
                     "reads of AMBER, AMBER+STRICT and RED items are audited, and only those")
         }
     }
@@ -264,7 +275,7 @@ extension ServerTests {
             }
             try await app.testing().test(.GET, "/items/\(id)", headers: try await signIn(app, "member-alpha@test.example").headers) { response in
                 let html = response.body.string
-                #expect(html.contains("id=\"item-tlp\"") && html.contains("TLP:AMBER") && html.contains("#FFC000"), "the label on top, in its colour")
+                #expect(html.contains("id=\"item-tlp\"") && html.contains("TLP:AMBER") && html.contains("class=\"tlp tlp-amber\""), "the label on top, in its colour")
             }
             for (query, hits) in [("203.0.113.9", 1), ("utilities%20campaign", 1), ("CVE-1999-0001", 0), ("%22*%20NEAR(", 0)] {
                 try await app.testing().test(.GET, "/api/v1/items?q=\(query)", headers: bearer(member)) { response in
@@ -471,7 +482,13 @@ extension ServerTests {
             }
             try await app.testing().test(.POST, "/api/v1/artifacts", headers: bearer(try await apiToken(app, "member-gamma@test.example")),
                                          body: try jsonBody(["sha256": sha256, "tlp": "TLP:GREEN"])) { response in
-                #expect(response.status == .conflict, "knowing a hash does not make a team a holder")
+                // Gamma cannot read the AMBER entry: its registration is an entry of its own, so
+                // the answer tells nothing of Alpha's, and knowing a hash makes nobody a holder.
+                let document = try jsonObject(response)
+                #expect(response.status == .created && document["id"] as? String != id)
+            }
+            try await app.testing().test(.GET, "/api/v1/artifacts/\(id)/sample.zip", headers: bearer(asker)) { response in
+                #expect(response.status == .notFound)
             }
             try await app.testing().test(.POST, "/api/v1/artifacts/\(id)/shares", headers: bearer(holder), body: try jsonBody(["request": requestID])) { response in
                 #expect(response.status == .ok)
@@ -484,6 +501,287 @@ extension ServerTests {
             }
             let downloads = try await AuditEventModel.query(on: app.db).filter(\.$action == "artifact.download").count()
             #expect(downloads == 1)
+        }
+    }
+}
+
+// MARK: - Issue 12: the leak matrix's new cases
+
+extension ServerTests {
+    private func status(_ app: Application, _ method: HTTPMethod, _ path: String, _ headers: HTTPHeaders, _ body: [String: Any]? = nil) async throws
+        -> (HTTPStatus, String) {
+        var result: (HTTPStatus, String) = (.internalServerError, "")
+        try await app.testing().test(method, path, headers: headers, body: try body.map(jsonBody)) { result = ($0.status, $0.body.string) }
+        return result
+    }
+
+    private func postItem(_ app: Application, _ token: String, _ body: [String: Any]) async throws -> [String: Any] {
+        var document: [String: Any] = [:]
+        try await app.testing().test(.POST, "/api/v1/items", headers: bearer(token), body: try jsonBody(body)) { response in
+            #expect(response.status == .created, "\(response.body.string)")
+            document = try jsonObject(response)
+        }
+        return document
+    }
+
+    @Test func aPrivateOffersTextIsOnNoChannelOfTheRequest() async throws {
+        try await withRenkei { app, _ in
+            _ = try await MembershipCast.make(app)
+            let asker = try await apiToken(app, "member-alpha@test.example")
+            let offerer = try await apiToken(app, "member-gamma@test.example")
+            let request = try await postItem(app, asker, [
+                "kind": "request", "title": "Who saw the quokka loader?", "body": "Public question.", "tlp": "TLP:CLEAR",
+                "audience": ["kind": "community"], "request": ["kind": "information"],
+            ])
+            let id = try #require(request["id"] as? String)
+            // The request is also a post of the community list, so its archive is a channel too.
+            let list = try await ListStore.require(slug: "members", on: app.db)
+            let model = try #require(try await SharedItemModel.find(UUID(uuidString: id), on: app.db))
+            model.listID = list.id
+            try await model.save(on: app.db)
+
+            let secret = "wallabysecret"
+            let (offered, offeredBody) = try await status(app, .POST, "/api/v1/items/\(id)/replies", bearer(offerer),
+                                                          ["kind": "private-offer", "text": "Our \(secret) copy is yours."])
+            #expect(offered == .created)
+            #expect(!offeredBody.contains(secret), "not even the offerer's answer repeats it on the request")
+
+            // Lists, feeds and searches are read by a member who is not party to the offer: the
+            // two people it concerns read the TLP:RED conversation there too, as they should.
+            let askerPage = try await signIn(app, "member-alpha@test.example")
+            let members = try await signIn(app, "rep-beta@test.example")
+            let member = try await apiToken(app, "rep-beta@test.example")
+            for (name, path, headers) in [("anonymous page", "/items/\(id)", HTTPHeaders()), ("requester's page", "/items/\(id)", askerPage.headers),
+                                          ("member page", "/items/\(id)", members.headers), ("API", "/api/v1/items/\(id)", bearer(asker)),
+                                          ("anonymous API", "/api/v1/items/\(id)", HTTPHeaders()), ("page list", "/items", members.headers),
+                                          ("API list", "/api/v1/items", bearer(member)), ("public feed", "/feeds/public.atom", HTTPHeaders()),
+                                          ("member feed", "/feeds/items.atom?token=\(member)", HTTPHeaders()), ("list archive", "/lists/members", askerPage.headers),
+                                          ("API list posts", "/api/v1/lists/members/posts", bearer(asker))] {
+                let (code, body) = try await status(app, .GET, path, headers)
+                #expect(code == .ok, "\(name)")
+                #expect(!body.contains(secret), "the offer's TLP:RED text is not on the request's \(name)")
+            }
+            let (_, page) = try await status(app, .GET, "/items/\(id)", HTTPHeaders())
+            #expect(page.contains("offered to share privately"), "the request shows that an offer was made")
+            for (name, path, headers) in [("page search", "/items?q=\(secret)", members.headers), ("API search", "/api/v1/items?q=\(secret)", bearer(member)),
+                                          ("anonymous search", "/items?q=\(secret)", HTTPHeaders()),
+                                          ("archive search", "/lists/members?q=\(secret)", askerPage.headers)] {
+                let (_, body) = try await status(app, .GET, path, headers)
+                #expect(!body.contains("quokka"), "a search for the offer's words does not find the request (\(name))")
+            }
+            let (_, requestJSON) = try await status(app, .GET, "/api/v1/items/\(id)", bearer(asker))
+            let replies = try #require(try JSONSerialization.jsonObject(with: Data(requestJSON.utf8)) as? [String: Any])["replies"] as? [[String: Any]]
+            let conversation = try #require(replies?.last?["conversationID"] as? String)
+            let (inConversation, conversationBody) = try await status(app, .GET, "/items/\(conversation)", askerPage.headers)
+            #expect(inConversation == .ok && conversationBody.contains(secret), "the text lives in the TLP:RED conversation")
+            #expect(try await status(app, .GET, "/items/\(conversation)", members.headers).0 == .notFound)
+
+            // A request stored before the fix, with the offer's text in its reply, reads the same.
+            var old = try #require(try await SharedItemModel.find(UUID(uuidString: id), on: app.db)).item()
+            old.replies[old.replies.count - 1].text = "Our \(secret) copy is yours."
+            old.id = UUID()
+            old.title = "An older quokka question"
+            old.listID = nil
+            let oldModel = try SharedItemModel(old)
+            try await oldModel.create(on: app.db)
+            try await SharedItemSearch.index(oldModel, on: app.db)
+            for (path, headers) in [("/items/\(try oldModel.requireID())", HTTPHeaders()), ("/api/v1/items/\(try oldModel.requireID())", HTTPHeaders()),
+                                    ("/feeds/public.atom", HTTPHeaders()), ("/api/v1/items", bearer(member))] {
+                let (code, body) = try await status(app, .GET, path, headers)
+                #expect(code == .ok && !body.contains(secret), "an offer stored with its text is shown without it: \(path)")
+            }
+            try await WithholdPrivateOfferText().prepare(on: app.db)
+            let (_, found) = try await status(app, .GET, "/api/v1/items?q=\(secret)", bearer(member))
+            #expect(!found.contains(try oldModel.requireID().uuidString), "the migration takes old offers' words out of the search index")
+            let stored = try #require(try await SharedItemModel.find(oldModel.requireID(), on: app.db))
+            #expect(!stored.document.contains(secret) && !stored.searchText.contains(secret))
+        }
+    }
+
+    @Test func thePointOfContactAnswerShowsWhatTheItemsAudienceMaySee() async throws {
+        try await withRenkei { app, fixture in
+            // Alpha's e-mail address becomes members-only; its constituency stays public.
+            let alpha = try #require(try await TeamModel.find(fixture.alphaID, on: app.db))
+            var record = alpha.record
+            record.publicFields.remove(.email)
+            try await TeamWrites.save(record, existing: alpha, author: ChangeAuthor(userID: nil, name: "Test", channel: "cli"), on: app.db,
+                                      now: Date().addingTimeInterval(60))
+            let asker = try await apiToken(app, "member-alpha@test.example")
+            func answer(_ tlp: String, _ audience: [String: Any]) async throws -> String {
+                let document = try await postItem(app, asker, [
+                    "kind": "request", "title": "Who handles 192.0.2.44?", "body": "Scanning.", "tlp": tlp, "audience": audience,
+                    "request": ["kind": "point-of-contact", "subject": "192.0.2.44"],
+                ])
+                let replies = try #require(document["replies"] as? [[String: Any]])
+                #expect(replies.count == 1 && replies.first?["kind"] as? String == "lookup")
+                return replies.first?["text"] as? String ?? ""
+            }
+            let clear = try await answer("TLP:CLEAR", ["kind": "community"])
+            #expect(clear.contains("Alpha-CERT (alpha-cert)"), "the public constituency still answers")
+            #expect(!clear.contains("cert@alpha.example"), "a CLEAR request shows no members-only address")
+            #expect(try await answer("TLP:GREEN", ["kind": "community"]).contains("cert@alpha.example"))
+            #expect(try await answer("TLP:AMBER", ["kind": "teams", "teams": ["beta-csirt"]]).contains("cert@alpha.example"))
+            #expect(try await answer("TLP:RED", ["kind": "individuals", "people": ["rep-beta@test.example"]]).contains("cert@alpha.example"))
+            let (_, anonymous) = try await status(app, .GET, "/items", HTTPHeaders())
+            #expect(!anonymous.contains("cert@alpha.example"))
+        }
+    }
+
+    @Test func referralsWidenOnlyWhatTLPAllowsAndOnlyWithTheAuthor() async throws {
+        try await withRenkei { app, _ in
+            _ = try await MembershipCast.make(app)
+            let asker = try await apiToken(app, "member-alpha@test.example")
+            let recipient = try await apiToken(app, "rep-beta@test.example")
+            let gamma = try await apiToken(app, "member-gamma@test.example")
+            let strict = try #require(try await postItem(app, asker, [
+                "kind": "request", "title": "Strict question", "body": "Only Beta.", "tlp": "TLP:AMBER+STRICT",
+                "audience": ["kind": "teams", "teams": ["beta-csirt"]], "request": ["kind": "information"],
+            ])["id"] as? String)
+            let (refused, problem) = try await status(app, .POST, "/api/v1/items/\(strict)/replies", bearer(recipient),
+                                                      ["kind": "referral", "team": "gamma-cert", "text": "Ask Gamma."])
+            #expect(refused == .unprocessableEntity && problem.contains("AMBER+STRICT"))
+            let (strictByAuthor, _) = try await status(app, .POST, "/api/v1/items/\(strict)/replies", bearer(asker), ["kind": "referral", "team": "gamma-cert"])
+            #expect(strictByAuthor == .unprocessableEntity, "not even the author widens AMBER+STRICT by referral")
+            #expect(try await status(app, .GET, "/api/v1/items/\(strict)", bearer(gamma)).0 == .notFound)
+
+            let amber = try #require(try await postItem(app, asker, [
+                "kind": "request", "title": "Amber question", "body": "Beta first.", "tlp": "TLP:AMBER",
+                "audience": ["kind": "teams", "teams": ["beta-csirt"]], "request": ["kind": "information"],
+            ])["id"] as? String)
+            var suggestions: [String] = []
+            for _ in 0..<2 {
+                var document: [String: Any] = [:]
+                try await app.testing().test(.POST, "/api/v1/items/\(amber)/replies", headers: bearer(recipient),
+                                             body: try jsonBody(["kind": "referral", "team": "gamma-cert", "text": "Gamma knows."])) { response in
+                    #expect(response.status == .created)
+                    document = try jsonObject(response)
+                }
+                let reply = try #require((document["replies"] as? [[String: Any]])?.last)
+                #expect(reply["proposal"] as? String == "pending")
+                suggestions.append(try #require(reply["id"] as? String))
+            }
+            #expect(try await status(app, .GET, "/api/v1/items/\(amber)", bearer(gamma)).0 == .notFound, "a suggestion widens nothing")
+            let gammaPeople = try await UserModel.query(on: app.db).filter(\.$team.$id == (try await TeamModel.find(slug: "gamma-cert", on: app.db))!.requireID()).all()
+                .compactMap(\.id)
+            #expect(try await NotificationModel.query(on: app.db).filter(\.$userID ~~ gammaPeople).count() == 0, "the suggested team hears nothing yet")
+
+            let askerPage = try await signIn(app, "member-alpha@test.example")
+            let (_, authorView) = try await status(app, .GET, "/items/\(amber)", askerPage.headers)
+            #expect(authorView.contains("/items/\(amber)/referrals/\(suggestions[0])") && authorView.contains("value=\"confirm\""),
+                    "the author sees the suggestion with confirm and decline")
+            let recipientPage = try await signIn(app, "rep-beta@test.example")
+            let (_, recipientView) = try await status(app, .GET, "/items/\(amber)", recipientPage.headers)
+            #expect(recipientView.contains("suggestion pending") && !recipientView.contains("/referrals/"))
+
+            let (byRecipient, _) = try await status(app, .POST, "/api/v1/items/\(amber)/referrals/\(suggestions[0])", bearer(recipient), ["decision": "confirm"])
+            #expect(byRecipient == .forbidden, "only the author decides")
+            let (badDecision, _) = try await status(app, .POST, "/api/v1/items/\(amber)/referrals/\(suggestions[0])", bearer(asker), ["decision": "maybe"])
+            #expect(badDecision == .unprocessableEntity)
+
+            try await app.testing().test(.POST, "/items/\(amber)/referrals/\(suggestions[1])", headers: askerPage.formHeaders(),
+                                         body: formBody([("_csrf", askerPage.csrf), ("decision", "decline")])) { response in
+                #expect(response.status == .seeOther || response.status == .found)
+            }
+            #expect(try await status(app, .GET, "/api/v1/items/\(amber)", bearer(gamma)).0 == .notFound, "a declined suggestion widens nothing")
+
+            let (confirmed, confirmedBody) = try await status(app, .POST, "/api/v1/items/\(amber)/referrals/\(suggestions[0])", bearer(asker), ["decision": "confirm"])
+            #expect(confirmed == .ok && confirmedBody.contains("gamma-cert"))
+            #expect(try await status(app, .GET, "/api/v1/items/\(amber)", bearer(gamma)).0 == .ok, "a confirmed referral opens the request to the team")
+            let told = try await NotificationModel.query(on: app.db).filter(\.$userID ~~ gammaPeople).all()
+            #expect(Set(told.map(\.userID)) == Set(gammaPeople) && told.allSatisfy { $0.text.contains("referred") })
+            let (again, _) = try await status(app, .POST, "/api/v1/items/\(amber)/referrals/\(suggestions[0])", bearer(asker), ["decision": "confirm"])
+            #expect(again == .unprocessableEntity, "a suggestion is decided once")
+        }
+    }
+
+    @Test func someoneWhoCannotReadASampleEntryLearnsNothingOfIt() async throws {
+        try await withRenkei { app, _ in
+            _ = try await MembershipCast.make(app)
+            let holder = try await apiToken(app, "rep-alpha@test.example")
+            let sample = Array("MZ a RED loader only Rita reads".utf8)
+            let sha256 = Artifact.sha256Hex(sample)
+            let boundary = "renkei-red-boundary"
+            var multipart = ByteBuffer(string: [("tlp", "TLP:RED"), ("audience", "individuals"), ("people", "rep-alpha@test.example")].map {
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\($0.0)\"\r\n\r\n\($0.1)\r\n"
+            }.joined() + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"red.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            multipart.writeBytes(sample)
+            multipart.writeString("\r\n--\(boundary)--\r\n")
+            var redID = ""
+            try await app.testing().test(.POST, "/api/v1/artifacts", headers: ["Authorization": "Bearer \(holder)", "Content-Type": "multipart/form-data; boundary=\(boundary)"],
+                                         body: multipart) { response in
+                #expect(response.status == .created)
+                redID = try #require(try jsonObject(response)["id"] as? String)
+            }
+
+            // Registering the same hash: answered as for an unknown sample, without the RED entry.
+            let gamma = try await apiToken(app, "member-gamma@test.example")
+            let (registered, registeredBody) = try await status(app, .POST, "/api/v1/artifacts", bearer(gamma), ["sha256": sha256, "tlp": "TLP:GREEN"])
+            #expect(registered == .created, "no 409 tells Gamma that a sample it cannot read exists")
+            #expect(!registeredBody.contains(redID) && registeredBody.contains("TLP:GREEN"))
+            #expect(try await status(app, .GET, "/api/v1/artifacts/\(redID)", bearer(gamma)).0 == .notFound)
+            #expect(try await status(app, .GET, "/api/v1/artifacts/\(redID)/sample.zip", bearer(gamma)).0 == .notFound)
+            let (again, _) = try await status(app, .POST, "/api/v1/artifacts", bearer(gamma), ["sha256": sha256, "tlp": "TLP:GREEN"])
+            #expect(again == .conflict, "Gamma's own entry, which it reads, is known to it")
+
+            // A request for the sample: only holders who read the entry hear of it.
+            let asker = try await apiToken(app, "rep-beta@test.example")
+            _ = try await postItem(app, asker, ["kind": "request", "title": "Anyone have it?", "body": "Asking.", "tlp": "TLP:AMBER",
+                                                "audience": ["kind": "teams", "teams": ["beta-csirt"]], "request": ["kind": "sample", "subject": sha256]])
+            let rita = try #require(try await UserModel.query(on: app.db).filter(\.$email == "rep-alpha@test.example").first()).requireID()
+            let max = try #require(try await UserModel.query(on: app.db).filter(\.$email == "member-alpha@test.example").first()).requireID()
+            let notices = try await NotificationModel.query(on: app.db).filter(\.$text ~~ "asks for a sample").all()
+            #expect(notices.filter { $0.link.contains(redID) }.map(\.userID) == [rita], "the holder who reads the RED entry hears of the ask")
+            #expect(notices.filter { $0.userID == max }.isEmpty, "a holder who reads neither the entry nor the request hears nothing")
+            #expect(notices.first { $0.userID == rita }?.text.hasPrefix("A request you cannot read") == true, "Rita does not read Beta's AMBER request")
+
+            // The audit log names entries by id: the secretariat never reads a RED hash there.
+            try await AuditEventModel(at: Date(), actorUserID: nil, actor: "system", action: "artifact.register", subject: "artifact \(sha256)",
+                                      detail: "TLP:RED", address: "").create(on: app.db)
+            let officer = try await signIn(app, "secretariat@test.example")
+            let (_, audit) = try await status(app, .GET, "/admin/audit", officer.headers)
+            #expect(audit.contains("artifact \(redID.uppercased())") || audit.contains("artifact \(redID)"))
+            #expect(!audit.contains(sha256) && !audit.contains(String(sha256.prefix(16))), "no hash in the audit page")
+            let (_, auditAPI) = try await status(app, .GET, "/api/v1/audit", bearer(try await apiToken(app, "secretariat@test.example")))
+            #expect(!auditAPI.contains(sha256), "no hash in the audit API")
+            let (boardAudit, _) = try await status(app, .GET, "/admin/audit", try await signIn(app, MembershipCast.boardMembers[0], password: "test-password-123").headers)
+            #expect(boardAudit == .forbidden)
+        }
+    }
+
+    @Test func aListReadIsOneAuditLine() async throws {
+        try await withRenkei { app, _ in
+            let member = try await apiToken(app, "member-alpha@test.example")
+            var ids: [String] = []
+            for number in 1...3 {
+                ids.append(try #require(try await postItem(app, member, ["title": "Amber note \(number)", "body": "Text.", "tlp": "TLP:AMBER",
+                                                                        "audience": ["kind": "teams", "teams": ["alpha-cert"]]])["id"] as? String))
+            }
+            _ = try await postItem(app, member, ["title": "Green note", "body": "Text.", "tlp": "TLP:GREEN", "audience": ["kind": "community"]])
+            let before = try await AuditEventModel.query(on: app.db).filter(\.$action == "item.read").count()
+            #expect(try await status(app, .GET, "/api/v1/items", bearer(member)).0 == .ok)
+            let lines = try await AuditEventModel.query(on: app.db).filter(\.$action == "item.read").all()
+            #expect(lines.count == before + 1, "one line for the whole list")
+            let line = try #require(lines.first { $0.subject == "3 items" })
+            #expect(ids.allSatisfy { line.detail.contains($0.uppercased()) || line.detail.contains($0) } && !line.detail.contains("GREEN"))
+        }
+    }
+
+    @Test func theAudienceFieldDoesNotTellWhoHasAnAccount() async throws {
+        try await withRenkei { app, _ in
+            _ = try await MembershipCast.make(app)
+            let member = try await apiToken(app, "member-alpha@test.example")
+            var messages: [String] = []
+            for address in ["nobody@nowhere.example", MembershipCast.candidate] {
+                try await app.testing().test(.POST, "/api/v1/items", headers: bearer(member), body: try jsonBody([
+                    "title": "For one person", "body": "Text.", "tlp": "TLP:RED", "audience": ["kind": "individuals", "people": [address]],
+                ])) { response in
+                    #expect(response.status == .unprocessableEntity, "\(address)")
+                    let errors = try #require(try jsonObject(response)["errors"] as? [[String: Any]])
+                    messages.append((errors.first?["message"] as? String ?? "").replacingOccurrences(of: address, with: "ADDRESS"))
+                }
+            }
+            #expect(messages.count == 2 && messages[0] == messages[1], "an unknown address and an account that may not be named read the same")
+            _ = try await postItem(app, member, ["title": "For Ben", "body": "Text.", "tlp": "TLP:RED", "audience": ["kind": "individuals", "people": ["rep-beta@test.example"]]])
         }
     }
 }

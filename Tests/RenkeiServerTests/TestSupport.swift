@@ -25,11 +25,17 @@ struct Fixture {
 /// One lists' key for the whole test run, made on first use.
 let testGPGHome = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-tests-gnupg-\(ProcessInfo.processInfo.processIdentifier)").path
 
-func withRenkei(_ test: (Application, Fixture) async throws -> Void) async throws {
+/// The API rate limits are off unless a test sets them.
+/// `adjust` changes other settings for one test (trusted proxies, the metrics token).
+func withRenkei(rateLimits: RateLimits = .unlimited, adjust: (inout Settings) -> Void = { _ in },
+                _ test: (Application, Fixture) async throws -> Void) async throws {
     let databaseURL = ProcessInfo.processInfo.environment["RENKEI_TEST_DATABASE_URL"]
-    let settings = Settings(database: databaseURL.map(Settings.Database.postgres) ?? .sqliteMemory,
-                            dataDirectory: NSTemporaryDirectory(), publicURL: "https://renkei.test", mailDomain: "lists.renkei.test",
-                            gpgHome: testGPGHome)
+    var configured = Settings(database: databaseURL.map(Settings.Database.postgres) ?? .sqliteMemory,
+                              dataDirectory: NSTemporaryDirectory(), publicURL: "https://renkei.test", mailDomain: "lists.renkei.test",
+                              gpgHome: testGPGHome)
+    configured.rateLimits = rateLimits
+    adjust(&configured)
+    let settings = configured
     try await withApp(configure: { app in
         app.logger.logLevel = .warning
         try await configure(app, settings: settings)
@@ -72,7 +78,10 @@ func seed(_ database: any Database) async throws -> Fixture {
         // A low bcrypt cost keeps the suite fast; verification reads the cost from the hash.
         let hash = try Bcrypt.hash(Fixture.passwords[email]!, cost: 4)
         let user = UserModel(email: email, displayName: name, passwordHash: hash, roles: roles, teamID: team, createdAt: Date())
-        if TwoFactor.isRequired(for: user) { user.totpSecret = Base32.encode(Fixture.totpSecret) }
+        if TwoFactor.isRequired(for: user) {
+            user.totpSecret = Base32.encode(Fixture.totpSecret)
+            user.secondFactorEnrolledAt = user.createdAt
+        }
         try await user.create(on: database)
     }
     return Fixture(alphaID: try alphaModel.requireID(), betaID: try betaModel.requireID())
@@ -147,7 +156,8 @@ func nextTOTPCode(_ app: Application, _ email: String) async throws -> String {
 func apiToken(_ app: Application, _ email: String) async throws -> String {
     let user = try #require(try await UserModel.query(on: app.db).filter(\.$email == email).first())
     let secret = APITokens.generate()
-    try await APITokenModel(userID: user.requireID(), name: "test", tokenHash: APITokens.hash(secret), hint: "", createdAt: Date()).create(on: app.db)
+    try await APITokenModel(userID: user.requireID(), name: "test", tokenHash: APITokens.hash(secret), hint: "",
+                            createdAt: app.renkei.clock.now).create(on: app.db)
     return secret
 }
 

@@ -66,8 +66,16 @@ public enum CSV {
         return records
     }
 
-    public static func cell(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// One field of every CSV Renkei writes. A value a spreadsheet would run as a formula (it
+    /// starts with `=`, `+`, `-`, `@`, TAB or CR) gets a leading `'`, numbers such as `-1`
+    /// included: one rule for every column keeps the output predictable. Then RFC 4180 quoting;
+    /// scalars, not Characters, since "\r\n" is one Character and would hide a lone "\n".
+    /// `header: true` is for column names Renkei fixes itself (FIRST's `-renkei-...` names start
+    /// with `-` and must stay exact); they never come from stored or user text.
+    public static func cell(_ text: String, header: Bool = false) -> String {
+        var value = text
+        if !header, let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
+        guard value.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -16,13 +16,17 @@ public enum EncryptedZip {
         var header = randomHeader ?? (0..<11).map { _ in UInt8.random(in: .min ... .max) }
         header = Array(header.prefix(11)) + [UInt8(crc >> 24)]
         let encrypted = (header + content).map { keys.encrypt($0) }
-        let fileName = Array(name.utf8)
+        // The name an unzip tool writes to disk: a bare file name, never a path (`FileName.clean`).
+        let cleanName = FileName.clean(name) ?? "sample.bin"
+        let fileName = Array(cleanName.utf8)
+        // Bit 11 tells unzip tools the name is UTF-8 (APPNOTE.TXT 4.4.4).
+        let flags: UInt16 = cleanName.unicodeScalars.allSatisfy(\.isASCII) ? 0x0001 : 0x0801
         let (time, date) = dosTimeAndDate(modified)
 
         var local: [UInt8] = []
         local.append(le32: 0x0403_4B50)
         local.append(le16: 20)          // version needed: 2.0
-        local.append(le16: 0x0001)      // flags: encrypted
+        local.append(le16: flags)       // flags: encrypted (and a UTF-8 name)
         local.append(le16: 0)           // method: stored
         local.append(le16: time)
         local.append(le16: date)
@@ -38,7 +42,7 @@ public enum EncryptedZip {
         central.append(le32: 0x0201_4B50)
         central.append(le16: 20)        // made by
         central.append(le16: 20)
-        central.append(le16: 0x0001)
+        central.append(le16: flags)
         central.append(le16: 0)
         central.append(le16: time)
         central.append(le16: date)

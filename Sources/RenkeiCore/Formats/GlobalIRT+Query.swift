@@ -156,24 +156,18 @@ extension GlobalIRT {
     /// CSV (RFC 4180): a header row of property names, lists joined by "; ", objects as JSON.
     public static func csv(_ page: Page, query: Query) -> String {
         let columns = query.fields ?? allProperties.filter { property in page.items.contains { $0[property] != nil } }
-        var lines = [columns.map(csvCell).joined(separator: ",")]
+        var lines = [columns.map { CSV.cell($0, header: true) }.joined(separator: ",")]
         for item in page.items {
             lines.append(columns.map { column -> String in
                 switch item[column] {
                 case nil: ""
-                case .array(let values)?: csvCell(values.compactMap(\.stringValue).joined(separator: "; "))
-                case .object?: csvCell(item[column]!.serialized(pretty: false))
-                case let value?: csvCell(value.stringValue ?? "")
+                case .array(let values)?: CSV.cell(values.compactMap(\.stringValue).joined(separator: "; "))
+                case .object?: CSV.cell(item[column]!.serialized(pretty: false))
+                case let value?: CSV.cell(value.stringValue ?? "")
                 }
             }.joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
-    }
-
-    static func csvCell(_ text: String) -> String {
-        // Scalars, not Characters: "\r\n" is one Character and would hide a lone "\n".
-        guard text.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// RFC 9110 HTTP-date, as in `Last-Modified`.

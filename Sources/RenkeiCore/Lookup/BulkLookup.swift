@@ -113,7 +113,12 @@ public enum BulkLookup {
                     parsed.v4.append(value)
                     parsed.v4Lines.append(line)
                 } else if let address = parseAddress(bytes, range) {
-                    parsed.other.append((line, address))
+                    if case .v4(let value) = address {
+                        parsed.v4.append(value)
+                        parsed.v4Lines.append(line)
+                    } else {
+                        parsed.other.append((line, address))
+                    }
                 }
                 line += 1
                 start = index + 1
@@ -180,11 +185,12 @@ public enum BulkLookup {
     }
 
     /// Any address in `bytes[range]`: the IPv4 and IPv6 fast paths, else the general parser.
+    /// An IPv4-mapped IPv6 address is answered as its IPv4 address (`IPAddress.unmapped`).
     public static func parseAddress(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> IPAddress? {
         if let v4 = parseV4(bytes, range) { return .v4(v4) }
-        if let (high, low) = parseV6(bytes, range) { return .v6(high: high, low: low) }
+        if let (high, low) = parseV6(bytes, range) { return IPAddress.v6(high: high, low: low).unmapped }
         guard range.count <= 64, bytes[range].contains(0x2E) else { return nil }
-        return IPAddress(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
+        return IPAddress(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))?.unmapped
     }
 }
 

@@ -28,7 +28,7 @@ public enum Indicator: Sendable, Hashable, CustomStringConvertible {
                 throw fail("not a URL with a host")
             }
             let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-            if let address = IPAddress(bare) { self = .address(address); return }
+            if let address = IPAddress(bare) { self = .address(address.unmapped); return }
             guard let domain = DomainName(parsing: bare) else { throw fail("the URL's host “\(host)” is not a domain name or address") }
             self = .domain(domain)
             return
@@ -42,10 +42,10 @@ public enum Indicator: Sendable, Hashable, CustomStringConvertible {
             return
         }
         if text.contains("/") {
-            do { self = .prefix(try IPPrefix(parsing: text)) } catch { throw fail(error.description) }
+            do { self = .prefix(Self.unmapped(try IPPrefix(parsing: text))) } catch { throw fail(error.description) }
             return
         }
-        if let address = IPAddress(text) { self = .address(address); return }
+        if let address = IPAddress(text) { self = .address(address.unmapped); return }
         if text.count == 2, text.allSatisfy({ $0.isASCII && $0.isLetter }) {
             guard let country = Country.named(text) else { throw fail("not an ISO 3166-1 country code") }
             self = .country(country.code)
@@ -61,6 +61,12 @@ public enum Indicator: Sendable, Hashable, CustomStringConvertible {
             throw fail("not an address, prefix, AS number, domain, URL, e-mail address or country code")
         }
         self = .domain(domain)
+    }
+
+    /// `::ffff:198.18.0.0/112` is asked for as `198.18.0.0/16`.
+    private static func unmapped(_ prefix: IPPrefix) -> IPPrefix {
+        guard prefix.length >= 96, case .v4 = prefix.network.unmapped, prefix.network.unmapped != prefix.network else { return prefix }
+        return IPPrefix(network: prefix.network.unmapped, length: prefix.length - 96)
     }
 
     public var description: String {

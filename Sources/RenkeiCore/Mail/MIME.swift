@@ -128,7 +128,7 @@ public enum QuotedPrintable {
 /// Header text: RFC 2047 encoded words for anything beyond printable ASCII.
 public enum HeaderText {
     public static func encode(_ text: String) -> String {
-        let clean = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        let clean = HeaderValue.clean(text)
         guard !clean.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 32 && $0.value < 127 }) else { return clean }
         // Encoded words of at most 75 characters, split on character boundaries.
         var words: [String] = []

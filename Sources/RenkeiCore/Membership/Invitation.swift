@@ -26,4 +26,27 @@ public enum InvitationRules {
             throw .invalid([FieldError(field: "role", message: "An invitation makes someone a member or a team representative.")])
         }
     }
+
+    /// The roles an invitation as `role` gives: every invited person is a member.
+    public static func roles(for role: Role) -> Set<Role> {
+        [.member, role]
+    }
+
+    /// Whether stored invitation roles make a representative, parsed exactly (a stored list
+    /// that does not parse makes nobody a representative, and is not accepted either).
+    public static func invitesRepresentative(_ storedRoles: String) -> Bool {
+        Role.parseList(storedRoles)?.contains(.teamRepresentative) ?? false
+    }
+
+    /// An invitation is accepted only while its team is still an active member (an invitation
+    /// made before a suspension or the end of the membership lapses with it), and only by an
+    /// address that has no account yet (the person signs in instead).
+    public static func checkAcceptance(team: TeamStanding, email: String, accountExists: Bool) throws(MembershipRefusal) {
+        guard team.isActiveMember else {
+            throw MembershipRefusal(.wrongState, "\(team.name) is not an active member any more; its invitations no longer work.")
+        }
+        guard !accountExists else {
+            throw MembershipRefusal(.wrongState, "There is already an account for \(email): sign in with it instead. If it belongs to another team, ask the secretariat to move it.")
+        }
+    }
 }

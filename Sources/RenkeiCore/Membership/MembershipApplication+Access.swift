@@ -25,8 +25,9 @@ extension MembershipApplication {
     /// The application as `actor` may read it, or nil when they may not read it at all.
     /// - Full Members read it from the member review on, without its TLP:RED parts.
     /// - TLP:RED parts go to the people who decide on the candidate (the sponsors asked, who need
-    ///   the whole picture to accept, and the board)
-    ///   and to the candidate who wrote them; never to the secretariat by virtue of the role.
+    ///   the whole picture to accept, and the board), never to the secretariat by virtue of the
+    ///   role. The candidate reads its own confidential note, which it wrote, but never the
+    ///   sponsor's TLP:RED site-visit findings about it.
     /// - The candidate reads comments and objections without their authors, and no ballots.
     /// - Individual ballots are for the board and the secretariat that records the decision.
     public func readable(by actor: Actor?, actorTeam: TeamStanding?) -> MembershipApplication? {
@@ -35,6 +36,8 @@ extension MembershipApplication {
         var copy = self
         if relations.isDisjoint(with: [.applicant, .sponsor, .board]) {
             copy.confidentialNote = ""
+        }
+        if relations.isDisjoint(with: [.sponsor, .board]) {
             copy.siteVisit?.confidentialFindings = ""
         }
         if relations.isDisjoint(with: [.board, .secretariat]) {

@@ -13,6 +13,13 @@ public enum IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// An IPv4-mapped IPv6 address (`::ffff:198.18.0.1`, RFC 4291 §2.5.5.2) is the IPv4 address
+    /// it carries; every other address is itself.
+    public var unmapped: IPAddress {
+        if case .v6(0, let low) = self, low >> 32 == 0xffff { return .v4(UInt32(truncatingIfNeeded: low)) }
+        return self
+    }
+
     public var bitWidth: Int {
         switch self {
         case .v4: 32

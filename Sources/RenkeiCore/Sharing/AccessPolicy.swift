@@ -26,11 +26,23 @@ public struct SharedItemAccess: Sendable, Hashable {
     public var tlp: TLPLabel
     public var audience: Audience
     public var authorUserID: UUID
+    /// The author's team, which reads what its people share with teams (see `AccessPolicy`).
+    public var authorTeamID: UUID?
 
-    public init(tlp: TLPLabel, audience: Audience, authorUserID: UUID) {
+    public init(tlp: TLPLabel, audience: Audience, authorUserID: UUID, authorTeamID: UUID? = nil) {
         self.tlp = tlp
         self.audience = audience
         self.authorUserID = authorUserID
+        self.authorTeamID = authorTeamID
+    }
+
+    /// The audience the policy applies: for GREEN, AMBER and AMBER+STRICT shared with teams, the
+    /// author's own team is one of them. TLP 2.0 lets AMBER+STRICT go to the recipient's own
+    /// organisation, and a colleague taking over a shift must read what the author shared;
+    /// RED stays with the people named.
+    public var effectiveAudience: Audience {
+        guard case .teams(let teams) = audience, let team = authorTeamID, tlp != .red, tlp != .clear, !teams.contains(team) else { return audience }
+        return .teams(teams + [team])
     }
 }
 
@@ -47,15 +59,16 @@ public enum OnwardChannel: Sendable, Hashable, CaseIterable {
 /// - GREEN: signed-in members of the audience.
 /// - AMBER and AMBER+STRICT: people of the audience teams or SIG (or the people named) only.
 /// - RED: the named individuals only: never a whole team, never an officer by virtue of the role.
-/// The author always reads what they wrote. A person counts as a member while their team's
-/// membership is active or suspended; the board and the secretariat count as members of the
-/// community for CLEAR and GREEN, and for nothing more.
+/// The author always reads what they wrote, and the author's team is part of every teams
+/// audience of GREEN, AMBER and AMBER+STRICT (`SharedItemAccess.effectiveAudience`).
+/// A person counts as a member while their team's membership is active or suspended; the board
+/// and the secretariat count as members of the community for CLEAR and GREEN, and for nothing more.
 public enum AccessPolicy {
     public static func canRead(_ item: SharedItemAccess, reader: Actor?, sigs: Set<UUID> = []) -> Bool {
         if item.tlp == .clear { return true }
         guard let reader else { return false }
         if reader.userID == item.authorUserID { return true }
-        let inAudience = isInAudience(reader, item.audience, sigs: sigs)
+        let inAudience = isInAudience(reader, item.effectiveAudience, sigs: sigs)
         switch item.tlp {
         case .clear:
             return true
@@ -94,6 +107,19 @@ public enum AccessPolicy {
             errors.append(FieldError(field: "audience", message: "TLP:RED goes to named people only, never to a whole team, SIG or the community."))
         }
         return errors
+    }
+
+    /// Whether `person` may be named in an audience: people of member teams (active or
+    /// suspended) and the platform's officers, who read what is shared with them. An address
+    /// that is not one of these is refused with the same words as an unknown address, so the
+    /// audience field does not tell who has an account (`SharedItemStore.audience`).
+    public static func mayBeNamed(_ person: Actor) -> Bool {
+        isCommunityMember(person)
+    }
+
+    /// The words for an address that cannot be named, the same whether or not it has an account.
+    public static func cannotBeNamed(_ address: String) -> String {
+        "“\(address)” cannot be named: name people of member teams by the e-mail address of their account."
     }
 
     static func isCommunityMember(_ reader: Actor) -> Bool {

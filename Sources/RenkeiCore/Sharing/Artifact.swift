@@ -19,7 +19,13 @@ public struct Artifact: Sendable, Hashable, Codable {
     public var md5: String?
     public var size: Int?
     public var fileType: String?
-    public var names: [String]
+    /// File names the sample is known by, each cleaned (`FileName.clean`) whoever sets them.
+    public var names: [String] {
+        didSet {
+            let clean = Self.cleanNames(names)
+            if clean != names { names = clean }
+        }
+    }
     public var firstSeen: Date
     public var tlp: TLPLabel
     public var audience: Audience
@@ -134,7 +140,7 @@ public struct Artifact: Sendable, Hashable, Codable {
     }
 
     private static func cleanNames(_ names: [String]) -> [String] {
-        Array(Set(names.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty && $0.count <= 255 })).sorted()
+        Array(Set(names.compactMap(FileName.clean))).sorted()
     }
 
     public static func sha256Hex(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }

@@ -40,6 +40,14 @@ public struct Reply: Sendable, Hashable, Codable {
     /// The private conversation an offer opened.
     public var conversationID: UUID?
     public var at: Date
+    /// For a referral that would widen the audience, written by someone other than the author
+    /// or the author's team: the author's decision on it. Nil for a referral that applied at once.
+    public var proposal: Proposal?
+
+    public enum Proposal: String, Sendable, Hashable, Codable, CaseIterable { case pending, confirmed, declined }
+
+    /// Whether this is a referral still waiting for the author's decision.
+    public var isPendingSuggestion: Bool { kind == .referral && proposal == .pending }
 }
 
 /// A reply as a member writes it.
@@ -50,9 +58,29 @@ public enum ReplyDraft: Sendable, Hashable {
 }
 
 extension SharedItem {
-    /// Adds a reply by `actor` (who can read the item; the caller checked). A referral makes the
-    /// referred team part of the audience of a request shared with teams; an offer returns the
-    /// TLP:RED conversation it opens between the two people, for the caller to store.
+    /// Whether `actor` may reply: a request still open or answered, or a private conversation,
+    /// that they may read, by people of active member teams and the secretariat.
+    public func canReply(_ actor: Actor?) -> Bool {
+        guard kind == .request && request?.status != .closed || kind == .conversation else { return false }
+        return SharedItem.canShare(actor) && AccessPolicy.canRead(access, reader: actor)
+    }
+
+    /// The author and the people of the author's team speak for the item: they refer it
+    /// further at once, and they confirm or decline what others suggest.
+    public func speaksForItem(_ actor: Actor?) -> Bool {
+        guard let actor else { return false }
+        if actor.userID == authorUserID { return true }
+        guard let team = actor.teamID, team == authorTeamID else { return false }
+        return actor.teamStatus == .active || actor.teamStatus == .suspended
+    }
+
+    /// Adds a reply by `actor` (who can read the item; the caller checked). An offer returns the
+    /// TLP:RED conversation it opens between the two people, for the caller to store; its text
+    /// lives in that conversation only, the request keeps just that the offer was made.
+    /// A referral to a team outside the audience widens the audience under TLP 2.0: never for
+    /// AMBER+STRICT or RED (only the author's own organisation may read those), at once for
+    /// CLEAR, and for GREEN and AMBER at once when the author (or the author's team) refers,
+    /// otherwise as a suggestion the author confirms (`decideReferral`).
     public mutating func reply(_ draft: ReplyDraft, by actor: Actor, authorName: String, authorTeamName: String?, at now: Date,
                                conversationID: UUID = UUID()) throws(ValidationFailure) -> SharedItem? {
         guard kind == .request || kind == .conversation, var details = request ?? (kind == .conversation ? RequestDetails(kind: .information) : nil) else {
@@ -79,8 +107,17 @@ extension SharedItem {
             switch audience {
             case .community:
                 break
+            case .teams(let teams) where teams.contains(team.id) || team.id == authorTeamID:
+                break
             case .teams(let teams):
-                if !teams.contains(team.id) { audience = .teams(teams + [team.id]) }
+                switch tlp {
+                case .amberStrict, .red:
+                    throw ValidationFailure([FieldError(field: "team", message: "A \(tlp.text) request stays with its audience (TLP 2.0): it is not referred to another team; answer or offer privately instead.")])
+                case .green, .amber:
+                    if speaksForItem(actor) { audience = .teams(teams + [team.id]) } else { reply.proposal = .pending }
+                case .clear:
+                    audience = .teams(teams + [team.id])
+                }
             case .sig, .individuals:
                 throw ValidationFailure([FieldError(field: "team", message: "A request shared with a SIG or with named people is not opened to a whole team; answer or offer privately instead.")])
             }
@@ -91,13 +128,13 @@ extension SharedItem {
         case .privateOffer(let body):
             guard kind == .request else { throw ValidationFailure([FieldError(field: "kind", message: "This is already a private conversation.")]) }
             guard actor.userID != authorUserID else { throw ValidationFailure([FieldError(field: "kind", message: "You cannot offer privately to yourself.")]) }
+            let offer = try text(body, "text")
             reply.kind = .privateOffer
-            reply.text = try text(body, "text")
             reply.conversationID = conversationID
             conversation = SharedItem(
-                id: conversationID, kind: .conversation, title: "Private: " + title, body: reply.text, tags: [], tlp: .red,
+                id: conversationID, kind: .conversation, title: "Private: " + title, body: offer, tags: [], tlp: .red,
                 audience: .individuals([authorUserID, actor.userID]), authorUserID: actor.userID, authorName: authorName, authorTeamID: actor.teamID,
-                authorTeamName: authorTeamName, createdAt: now, indicators: ExtractedIndicator.extract(from: reply.text), request: nil, replies: [],
+                authorTeamName: authorTeamName, createdAt: now, indicators: ExtractedIndicator.extract(from: offer), request: nil, replies: [],
                 attachments: [])
         }
         if kind == .request {
@@ -108,14 +145,74 @@ extension SharedItem {
         return conversation
     }
 
-    /// Who hears of a reply: the requester, and for a referral the people of the referred team
-    /// (who may read the request from then on). Nobody is told of their own reply.
+    /// Who hears of a reply: the requester, and for a referral in force the people of the
+    /// referred team (who may read the request from then on); a suggestion reaches the
+    /// requester alone, who decides. Nobody is told of their own reply.
     public func recipients(of reply: Reply) -> (people: Set<UUID>, team: UUID?) {
-        (reply.authorUserID == authorUserID ? [] : [authorUserID], reply.referredTeamID)
+        (reply.authorUserID == authorUserID ? [] : [authorUserID], reply.proposal == .pending || reply.proposal == .declined ? nil : reply.referredTeamID)
     }
 
-    /// The lookup engine's answer to a point-of-contact request, added at once.
-    public mutating func addLookupAnswer(_ text: String, at now: Date) {
+    /// The author (or the author's team) confirms a suggested referral, which adds the team to
+    /// the audience, or declines it. Returns the team to tell when confirmed.
+    public mutating func decideReferral(_ replyID: UUID, confirm: Bool, by actor: Actor) throws(ValidationFailure) -> UUID? {
+        guard speaksForItem(actor) else {
+            throw ValidationFailure([FieldError(field: "referral", message: "Only the requester (or their team) decides on a suggested referral.")])
+        }
+        guard let index = replies.firstIndex(where: { $0.id == replyID && $0.kind == .referral && $0.proposal != nil }),
+              let team = replies[index].referredTeamID else {
+            throw ValidationFailure([FieldError(field: "referral", message: "There is no such suggested referral on this request.")])
+        }
+        guard replies[index].proposal == .pending else {
+            throw ValidationFailure([FieldError(field: "referral", message: "The suggestion was already \(replies[index].proposal?.rawValue ?? "decided").")])
+        }
+        guard confirm else {
+            replies[index].proposal = .declined
+            return nil
+        }
+        guard case .teams(let teams) = audience, tlp == .green || tlp == .amber || tlp == .clear else {
+            throw ValidationFailure([FieldError(field: "referral", message: "A \(tlp.text) request is not referred to another team.")])
+        }
+        if !teams.contains(team) { audience = .teams(teams + [team]) }
+        replies[index].proposal = .confirmed
+        return team
+    }
+
+    /// The request as read through its own channels (page, API, search, feeds, archive): a
+    /// private offer shows who offered and where the conversation is, never its text, which is
+    /// TLP:RED. Offers stored before the text moved to the conversation alone are shown the same.
+    public func withoutPrivateOfferText() -> SharedItem {
+        guard replies.contains(where: { $0.kind == .privateOffer && !$0.text.isEmpty }) else { return self }
+        var copy = self
+        for index in copy.replies.indices where copy.replies[index].kind == .privateOffer { copy.replies[index].text = "" }
+        return copy
+    }
+
+    /// How much of the directory every reader of the item may see: what everyone sees for
+    /// CLEAR; for the other labels, what members see when each possible reader is a member
+    /// (a community, SIG or teams audience, whose readers are people of member teams), and for
+    /// named people the least any of them (`namedPeople`, as the caller knows them) may see.
+    public func directoryAudience(namedPeople: [Actor] = []) -> DirectoryAudience {
+        guard tlp != .clear else { return .everyone }
+        switch audience {
+        case .community, .sig, .teams:
+            return .members
+        case .individuals(let people):
+            let known = namedPeople.filter { people.contains($0.userID) }
+            guard known.count == Set(people).count else { return .everyone }
+            return known.allSatisfy { DirectoryPolicy.audience(for: $0) == .members } ? .members : .everyone
+        }
+    }
+
+    /// The lookup's answer to a point-of-contact request, for the item's own audience: the
+    /// candidates with their reasons and the contact details that audience may see.
+    public mutating func answerPointOfContact(using resolver: Resolver, namedPeople: [Actor] = [], at now: Date) {
+        guard kind == .request, let details = request, details.kind == .pointOfContact,
+              let resolution = try? resolver.resolve(details.subject, audience: directoryAudience(namedPeople: namedPeople), now: now) else { return }
+        let lines = resolution.candidates.prefix(5).map { candidate in
+            "\(candidate.rank). \(candidate.team.shortName) (\(candidate.team.slug)): " + candidate.reasons.joined(separator: "; ")
+                + (candidate.team.email.map { " · \($0)" } ?? "")
+        }
+        let text = lines.isEmpty ? (resolution.explanation ?? "No team's constituency covers \(details.subject).") : lines.joined(separator: "\n")
         replies.append(Reply(id: UUID(), kind: .lookup, text: text, authorUserID: nil, authorName: "Renkei lookup", at: now))
     }
 

@@ -44,15 +44,14 @@ public struct SharedItem: Sendable, Hashable, Codable {
 
         /// Describes an upload, refusing empty, oversized or unnamed files.
         public static func describe(_ bytes: [UInt8], name: String, id: UUID) throws(ValidationFailure) -> Attachment {
-            let clean = name.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "/", with: "_")
-            guard !bytes.isEmpty, bytes.count <= maximumSize, (1...255).contains(clean.count) else {
+            guard !bytes.isEmpty, bytes.count <= maximumSize, let clean = FileName.clean(name) else {
                 throw ValidationFailure([FieldError(field: "attachments", message: "Attach named files of 1 byte to \(maximumSize >> 20) MiB each.")])
             }
             return Attachment(id: id, name: clean, size: bytes.count, sha256: Artifact.sha256Hex(bytes), fileType: FileMagic.identify(bytes))
         }
     }
 
-    public var access: SharedItemAccess { SharedItemAccess(tlp: tlp, audience: audience, authorUserID: authorUserID) }
+    public var access: SharedItemAccess { SharedItemAccess(tlp: tlp, audience: audience, authorUserID: authorUserID, authorTeamID: authorTeamID) }
 }
 
 /// What a member submits; the audience names teams and people by id (the server resolves

@@ -10,6 +10,7 @@ final class AppContext: Sendable {
     let editing: TeamEditing
     let signInThrottle = SignInThrottle()
     let lookup = LookupService()
+    let rateLimiter = RateLimiter()
     let clock = AppClock()
     let isDemo: Bool
     let mail: MailAddressing

@@ -26,6 +26,7 @@ struct Chrome: Encodable {
         var publicFeed = SiteURL.publicFeed.path
         var notifications = SiteURL.notifications.path
         var audit = SiteURL.audit.path
+        var claims = SiteURL.adminClaims.path
         var lists = SiteURL.lists.path
         var listKey = SiteURL.listKey.path
     }

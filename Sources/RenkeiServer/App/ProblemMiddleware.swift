@@ -9,11 +9,12 @@ struct ProblemMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch AppError.unauthorized where !SiteURL.isAPI(path: request.url.path) && request.method == .GET {
-            // A browser is sent to sign in and brought back afterwards.
-            var components = URLComponents()
-            components.path = SiteURL.signIn.path
-            components.queryItems = [URLQueryItem(name: "next", value: request.url.string)]
-            return request.redirect(to: components.string ?? SiteURL.signIn.path)
+            // A browser is sent to sign in and brought back afterwards, if the way back is a safe local path.
+            let back = SafeRedirect.target(request.url.string)
+            guard back != SafeRedirect.fallback else { return request.redirect(to: SiteURL.signIn.path) }
+            var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+            allowed.insert(charactersIn: "-._~/")
+            return request.redirect(to: SiteURL.signIn.path + "?next=" + (back.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""))
         } catch {
             let problem = Self.problem(for: error, request: request)
             if problem.status >= 500 {
@@ -99,7 +100,7 @@ struct RequestLogMiddleware: AsyncMiddleware {
             "path": .string(request.url.path),
             "status": .stringConvertible(response.status.code),
             "duration_ms": .string(String(format: "%.1f", milliseconds)),
-            "client": .string(request.remoteAddress?.ipAddress ?? "-"),
+            "client": .string(request.clientAddress ?? "-"),
         ])
         return response
     }

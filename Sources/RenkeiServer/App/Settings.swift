@@ -25,6 +25,15 @@ public struct Settings: Sendable {
     public var mailDomain: String
     /// The GnuPG home directory holding the lists' key.
     public var gpgHome: String
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`RENKEI_TRUSTED_PROXIES`).
+    public var trustedProxies: [IPPrefix] = []
+    /// The bearer token `/metrics` requires (`RENKEI_METRICS_TOKEN`); without one, loopback peers only.
+    public var metricsToken: String?
+    /// The membership-statement signing key as a private JWK file (`RENKEI_SIGNING_KEY_FILE`);
+    /// without one the key lives in the database.
+    public var signingKeyFile: String?
+    /// Per-client limits of the APIs (`RENKEI_API_RATE_LIMIT` and the like).
+    public var rateLimits = RateLimits()
 
     init(database: Database, dataDirectory: String, publicURL: String, gpgBinary: String = "gpg", loadDemo: Bool = false,
          membershipRules: MembershipRules = MembershipRules(), smtpRelay: SMTPRelay? = nil, mailDomain: String? = nil, gpgHome: String? = nil) {
@@ -82,11 +91,25 @@ public struct Settings: Sendable {
         if let mailDomain, DomainName(parsing: mailDomain) == nil {
             throw Problem(description: "RENKEI_MAIL_DOMAIN must be a domain name such as lists.example.org; got “\(mailDomain)”.")
         }
-        return Settings(database: database, dataDirectory: dataDirectory,
+        let trustedProxies: [IPPrefix]
+        do {
+            trustedProxies = try ForwardedClient.parseTrustedProxies(environment["RENKEI_TRUSTED_PROXIES"] ?? "")
+        } catch {
+            throw Problem(description: "RENKEI_TRUSTED_PROXIES must be comma-separated networks such as 10.0.0.0/8,::1; \(error.description).")
+        }
+        var settings = Settings(database: database, dataDirectory: dataDirectory,
                         publicURL: publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL,
                         gpgBinary: environment["RENKEI_GPG"].flatMap { $0.isEmpty ? nil : $0 } ?? "gpg",
                         loadDemo: loadDemo, membershipRules: rules, smtpRelay: relay, mailDomain: mailDomain,
                         gpgHome: environment["RENKEI_GPG_HOME"].flatMap { $0.isEmpty ? nil : $0 })
+        settings.trustedProxies = trustedProxies
+        settings.metricsToken = environment["RENKEI_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.rateLimits = try RateLimits.fromEnvironment(environment)
+        if let keyFile = environment[SigningKeyFile.variable].flatMap({ $0.isEmpty ? nil : $0 }) {
+            try SigningKeyFile.check(keyFile)
+            settings.signingKeyFile = keyFile
+        }
+        return settings
     }
 
     /// "14d", "36h", "90m", "30s": a positive whole number and a unit.

@@ -19,6 +19,7 @@ public enum SiteURL: Sendable, Equatable {
     case account
     case accountTokens
     case accountTokenRevoke(Parameter)
+    case accountSessions
     case healthz
     case metrics
     case stylesheet
@@ -60,6 +61,8 @@ public enum SiteURL: Sendable, Equatable {
     case itemStatus(Parameter)
     case apiItemReplies(Parameter)
     case apiItemStatus(Parameter)
+    case itemReferral(Parameter, Parameter)
+    case apiItemReferral(Parameter, Parameter)
     case artifacts
     case artifactNew
     case artifact(Parameter)
@@ -84,6 +87,10 @@ public enum SiteURL: Sendable, Equatable {
     case apiListSubscription(Parameter)
     case apiListPosts(Parameter)
     case apiAccountPGPKey
+    case adminClaims
+    case adminClaim(Parameter)
+    case apiClaims
+    case apiClaim(Parameter)
 
     static let slugKey = "slug"
     static let tokenKey = "token"
@@ -91,6 +98,8 @@ public enum SiteURL: Sendable, Equatable {
     static let applicationKey = "application"
     static let itemKey = "item"
     static let fileKey = "file"
+    static let replyKey = "reply"
+    static let claimKey = "claim"
 
     private var components: [String] {
         switch self {
@@ -105,6 +114,7 @@ public enum SiteURL: Sendable, Equatable {
         case .account: ["account"]
         case .accountTokens: ["account", "tokens"]
         case .accountTokenRevoke(let id): ["account", "tokens", id.text(Self.tokenKey), "revoke"]
+        case .accountSessions: ["account", "sessions"]
         case .healthz: ["healthz"]
         case .metrics: ["metrics"]
         case .stylesheet: ["css", "renkei.css"]
@@ -146,6 +156,8 @@ public enum SiteURL: Sendable, Equatable {
         case .itemStatus(let id): ["items", id.text(Self.itemKey), "status"]
         case .apiItemReplies(let id): ["api", "v1", "items", id.text(Self.itemKey), "replies"]
         case .apiItemStatus(let id): ["api", "v1", "items", id.text(Self.itemKey), "status"]
+        case .itemReferral(let id, let reply): ["items", id.text(Self.itemKey), "referrals", reply.text(Self.replyKey)]
+        case .apiItemReferral(let id, let reply): ["api", "v1", "items", id.text(Self.itemKey), "referrals", reply.text(Self.replyKey)]
         case .artifacts: ["artifacts"]
         case .artifactNew: ["artifacts", "new"]
         case .artifact(let id): ["artifacts", id.text(Self.itemKey)]
@@ -170,6 +182,10 @@ public enum SiteURL: Sendable, Equatable {
         case .apiListSubscription(let slug): ["api", "v1", "lists", slug.text(Self.slugKey), "subscription"]
         case .apiListPosts(let slug): ["api", "v1", "lists", slug.text(Self.slugKey), "posts"]
         case .apiAccountPGPKey: ["api", "v1", "account", "pgp-key"]
+        case .adminClaims: ["admin", "claims"]
+        case .adminClaim(let id): ["admin", "claims", id.text(Self.claimKey)]
+        case .apiClaims: ["api", "v1", "claims"]
+        case .apiClaim(let id): ["api", "v1", "claims", id.text(Self.claimKey)]
         }
     }
 

@@ -42,6 +42,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     decoder.dateDecodingStrategy = .iso8601
     ContentConfiguration.global.use(encoder: encoder, for: .json)
     ContentConfiguration.global.use(decoder: decoder, for: .json)
+    ContentConfiguration.global.use(decoder: FormDataContentDecoder(), for: .formData)
 
     app.views.use(.leaf)
     app.sessions.use(.fluent)
@@ -55,11 +56,16 @@ public func configure(_ app: Application, settings: Settings) async throws {
     _ = Metrics.registry
 
     app.middleware = Middlewares()
+    // Outermost, so error pages, static files and 404s get the security headers too.
+    app.middleware.use(SecurityHeadersMiddleware(settings: settings))
     app.middleware.use(RequestLogMiddleware())
     // Sessions outside the error handler, so error pages keep the session cookie; a session
     // is only created when a handler uses it.
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(ProblemMiddleware())
+    // Before any route's session authenticator: an expired session is signed out.
+    app.middleware.use(SessionLifetimeMiddleware())
+    app.middleware.use(QueryHygieneMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     try routes(app)
 }

@@ -8,14 +8,15 @@ func routes(_ app: Application) throws {
     DirectoryController().register(pages: pages, forms: forms)
     AccountController().register(pages: pages, forms: forms)
     LookupController().register(pages: pages)
-    CVSSController().register(pages: pages, api: app)
+    CVSSController().register(pages: pages, api: app.grouped(RateLimitMiddleware()))
     MembershipController().register(pages: pages, forms: forms)
     NotificationsController().register(pages: pages, forms: forms)
     AuditController().register(pages: pages)
 
-    let api = app.grouped(APITokenAuthenticator(), TeamStatusMiddleware())
+    let api = app.grouped(APITokenAuthenticator(), TeamStatusMiddleware(), RateLimitMiddleware())
     InvitationsController().register(pages: pages, forms: forms, api: api)
     TeamsAPIController().register(api)
+    ClaimsController().register(pages: pages, forms: forms, api: api)
     GlobalIRTController().register(api)
     LookupAPIController().register(api)
     MembershipAPIController().register(api, app: app)
@@ -25,5 +26,6 @@ func routes(_ app: Application) throws {
     let uploads = pages.grouped(CSRFMiddleware(maxFormBytes: max(ArtifactsController.uploadLimit.value, SharedItemsController.uploadLimit.value)))
     SharedItemsController().register(pages: pages, uploads: uploads, forms: forms)
     ArtifactsController().register(pages: pages, uploads: uploads, forms: forms, api: api)
-    FeedsController().register(app, api: app.grouped(QueryTokenAuthenticator(), APITokenAuthenticator(), TeamStatusMiddleware()))
+    FeedsController().register(app.grouped(RateLimitMiddleware()),
+                               api: app.grouped(QueryTokenAuthenticator(), APITokenAuthenticator(), TeamStatusMiddleware(), RateLimitMiddleware()))
 }

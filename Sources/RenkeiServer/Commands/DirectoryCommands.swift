@@ -126,8 +126,9 @@ struct UserCommand: AsyncCommand {
     }
 
     var help: String {
-        "create: creates a user account (the password is read from RENKEI_PASSWORD or asked for); roles: sets a user's roles; "
-            + "reset-two-factor: removes a user's authenticator and recovery codes (they set up a new one at their next sign-in); "
+        "create: creates a user account (the password is read from RENKEI_PASSWORD or asked for); roles: sets a user's roles "
+            + "(a new board, secretariat or team-representative role revokes their API tokens); "
+            + "reset-two-factor: removes a user's authenticator and recovery codes and revokes their API tokens (they set up a new factor at their next sign-in); "
             + "key: sets the PGP key restricted list mail is encrypted to (--file). All are audited."
     }
 
@@ -146,14 +147,12 @@ struct UserCommand: AsyncCommand {
         let roleList = roles.sorted().map(\.rawValue).joined(separator: ",")
         if signature.action == "reset-two-factor" {
             guard let user = existing else { throw UsageError(message: "there is no user \(email)") }
+            let now = app.renkei.clock.now
             try await app.db.transaction { database in
-                user.totpSecret = nil
-                user.totpLastStep = nil
-                user.recoveryCodeHashes = nil
-                try await user.save(on: database)
-                try await AuditLog.record("two-factor.reset", subject: email, actor: nil, address: "cli", at: Date(), on: database)
+                try await SecondFactorChanges.reset(user, at: now, mail: app.renkei.mail, on: database)
+                try await AuditLog.record("two-factor.reset", subject: email, actor: nil, address: "cli", at: now, on: database)
             }
-            context.console.print("Removed the second factor of \(email); they set up a new one at their next sign-in.")
+            context.console.print("Removed the second factor of \(email) and revoked their API tokens; they set up a new one at their next sign-in.")
             return
         }
         if signature.action == "key" {
@@ -172,10 +171,10 @@ struct UserCommand: AsyncCommand {
         }
         if signature.action == "roles" {
             guard let user = existing else { throw UsageError(message: "there is no user \(email)") }
+            let now = app.renkei.clock.now
             try await app.db.transaction { database in
-                user.roles = roleList
-                try await user.save(on: database)
-                try await AuditLog.record("user.roles", subject: email, detail: "roles \(roleList)", actor: nil, address: "cli", at: Date(), on: database)
+                try await SecondFactorChanges.setRoles(roles, of: user, at: now, mail: app.renkei.mail, on: database)
+                try await AuditLog.record("user.roles", subject: email, detail: "roles \(roleList)", actor: nil, address: "cli", at: now, on: database)
             }
             context.console.print("\(email) now has the roles \(roles.sorted().map(\.label).joined(separator: ", ")).")
             return

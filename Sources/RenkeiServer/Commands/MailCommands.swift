@@ -8,13 +8,15 @@ import Vapor
 /// outbox, and the entry point for posts by mail (an MTA pipes each message to it).
 ///
 ///     renkei mail key
+///     renkei mail key rotate
 ///     renkei mail test --to ADDRESS [--tlp LABEL] [--key FILE]
 ///     renkei mail deliver [--flush]
 ///     renkei mail receive [--recipient LIST-ADDRESS] < message
 ///     renkei mail bench --keys DIR [--teams 1000] [--per-team 3]   (see MailBenchmark)
 struct MailCommand: AnyAsyncCommand {
     var help: String {
-        "key: prints the lists' public key; test: sends a signed (for AMBER and RED, encrypted) test message through SMTP_URL; "
+        "key: prints the lists' public keys (the signing key and the ones it replaced); key rotate: a new key signs from now on; "
+            + "test: sends a signed (for AMBER and RED, encrypted) test message through SMTP_URL; "
             + "deliver: delivers what is due in the outbox (--flush: retries waiting ones now); receive: takes a post by mail on standard input."
     }
 
@@ -28,7 +30,11 @@ struct MailCommand: AnyAsyncCommand {
         let app = context.application
         let console = context.console
         switch arguments.operands.first {
-        case "key":
+        case "key" where arguments.operands.dropFirst() == ["rotate"]:
+            let rotation = try await app.renkei.keyring.rotate(auditingOn: app.db, at: Date())
+            console.print("The lists sign with \(rotation.current) from now on; \(rotation.previous) still opens mail encrypted to it "
+                              + "and stays published at \(SiteURL.listKey.path).")
+        case "key" where arguments.operands.count == 1:
             console.output(ConsoleText(stringLiteral: try await app.renkei.keyring.publicKey()), newLine: false)
         case "test":
             try await test(to: arguments.options["to"], label: arguments.options["tlp"], keyFile: arguments.options["key"], app: app)
@@ -53,7 +59,7 @@ struct MailCommand: AnyAsyncCommand {
             }
             try await MailBenchmark(teams: teams, perTeam: perTeam, keysDirectory: keys).run(app: app, console: console)
         default:
-            throw UsageError(message: "usage: renkei mail key | test --to ADDRESS [--tlp LABEL] [--key FILE] | deliver [--flush] | receive [--recipient ADDRESS]"
+            throw UsageError(message: "usage: renkei mail key [rotate] | test --to ADDRESS [--tlp LABEL] [--key FILE] | deliver [--flush] | receive [--recipient ADDRESS]"
                                  + " | bench --keys DIR [--teams N] [--per-team M]")
         }
     }

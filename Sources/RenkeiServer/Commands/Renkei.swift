@@ -26,9 +26,18 @@ public enum Renkei {
                 print(try BenchCommand.run(Array(arguments.dropFirst(2))))
                 return 0
             }
+            if arguments.count > 2 && arguments[1] == "keys" && arguments[2] == "generate" {
+                return try KeysCommand.generate(Array(arguments.dropFirst(3)))
+            }
+            if arguments.count > 1 && arguments[1] == "restore" {
+                return try await RestoreCommand.run(Array(arguments.dropFirst(2)))
+            }
             let environment = try Environment.detect(arguments: arguments)
             bootstrapLogging()
             let settings = try Settings.fromEnvironment(loadDemo: loadDemo)
+            if arguments.count > 1 && arguments[1] == "backup" {
+                try BackupCommand.refuseOnPostgres(settings)
+            }
             let app = try await Application.make(environment)
             do {
                 try await configure(app, settings: settings)
@@ -43,6 +52,8 @@ public enum Renkei {
                 app.asyncCommands.use(PostCommand(asks: true), as: "ask")
                 app.asyncCommands.use(MailCommand(), as: "mail")
                 app.asyncCommands.use(ListCommand(), as: "list")
+                app.asyncCommands.use(KeysCommand(), as: "keys")
+                app.asyncCommands.use(BackupCommand(), as: "backup")
                 let serving = arguments.count < 2 || arguments[1] == "serve"
                 if serving {
                     app.usePeriodicWork()

@@ -21,6 +21,12 @@ final class UserModel: Model, @unchecked Sendable {
     @OptionalField(key: "totp_last_step") var totpLastStep: Int64?
     /// Comma-separated SHA-256 hashes of the unused recovery codes.
     @OptionalField(key: "recovery_code_hashes") var recoveryCodeHashes: String?
+    /// When the current second factor was enrolled: API tokens made before it do not act for
+    /// someone whose roles need it (`APITokenPolicy`).
+    @OptionalField(key: "second_factor_enrolled_at") var secondFactorEnrolledAt: Date?
+    /// When the person last gained a role that needs the second factor (nil: since the account
+    /// was made).
+    @OptionalField(key: "privileged_since") var privilegedSince: Date?
     /// The person's armored OpenPGP public key: restricted list mail is encrypted to it.
     @OptionalField(key: "pgp_key") var pgpKey: String?
     @OptionalField(key: "pgp_fingerprint") var pgpFingerprint: String?
@@ -43,6 +49,12 @@ final class UserModel: Model, @unchecked Sendable {
     func keyHealth(at now: Date) -> KeyHealth { KeyHealth(expires: pgpExpiresAt, hasKey: pgpKey != nil, at: now) }
 
     var actor: Actor { Actor(userID: id!, roles: roleSet, teamID: $team.id) }
+
+    /// The person as `APITokenPolicy` sees them; a factor counts only while its secret is stored.
+    var tokenOwner: APITokenPolicy.Owner {
+        APITokenPolicy.Owner(roles: roleSet, secondFactorEnrolledAt: totpSecret == nil ? nil : secondFactorEnrolledAt,
+                             privilegedSince: privilegedSince)
+    }
 }
 
 extension UserModel: ModelSessionAuthenticatable {}

@@ -38,7 +38,7 @@ struct TeamStatusMiddleware: AsyncMiddleware {
 /// session cookie, so a third-party page cannot make a signed-in browser write through the API.
 struct APITokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
-        request.auth.login(try await APITokens.user(for: bearer.token, on: request.db))
+        request.auth.login(try await APITokens.user(for: bearer.token, at: request.application.renkei.clock.now, on: request.db))
     }
 }
 
@@ -46,7 +46,7 @@ struct APITokenAuthenticator: AsyncBearerAuthenticator {
 struct QueryTokenAuthenticator: AsyncRequestAuthenticator {
     func authenticate(request: Request) async throws {
         guard let token = request.query[String.self, at: "token"] else { return }
-        request.auth.login(try await APITokens.user(for: token, on: request.db))
+        request.auth.login(try await APITokens.user(for: token, at: request.application.renkei.clock.now, on: request.db))
     }
 }
 
@@ -61,16 +61,52 @@ enum APITokens {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    /// The user of a valid, unrevoked token (noting when it was used), or 401.
-    static func user(for secret: String, on database: any Database) async throws -> UserModel {
+    /// How often a token's `last_used_at` is written: a script calling many times a second
+    /// should not make every request a write.
+    static let lastUseResolution: TimeInterval = 60
+
+    /// The user of a valid, unrevoked token that may act for them now (`APITokenPolicy`), or
+    /// 401 saying why not; notes when the token was used, at most once a minute.
+    static func user(for secret: String, at now: Date, on database: any Database) async throws -> UserModel {
         guard let token = try await APITokenModel.query(on: database)
             .filter(\.$tokenHash == hash(secret)).filter(\.$revokedAt == nil).with(\.$user).first()
         else {
             throw AppError.unauthorized("The API token is not valid or was revoked.")
         }
-        token.lastUsedAt = Date()
-        try await token.save(on: database)
+        if let refusal = APITokenPolicy.refusal(tokenMadeAt: token.createdAt, owner: token.user.tokenOwner) {
+            throw AppError.unauthorized(refusal.message)
+        }
+        if token.lastUsedAt.map({ now.timeIntervalSince($0) >= lastUseResolution || now < $0 }) ?? true {
+            try await APITokenModel.query(on: database).filter(\.$id == token.requireID()).set(\.$lastUsedAt, to: now).update()
+        }
         return token.user
+    }
+
+    /// Makes a token for `user` and returns its secret (only the hash is stored); refused for
+    /// someone whose roles need a second factor they have not set up.
+    static func create(for user: UserModel, name: String, at now: Date, on database: any Database) async throws -> String {
+        if let refusal = APITokenPolicy.creationRefusal(owner: user.tokenOwner) { throw AppError.forbidden(refusal.message) }
+        let secret = generate()
+        try await APITokenModel(userID: user.requireID(), name: name, tokenHash: hash(secret), hint: String(secret.prefix(prefix.count + 6)),
+                                createdAt: now).create(on: database)
+        return secret
+    }
+
+    /// Revokes every live token of `user`, in the caller's transaction, and tells them why in
+    /// the app and by mail. Returns how many were revoked.
+    @discardableResult
+    static func revokeAll(of user: UserModel, because reason: String, at now: Date, mail: MailAddressing?, on database: any Database) async throws -> Int {
+        let tokens = try await APITokenModel.query(on: database).filter(\.$user.$id == user.requireID()).filter(\.$revokedAt == nil).all()
+        for token in tokens {
+            token.revokedAt = now
+            try await token.save(on: database)
+        }
+        if !tokens.isEmpty {
+            let names = tokens.map { "“\($0.name)”" }.sorted().joined(separator: ", ")
+            try await Notify.people([try user.requireID()], text: "\(reason) Your API tokens (\(names)) were revoked; create new ones on your account page.",
+                                    link: SiteURL.account.path, at: now, mail: mail, on: database)
+        }
+        return tokens.count
     }
 
     static func hash(_ token: String) -> String {
@@ -78,52 +114,63 @@ enum APITokens {
     }
 }
 
-/// Counts failed sign-ins per account and per client address over a sliding window; past the
-/// limit, sign-in is refused without checking the password until the window has moved on.
+/// Slows down password guessing without handing anyone a way to lock an account: failures are
+/// counted per (account, client address) pair and per client address (`SignInBackoff`), never
+/// per account alone, so failures from elsewhere do not delay the account's owner.
 actor SignInThrottle {
     private var failures: [String: [Date]] = [:]
-    let window: TimeInterval
-    let perAccount: Int
-    let perAddress: Int
+    let pair: SignInBackoff
+    let address: SignInBackoff
 
-    init(window: TimeInterval = 15 * 60, perAccount: Int = 5, perAddress: Int = 20) {
-        self.window = window
-        self.perAccount = perAccount
-        self.perAddress = perAddress
+    init(pair: SignInBackoff = .perAccountAndAddress, address: SignInBackoff = .perAddress) {
+        self.pair = pair
+        self.address = address
     }
 
     /// Seconds until another attempt is allowed, or nil when it is allowed now.
     func retryAfter(account: String, address: String?, now: Date = Date()) -> Int? {
         var wait: TimeInterval = 0
-        for (key, limit) in keys(account: account, address: address) {
-            let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
-            failures[key] = recent
-            if recent.count >= limit, let oldest = recent.first {
-                wait = max(wait, window - now.timeIntervalSince(oldest))
-            }
+        for (key, backoff) in keys(account: account, address: address) {
+            let counted = backoff.remembered(failures[key] ?? [], now: now)
+            failures[key] = counted.isEmpty ? nil : counted
+            wait = max(wait, backoff.wait(failures: counted, now: now))
         }
         return wait > 0 ? Int(wait.rounded(.up)) : nil
     }
 
-    /// Refuses with 429 and Retry-After while `account` or `address` is over its limit;
-    /// `what` names what was attempted too often ("failed sign-ins").
-    func requireAllowed(account: String, address: String?, what: String) throws {
-        if let wait = retryAfter(account: account, address: address) {
-            throw AppError.tooManyRequests("Too many \(what). Try again in \(max(1, wait / 60)) minute(s).", retryAfter: wait)
+    /// Refuses with 429 and Retry-After while `account` from `address`, or `address` itself,
+    /// must wait; `what` names what was attempted too often ("failed sign-ins").
+    func requireAllowed(account: String, address: String?, what: String, now: Date = Date()) throws {
+        if let wait = retryAfter(account: account, address: address, now: now) {
+            let when = wait < 120 ? "\(wait) seconds" : "\((wait + 59) / 60) minutes"
+            throw AppError.tooManyRequests("Too many \(what). Try again in \(when).", retryAfter: wait)
         }
     }
 
     func recordFailure(account: String, address: String?, now: Date = Date()) {
-        for (key, _) in keys(account: account, address: address) { failures[key, default: []].append(now) }
+        if failures.count > 100_000 { forgetOld(now: now) }
+        for (key, backoff) in keys(account: account, address: address) {
+            failures[key] = backoff.remembered(failures[key, default: []], now: now) + [now]
+        }
     }
 
-    func recordSuccess(account: String) {
-        failures["account:" + account.lowercased()] = nil
+    /// A right password clears its own pair only: the address keeps its history, so one valid
+    /// account does not buy an address new guesses at others.
+    func recordSuccess(account: String, address: String?) {
+        failures[Self.pairKey(account: account, address: address)] = nil
     }
 
-    private func keys(account: String, address: String?) -> [(String, Int)] {
-        var keys = [("account:" + account.lowercased(), perAccount)]
-        if let address { keys.append(("address:" + address, perAddress)) }
+    private func forgetOld(now: Date) {
+        failures = failures.filter { now.timeIntervalSince($0.value.last ?? .distantPast) < max(pair.memory, address.memory) }
+    }
+
+    private static func pairKey(account: String, address: String?) -> String {
+        "pair:" + account.lowercased() + " " + (address ?? "-")
+    }
+
+    private func keys(account: String, address: String?) -> [(String, SignInBackoff)] {
+        var keys = [(Self.pairKey(account: account, address: address), pair)]
+        if let address { keys.append(("address:" + address, self.address)) }
         return keys
     }
 }

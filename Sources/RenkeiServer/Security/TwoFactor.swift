@@ -30,13 +30,48 @@ enum TwoFactor {
     }
 
     /// Stores a confirmed secret and returns fresh recovery codes (only their hashes are kept).
-    static func enrol(_ user: UserModel, secret: [UInt8], confirmedStep: UInt64, on database: any Database) async throws -> [String] {
+    /// API tokens made before `now` no longer act for someone whose roles need the factor.
+    static func enrol(_ user: UserModel, secret: [UInt8], confirmedStep: UInt64, at now: Date, on database: any Database) async throws -> [String] {
         let codes = RecoveryCodes.generate()
         user.totpSecret = Base32.encode(secret)
+        user.secondFactorEnrolledAt = now
         user.totpLastStep = Int64(confirmedStep)
         user.recoveryCodeHashes = codes.map(RecoveryCodes.hash).joined(separator: ",")
         try await user.save(on: database)
         return codes
+    }
+}
+
+/// The changes that make a person's API tokens unsafe to keep: gaining a role that needs the
+/// second factor, and losing the factor. Each runs in the caller's transaction, so the change
+/// and the revocation of the tokens are stored together or not at all.
+enum SecondFactorChanges {
+    /// Gives `user` exactly `roles`; a newly gained role that needs the second factor revokes
+    /// the tokens made before it (`APITokenPolicy.grantsPrivilege`) and tells the owner.
+    static func setRoles(_ roles: Set<Role>, of user: UserModel, at now: Date, mail: MailAddressing?, on database: any Database) async throws {
+        let gained = roles.subtracting(user.roleSet).intersection(Role.requiringSecondFactor)
+        let grants = APITokenPolicy.grantsPrivilege(from: user.roleSet, to: roles)
+        user.roles = roles.sorted().map(\.rawValue).joined(separator: ",")
+        if grants { user.privilegedSince = now }
+        try await user.save(on: database)
+        guard grants else { return }
+        let names = gained.sorted().map(\.label).joined(separator: ", ")
+        try await APITokens.revokeAll(of: user, because: "You were given the role \(names), which needs two-factor sign-in on every channel.",
+                                      at: now, mail: mail, on: database)
+    }
+
+    /// Removes `user`'s authenticator and recovery codes (they enrol again at their next
+    /// sign-in), revokes their tokens and tells them.
+    static func reset(_ user: UserModel, at now: Date, mail: MailAddressing?, on database: any Database) async throws {
+        user.totpSecret = nil
+        user.totpLastStep = nil
+        user.recoveryCodeHashes = nil
+        user.secondFactorEnrolledAt = nil
+        try await user.save(on: database)
+        let reason = "Your second factor was removed; you set up a new one at your next sign-in."
+        if try await APITokens.revokeAll(of: user, because: reason, at: now, mail: mail, on: database) == 0 {
+            try await Notify.people([try user.requireID()], text: reason, link: SiteURL.twoFactor.path, at: now, mail: mail, on: database)
+        }
     }
 }
 

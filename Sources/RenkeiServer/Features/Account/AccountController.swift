@@ -12,6 +12,7 @@ struct AccountController {
         pages.get(.account, use: account)
         forms.post(.accountTokens, use: createToken)
         forms.post(.accountTokenRevoke(.key), use: revokeToken)
+        forms.post(.accountSessions, use: endOtherSessions)
         forms.post(.accountPGPKey, use: setPGPKey)
         pages.get(.signInTwoFactor, use: secondStepForm)
         forms.post(.signInTwoFactor, use: secondStep)
@@ -45,7 +46,7 @@ struct AccountController {
         let email = (form.email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let next = Self.safeNext(form.next ?? "")
         let throttle = request.application.renkei.signInThrottle
-        let address = request.remoteAddress?.ipAddress
+        let address = request.clientAddress
         try await throttle.requireAllowed(account: email, address: address, what: "failed sign-ins")
         let user = try await UserModel.query(on: request.db).filter(\.$email == email).first()
         // Verify against a fixed hash when the account does not exist, so timing does not tell.
@@ -72,18 +73,13 @@ struct AccountController {
     static let pendingNextKey = "two-factor-next"
 
     private func completeSignIn(_ user: UserModel, method: String, next: String, request: Request) async throws -> Response {
-        await request.application.renkei.signInThrottle.recordSuccess(account: user.email)
+        await request.application.renkei.signInThrottle.recordSuccess(account: user.email, address: request.clientAddress)
         request.session.data[Self.pendingUserKey] = nil
         request.session.data[Self.pendingNextKey] = nil
-        // A new session id at sign-in, so an id planted before it (session fixation) is worthless.
-        if let oldID = request.session.id {
-            request.session.id = nil
-            try await request.application.sessions.driver.deleteSession(oldID, for: request).get()
-        }
-        request.auth.login(user)
-        try await AuditLog.record("sign-in", subject: user.email, detail: method, actor: user, address: request.remoteAddress?.ipAddress,
+        try await SignInSession.begin(user, request: request)
+        try await AuditLog.record("sign-in", subject: user.email, detail: method, actor: user, address: request.clientAddress,
                                   at: request.application.renkei.clock.now, on: request.db)
-        return request.redirect(to: next.isEmpty ? SiteURL.teams.path : next)
+        return request.redirect(to: next.isEmpty ? SiteURL.teams.path : Self.safeNext(next))
     }
 
     struct SecondStepPage: Encodable {
@@ -113,7 +109,7 @@ struct AccountController {
     func secondStep(request: Request) async throws -> Response {
         let user = try await pendingUser(request: request)
         let throttle = request.application.renkei.signInThrottle
-        let address = request.remoteAddress?.ipAddress
+        let address = request.clientAddress
         try await throttle.requireAllowed(account: user.email, address: address, what: "failed sign-ins")
         let code = try request.content.decode(SecondStepForm.self).code ?? ""
         let now = request.application.renkei.clock.now
@@ -174,21 +170,29 @@ struct AccountController {
             return try await twoFactorView(request: request, recoveryCodes: nil,
                                            error: "That code does not match. Check the app shows codes for this account and the device clock is right.")
         }
-        let codes = try await TwoFactor.enrol(user, secret: secret, confirmedStep: step, on: request.db)
+        let codes = try await TwoFactor.enrol(user, secret: secret, confirmedStep: step, at: now, on: request.db)
         request.session.data[Self.enrolmentSecretKey] = nil
         try await AuditLog.record("two-factor.enrol", subject: user.email, request: request)
         return try await twoFactorView(request: request, recoveryCodes: codes, error: nil)
     }
 
     func signOut(request: Request) async throws -> Response {
-        request.auth.logout(UserModel.self)
-        request.session.destroy()
+        try await SignInSession.end(request: request)
         return request.redirect(to: SiteURL.teams.path)
     }
 
-    /// Only local paths, so the sign-in form cannot be used to redirect elsewhere.
+    /// "Sign out everywhere else" on the account page.
+    func endOtherSessions(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        let ended = try await SignInSession.endOthers(of: user, request: request)
+        try await AuditLog.record("sign-out.others", subject: user.email, detail: "\(ended) other session(s) ended", request: request)
+        return request.redirect(to: SiteURL.account.path)
+    }
+
+    /// Where to go after signing in: no `next` means the directory; a `next` that is not a
+    /// safe local path (`SafeRedirect`) means the home page.
     static func safeNext(_ next: String) -> String {
-        next.hasPrefix("/") && !next.hasPrefix("//") && !next.hasPrefix("/\\") ? next : ""
+        next.isEmpty ? "" : SafeRedirect.target(next)
     }
 
     struct AccountPage: Encodable {
@@ -214,6 +218,14 @@ struct AccountController {
         var keyExpires: String?
         /// Set when the key cannot carry restricted mail soon or at all.
         var keyWarning: String?
+        struct Session: Encodable {
+            var signedIn: String
+            var lastSeen: String
+            var address: String
+            var isCurrent: Bool
+        }
+        var sessions: [Session]
+        var sessionsURL: String
     }
 
     func account(request: Request) async throws -> View {
@@ -236,7 +248,12 @@ struct AccountController {
             },
             newToken: newToken, tokensURL: SiteURL.accountTokens.path, error: error, pgpKeyURL: SiteURL.accountPGPKey.path,
             keyFingerprint: user.pgpFingerprint, keyExpires: user.pgpExpiresAt.map(TeamView.minute),
-            keyWarning: Self.keyWarning(user.keyHealth(at: request.application.renkei.clock.now))
+            keyWarning: Self.keyWarning(user.keyHealth(at: request.application.renkei.clock.now)),
+            sessions: try await SignInSession.active(of: user, request: request).map {
+                AccountPage.Session(signedIn: TeamView.minute($0.signedInAt), lastSeen: TeamView.minute($0.lastSeenAt),
+                                    address: $0.clientAddress ?? "unknown", isCurrent: $0.sessionKey == request.session.id?.string)
+            },
+            sessionsURL: SiteURL.accountSessions.path
         ).render("account", on: request)
     }
 
@@ -271,9 +288,7 @@ struct AccountController {
         guard (1...80).contains(name.count) else {
             return try await accountPage(request: request, newToken: nil, error: "Give the token a name of 1 to 80 characters, e.g. the script that uses it.")
         }
-        let secret = APITokens.generate()
-        try await APITokenModel(userID: user.requireID(), name: name, tokenHash: APITokens.hash(secret),
-                                hint: String(secret.prefix(APITokens.prefix.count + 6)), createdAt: Date()).create(on: request.db)
+        let secret = try await APITokens.create(for: user, name: name, at: request.application.renkei.clock.now, on: request.db)
         return try await accountPage(request: request, newToken: secret, error: nil)
     }
 

@@ -66,6 +66,6 @@ enum AccountPGPKey {
 
     static func set(_ armored: String?, for user: UserModel, request: Request) async throws {
         try await set(armored, for: user, gnupg: request.application.renkei.editing.gnupg, actor: user,
-                      address: request.remoteAddress?.ipAddress ?? "", at: request.application.renkei.clock.now, on: request.db)
+                      address: request.clientAddress ?? "", at: request.application.renkei.clock.now, on: request.db)
     }
 }

@@ -26,7 +26,8 @@ struct AuditController {
     }
 
     func page(request: Request) async throws -> View {
-        guard try request.requireUser().roleSet.contains(.secretariat) else { throw AppError.forbidden("Only the secretariat reads the audit log.") }
+        _ = try request.requireUser()
+        guard AuditPolicy.canRead(request.currentActor) else { throw AppError.forbidden("Only the secretariat reads the audit log.") }
         let query = try request.query.decode([String: String].self)
         let filter: AuditLog.Filter
         var error: String?

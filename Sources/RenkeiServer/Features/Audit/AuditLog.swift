@@ -12,7 +12,7 @@ enum AuditLog {
     }
 
     static func record(_ action: String, subject: String, detail: String = "", request: Request, on database: (any Database)? = nil) async throws {
-        try await record(action, subject: subject, detail: detail, actor: request.currentUser, address: request.remoteAddress?.ipAddress,
+        try await record(action, subject: subject, detail: detail, actor: request.currentUser, address: request.clientAddress,
                          at: request.application.renkei.clock.now, on: database ?? request.db)
     }
 
@@ -54,7 +54,23 @@ enum AuditLog {
         if let subject = filter.subject?.nonBlank { query = query.filter(\.$subject ~~ subject) }
         if let since = filter.since { query = query.filter(\.$at >= since) }
         if let until = filter.until { query = query.filter(\.$at < until) }
-        return try await query.sort(\.$at, .descending).limit(min(max(filter.limit ?? 200, 1), 1000)).all()
+        return try await shown(try await query.sort(\.$at, .descending).limit(min(max(filter.limit ?? 200, 1), 1000)).all(), on: database)
+    }
+
+    /// The lines as the log shows them: lines written before artifacts were named by id name
+    /// them by a hash, shown as the entry's id instead (`AuditPolicy.shownSubject`). The rows
+    /// themselves stay as written.
+    private static func shown(_ events: [AuditEventModel], on database: any Database) async throws -> [AuditEventModel] {
+        let hashes = Set(events.compactMap { AuditPolicy.hashInSubject($0.subject) })
+        guard !hashes.isEmpty else { return events }
+        var ids: [String: UUID] = [:]
+        for model in try await ArtifactModel.query(on: database).group(.or, { group in
+            group.filter(\.$sha256 ~~ Array(hashes)).filter(\.$sha1 ~~ Array(hashes)).filter(\.$md5 ~~ Array(hashes))
+        }).all() {
+            for hash in [model.sha256, model.sha1, model.md5].compactMap({ $0 }) where ids[hash] == nil { ids[hash] = model.id }
+        }
+        for event in events { event.subject = AuditPolicy.shownSubject(event.subject, entry: { ids[$0] }) }
+        return events
     }
 }
 

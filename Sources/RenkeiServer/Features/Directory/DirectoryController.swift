@@ -123,6 +123,8 @@ struct DirectoryController {
         var lastModifiedBy: String
         var changes: [Change]?
         var membership: MembershipPanel?
+        /// Waiting claims and overlaps, for the team's own people and the secretariat.
+        var claims: ClaimStore.Panel?
     }
 
     /// The team's membership as its page shows it, with the forms the reader may use.
@@ -159,7 +161,7 @@ struct DirectoryController {
             isMembersView: audience == .members, canEdit: DirectoryPolicy.canEdit(teamID: try model.requireID(), actor: actor),
             editURL: SiteURL.teamEdit(.value(slug)).path, rfc2350URL: SiteURL.teamRFC2350(.value(slug)).path,
             lastModified: TeamView.minute(model.modifiedAt), lastModifiedBy: model.modifiedBy, changes: changes.nonEmpty,
-            membership: membership
+            membership: membership, claims: try await ClaimStore.panel(for: model, actor: actor, on: request.db)
         ).render("team", on: request)
     }
 
@@ -178,7 +180,7 @@ struct DirectoryController {
         let candidate = form.record(base: model.record, actor: actor)
         do {
             let record = try await request.application.renkei.editing.prepare(candidate, replacing: model.record, actor: actor)
-            let saved = try await TeamWrites.save(record, existing: model, author: request.changeAuthor, on: request.db)
+            let saved = try await ClaimStore.save(record, existing: model, request: request)
             return request.redirect(to: SiteURL.team(.value(saved.slug)).path)
         } catch AppError.invalid(let errors) {
             return try await TeamFormPage(chrome: Chrome(request: request, title: "Edit \(model.shortName)"), isNew: false,

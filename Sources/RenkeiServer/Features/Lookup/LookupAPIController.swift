@@ -3,13 +3,20 @@ import RenkeiCore
 import Vapor
 
 /// `GET /api/v1/lookup?q=…` (one indicator) and `POST /api/v1/lookup` (a JSON array of strings,
-/// or CSV/plain text with one indicator per line in the first column; up to 100,000).
+/// or CSV/plain text with one indicator per line in the first column). A bulk lookup is capped
+/// (1,000 indicators anonymously, 100,000 with an API token), counts each indicator against the
+/// client's lookup rate limit, and streams its answer as the indicators are resolved.
 struct LookupAPIController {
     static let maxIndicators = 100_000
+    static let maxAnonymousIndicators = 1_000
+    /// Bodies to match: 100,000 lines of up to about 160 bytes, 1,000 of up to about 256.
+    static let maxBodyBytes = 16 << 20
+    static let maxAnonymousBodyBytes = 256 << 10
 
     func register(_ api: any RoutesBuilder) {
         api.get(.apiLookup, use: lookupOne)
-        api.on(.POST, SiteURL.apiLookup.pathComponents, body: .collect(maxSize: "64mb"), use: lookupMany)
+        // Streamed, so the cap depends on who asks and nothing beyond it is read.
+        api.on(.POST, SiteURL.apiLookup.pathComponents, body: .stream, use: lookupMany)
         api.get(.apiOpenAPI, use: openAPI)
     }
 
@@ -35,47 +42,74 @@ struct LookupAPIController {
         func encode(to encoder: any Encoder) throws { try resolution.encode(to: encoder) }
     }
 
-    struct BatchAnswer: Content {
-        struct LineError: Content {
-            var line: Int
-            var input: String
-            var error: String
-        }
-        var count: Int
-        var results: [Resolution]
-        var errors: [LineError]
-        var sources: [String: String]
+    /// An indicator of a bulk lookup that could not be read.
+    struct LineError: Encodable {
+        var line: Int
+        var input: String
+        var error: String
     }
 
-    func lookupMany(request: Request) async throws -> BatchAnswer {
-        let inputs = try Self.indicators(in: request)
-        guard inputs.count <= Self.maxIndicators else {
-            throw AppError.payloadTooLarge("At most \(Self.maxIndicators) indicators per request; this one has \(inputs.count).")
+    func lookupMany(request: Request) async throws -> Response {
+        let identified = request.rateLimitClient.identified
+        let (maxIndicators, maxBytes) = identified ? (Self.maxIndicators, Self.maxBodyBytes) : (Self.maxAnonymousIndicators, Self.maxAnonymousBodyBytes)
+        let tooLarge = "At most \(maxIndicators) indicators (\(maxBytes >> 10) KiB) per request"
+            + (identified ? "." : " without an API token; with one, up to \(Self.maxIndicators).")
+        let body: ByteBuffer?
+        do { body = try await request.body.collect(max: maxBytes).get() } catch { throw AppError.payloadTooLarge(tooLarge) }
+        // A body the test client or a proxy handed over whole has not been measured yet.
+        guard (body?.readableBytes ?? 0) <= maxBytes else { throw AppError.payloadTooLarge(tooLarge) }
+        let inputs = try Self.indicators(in: body, type: request.headers.contentType)
+        guard inputs.count <= maxIndicators else {
+            throw AppError.payloadTooLarge(tooLarge + " This one has \(inputs.count).")
         }
+        let limits = request.application.renkei.settings.rateLimits
+        try request.chargeRateLimit(inputs.count, kind: "lookup", identified: limits.lookupPerToken, anonymous: limits.lookupAnonymous,
+                                    what: "indicators looked up")
         let resolver = try await request.application.lookup.resolver(on: request.db)
         let audience = DirectoryPolicy.audience(for: request.currentActor)
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(asyncStream: { writer in
+            try await Self.stream(inputs, resolver: resolver, audience: audience, to: writer)
+        }))
+    }
+
+    /// The answer as JSON, written in pieces as the indicators are resolved:
+    /// `{"count": N, "results": [...], "errors": [...], "sources": {...}}`.
+    static func stream(_ inputs: [(Int, String)], resolver: Resolver, audience: DirectoryAudience, to writer: any AsyncBodyStreamWriter) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let now = Date()
-        var results: [Resolution] = []
-        var errors: [BatchAnswer.LineError] = []
+        var piece = Array("{\"count\":\(inputs.count),\"results\":[".utf8)
+        var errors: [LineError] = []
+        var first = true
         for (line, input) in inputs {
-            do {
-                results.append(try resolver.resolve(input, audience: audience, now: now))
-            } catch {
+            let resolution: Resolution
+            do { resolution = try resolver.resolve(input, audience: audience, now: now) } catch {
                 errors.append(.init(line: line, input: input, error: error.reason))
+                continue
+            }
+            if !first { piece.append(UInt8(ascii: ",")) }
+            piece += try encoder.encode(resolution)
+            first = false
+            if piece.count >= 64 << 10 {
+                try await writer.writeBuffer(ByteBuffer(bytes: piece))
+                piece.removeAll(keepingCapacity: true)
             }
         }
         var sources: [String: String] = [:]
         sources["rir"] = resolver.sources.registration
         sources["pfx2as"] = resolver.sources.routing
-        return BatchAnswer(count: inputs.count, results: results, errors: errors, sources: sources)
+        piece += Array("],\"errors\":".utf8) + (try encoder.encode(errors)) + Array(",\"sources\":".utf8) + (try encoder.encode(sources)) + [UInt8(ascii: "}")]
+        try await writer.writeBuffer(ByteBuffer(bytes: piece))
+        try await writer.write(.end)
     }
 
     /// The indicators with their position: array index + 1 for JSON, line number for text.
-    static func indicators(in request: Request) throws -> [(Int, String)] {
-        guard let body = request.body.data, body.readableBytes > 0 else {
+    static func indicators(in body: ByteBuffer?, type: HTTPMediaType?) throws -> [(Int, String)] {
+        guard let body, body.readableBytes > 0 else {
             throw AppError.badRequest("Send a JSON array of indicators, or CSV / plain text with one indicator per line.")
         }
-        let type = request.headers.contentType
         if type?.type == "application" && (type?.subType == "json" || type?.subType.hasSuffix("+json") == true) {
             let value: JSONValue
             do { value = try JSONValue.parse(Data(buffer: body)) } catch { throw AppError.badRequest(error.description) }

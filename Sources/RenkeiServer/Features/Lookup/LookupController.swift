@@ -3,10 +3,12 @@ import RenkeiCore
 import Vapor
 
 /// The lookup page: one indicator (`GET /lookup?q=`) or a pasted list (`POST /lookup`, up to
-/// 10,000 lines), answered per team with reasons and contacts. It only reads, so it needs no
-/// form token and works for anonymous visitors with what they may see.
+/// 10,000 lines for members, 1,000 for anonymous visitors, counted against the same lookup
+/// rate limit as the API), answered per team with reasons and contacts. It only reads, so it
+/// needs no form token and works for anonymous visitors with what they may see.
 struct LookupController {
     static let maxLines = 10_000
+    static let maxAnonymousLines = LookupAPIController.maxAnonymousIndicators
 
     func register(pages: any RoutesBuilder) {
         pages.get(.lookup, use: page)
@@ -30,11 +32,16 @@ struct LookupController {
         let lines = text.split(whereSeparator: \.isNewline).enumerated()
             .map { ($0.offset + 1, $0.element.trimmingCharacters(in: .whitespaces)) }
             .filter { !$0.1.isEmpty }
-        guard lines.count <= Self.maxLines else {
-            throw AppError.payloadTooLarge("Paste at most \(Self.maxLines) lines at a time (the API takes up to 100,000).")
+        let maxLines = request.currentUser == nil ? Self.maxAnonymousLines : Self.maxLines
+        guard lines.count <= maxLines else {
+            throw AppError.payloadTooLarge("Paste at most \(maxLines) lines at a time"
+                                           + (request.currentUser == nil ? " without signing in (members: \(Self.maxLines))." : " (the API takes up to 100,000)."))
         }
         var context = LookupPage(chrome: Chrome(request: request, title: "Who to call?"), query: text)
         guard !lines.isEmpty else { return try await context.render("lookup", on: request) }
+        let limits = request.application.renkei.settings.rateLimits
+        try request.chargeRateLimit(lines.count, kind: "lookup", identified: limits.lookupPerToken, anonymous: limits.lookupAnonymous,
+                                    what: "indicators looked up")
         let resolver = try await request.application.lookup.resolver(on: request.db)
         let audience = DirectoryPolicy.audience(for: request.currentActor)
         let now = Date()

@@ -70,13 +70,13 @@ struct InvitationsController {
             let standing = try await MembershipStore.standing(of: team, on: database)
             let representatives = try await UserModel.query(on: database).filter(\.$team.$id == teamID).all().count { $0.roleSet.contains(.teamRepresentative) }
             let pending = try await InvitationModel.query(on: database).filter(\.$team.$id == teamID).filter(\.$acceptedAt == nil)
-                .filter(\.$expiresAt > now).all().count { $0.roles.contains(Role.teamRepresentative.rawValue) }
+                .filter(\.$expiresAt > now).all().count { InvitationRules.invitesRepresentative($0.roles) }
             try InvitationRules.check(role: role, invitedBy: user.actor, team: standing, representatives: representatives + pending)
             let invitation = InvitationModel()
             invitation.$team.id = teamID
             invitation.email = email
             invitation.displayName = input.displayName?.nonBlank ?? ""
-            invitation.roles = role == .teamRepresentative ? "member,team-representative" : "member"
+            invitation.roles = InvitationRules.roles(for: role).sorted().map(\.rawValue).joined(separator: ",")
             invitation.pgpFingerprint = fingerprint
             invitation.tokenHash = APITokens.hash(secret)
             invitation.invitedBy = try user.requireID()
@@ -84,7 +84,7 @@ struct InvitationsController {
             invitation.expiresAt = now.addingTimeInterval(InvitationRules.validity)
             try await invitation.create(on: database)
             try await AuditLog.record("invitation.create", subject: email, detail: "team \(team.slug) as \(role.rawValue)",
-                                      actor: user, address: request.remoteAddress?.ipAddress, at: now, on: database)
+                                      actor: user, address: request.clientAddress, at: now, on: database)
         }
         return InvitationDocument(email: email, role: role.rawValue, expires: now.addingTimeInterval(InvitationRules.validity),
                                   link: request.application.renkei.settings.publicURL + SiteURL.invitation(.value(secret)).path)
@@ -100,16 +100,21 @@ struct InvitationsController {
         var error: String?
     }
 
-    private func pendingInvitation(request: Request) async throws -> InvitationModel {
+    /// The invitation of the link, if it can still be accepted (`InvitationRules.checkAcceptance`).
+    private func pendingInvitation(request: Request, on database: any Database) async throws -> InvitationModel {
         guard let secret = request.parameters.get(SiteURL.tokenKey),
-              let invitation = try await InvitationModel.query(on: request.db).filter(\.$tokenHash == APITokens.hash(secret)).with(\.$team).first(),
-              invitation.acceptedAt == nil, invitation.expiresAt > request.application.renkei.clock.now
+              let invitation = try await InvitationModel.query(on: database).filter(\.$tokenHash == APITokens.hash(secret)).with(\.$team).first(),
+              invitation.acceptedAt == nil, invitation.expiresAt > request.application.renkei.clock.now,
+              Role.parseList(invitation.roles) != nil
         else { throw AppError.notFound("This invitation does not exist, was used, or has expired. Ask your team representative for a new one.") }
+        let accountExists = try await UserModel.query(on: database).filter(\.$email == invitation.email).first() != nil
+        try InvitationRules.checkAcceptance(team: try await MembershipStore.standing(of: invitation.team, on: database), email: invitation.email,
+                                           accountExists: accountExists)
         return invitation
     }
 
     func acceptForm(request: Request) async throws -> View {
-        let invitation = try await pendingInvitation(request: request)
+        let invitation = try await pendingInvitation(request: request, on: request.db)
         return try await acceptPage(invitation, request: request, displayName: invitation.displayName, error: nil)
     }
 
@@ -126,7 +131,7 @@ struct InvitationsController {
     }
 
     func accept(request: Request) async throws -> Response {
-        let invitation = try await pendingInvitation(request: request)
+        let invitation = try await pendingInvitation(request: request, on: request.db)
         let form = try request.content.decode(AcceptForm.self)
         let name = (form.displayName ?? "").trimmingCharacters(in: .whitespaces)
         let password = form.password ?? ""
@@ -138,14 +143,21 @@ struct InvitationsController {
         let hash = try await request.password.async.hash(password)
         let user = UserModel(email: invitation.email, displayName: name, passwordHash: hash, roles: Role.parseList(invitation.roles) ?? [.member],
                              teamID: invitation.$team.id, createdAt: now)
-        try await request.db.transaction { database in
-            invitation.acceptedAt = now
-            try await invitation.save(on: database)
-            try await user.create(on: database)
-            try await AuditLog.record("user.roles", subject: user.email, detail: "joined \(invitation.team.slug) as \(invitation.roles) by invitation",
-                                      actor: user, address: request.remoteAddress?.ipAddress, at: now, on: database)
+        do {
+            try await request.db.transaction { database in
+                // Checked again where it is written: the team may have left, or the address got an account, since the form was read.
+                _ = try await pendingInvitation(request: request, on: database)
+                invitation.acceptedAt = now
+                try await invitation.save(on: database)
+                try await user.create(on: database)
+                try await AuditLog.record("user.roles", subject: user.email, detail: "joined \(invitation.team.slug) as \(invitation.roles) by invitation",
+                                          actor: user, address: request.clientAddress, at: now, on: database)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another acceptance for the same address won the race: the account exists now.
+            throw MembershipRefusal(.wrongState, "There is already an account for \(invitation.email): sign in with it instead.")
         }
-        request.auth.login(user)
+        try await SignInSession.begin(user, request: request)
         return request.redirect(to: SiteURL.team(.value(invitation.team.slug)).path)
     }
 }

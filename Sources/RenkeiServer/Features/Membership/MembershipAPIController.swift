@@ -67,7 +67,7 @@ struct MembershipAPIController {
         let now = request.application.renkei.clock.now
         let statement = MembershipStatement(team: team.record, membership: membership, issuer: settings.publicURL,
                                             issuedAt: now, validity: settings.membershipRules.statementValidity)
-        let token = try statement.signed(with: try await PlatformKeys.signingKey(on: request.db, now: now))
+        let token = try statement.signed(with: try await PlatformKeys.signingKey(keyFile: settings.signingKeyFile, on: request.db, now: now))
         // Compared by name: a wildcard such as */* would equal any media type.
         if request.headers.accept.contains(where: { $0.mediaType.type == "application" && $0.mediaType.subType == "jwt" }) {
             let response = Response(status: .ok, body: .init(string: token))
@@ -101,7 +101,8 @@ struct MembershipAPIController {
     }
 
     func jwks(request: Request) async throws -> Response {
-        let response = try await PlatformKeys.jwks(on: request.db, now: request.application.renkei.clock.now).encodeResponse(for: request)
+        let response = try await PlatformKeys.jwks(keyFile: request.application.renkei.settings.signingKeyFile, on: request.db,
+                                                    now: request.application.renkei.clock.now).encodeResponse(for: request)
         response.headers.contentType = HTTPMediaType(type: "application", subType: "jwk-set+json")
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
         return response

@@ -182,7 +182,7 @@ struct MembershipController {
                 (applicant, accountErrors) = try await Self.newApplicant(form, request: request)
             }
             let application = try await MembershipStore.submit(form.draft(), applicant: applicant, accountErrors: accountErrors, request: request)
-            if request.currentUser == nil { request.auth.login(applicant) }
+            if request.currentUser == nil { try await SignInSession.begin(applicant, request: request) }
             return request.redirect(to: SiteURL.membershipApplication(.value(application.id.uuidString)).path)
         } catch let refusal as MembershipRefusal {
             return try await applyPage(request: request, form: form, errors: refusal.fieldErrors, message: refusal.message)
@@ -196,7 +196,7 @@ struct MembershipController {
     /// fields; it is stored with the application, in the same transaction, or not at all.
     private static func newApplicant(_ form: ApplyForm, request: Request) async throws -> (UserModel, [FieldError]) {
         let throttle = request.application.renkei.signInThrottle
-        let key = "apply:" + (request.remoteAddress?.ipAddress ?? "unknown")
+        let key = "apply:" + (request.clientAddress ?? "unknown")
         try await throttle.requireAllowed(account: key, address: nil, what: "applications from this address")
         await throttle.recordFailure(account: key, address: nil)
         var errors: [FieldError] = []

@@ -73,7 +73,7 @@ enum MembershipStore {
             if !applicant.$id.exists, accountErrors.isEmpty {
                 try await applicant.create(on: database)
                 try await AuditLog.record("account.create", subject: applicant.email, detail: "applicant", actor: applicant,
-                                          address: request.remoteAddress?.ipAddress, at: now, on: database)
+                                          address: request.clientAddress, at: now, on: database)
             }
             let actor = applicant.actor
             let applicantTeam = try await standing(teamID: actor.teamID, on: database)
@@ -93,7 +93,7 @@ enum MembershipStore {
                 throw AppError.invalid([FieldError(field: "slug", message: "The slug “\(application.team.slug)” is taken by a team in the directory.")])
             }
             try await ApplicationModel(application).create(on: database)
-            try await record(event, for: application, actor: applicant, address: request.remoteAddress?.ipAddress, at: now,
+            try await record(event, for: application, actor: applicant, address: request.clientAddress, at: now,
                              mail: request.application.renkei.mail, on: database)
             return application
         }
@@ -115,8 +115,10 @@ enum MembershipStore {
                 }
                 let event = try application.perform(step, by: actor, at: now, context: context)
                 guard try await saveIfUnchanged(application, expectedVersion: model.version, on: database) else { return nil }
-                if application.decision?.outcome == .approved { try await admit(application, at: now, on: database) }
-                try await record(event, for: application, actor: user, address: request.remoteAddress?.ipAddress, at: now,
+                if application.decision?.outcome == .approved {
+                    try await admit(application, at: now, mail: request.application.renkei.mail, on: database)
+                }
+                try await record(event, for: application, actor: user, address: request.clientAddress, at: now,
                                  mail: request.application.renkei.mail, on: database)
                 return application
             }
@@ -137,8 +139,9 @@ enum MembershipStore {
     }
 
     /// An approved candidate becomes a member: the team enters (or is updated in) the directory
-    /// with its type and member-since date, and the applicant becomes its representative.
-    private static func admit(_ application: MembershipApplication, at now: Date, on database: any Database) async throws {
+    /// with its type and member-since date, and the applicant becomes its representative (a
+    /// role that needs the second factor: their API tokens made before are revoked).
+    private static func admit(_ application: MembershipApplication, at now: Date, mail: MailAddressing?, on database: any Database) async throws {
         let existing = try await application.existingTeamID.asyncFlatMap { try await TeamModel.find($0, on: database) }
         let wasMember = try await existing.asyncFlatMap { try await standing(of: $0, on: database).membership }
         let record = application.admittedRecord(current: existing?.record, wasActiveMember: wasMember?.status == .active, at: now)
@@ -147,8 +150,7 @@ enum MembershipStore {
         try await MembershipStatusModel.find(team.requireID(), on: database)?.delete(on: database)
         guard let applicant = try await UserModel.find(application.applicantUserID, on: database) else { return }
         applicant.$team.id = try team.requireID()
-        applicant.roles = MembershipApplication.admittedRoles(applicant.roleSet).sorted().map(\.rawValue).joined(separator: ",")
-        try await applicant.save(on: database)
+        try await SecondFactorChanges.setRoles(MembershipApplication.admittedRoles(applicant.roleSet), of: applicant, at: now, mail: mail, on: database)
         try await AuditLog.record("user.roles", subject: applicant.email, detail: "team \(record.slug); roles \(applicant.roles)",
                                   actor: nil, address: nil, at: now, on: database)
     }
@@ -220,7 +222,7 @@ enum MembershipStore {
                 try await MembershipStatusModel(teamID: team.requireID(), membership: next).create(on: database)
             }
             try await AuditLog.record("membership.\(change.name)", subject: "team \(team.slug)", detail: next.reason,
-                                      actor: user, address: request.remoteAddress?.ipAddress, at: now, on: database)
+                                      actor: user, address: request.clientAddress, at: now, on: database)
             return next
         }
     }

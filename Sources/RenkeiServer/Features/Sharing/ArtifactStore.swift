@@ -16,46 +16,52 @@ enum ArtifactStore {
         return (model, artifact)
     }
 
+    /// One audit line per read request, naming each AMBER, AMBER+STRICT and RED entry by its id
+    /// (never by a hash: `AuditPolicy.artifactSubject`).
     static func recordReads(_ artifacts: [Artifact], channel: String, request: Request) async throws {
-        for artifact in artifacts where artifact.tlp.auditsReads {
-            try await AuditLog.record("artifact.read", subject: "artifact \(artifact.sha256)", detail: "\(artifact.tlp.text) via \(channel)", request: request)
+        let audited = artifacts.filter(\.tlp.auditsReads)
+        guard let first = audited.first else { return }
+        if audited.count == 1 {
+            try await AuditLog.record("artifact.read", subject: AuditPolicy.artifactSubject(first.id), detail: "\(first.tlp.text) via \(channel)", request: request)
+        } else {
+            try await AuditLog.record("artifact.read", subject: "\(audited.count) artifacts",
+                                      detail: "via \(channel): " + audited.map { "\($0.tlp.text) \(AuditPolicy.artifactSubject($0.id))" }.joined(separator: ", "),
+                                      request: request)
         }
     }
 
-    /// Stores a new registration (with the sample's bytes when uploaded), or adds the
-    /// registering team as a holder of a sample the registry already knows.
-    /// Only an upload proves a team holds a sample: registering a known sample by its hashes
-    /// alone is refused, or anyone who can read the entry could become a holder and download it.
-    /// The answer shows the stored entry only when the registering person may read it.
+    /// Stores a registration as `Artifact.registration` decides: a new entry, the registering
+    /// team joining the holders of an entry the person may read (an upload), or a refusal when
+    /// they may read the entry and gave only hashes. Entries the person cannot read are neither
+    /// changed nor revealed: the answer is the one a sample nobody registered gets.
     static func register(_ artifact: Artifact, content: [UInt8]?, by user: UserModel, request: Request) async throws -> Artifact {
         let now = request.application.renkei.clock.now
         let actor = request.currentActor
         return try await request.db.transaction { database in
+            let models = try await ArtifactModel.query(on: database).filter(\.$sha256 == artifact.sha256).all()
+            let known = try models.map { try $0.artifact() }
             var stored = artifact
-            if let existing = try await ArtifactModel.query(on: database).filter(\.$sha256 == artifact.sha256).first() {
-                guard content != nil else {
-                    throw AppError.conflict("This sample is already registered. Upload the file to be listed as a holder, or ask for it with a request.")
+            switch Artifact.registration(of: artifact, withSample: content != nil, known: known, by: actor) {
+            case .alreadyRegistered:
+                throw AppError.conflict("This sample is already registered. Upload the file to be listed as a holder, or ask for it with a request.")
+            case .joinHolders(let id):
+                guard let existing = models.first(where: { $0.id == id }), case var entry = try existing.artifact() else {
+                    throw AppError.conflict("The entry changed at the same moment; try again.")
                 }
-                stored = try existing.artifact()
-                stored.holderTeamIDs = Array(Set(stored.holderTeamIDs + artifact.holderTeamIDs))
-                stored.names = Array(Set(stored.names + artifact.names)).sorted()
-                stored.hasSample = stored.hasSample || content != nil
-                stored.sha1 = stored.sha1 ?? artifact.sha1
-                stored.md5 = stored.md5 ?? artifact.md5
-                stored.size = stored.size ?? artifact.size
-                stored.fileType = stored.fileType ?? artifact.fileType
-                try existing.apply(stored)
+                entry.addHolders(from: artifact)
+                try existing.apply(entry)
                 existing.version += 1
                 try await existing.save(on: database)
-            } else {
+                stored = entry
+            case .new:
                 try await ArtifactModel(artifact).create(on: database)
             }
             if let content, try await ArtifactSampleModel.find(artifact.sha256, on: database) == nil {
                 try await ArtifactSampleModel(sha256: artifact.sha256, content: Data(content)).create(on: database)
             }
-            try await AuditLog.record("artifact.register", subject: "artifact \(artifact.sha256)", detail: "\(artifact.tlp.text); sample \(content != nil)",
-                                      actor: user, address: request.remoteAddress?.ipAddress, at: now, on: database)
-            return stored.canRead(actor) ? stored : artifact
+            try await AuditLog.record("artifact.register", subject: AuditPolicy.artifactSubject(stored.id), detail: "\(stored.tlp.text); sample \(content != nil)",
+                                      actor: user, address: request.clientAddress, at: now, on: database)
+            return stored
         }
     }
 
@@ -65,12 +71,13 @@ enum ArtifactStore {
             throw AppError.notFound("The registry holds only the hashes of this sample.")
         }
         let name = (artifact.names.first ?? artifact.sha256) + ".bin"
-        return EncryptedZip.archive(Array(sample.content), named: name.replacingOccurrences(of: "/", with: "_"), modified: artifact.firstSeen,
+        return EncryptedZip.archive(Array(sample.content), named: name, modified: artifact.firstSeen,
                                     comment: "\(artifact.tlp.text) · SHA-256 \(artifact.sha256) · password: \(EncryptedZip.conventionalPassword) · Renkei artifact registry")
     }
 
-    /// A request for a sample the registry knows: each holder team hears of it and decides;
-    /// the requester learns that the registry knows it only when the artifact's label allows.
+    /// A request for a sample the registry knows: the holders who may read the entry hear of it
+    /// and decide (`Artifact.askNotices`); the requester learns that the registry knows it only
+    /// when they may read the entry (`Artifact.tellsRequester`).
     static func noteAsk(for item: SharedItem, requester: Actor, at now: Date, mail: MailAddressing?, on database: any Database) async throws -> [Artifact] {
         guard item.request?.kind == .sample, let subject = item.request?.subject.nonBlank?.lowercased() else { return [] }
         var known: [Artifact] = []
@@ -83,11 +90,16 @@ enum ArtifactStore {
             try model.apply(artifact)
             model.version += 1
             try await model.save(on: database)
-            let holders = try await UserModel.query(on: database).filter(\.$team.$id ~~ artifact.holderTeamIDs).all()
-            try await Notify.people(holders.compactMap(\.id).filter { $0 != item.authorUserID },
-                                    text: "\(item.authorName) asks for a sample your team holds (\(artifact.sha256.prefix(16))…); you decide whether to share it.",
-                                    link: SiteURL.artifact(.value(artifact.id.uuidString)).path, at: now, mail: mail, on: database)
-            if artifact.canRead(requester) { known.append(artifact) }
+            let holders = try await ListStore.readers(try await UserModel.query(on: database).filter(\.$team.$id ~~ artifact.holderTeamIDs).all(), on: database)
+            let notices = artifact.askNotices(for: item, holders: Array(holders.values))
+            for showsRequest in [true, false] {
+                let people = notices.filter { $0.showsRequest == showsRequest }.map(\.userID)
+                guard !people.isEmpty else { continue }
+                try await Notify.people(people, text: (showsRequest ? "\(item.authorName) asks" : "A request you cannot read asks")
+                                            + " for a sample your team holds (\(artifact.sha256.prefix(16))…); you decide whether to share it.",
+                                        link: SiteURL.artifact(.value(artifact.id.uuidString)).path, at: now, mail: mail, on: database)
+            }
+            if artifact.tellsRequester(requester) { known.append(artifact) }
         }
         return known
     }
@@ -106,8 +118,8 @@ enum ArtifactStore {
             try await model.save(on: database)
             try await Notify.people([requester], text: "\(user.displayName) shared the sample \(artifact.sha256.prefix(16))… with you.",
                                     link: SiteURL.artifact(.value(id.uuidString)).path, at: now, mail: request.application.renkei.mail, on: database)
-            try await AuditLog.record("artifact.share", subject: "artifact \(artifact.sha256)", detail: "with \(requester.uuidString) for request \(requestID.uuidString)",
-                                      actor: user, address: request.remoteAddress?.ipAddress, at: now, on: database)
+            try await AuditLog.record("artifact.share", subject: AuditPolicy.artifactSubject(artifact.id), detail: "with \(requester.uuidString) for request \(requestID.uuidString)",
+                                      actor: user, address: request.clientAddress, at: now, on: database)
             return artifact
         }
     }

@@ -84,10 +84,10 @@ struct ArtifactsController {
             throw AppError.forbidden("The sample goes to its holder teams and to the people they shared it with; ask for it with a request.")
         }
         let zip = try await ArtifactStore.sampleZip(artifact, on: request.db)
-        try await AuditLog.record("artifact.download", subject: "artifact \(artifact.sha256)", detail: artifact.tlp.text, request: request)
+        try await AuditLog.record("artifact.download", subject: AuditPolicy.artifactSubject(artifact.id), detail: artifact.tlp.text, request: request)
         let response = Response(status: .ok, body: .init(data: Data(zip)))
         response.headers.contentType = .zip
-        response.headers.contentDisposition = .init(.attachment, filename: "\(artifact.sha256).zip")
+        response.headers.setAttachment(named: "\(artifact.sha256).zip")
         response.headers.replaceOrAdd(name: "X-Archive-Password", value: EncryptedZip.conventionalPassword)
         return response
     }

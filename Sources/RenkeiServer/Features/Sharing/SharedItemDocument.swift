@@ -57,7 +57,7 @@ struct SharedItemDocument: Content {
         created = item.createdAt
         indicators = item.indicators
         request = item.request
-        replies = item.replies
+        replies = item.withoutPrivateOfferText().replies
         attachments = item.attachments.map {
             AttachmentDocument(name: $0.name, size: $0.size, sha256: $0.sha256, fileType: $0.fileType,
                                url: SiteURL.apiItemAttachment(.value(item.id.uuidString), .value($0.id.uuidString)).path)

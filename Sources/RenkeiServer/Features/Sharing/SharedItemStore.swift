@@ -3,7 +3,8 @@ import Foundation
 import RenkeiCore
 import Vapor
 
-/// Shared items in and out of the database; every read goes through `AccessPolicy` here.
+/// Shared items in and out of the database; every read goes through `AccessPolicy` here, and
+/// every item leaves without the text of its private offers (`SharedItem.withoutPrivateOfferText`).
 enum SharedItemStore {
     /// The items `actor` may read, newest first, or (with `search`) the best matches first;
     /// with `listID`, only the posts to that list.
@@ -25,7 +26,7 @@ enum SharedItemStore {
         var items: [SharedItem] = []
         for model in models {
             let item = try model.item()
-            if AccessPolicy.canRead(item.access, reader: actor) { items.append(item) }
+            if AccessPolicy.canRead(item.access, reader: actor) { items.append(item.withoutPrivateOfferText()) }
             if items.count == limit { break }
         }
         return items
@@ -37,13 +38,19 @@ enum SharedItemStore {
               AccessPolicy.canRead(item.access, reader: actor) else {
             throw AppError.notFound("There is no such item, or it is not shared with you.")
         }
-        return item
+        return item.withoutPrivateOfferText()
     }
 
-    /// Appends a line to the audit log for each AMBER, AMBER+STRICT and RED item read.
+    /// One audit line per read request, naming each AMBER, AMBER+STRICT and RED item it
+    /// showed with its label (a single item is the line's subject); nothing for the others.
     static func recordReads(_ items: [SharedItem], channel: String, request: Request) async throws {
-        for item in items where item.tlp.auditsReads {
-            try await AuditLog.record("item.read", subject: "item \(item.id.uuidString)", detail: "\(item.tlp.text) via \(channel)", request: request)
+        let audited = items.filter(\.tlp.auditsReads)
+        guard let first = audited.first else { return }
+        if audited.count == 1 {
+            try await AuditLog.record("item.read", subject: "item \(first.id.uuidString)", detail: "\(first.tlp.text) via \(channel)", request: request)
+        } else {
+            try await AuditLog.record("item.read", subject: "\(audited.count) items",
+                                      detail: "via \(channel): " + audited.map { "\($0.tlp.text) item \($0.id.uuidString)" }.joined(separator: ", "), request: request)
         }
     }
 
@@ -62,10 +69,14 @@ enum SharedItemStore {
             }
             return .teams(ids)
         case "individuals":
+            // An address that is unknown and one of an account that may not be named get the
+            // same answer, so the field does not tell who has an account (`AccessPolicy.mayBeNamed`).
             var ids: [UUID] = []
             for email in people {
-                guard let user = try await UserModel.query(on: database).filter(\.$email == email.lowercased()).first() else {
-                    throw AppError.invalid([FieldError(field: "audience.people", message: "There is no account “\(email)”.")])
+                let user = try await UserModel.query(on: database).filter(\.$email == email.lowercased()).first()
+                let person = try await ListStore.readers(user.map { [$0] } ?? [], on: database).values.first
+                guard let user, let person, AccessPolicy.mayBeNamed(person) else {
+                    throw AppError.invalid([FieldError(field: "audience.people", message: AccessPolicy.cannotBeNamed(email))])
                 }
                 ids.append(try user.requireID())
             }
@@ -101,19 +112,20 @@ enum SharedItemStore {
         item.listID = list?.id
         item.parentID = parentID
         let contents = attachments
-        if item.request?.kind == .pointOfContact, let subject = item.request?.subject, let resolver {
-            let resolution = try resolver.resolve(subject, audience: .members)
-            let lines = resolution.candidates.prefix(5).map { candidate in
-                "\(candidate.rank). \(candidate.team.shortName) (\(candidate.team.slug)): " + candidate.reasons.joined(separator: "; ")
-                    + (candidate.team.email.map { " · \($0)" } ?? "")
+        if item.request?.kind == .pointOfContact, let resolver {
+            // The answer is stored in the item and read under its label, so it shows only what
+            // the item's own audience may see of the directory.
+            var named: [Actor] = []
+            if case .individuals(let people) = item.audience {
+                named = Array(try await ListStore.readers(try await UserModel.query(on: database).filter(\.$id ~~ people).all(), on: database).values)
             }
-            item.addLookupAnswer(lines.isEmpty ? (resolution.explanation ?? "No team's constituency covers \(subject).") : lines.joined(separator: "\n"), at: now)
+            item.answerPointOfContact(using: resolver, namedPeople: named, at: now)
         }
         let (snapshot, requester) = (item, actor)
         return try await database.transaction { database in
             let item = snapshot
-            // The requester alone hears that the registry knows the sample (when its entry's label
-            // lets them read it): a reply would tell everyone who reads the request.
+            // The requester alone hears that the registry knows the sample (when they may read
+            // its entry): a reply would tell everyone who reads the request.
             for artifact in try await ArtifactStore.noteAsk(for: item, requester: requester, at: now, mail: mail, on: database) {
                 try await Notify.people([requester.userID], text: "The artifact registry knows the sample you asked for; its holder teams were asked and decide.",
                                         link: SiteURL.artifact(.value(artifact.id.uuidString)).path, at: now, mail: mail, on: database)
@@ -134,7 +146,7 @@ enum SharedItemStore {
 
     static func create(_ draft: SharedItemDraft, attachments: [(name: String, bytes: [UInt8])] = [], by user: UserModel, list: MailingList? = nil,
                        request: Request) async throws -> SharedItem {
-        try await create(draft, attachments: attachments, by: user, address: request.remoteAddress?.ipAddress, at: request.application.renkei.clock.now,
+        try await create(draft, attachments: attachments, by: user, address: request.clientAddress, at: request.application.renkei.clock.now,
                          resolver: try await request.application.lookup.resolver(on: request.db), mail: request.application.renkei.mail, list: list,
                          on: request.db)
     }
@@ -153,7 +165,8 @@ enum SharedItemStore {
     }
 
     /// Adds a reply by the signed-in user to an item they may read, notifying the requester, a
-    /// referred team, and storing the private conversation an offer opens.
+    /// referred team, and storing the private conversation an offer opens (the offer's text
+    /// goes into that conversation only). A suggested referral reaches the requester alone.
     static func reply(_ draft: ReplyDraft, to id: UUID, by user: UserModel, request: Request) async throws -> SharedItem {
         guard let actor = request.currentActor else { throw AppError.unauthorized("Sign in to reply.") }
         guard SharedItem.canShare(actor) else { throw AppError.forbidden("Only people of active member teams and the secretariat reply.") }
@@ -175,7 +188,7 @@ enum SharedItemStore {
             }
             let reply = item.replies.last!
             try await AuditLog.record("item.reply", subject: "item \(id.uuidString)", detail: reply.kind.rawValue + (reply.referredTeamName.map { " to \($0)" } ?? ""),
-                                      actor: user, address: request.remoteAddress?.ipAddress, at: now, on: database)
+                                      actor: user, address: request.clientAddress, at: now, on: database)
             var (recipients, referred) = item.recipients(of: reply)
             if let referred {
                 recipients.formUnion(try await UserModel.query(on: database).filter(\.$team.$id == referred).all().compactMap(\.id))
@@ -183,12 +196,43 @@ enum SharedItemStore {
             recipients.remove(try user.requireID())
             let link = SiteURL.item(.value((reply.conversationID ?? id).uuidString)).path
             let summary = switch reply.kind {
+            case .referral where reply.isPendingSuggestion:
+                "\(user.displayName) suggests referring “\(item.title)” to \(reply.referredTeamName ?? "a team"); confirm or decline on the request."
             case .referral: "\(user.displayName) referred “\(item.title)” to \(reply.referredTeamName ?? "a team")."
             case .privateOffer: "\(user.displayName) offers to share privately on “\(item.title)”."
             default: "\(user.displayName) answered “\(item.title)”."
             }
             try await Notify.people(recipients, text: summary, link: link, at: now, mail: request.application.renkei.mail, on: database)
-            return item
+            return item.withoutPrivateOfferText()
+        }
+    }
+
+    /// The requester (or their team) confirms or declines a suggested referral; a confirmed one
+    /// opens the request to the team, whose people are told.
+    static func decideReferral(_ replyID: UUID, confirm: Bool, on id: UUID, by user: UserModel, request: Request) async throws -> SharedItem {
+        guard let actor = request.currentActor else { throw AppError.unauthorized("Sign in first.") }
+        let now = request.application.renkei.clock.now
+        return try await request.db.transaction { database in
+            guard let model = try await SharedItemModel.find(id, on: database), case var item = try model.item(),
+                  AccessPolicy.canRead(item.access, reader: actor) else {
+                throw AppError.notFound("There is no such item, or it is not shared with you.")
+            }
+            guard item.speaksForItem(actor) else { throw AppError.forbidden("Only the requester (or their team) decides on a suggested referral.") }
+            let team = try item.decideReferral(replyID, confirm: confirm, by: actor)
+            guard try await update(item, from: id, expectedVersion: model.version, on: database) else {
+                throw AppError.conflict("The request changed at the same moment; reload and try again.")
+            }
+            let reply = item.replies.first { $0.id == replyID }
+            try await AuditLog.record("item.referral", subject: "item \(id.uuidString)",
+                                      detail: (confirm ? "confirmed" : "declined") + (reply?.referredTeamName.map { " to \($0)" } ?? ""),
+                                      actor: user, address: request.clientAddress, at: now, on: database)
+            if let team {
+                var recipients = Set(try await UserModel.query(on: database).filter(\.$team.$id == team).all().compactMap(\.id))
+                recipients.remove(try user.requireID())
+                try await Notify.people(recipients, text: "\(item.authorName) referred “\(item.title)” to \(reply?.referredTeamName ?? "your team").",
+                                        link: SiteURL.item(.value(id.uuidString)).path, at: now, mail: request.application.renkei.mail, on: database)
+            }
+            return item.withoutPrivateOfferText()
         }
     }
 
@@ -206,7 +250,7 @@ enum SharedItemStore {
                 throw AppError.conflict("The request changed at the same moment; reload and try again.")
             }
             try await AuditLog.record("item.status", subject: "item \(id.uuidString)", detail: status.rawValue, request: request, on: database)
-            return item
+            return item.withoutPrivateOfferText()
         }
     }
 }

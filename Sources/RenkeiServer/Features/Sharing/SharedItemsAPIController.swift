@@ -13,6 +13,30 @@ struct SharedItemsAPIController {
         api.get(.apiItemAttachment(.key, .key), use: SharedItemsController.attachment)
         api.post(.apiItemReplies(.key), use: reply)
         api.post(.apiItemStatus(.key), use: status)
+        api.post(.apiItemReferral(.key, .key), use: decideReferral)
+    }
+
+    /// `{"decision": "confirm"}` or `{"decision": "decline"}` on a suggested referral.
+    struct ReferralDecisionInput: Content {
+        var decision: String
+
+        static func decision(of request: Request) throws -> (reply: UUID, confirm: Bool) {
+            guard let reply = request.parameters.get(SiteURL.replyKey, as: UUID.self) else {
+                throw AppError.notFound("There is no such suggested referral on this request.")
+            }
+            switch try request.content.decode(Self.self).decision {
+            case "confirm": return (reply, true)
+            case "decline": return (reply, false)
+            default: throw AppError.invalid([FieldError(field: "decision", message: "The decision is “confirm” or “decline”.")])
+            }
+        }
+    }
+
+    func decideReferral(request: Request) async throws -> SharedItemDocument {
+        let user = try request.requireUser()
+        let (reply, confirm) = try ReferralDecisionInput.decision(of: request)
+        let item = try await SharedItemStore.decideReferral(reply, confirm: confirm, on: try request.itemID(), by: user, request: request)
+        return SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db))
     }
 
     func reply(request: Request) async throws -> Response {

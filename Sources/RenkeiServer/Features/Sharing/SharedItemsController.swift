@@ -17,6 +17,20 @@ struct SharedItemsController {
         pages.get(.itemAttachment(.key, .key), use: Self.attachment)
         forms.post(.itemReplies(.key), use: reply)
         forms.post(.itemStatus(.key), use: status)
+        forms.post(.itemReferral(.key, .key), use: decideReferral)
+    }
+
+    /// The requester confirms or declines a referral someone suggested.
+    func decideReferral(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        let id = try request.itemID()
+        let (replyID, confirm) = try SharedItemsAPIController.ReferralDecisionInput.decision(of: request)
+        do {
+            _ = try await SharedItemStore.decideReferral(replyID, confirm: confirm, on: id, by: user, request: request)
+            return request.redirect(to: SiteURL.item(.value(id.uuidString)).path)
+        } catch let failure as ValidationFailure {
+            return try await itemPage(request: request, error: failure.errors.map(\.message).joined(separator: " ")).encodeResponse(status: .unprocessableEntity, for: request)
+        }
     }
 
     func reply(request: Request) async throws -> Response {
@@ -42,14 +56,15 @@ struct SharedItemsController {
         return request.redirect(to: SiteURL.item(.value(id.uuidString)).path)
     }
 
-    /// An item's TLP label as pages show it: the label text in the standard's colour.
+    /// An item's TLP label as pages show it: the label text in the standard's colour, given by a
+    /// class of `Public/css/renkei.css` (`tlp-amber-strict`) because the CSP allows no inline styles.
     struct Label: Encodable {
         var text: String
-        var colour: String
+        var cssClass: String
 
         init(_ tlp: TLPLabel) {
             text = tlp.text
-            colour = tlp.colour
+            cssClass = "tlp-" + tlp.rawValue.lowercased().replacingOccurrences(of: "+", with: "-")
         }
     }
 
@@ -107,6 +122,10 @@ struct SharedItemsController {
             var at: String
             var referredTeam: String?
             var conversationURL: String?
+            /// For a suggested referral: pending, confirmed or declined.
+            var proposal: String?
+            /// Where the requester confirms or declines a pending suggestion (for them only).
+            var decisionURL: String?
         }
         struct AttachmentRow: Encodable {
             var name: String
@@ -157,10 +176,13 @@ struct SharedItemsController {
             replies: item.replies.nonEmpty?.map { reply in
                 ItemPage.ReplyRow(kind: reply.kind.rawValue, text: reply.text, author: reply.authorName + (reply.authorTeamName.map { " (\($0))" } ?? ""),
                                   at: TeamView.minute(reply.at), referredTeam: reply.referredTeamName,
-                                  conversationURL: reply.conversationID.map { SiteURL.item(.value($0.uuidString)).path })
+                                  conversationURL: reply.conversationID.map { SiteURL.item(.value($0.uuidString)).path },
+                                  proposal: reply.proposal?.rawValue,
+                                  decisionURL: reply.isPendingSuggestion && item.speaksForItem(request.currentActor)
+                                      ? SiteURL.itemReferral(.value(item.id.uuidString), .value(reply.id.uuidString)).path : nil)
             },
-            canReply: (item.kind == .request && item.request?.status != .closed || item.kind == .conversation) && SharedItem.canShare(request.currentActor),
-            isRequest: item.kind == .request, isRequester: request.currentUser?.id == item.authorUserID,
+            canReply: item.canReply(request.currentActor),
+            isRequest: item.kind == .request, isRequester: item.kind == .request && item.canSetStatus(request.currentActor),
             repliesURL: SiteURL.itemReplies(.value(item.id.uuidString)).path, statusURL: SiteURL.itemStatus(.value(item.id.uuidString)).path, error: error
         ).render("item", on: request)
     }
@@ -177,7 +199,7 @@ struct SharedItemsController {
         try await SharedItemStore.recordReads([item], channel: "attachment", request: request)
         let response = Response(status: .ok, body: .init(data: stored.content))
         response.headers.contentType = .binary
-        response.headers.contentDisposition = .init(.attachment, filename: attachment.name)
+        response.headers.setAttachment(named: attachment.name)
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         return response
     }

@@ -8,8 +8,11 @@ struct TeamDocument: Content {
     var url: String
     var lastModified: Date
     var lastModifiedBy: String?
+    /// The team's claims waiting for the secretariat (`ClaimStore`), for its own people and the
+    /// secretariat only; nil (left out) for everyone else.
+    var pendingClaims: [PendingClaimDocument]?
 
-    private enum ExtraKeys: String, CodingKey { case url, lastModified, lastModifiedBy }
+    private enum ExtraKeys: String, CodingKey { case url, lastModified, lastModifiedBy, pendingClaims }
 
     init(_ model: TeamModel, audience: DirectoryAudience, publicURL: String) {
         record = model.record.visible(to: audience)
@@ -24,6 +27,7 @@ struct TeamDocument: Content {
         try container.encode(url, forKey: .url)
         try container.encode(lastModified, forKey: .lastModified)
         try container.encodeIfPresent(lastModifiedBy, forKey: .lastModifiedBy)
+        try container.encodeIfPresent(pendingClaims, forKey: .pendingClaims)
     }
 
     init(from decoder: any Decoder) throws {
@@ -32,6 +36,7 @@ struct TeamDocument: Content {
         url = try container.decode(String.self, forKey: .url)
         lastModified = try container.decode(Date.self, forKey: .lastModified)
         lastModifiedBy = try container.decodeIfPresent(String.self, forKey: .lastModifiedBy)
+        pendingClaims = try container.decodeIfPresent([PendingClaimDocument].self, forKey: .pendingClaims)
     }
 }
 

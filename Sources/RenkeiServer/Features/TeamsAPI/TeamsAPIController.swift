@@ -60,8 +60,12 @@ struct TeamsAPIController {
 
     func show(request: Request) async throws -> TeamDocument {
         let model = try await TeamModel.require(slug: request.slugParameter(), on: request.db)
-        return TeamDocument(model, audience: DirectoryPolicy.audience(for: request.currentActor),
-                            publicURL: request.application.renkei.settings.publicURL)
+        var document = TeamDocument(model, audience: DirectoryPolicy.audience(for: request.currentActor),
+                                    publicURL: request.application.renkei.settings.publicURL)
+        if DirectoryPolicy.canSeeClaims(of: try model.requireID(), actor: request.currentActor) {
+            document.pendingClaims = try await ClaimStore.visible(to: request.currentActor, on: request.db).filter { $0.team == model.slug }
+        }
+        return document
     }
 
     func create(request: Request) async throws -> Response {
@@ -73,7 +77,7 @@ struct TeamsAPIController {
         let model = try await TeamWrites.save(record, existing: nil, author: request.changeAuthor, on: request.db)
         let document = TeamDocument(model, audience: .members, publicURL: request.application.renkei.settings.publicURL)
         let response = try await document.encodeResponse(status: .created, for: request)
-        response.headers.replaceOrAdd(name: .location, value: SiteURL.apiTeam(.value(model.slug)).path)
+        response.headers.replaceOrAdd(name: .location, text: SiteURL.apiTeam(.value(model.slug)).path)
         return response
     }
 
@@ -86,8 +90,10 @@ struct TeamsAPIController {
         try requireJSON(request)
         let candidate = try TeamPatch.apply(request.body.data, to: model.record)
         let record = try await request.application.renkei.editing.prepare(candidate, replacing: model.record, actor: actor)
-        let saved = try await TeamWrites.save(record, existing: model, author: request.changeAuthor, on: request.db)
-        return TeamDocument(saved, audience: .members, publicURL: request.application.renkei.settings.publicURL)
+        let saved = try await ClaimStore.save(record, existing: model, request: request)
+        var document = TeamDocument(saved, audience: .members, publicURL: request.application.renkei.settings.publicURL)
+        document.pendingClaims = try await ClaimStore.visible(to: actor, on: request.db).filter { $0.team == saved.slug }
+        return document
     }
 
     private func requireJSON(_ request: Request) throws {

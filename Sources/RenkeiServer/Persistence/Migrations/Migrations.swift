@@ -16,10 +16,10 @@ extension Application {
         migrations.add(CreateSharedItems())
         migrations.add(CreateArtifacts())
         migrations.add(CreateMail())
+        migrations.add(CreateSignedInSessions())
         migrations.add(AddSecondFactorDates())
+        migrations.add(WithholdPrivateOfferText())
         migrations.add(CreateConstituencyClaims())
         migrations.add(CreateRetiredSigningKeys())
-        migrations.add(CreateSignedInSessions())
-        migrations.add(WithholdPrivateOfferText())
     }
 }

@@ -193,6 +193,14 @@ extension ServerTests {
             let signOnly = try await mailRequest(app, .PUT, path, token: member, body: ["key": try fixtureKey("csirt")])
             #expect(signOnly.status == .unprocessableEntity, "a key without an encryption subkey cannot carry restricted mail")
             #expect(errorFields(signOnly.json) == ["key"])
+
+            // A body that is not JSON (a broken multipart form) once read as "no key" and removed it.
+            var notJSON = HTTPStatus.ok
+            var headers = bearer(member, json: false)
+            headers.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": "x"])
+            try await app.testing().test(.PUT, path, headers: headers, body: ByteBuffer(string: "--x\r\nbroken")) { notJSON = $0.status }
+            #expect(notJSON == .unsupportedMediaType)
+            #expect(try await user(app, "member-alpha@test.example").pgpFingerprint == Self.recipientFingerprint, "the key is still on the account")
             let garbage = try await mailRequest(app, .PUT, path, token: member,
                                                 body: ["key": "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nbm90IGEga2V5\n-----END PGP PUBLIC KEY BLOCK-----\n"])
             #expect(garbage.status == .unprocessableEntity)

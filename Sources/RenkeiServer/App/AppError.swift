@@ -53,3 +53,13 @@ struct Problem: Content {
     var reason: String?
     var errors: [FieldError]?
 }
+
+extension Request {
+    /// Refuses a body that is not JSON, so a form or multipart body is never read as an empty
+    /// JSON object (which would mean "remove" or "change nothing" to some endpoints).
+    func requireJSONBody(_ what: String) throws {
+        guard let type = headers.contentType, type.type == "application", type.subType == "json" || type.subType.hasSuffix("+json") else {
+            throw AppError.unsupportedMediaType("Send \(what) as JSON (Content-Type: application/json).")
+        }
+    }
+}

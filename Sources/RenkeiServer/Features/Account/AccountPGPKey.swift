@@ -56,6 +56,7 @@ enum AccountPGPKey {
     static func register(api: any RoutesBuilder) {
         api.on(.PUT, SiteURL.apiAccountPGPKey.pathComponents) { request async throws -> Document in
             let user = try request.requireUser()
+            try request.requireJSONBody("the key")
             try await set(try request.content.decode(Input.self).key, for: user, request: request)
             return Document(user, at: request.application.renkei.clock.now)
         }

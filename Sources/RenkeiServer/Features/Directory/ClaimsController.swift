@@ -71,9 +71,7 @@ struct ClaimsController {
         guard DirectoryPolicy.canDecideClaims(actor: request.currentActor) else {
             throw AppError.forbidden("Only the secretariat decides constituency claims.")
         }
-        guard let type = request.headers.contentType, type.type == "application", type.subType == "json" else {
-            throw AppError.unsupportedMediaType("Send the decision as JSON (Content-Type: application/json).")
-        }
+        try request.requireJSONBody("the decision")
         let input = try request.content.decode(DecisionInput.self)
         return try await ClaimStore.decide(try claimID(request), approve: try input.approves(), reason: input.reason ?? "", request: request)
     }

@@ -71,7 +71,7 @@ struct TeamsAPIController {
     func create(request: Request) async throws -> Response {
         guard let actor = request.currentActor else { throw AppError.unauthorized("Send a personal API token: Authorization: Bearer <token>.") }
         guard DirectoryPolicy.canCreateTeam(actor: actor) else { throw AppError.forbidden("Only the secretariat adds teams.") }
-        try requireJSON(request)
+        try request.requireJSONBody("the team")
         let candidate = try TeamPatch.apply(request.body.data, to: TeamRecord())
         let record = try await request.application.renkei.editing.prepare(candidate, replacing: nil, actor: actor)
         let model = try await TeamWrites.save(record, existing: nil, author: request.changeAuthor, on: request.db)
@@ -87,7 +87,7 @@ struct TeamsAPIController {
         guard DirectoryPolicy.canEdit(teamID: try model.requireID(), actor: actor) else {
             throw AppError.forbidden("Only \(model.shortName)'s representatives and the secretariat may change this team.")
         }
-        try requireJSON(request)
+        try request.requireJSONBody("the team")
         let candidate = try TeamPatch.apply(request.body.data, to: model.record)
         let record = try await request.application.renkei.editing.prepare(candidate, replacing: model.record, actor: actor)
         let saved = try await ClaimStore.save(record, existing: model, request: request)
@@ -95,12 +95,4 @@ struct TeamsAPIController {
         document.pendingClaims = try await ClaimStore.visible(to: actor, on: request.db).filter { $0.team == saved.slug }
         return document
     }
-
-    private func requireJSON(_ request: Request) throws {
-        guard let type = request.headers.contentType, type.type == "application",
-              type.subType == "json" || type.subType.hasSuffix("+json") else {
-            throw AppError.unsupportedMediaType("Send the team as JSON (Content-Type: application/json).")
-        }
-    }
-
 }

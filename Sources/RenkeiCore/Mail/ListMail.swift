@@ -41,7 +41,7 @@ extension PGPKey {
     }
 }
 
-/// What one recipient gets of a message (DESIGN.md: AMBER and above never in clear).
+/// What one recipient gets of a message (README.md, Security: AMBER and above never in clear).
 public enum DeliveryForm: String, Sendable, Hashable, Codable {
     /// Signed by the list, readable by anyone who sees it: CLEAR and GREEN.
     case signed

@@ -10,7 +10,7 @@
 //   MacroVector and its next lower MacroVectors by severity distance, the highest-severity vectors
 //   of each equivalence class, the depth of each class, and half-up rounding after adding 1e-6.
 // - The MacroVector table below: FIRST's 270 MacroVector scores, generated from
-//   /work/shared/data/cvss4-macrovector-scores.txt (FIRSTdotorg/cvss-resources,
+//   Tests/Fixtures/cvss4-macrovector-scores.txt (FIRSTdotorg/cvss-resources,
 //   vectorFiles/macro-scores: the highest vector of each MacroVector with its score); it equals
 //   cvss_lookup.js.
 
@@ -519,7 +519,7 @@ extension CVSS4 {
 
         /// FIRST's 270 MacroVector scores in tenths, indexed by the EQ1…EQ6 levels (mixed radix
         /// 3 2 3 3 3 2, see `macroVectorScore`); −1 where no MacroVector exists (EQ3 2 with EQ6 0).
-        /// Generated from /work/shared/data/cvss4-macrovector-scores.txt (FIRSTdotorg/cvss-resources,
+        /// Generated from Tests/Fixtures/cvss4-macrovector-scores.txt (FIRSTdotorg/cvss-resources,
         /// vectorFiles/macro-scores; the same values as the calculator's cvss_lookup.js).
         static let macroVectorTenths: [Int8] = [
         100, 99, 98, 95, 95, 92, 100, 96, 93, 87, 91, 81, 93, 90, 89, 80, 81, 68,

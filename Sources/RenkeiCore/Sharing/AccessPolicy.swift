@@ -54,7 +54,7 @@ public enum OnwardChannel: Sendable, Hashable, CaseIterable {
     case memberFeed
 }
 
-/// The one place that decides who reads shared content (DESIGN.md, "The trust model"):
+/// The one place that decides who reads shared content (README.md, "Security"):
 /// - CLEAR: anyone, signed in or not.
 /// - GREEN: signed-in members of the audience.
 /// - AMBER and AMBER+STRICT: people of the audience teams or SIG (or the people named) only.

@@ -26,7 +26,7 @@ public enum TLPLabel: String, Sendable, Hashable, Codable, CaseIterable, Compara
         }
     }
 
-    /// Whether reading it is written to the audit log (DESIGN.md: AMBER and RED).
+    /// Whether reading it is written to the audit log (README.md, Security: AMBER and RED).
     public var auditsReads: Bool { self >= .amber }
 
     public static func < (lhs: TLPLabel, rhs: TLPLabel) -> Bool {

@@ -7,23 +7,9 @@ import Testing
 import VaporTesting
 
 /// Like `withRenkei`, with the signing key in `keyFile` (RENKEI_SIGNING_KEY_FILE).
+/// The server with its signing key in `keyFile`.
 private func withRenkei(keyFile: String, _ test: (Application) async throws -> Void) async throws {
-    let databaseURL = ProcessInfo.processInfo.environment["RENKEI_TEST_DATABASE_URL"]
-    var settings = Settings(database: databaseURL.map(Settings.Database.postgres) ?? .sqliteMemory,
-                            dataDirectory: NSTemporaryDirectory(), publicURL: "https://renkei.test", mailDomain: "lists.renkei.test",
-                            gpgHome: testGPGHome)
-    settings.signingKeyFile = keyFile
-    try await withApp(configure: { app in
-        app.logger.logLevel = .warning
-        try await configure(app, settings: settings)
-        if databaseURL != nil {
-            try await app.autoRevert()
-            try await app.autoMigrate()
-        }
-    }) { app in
-        _ = try await seed(app.db)
-        try await test(app)
-    }
+    try await withRenkei(adjust: { $0.signingKeyFile = keyFile }) { app, _ in try await test(app) }
 }
 
 private func scratchFile(_ name: String) -> String {

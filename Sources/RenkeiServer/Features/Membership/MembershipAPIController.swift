@@ -96,7 +96,8 @@ struct MembershipAPIController {
     }
 
     func audit(request: Request) async throws -> [AuditEventModel] {
-        guard try request.requireUser().roleSet.contains(.secretariat) else { throw AppError.forbidden("Only the secretariat reads the audit log.") }
+        _ = try request.requireUser()
+        guard AuditPolicy.canRead(request.currentActor) else { throw AppError.forbidden("Only the secretariat reads the audit log.") }
         return try await AuditLog.events(matching: try AuditLog.Filter(query: request.query.decode([String: String].self)), on: request.db)
     }
 

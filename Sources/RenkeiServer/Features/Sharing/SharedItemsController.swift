@@ -200,7 +200,6 @@ struct SharedItemsController {
         let response = Response(status: .ok, body: .init(data: stored.content))
         response.headers.contentType = .binary
         response.headers.setAttachment(named: attachment.name)
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         return response
     }
 

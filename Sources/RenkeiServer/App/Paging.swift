@@ -1,0 +1,28 @@
+import RenkeiCore
+import Vapor
+
+extension Request {
+    /// `limit` and `cursor` from the query string (`PageRequest.parse`); bad ones are a 422.
+    func pageRequest() throws -> PageRequest {
+        try PageRequest.parse(limit: query[String.self, at: "limit"], cursor: query[String.self, at: "cursor"])
+    }
+
+    /// This request's own path and query with `cursor` set to `next`: the link to the next page,
+    /// keeping every filter the reader chose.
+    func nextPagePath(_ next: PageCursor) -> String {
+        var components = URLComponents()
+        components.path = url.path
+        var items = (URLComponents(string: url.string)?.queryItems ?? []).filter { $0.name != "cursor" }
+        items.append(URLQueryItem(name: "cursor", value: next.encoded))
+        components.queryItems = items
+        return components.string ?? url.path
+    }
+}
+
+extension Response {
+    /// RFC 8288 `Link: <…>; rel="next"` for API clients that page by header.
+    func linkNextPage(_ next: PageCursor?, of request: Request) {
+        guard let next else { return }
+        headers.replaceOrAdd(name: .link, value: "<\(request.nextPagePath(next))>; rel=\"next\"")
+    }
+}

@@ -368,11 +368,11 @@ extension ServerTests {
             }
             let officer = try await apiToken(app, "secretariat@test.example")
             try await app.testing().test(.GET, "/api/v1/audit?action=sign-in&since=2000-01-01", headers: bearer(officer)) { response in
-                let events = try jsonArray(response)
+                let events = try #require(try jsonObject(response)["items"] as? [[String: Any]])
                 #expect(events.count == 3 && events.allSatisfy { ($0["action"] as? String)?.hasPrefix("sign-in") == true })
             }
             try await app.testing().test(.GET, "/api/v1/audit?until=2000-01-01T00:00:00Z", headers: bearer(officer)) { response in
-                let events = try jsonArray(response)
+                let events = try #require(try jsonObject(response)["items"] as? [[String: Any]])
                 #expect(events.isEmpty)
             }
             try await app.testing().test(.GET, "/api/v1/audit?since=yesterday", headers: bearer(officer)) { response in

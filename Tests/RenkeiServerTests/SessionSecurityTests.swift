@@ -116,6 +116,27 @@ extension ServerTests {
         }
     }
 
+    @Test func theFormTokenFromBeforeSignInDoesNotSignFormsAfterIt() async throws {
+        try await withRenkei { app, _ in
+            for email in ["member-alpha@test.example", "rep-alpha@test.example"] {
+                let planted = try await openSignInPage(app)
+                let session = try await signIn(app, email, planted: planted)
+                try await app.testing().test(.POST, "/account/sessions", headers: session.formHeaders(),
+                                             body: formBody([("_csrf", planted.csrf)])) { response in
+                    #expect(response.status == .forbidden, "the sign-in page's token of \(email) is refused once signed in")
+                }
+                var fresh = ""
+                try await app.testing().test(.GET, "/account/two-factor", headers: session.headers) { response in
+                    fresh = try #require(csrfToken(in: response.body.string))
+                }
+                #expect(fresh != planted.csrf)
+                try await app.testing().test(.POST, "/account/sessions", headers: session.formHeaders(), body: formBody([("_csrf", fresh)])) { response in
+                    #expect(response.status == .seeOther)
+                }
+            }
+        }
+    }
+
     @Test func acceptingAnInvitationLeavesThePlantedSessionBehind() async throws {
         try await withRenkei { app, _ in
             let rep = try await apiToken(app, "rep-alpha@test.example")
@@ -157,8 +178,12 @@ extension ServerTests {
                           ("countryCode", "FR"), ("email", "cert@epsilon.example"), ("membershipType", "Liaison"),
                           ("hostOrganisation", "Epsilon Group"), ("services", "Incident handling."), ("sponsors", "alpha-cert")]
             fields += SIM3.parameters.map { ("level[\($0.id)]", "2") }
-            var renewed: String?
             try await app.testing().test(.POST, "/membership/apply", headers: planted.formHeaders(), body: formBody(fields)) { response in
+                #expect(response.status == .accepted, "\(response.body.string)")
+            }
+            let confirmation = try #require(try await confirmationPath(to: "ada@epsilon.example", app))
+            var renewed: String?
+            try await app.testing().test(.POST, confirmation, headers: planted.formHeaders(), body: formBody([("_csrf", planted.csrf)])) { response in
                 #expect(response.status == .seeOther, "\(response.body.string)")
                 renewed = sessionCookie(from: response)
             }

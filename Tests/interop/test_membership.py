@@ -1,6 +1,7 @@
 """One application from visitor to member, in a real browser (headless Chromium).
 
-A visitor applies for Liaison membership with Lindenfeld-CSIRT as sponsor; Lindenfeld's
+A visitor applies for Liaison membership with Lindenfeld-CSIRT as sponsor and confirms the
+address from the link mailed to it (read from the server's outbox); Lindenfeld's
 representative accepts, files the site-visit report and the letter of support; a member of
 Lindenfeld objects during the review; the board votes; the secretariat records the decision;
 the new representative signs in to a team that is now in the directory. Every account whose
@@ -14,7 +15,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import quopri
 import re
+import sqlite3
 import time
 import uuid
 
@@ -63,6 +66,16 @@ def open_application(browser):
     return browser.find("#phase").text.strip()
 
 
+def confirmation_path(server, address: str) -> str:
+    """The link of the last mail queued for `address`, as its recipient reads it."""
+    with sqlite3.connect(f"file:{server.data_dir / 'renkei.sqlite'}?mode=ro", uri=True) as connection:
+        (content,) = connection.execute(
+            "SELECT m.content FROM mail_messages m JOIN mail_deliveries d ON d.message_id = m.id"
+            " WHERE d.recipient = ? ORDER BY m.created_at DESC LIMIT 1", (address,)).fetchone()
+    text = quopri.decodestring(content.encode()).decode()
+    return re.search(r"/membership/confirm/[A-Za-z0-9_-]+", text).group(0)
+
+
 def test_a_visitor_applies_and_gets_an_account(browser, server):
     sponsor = requests.get(server.url(f"/api/v1/teams/{SPONSOR}"), timeout=30).json()
     assert sponsor["memberType"] == "Full Member", "the demo sponsor must be a Full Member"
@@ -80,6 +93,10 @@ def test_a_visitor_applies_and_gets_an_account(browser, server):
     browser.fill({"select[name='level[O-1]']": "3", "input[name='comment[O-1]']": "Mandate signed by the board of Quillon."})
     browser.shot("application-form")
     browser.click_and_wait("#apply-submit")
+    assert browser.has("#apply-sent"), browser.text()[:500]
+    browser.open(confirmation_path(server, CANDIDATE["email"]))
+    assert browser.find("#confirm-team").text.strip() == CANDIDATE["short"]
+    browser.click_and_wait("#confirm-application-submit")
     assert browser.has("#application"), browser.text()[:500]
     STATE["application"] = browser.driver.current_url.split(server.base_url)[1]
     assert open_application(browser) == "Waiting for sponsors"

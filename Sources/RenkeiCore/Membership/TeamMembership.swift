@@ -31,6 +31,23 @@ public struct TeamMembership: Sendable, Hashable, Codable {
         case resign
         case terminate(reason: String)
 
+        /// The change as a record of it is named ("Record a suspension").
+        public var noun: String {
+            switch self {
+            case .suspend: "suspension"
+            case .reinstate: "reinstatement"
+            case .resign: "resignation"
+            case .terminate: "termination"
+            }
+        }
+
+        public var needsReason: Bool {
+            switch self {
+            case .suspend, .terminate: true
+            case .reinstate, .resign: false
+            }
+        }
+
         public var name: String {
             switch self {
             case .suspend: "suspend"
@@ -73,6 +90,14 @@ public struct TeamMembership: Sendable, Hashable, Codable {
             next.reason = try Self.requiredReason(reason)
         }
         return next
+    }
+
+    /// The changes `actor` may record on this membership now, by the rule of `applying`: what
+    /// a page offers them.
+    public func availableChanges(teamID: UUID, to actor: Actor) -> [Change] {
+        [Change.suspend(reason: "—"), .reinstate, .resign, .terminate(reason: "—")].filter {
+            (try? applying($0, teamID: teamID, by: actor, at: changedAt)) != nil
+        }
     }
 
     private static func requiredReason(_ text: String) throws(MembershipRefusal) -> String {

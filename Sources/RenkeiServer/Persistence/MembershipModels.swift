@@ -139,3 +139,21 @@ final class AuditEventModel: Model, @unchecked Sendable {
         self.address = address
     }
 }
+
+/// A visitor's application until the address is confirmed (`ApplicationConfirmation`): the
+/// form as posted without the password, whose hash is kept apart; only the SHA-256 of the
+/// link's secret is stored.
+final class PendingApplicationModel: Model, @unchecked Sendable {
+    static let schema = "pending_applications"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "email") var email: String
+    @Field(key: "display_name") var displayName: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "form") var form: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "expires_at") var expiresAt: Date
+
+    init() {}
+}

@@ -10,6 +10,8 @@ struct MembershipController {
         pages.get(.membership, use: list)
         pages.get(.membershipApply, use: applyForm)
         forms.post(.membershipApply, use: apply)
+        pages.get(.membershipConfirm(.key), use: confirmForm)
+        forms.post(.membershipConfirm(.key), use: confirm)
         pages.get(.membershipApplication(.key), use: show)
         forms.post(.membershipApplicationSteps(.key), use: perform)
         forms.post(.teamMembershipChange(.key), use: changeMembership)
@@ -31,17 +33,24 @@ struct MembershipController {
         var applyURL: String?
         var reviewDays: Int
         var votingDays: Int
+        /// The next page of applications (nil on the last page).
+        var olderURL: String?
     }
 
+    /// The applications the reader may read, a page at a time, split into open and closed.
     func list(request: Request) async throws -> View {
         let now = request.application.renkei.clock.now
         let user = request.currentUser
+        let paging = try request.pageRequest()
         var open: [ListPage.Row] = []
         var closed: [ListPage.Row] = []
+        var olderURL: String?
         if let user {
             let actorTeam = try await MembershipStore.standing(teamID: user.$team.id, on: request.db)
             let boardSize = try await MembershipStore.boardSize(on: request.db)
-            for application in try await MembershipStore.readable(by: user.actor, on: request.db) {
+            let page = try await MembershipStore.readable(by: user.actor, page: paging, on: request.db)
+            olderURL = page.next.map(request.nextPagePath)
+            for application in page.items {
                 let row = ListPage.Row(
                     url: SiteURL.membershipApplication(.value(application.id.uuidString)).path, team: application.team.shortName,
                     type: application.membershipType.rawValue, phase: application.phase(at: now).label,
@@ -53,7 +62,7 @@ struct MembershipController {
         let rules = request.application.renkei.settings.membershipRules
         return try await ListPage(chrome: Chrome(request: request, title: "Membership"), open: open.nonEmpty, closed: closed.nonEmpty,
                                   applyURL: try await canApply(user, on: request.db) ? SiteURL.membershipApply.path : nil,
-                                  reviewDays: Int(rules.reviewPeriod / 86_400), votingDays: Int(rules.votingPeriod / 86_400))
+                                  reviewDays: Int(rules.reviewPeriod / 86_400), votingDays: Int(rules.votingPeriod / 86_400), olderURL: olderURL)
             .render("membership", on: request)
     }
 
@@ -156,15 +165,15 @@ struct MembershipController {
                 ApplyPage.Parameter(id: $0.id, name: $0.name, summary: $0.summary, level: form.level?[$0.id] ?? "0", comment: form.comment?[$0.id] ?? "")
             })
         }
-        var byControl: [String: String] = [:]
-        for error in errors where byControl[error.control] == nil { byControl[error.control] = error.message }
+        let formErrors = FormErrors(errors, anchor: { ["constituency": "constituency_domains", "teamTypes": "apply-form"][$0] ?? $0 })
         return try await ApplyPage(
-            chrome: Chrome(request: request, title: "Apply for membership"), csrf: CSRF.token(for: request),
+            chrome: Chrome(request: request, title: "Apply for membership")
+                .with(formErrors, headline: "The application was not submitted: \(errors.count) problem(s) to correct"), csrf: CSRF.token(for: request),
             needsAccount: request.currentUser == nil, form: form, sim3: categories,
             levels: SIM3.Level.allCases.map { ["value": String($0.rawValue), "label": "\($0.rawValue) – \($0.label)"] },
             memberTypes: MemberType.allCases.map(\.rawValue),
             teamTypes: TeamType.allCases.map { ["value": $0.rawValue, "label": $0.label, "checked": (form.teamTypes ?? []).contains($0.rawValue) ? "checked" : ""] },
-            errors: byControl.isEmpty ? nil : byControl, error: message ?? (errors.isEmpty ? nil : "The application was not submitted: \(errors.count) problem(s) below.")
+            errors: formErrors.byControl.nonEmpty, error: message
         ).render("membership-apply", on: request)
     }
 
@@ -174,16 +183,16 @@ struct MembershipController {
             throw AppError.forbidden("Your team is already a Full Member; only a team representative applies for a team.")
         }
         do {
-            var applicant: UserModel
-            var accountErrors: [FieldError] = []
-            if let user = request.currentUser {
-                applicant = user
-            } else {
-                (applicant, accountErrors) = try await Self.newApplicant(form, request: request)
+            guard let user = request.currentUser else {
+                let (applicant, accountErrors) = try await Self.newApplicant(form, request: request)
+                _ = try await MembershipStore.submit(form.draft(), applicant: applicant, accountErrors: accountErrors, storing: false, request: request)
+                try await ApplicationConfirmation.hold(form, applicant: applicant, request: request)
+                return try await CheckMailPage(chrome: Chrome(request: request, title: "Check your mail"), email: applicant.email,
+                                               hours: Int(AddressConfirmation.validity / 3600)).render("membership-apply-sent", on: request)
+                    .encodeResponse(status: .accepted, for: request)
             }
-            let application = try await MembershipStore.submit(form.draft(), applicant: applicant, accountErrors: accountErrors, request: request)
-            if request.currentUser == nil { try await SignInSession.begin(applicant, request: request) }
-            return request.redirect(to: SiteURL.membershipApplication(.value(application.id.uuidString)).path)
+            let application = try await MembershipStore.submit(form.draft(), applicant: user, request: request)
+            return request.redirect(to: SiteURL.membershipApplication(.value(application.id.uuidString)).path, flash: "Application submitted")
         } catch let refusal as MembershipRefusal {
             return try await applyPage(request: request, form: form, errors: refusal.fieldErrors, message: refusal.message)
                 .encodeResponse(status: refusal.isAboutWho ? .forbidden : .unprocessableEntity, for: request)
@@ -192,13 +201,45 @@ struct MembershipController {
         }
     }
 
+    struct CheckMailPage: Encodable {
+        var chrome: Chrome
+        var email: String
+        var hours: Int
+    }
+
+    struct ConfirmPage: Encodable {
+        var chrome: Chrome
+        var csrf: String
+        var team: String
+        var email: String
+        var action: String
+    }
+
+    /// The page a confirmation link opens: a button, so a mail scanner that follows links
+    /// submits nothing.
+    func confirmForm(request: Request) async throws -> View {
+        let secret = try request.confirmationSecret()
+        let (pending, form) = try await ApplicationConfirmation.pending(secret, on: request.db, at: request.application.renkei.clock.now)
+        return try await ConfirmPage(chrome: Chrome(request: request, title: "Confirm your application"), csrf: CSRF.token(for: request),
+                                     team: form.draft().team.shortName, email: pending.email,
+                                     action: SiteURL.membershipConfirm(.value(secret)).path).render("membership-apply-confirm", on: request)
+    }
+
+    func confirm(request: Request) async throws -> Response {
+        let (applicant, application) = try await ApplicationConfirmation.confirm(try request.confirmationSecret(), request: request)
+        try await SignInSession.begin(applicant, request: request)
+        return request.redirect(to: SiteURL.membershipApplication(.value(application.id.uuidString)).path)
+    }
+
     /// A visitor applying gets an account without a team or roles, and the problems with its
-    /// fields; it is stored with the application, in the same transaction, or not at all.
+    /// fields; it is made when the address is confirmed (`ApplicationConfirmation`), never
+    /// before. Whether the address has an account is not one of the problems: the form
+    /// must not tell.
     private static func newApplicant(_ form: ApplyForm, request: Request) async throws -> (UserModel, [FieldError]) {
         let throttle = request.application.renkei.signInThrottle
         let key = "apply:" + (request.clientAddress ?? "unknown")
-        try await throttle.requireAllowed(account: key, address: nil, what: "applications from this address")
-        await throttle.recordFailure(account: key, address: nil)
+        try await throttle.requireAllowed(account: key, address: nil, what: "applications from this address", on: request.db)
+        try await throttle.recordFailure(account: key, address: nil, on: request.db)
         var errors: [FieldError] = []
         let email = (form.accountEmail ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         if !email.contains("@") || email.count > 254 { errors.append(FieldError(field: "accountEmail", message: "Give your e-mail address.")) }
@@ -206,9 +247,6 @@ struct MembershipController {
         if name.isEmpty || name.count > 120 { errors.append(FieldError(field: "accountName", message: "Give your name (up to 120 characters).")) }
         let password = form.accountPassword ?? ""
         if password.count < 12 { errors.append(FieldError(field: "accountPassword", message: "Choose a password of at least 12 characters.")) }
-        if try await UserModel.query(on: request.db).filter(\.$email == email).first() != nil {
-            errors.append(FieldError(field: "accountEmail", message: "There is already an account for this address; sign in first."))
-        }
         let hash = errors.isEmpty ? try await request.password.async.hash(password) : ""
         return (UserModel(id: UUID(), email: email, displayName: name, passwordHash: hash, roles: [], teamID: nil,
                           createdAt: request.application.renkei.clock.now), errors)
@@ -249,7 +287,7 @@ struct MembershipController {
         do {
             let input = try request.content.decode(MembershipStepInput.self)
             _ = try await MembershipStore.perform(try await input.step(on: request.db), on: id, by: user, request: request)
-            return request.redirect(to: SiteURL.membershipApplication(.value(id.uuidString)).path)
+            return request.redirect(to: SiteURL.membershipApplication(.value(id.uuidString)).path, flash: "Saved")
         } catch let refusal as MembershipRefusal {
             let status: HTTPResponseStatus = refusal.isAboutWho ? .forbidden : refusal.reason == .invalid ? .unprocessableEntity : .conflict
             let detail = ([refusal.message] + refusal.fieldErrors.map(\.message)).joined(separator: " ")
@@ -266,6 +304,13 @@ struct MembershipController {
         let team = try await TeamModel.require(slug: try request.slugParameter(), on: request.db)
         let input = try request.content.decode(MembershipAPIController.ChangeInput.self)
         _ = try await MembershipStore.change(try input.membershipChange(), team: team, by: user, request: request)
-        return request.redirect(to: SiteURL.team(.value(team.slug)).path)
+        return request.redirect(to: SiteURL.team(.value(team.slug)).path, flash: "Membership changed")
+    }
+}
+
+extension Request {
+    func confirmationSecret() throws -> String {
+        guard let secret = parameters.get(SiteURL.tokenKey), secret.count <= 128 else { throw AppError.notFound("This confirmation link is unknown or has expired; apply again.") }
+        return secret
     }
 }

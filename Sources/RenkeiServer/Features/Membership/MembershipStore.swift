@@ -45,12 +45,14 @@ enum MembershipStore {
         return model
     }
 
-    /// The applications `actor` may read, newest first, each as they may read it.
-    static func readable(by actor: Actor?, on database: any Database) async throws -> [MembershipApplication] {
-        guard let actor else { return [] }
+    /// One page of the applications `actor` may read, newest first, each as they may read it
+    /// (`MembershipApplication.readable`, row by row over keyset batches: `KeysetScan`).
+    static func readable(by actor: Actor?, page request: PageRequest, on database: any Database) async throws -> Page<MembershipApplication> {
+        guard let actor else { return Page(items: [], next: nil) }
         let actorTeam = try await standing(teamID: actor.teamID, on: database)
-        return try await ApplicationModel.query(on: database).sort(\.$submittedAt, .descending).all()
-            .compactMap { try $0.application().readable(by: actor, actorTeam: actorTeam) }
+        return try await KeysetScan.page(request, query: { ApplicationModel.query(on: database) }, by: \.$submittedAt) {
+            try $0.application().readable(by: actor, actorTeam: actorTeam)
+        }
     }
 
     /// Every reading of an application's TLP:RED parts goes to the audit log, as every access
@@ -66,11 +68,14 @@ enum MembershipStore {
 
     /// Submits `draft` for `applicant`, creating the applicant's account in the same transaction
     /// when it is new. `accountErrors` (problems with a new account's fields) are reported
-    /// together with the application's own, so the form shows every problem at once.
-    static func submit(_ draft: ApplicationDraft, applicant: UserModel, accountErrors: [FieldError] = [], request: Request) async throws -> MembershipApplication {
+    /// together with the application's own, so the form shows every problem at once. With
+    /// `storing: false` the same checks run and nothing is written (a visitor's application
+    /// before its address is confirmed, `ApplicationConfirmation`).
+    static func submit(_ draft: ApplicationDraft, applicant: UserModel, accountErrors: [FieldError] = [], storing: Bool = true,
+                       request: Request) async throws -> MembershipApplication {
         let now = request.application.renkei.clock.now
         return try await request.db.transaction { database in
-            if !applicant.$id.exists, accountErrors.isEmpty {
+            if storing, !applicant.$id.exists, accountErrors.isEmpty {
                 try await applicant.create(on: database)
                 try await AuditLog.record("account.create", subject: applicant.email, detail: "applicant", actor: applicant,
                                           address: request.clientAddress, at: now, on: database)
@@ -92,6 +97,7 @@ enum MembershipStore {
             if applicantTeam == nil, try await TeamModel.find(slug: application.team.slug, on: database) != nil {
                 throw AppError.invalid([FieldError(field: "slug", message: "The slug “\(application.team.slug)” is taken by a team in the directory.")])
             }
+            guard storing else { return application }
             try await ApplicationModel(application).create(on: database)
             try await record(event, for: application, actor: applicant, address: request.clientAddress, at: now,
                              mail: request.application.renkei.mail, on: database)

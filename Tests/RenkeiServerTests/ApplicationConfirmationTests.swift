@@ -1,0 +1,108 @@
+import Fluent
+import Foundation
+import RenkeiCore
+@testable import RenkeiServer
+import Testing
+import VaporTesting
+
+/// A visitor's application form, filled in for `email`, with the session that opened it.
+private func applicationForm(_ app: Application, email: String) async throws -> (BrowserSession, [(String, String)]) {
+    var session = BrowserSession(cookie: "", csrf: "")
+    try await app.testing().test(.GET, "/membership/apply") { response in
+        session.cookie = try #require(sessionCookie(from: response))
+        session.csrf = try #require(csrfToken(in: response.body.string))
+    }
+    var fields = [("_csrf", session.csrf), ("accountEmail", email), ("accountName", "Ada Applicant"),
+                  ("accountPassword", "a-long-password-1"), ("shortName", "Epsilon-CERT"), ("officialName", "Epsilon CERT"),
+                  ("countryCode", "FR"), ("email", "cert@epsilon.example"), ("membershipType", "Liaison"),
+                  ("hostOrganisation", "Epsilon Group"), ("services", "Incident handling."), ("sponsors", "alpha-cert")]
+    fields += SIM3.parameters.map { ("level[\($0.id)]", "2") }
+    return (session, fields)
+}
+
+/// Applies as a visitor and returns the status and page the form answered with.
+private func apply(_ app: Application, email: String) async throws -> (HTTPStatus, String, BrowserSession) {
+    let (session, fields) = try await applicationForm(app, email: email)
+    var answer: (HTTPStatus, String) = (.internalServerError, "")
+    try await app.testing().test(.POST, "/membership/apply", headers: session.formHeaders(), body: formBody(fields)) { response in
+        answer = (response.status, response.body.string)
+    }
+    return (answer.0, answer.1, session)
+}
+
+extension ServerTests {
+    // MARK: whether an address has an account cannot be learned from the application form (issue 12, item 16)
+
+    @Test func applyingAnswersTheSameWhetherOrNotTheAddressHasAnAccount() async throws {
+        try await withRenkei { app, _ in
+            let (knownStatus, knownPage, _) = try await apply(app, email: "member-alpha@test.example")
+            let (newStatus, newPage, _) = try await apply(app, email: "ada@epsilon.example")
+            #expect(knownStatus == .accepted && newStatus == .accepted)
+            func withoutVaryingParts(_ page: String, _ email: String) -> String {
+                page.replacingOccurrences(of: email, with: "ADDRESS")
+                    .replacingOccurrences(of: #"name="_csrf" value="[^"]+""#, with: "", options: .regularExpression)
+            }
+            #expect(withoutVaryingParts(knownPage, "member-alpha@test.example") == withoutVaryingParts(newPage, "ada@epsilon.example"))
+            #expect(newPage.contains("Check your mail"))
+
+            // Nothing is an account or an application until the address is confirmed.
+            #expect(try await UserModel.query(on: app.db).filter(\.$email == "ada@epsilon.example").count() == 0)
+            #expect(try await ApplicationModel.query(on: app.db).count() == 0)
+            #expect(try await PendingApplicationModel.query(on: app.db).count() == 1, "only the new address waits")
+
+            // The owner of the account learns it from their mailbox; the new address gets the link.
+            let toOwner = try #require(try await mailTexts(to: "member-alpha@test.example", app).last)
+            #expect(toOwner.contains("This address already has an account, so nothing was submitted."))
+            #expect(toOwner.contains("https://renkei.test/sign-in?next=/membership/apply"))
+            #expect(!toOwner.contains("/membership/confirm/"))
+            let toNew = try #require(try await mailTexts(to: "ada@epsilon.example", app).last)
+            #expect(toNew.contains("https://renkei.test/membership/confirm/"))
+            #expect(!toNew.contains("already has an account"))
+        }
+    }
+
+    @Test func theConfirmationLinkSubmitsTheApplicationOnceAndSignsIn() async throws {
+        try await withRenkei { app, _ in
+            let (status, _, session) = try await apply(app, email: "ada@epsilon.example")
+            #expect(status == .accepted)
+            let path = try #require(try await confirmationPath(to: "ada@epsilon.example", app))
+            try await app.testing().test(.GET, path, headers: session.headers) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.string.contains("id=\"confirm-team\">Epsilon-CERT<"))
+            }
+            #expect(try await ApplicationModel.query(on: app.db).count() == 0, "opening the link (a mail scanner does) submits nothing")
+
+            var location = ""
+            try await app.testing().test(.POST, path, headers: session.formHeaders(), body: formBody([("_csrf", session.csrf)])) { response in
+                #expect(response.status == .seeOther)
+                location = response.headers.first(name: .location) ?? ""
+            }
+            let application = try #require(try await ApplicationModel.query(on: app.db).first())
+            #expect(location == "/membership/applications/\(try application.requireID().uuidString)")
+            let account = try #require(try await UserModel.query(on: app.db).filter(\.$email == "ada@epsilon.example").first())
+            #expect(account.displayName == "Ada Applicant" && account.roleSet.isEmpty)
+            #expect(try await PendingApplicationModel.query(on: app.db).count() == 0)
+            _ = try await signIn(app, "ada@epsilon.example", password: "a-long-password-1")
+
+            let (visitor, _) = try await applicationForm(app, email: "ada@epsilon.example")
+            try await app.testing().test(.POST, path, headers: visitor.formHeaders(), body: formBody([("_csrf", visitor.csrf)])) { response in
+                #expect(response.status == .notFound, "a link works once")
+            }
+        }
+    }
+
+    @Test func anUnknownOrExpiredConfirmationLinkIsNotFound() async throws {
+        try await withRenkei { app, _ in
+            try await app.testing().test(.GET, "/membership/confirm/rk_not-a-link") { response in
+                #expect(response.status == .notFound)
+            }
+            _ = try await apply(app, email: "ada@epsilon.example")
+            let path = try #require(try await confirmationPath(to: "ada@epsilon.example", app))
+            app.renkei.clock.advance(by: 2 * 86_400 + 1)
+            try await app.testing().test(.GET, path) { response in
+                #expect(response.status == .notFound)
+                #expect(response.body.string.contains("unknown or has expired"))
+            }
+        }
+    }
+}

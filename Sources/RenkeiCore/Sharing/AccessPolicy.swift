@@ -64,23 +64,10 @@ public enum OnwardChannel: Sendable, Hashable, CaseIterable {
 /// A person counts as a member while their team's membership is active or suspended; the board
 /// and the secretariat count as members of the community for CLEAR and GREEN, and for nothing more.
 public enum AccessPolicy {
+    /// Whether `reader` may read the item: the one rule, stated once as grants in
+    /// `readableScope(for:sigs:)`, which the store's SQL filter uses too.
     public static func canRead(_ item: SharedItemAccess, reader: Actor?, sigs: Set<UUID> = []) -> Bool {
-        if item.tlp == .clear { return true }
-        guard let reader else { return false }
-        if reader.userID == item.authorUserID { return true }
-        let inAudience = isInAudience(reader, item.effectiveAudience, sigs: sigs)
-        switch item.tlp {
-        case .clear:
-            return true
-        case .green:
-            if case .community = item.audience { return isCommunityMember(reader) }
-            return inAudience
-        case .amber, .amberStrict:
-            return inAudience
-        case .red:
-            guard case .individuals(let people) = item.audience else { return false }
-            return people.contains(reader.userID)
-        }
+        readableScope(for: reader, sigs: sigs).allows(item)
     }
 
     /// Whether an item may go out through `channel` at all (the onward rule); the reader of a

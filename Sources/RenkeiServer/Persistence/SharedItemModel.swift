@@ -30,6 +30,14 @@ final class SharedItemModel: Model, @unchecked Sendable {
         listID = item.listID
     }
 
+    /// `createdAt` in whole milliseconds: the key lists page by (column `created_ms`, written
+    /// with the item's read index, `ItemReadIndex`), exact in every database, where a stored
+    /// date may keep more digits than a cursor carries. Not a field of the model, so that
+    /// migrations older than the column still read the table through it.
+    static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
     /// Title, text, tags, indicators and replies: what full-text search looks in.
     static func searchText(_ item: SharedItem) -> String {
         ([item.title, item.body] + item.tags + item.indicators.map(\.value) + item.replies.map(\.text)).joined(separator: "\n")

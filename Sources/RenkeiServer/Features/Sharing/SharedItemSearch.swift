@@ -5,18 +5,46 @@ import SQLKit
 /// Full-text search over shared items, one interface over SQLite's FTS5 and PostgreSQL's text
 /// search. It finds candidates only; what a reader sees is still decided by `AccessPolicy`.
 enum SharedItemSearch {
-    /// Indexes (or re-indexes) an item's search text; PostgreSQL indexes the column itself.
+    /// Indexes (or re-indexes) an item for reading: its grants (`ItemReadIndex`, which every
+    /// list filters by) and its search text, which PostgreSQL indexes from the column itself.
     static func index(_ model: SharedItemModel, on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase, sql.dialect.name != "postgresql" else { return }
+        guard let sql = database as? any SQLDatabase else { return }
+        try await ItemReadIndex.write(model, on: sql)
+        guard sql.dialect.name != "postgresql" else { return }
         let id = try model.requireID().uuidString
         try await sql.raw("DELETE FROM shared_items_fts WHERE item_id = \(bind: id)").run()
         try await sql.raw("INSERT INTO shared_items_fts (search_text, item_id) VALUES (\(bind: model.searchText), \(bind: id))").run()
     }
 
-    /// Forgets a deleted item (PostgreSQL's index goes with the row).
+    /// The search entries of new items (`SharedItemStore.insert(batch:on:)`), many rows an INSERT.
+    static func index(batch models: [SharedItemModel], on sql: any SQLDatabase) async throws {
+        guard sql.dialect.name != "postgresql" else { return }
+        for start in stride(from: 0, to: models.count, by: 5_000) {
+            let insert = sql.insert(into: "shared_items_fts").columns("search_text", "item_id")
+            for model in models[start..<min(start + 5_000, models.count)] {
+                _ = insert.values(SQLBind(model.searchText), SQLBind(try model.requireID().uuidString))
+            }
+            try await insert.run()
+        }
+    }
+
+    /// Forgets a deleted item (PostgreSQL's text index goes with the row).
     static func remove(_ id: UUID, on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase, sql.dialect.name != "postgresql" else { return }
+        guard let sql = database as? any SQLDatabase else { return }
+        try await ItemReadIndex.remove(id, on: sql)
+        guard sql.dialect.name != "postgresql" else { return }
         try await sql.raw("DELETE FROM shared_items_fts WHERE item_id = \(bind: id.uuidString)").run()
+    }
+
+    /// The rows of `shared_items` (aliased `s`) that match every word, as a FROM clause and a
+    /// condition; the reader's text is bound, never SQL or FTS5 syntax. On SQLite the matches
+    /// drive the join (CROSS JOIN keeps that order), so a search costs what its matches cost.
+    static func matches(_ words: [String], dialect: String) -> (from: SQLQueryString, condition: SQLQueryString) {
+        if dialect == "postgresql" {
+            return ("shared_items s", "to_tsvector('simple', s.search_text) @@ plainto_tsquery('simple', \(bind: words.joined(separator: " ")))")
+        }
+        let match = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " ")
+        return ("shared_items_fts CROSS JOIN shared_items s ON s.id = shared_items_fts.item_id", "shared_items_fts MATCH \(bind: match)")
     }
 
     /// Ids of the items matching every word of `query`, best first (at most 1,000).

@@ -1,35 +1,85 @@
 import Fluent
 import Foundation
 import RenkeiCore
+import SQLKit
 import Vapor
 
 /// Shared items in and out of the database; every read goes through `AccessPolicy` here, and
 /// every item leaves without the text of its private offers (`SharedItem.withoutPrivateOfferText`).
 enum SharedItemStore {
-    /// The items `actor` may read, newest first, or (with `search`) the best matches first;
-    /// with `listID`, only the posts to that list.
-    static func readable(by actor: Actor?, search: String? = nil, inList listID: UUID? = nil, on database: any Database,
-                         limit: Int = 500) async throws -> [SharedItem] {
-        var models: [SharedItemModel]
-        if let search = search?.nonBlank {
-            let ids = try await SharedItemSearch.matchingIDs(search, on: database)
-            let found = Dictionary(uniqueKeysWithValues: try await SharedItemModel.query(on: database).filter(\.$id ~~ ids).all().compactMap { model in
-                model.id.map { ($0, model) }
-            })
-            models = ids.compactMap { found[$0] }.filter { listID == nil || $0.listID == listID }
+    /// One page of the items `actor` may read, newest first (by `created_ms`, then id); with
+    /// `search`, of the items matching every word (newest first too, so a cursor stays valid
+    /// while items are added); with `listID`, of the posts to that list; with `notBefore`, of
+    /// the items created then or later. The database filters by the reader's grants
+    /// (`AccessPolicy.readableScope`, `ItemReadIndex`) and reads `limit + 1` rows; only the
+    /// page is decoded, and each item is checked again with `AccessPolicy.canRead`. `sigs`
+    /// are the Special Interest Groups the reader belongs to.
+    static func readable(by actor: Actor?, sigs: Set<UUID> = [], search: String? = nil, inList listID: UUID? = nil, notBefore: Date? = nil,
+                         page: PageRequest = PageRequest(), on database: any Database) async throws -> Page<SharedItem> {
+        guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "Shared items need an SQL database.") }
+        let cursor = try keyset(page.after)
+        let scope = AccessPolicy.readableScope(for: actor, sigs: sigs)
+        let words = (search ?? "").split(whereSeparator: \.isWhitespace).prefix(20).map(String.init)
+        let ids: [(id: UUID, ms: Int64)]
+        if words.isEmpty, listID == nil, notBefore == nil {
+            ids = try await ItemReadIndex.newest(page.limit + 1, in: scope, olderThan: cursor, on: sql)
         } else {
-            var query = SharedItemModel.query(on: database).sort(\.$createdAt, .descending)
-            if let listID { query = query.filter(\.$listID == listID) }
-            if actor == nil { query = query.filter(\.$tlp == TLPLabel.clear.rawValue) }
-            models = try await query.all()
+            let search: (from: SQLQueryString, condition: SQLQueryString) = words.isEmpty ? ("shared_items s", "1 = 1")
+                : SharedItemSearch.matches(words, dialect: sql.dialect.name)
+            var query: SQLQueryString = "SELECT s.id AS item_id, s.created_ms FROM " + search.from + " WHERE " + search.condition
+            query += " AND \(ItemReadIndex.opens(to: scope))"
+            if let listID { query += " AND s.list_id = \(bind: listID)" }
+            if let notBefore { query += " AND s.created_ms >= \(bind: SharedItemModel.milliseconds(notBefore))" }
+            query += ItemReadIndex.older(than: cursor, ms: "s.created_ms", id: "s.id")
+            query += " ORDER BY s.created_ms DESC, s.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"
+            ids = try await sql.raw(query).all().map { (try $0.decode(column: "item_id", as: UUID.self), try $0.decode(column: "created_ms", as: Int64.self)) }
         }
-        var items: [SharedItem] = []
-        for model in models {
-            let item = try model.item()
-            if AccessPolicy.canRead(item.access, reader: actor) { items.append(item.withoutPrivateOfferText()) }
-            if items.count == limit { break }
+        let keys = Page(probing: ids, limit: page.limit) { PageCursor(key: String($0.ms), id: $0.id.uuidString) }
+        let found = Dictionary(uniqueKeysWithValues: try await SharedItemModel.query(on: database).filter(\.$id ~~ keys.items.map(\.id)).all().compactMap { model in
+            model.id.map { ($0, model) }
+        })
+        let rows = Page(items: keys.items.compactMap { found[$0.id] }, next: keys.next)
+        let items = try rows.items.map { try $0.item() }.filter { AccessPolicy.canRead($0.access, reader: actor, sigs: sigs) }.map { $0.withoutPrivateOfferText() }
+        return Page(items: items, next: rows.next)
+    }
+
+    /// The newest `limit` items `actor` may read (at most a page of the largest size), for
+    /// summaries that show a few and link to the list.
+    static func readable(by actor: Actor?, on database: any Database, limit: Int) async throws -> [SharedItem] {
+        try await readable(by: actor, page: PageRequest(limit: min(max(limit, 1), PageRequest.maximumLimit)), on: database).items
+    }
+
+    /// The cursor as the keyset it names; one this list did not give out is a 422.
+    private static func keyset(_ cursor: PageCursor?) throws -> (ms: Int64, id: UUID)? {
+        guard let cursor else { return nil }
+        guard let ms = Int64(cursor.key), let id = cursor.uuid else {
+            throw ValidationFailure([FieldError(field: "cursor", message: "The cursor is not one this list gave out; start again from the first page.")])
         }
-        return items
+        return (ms, id)
+    }
+
+    /// Stores many finished items at once (the demo's scale data, imports): the items, their
+    /// read index rows and search entries in one transaction, with multi-row INSERTs. Nothing
+    /// is checked or audited here: the caller vouches for the items.
+    static func insert(batch items: [SharedItem], on database: any Database) async throws {
+        guard !items.isEmpty else { return }
+        try await database.transaction { database in
+            guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "Shared items need an SQL database.") }
+            let models = try items.map { try SharedItemModel($0) }
+            // Ten binds a row: 1,000 rows stay under SQLite's and PostgreSQL's bind limits.
+            for start in stride(from: 0, to: models.count, by: 1_000) {
+                let insert = sql.insert(into: SharedItemModel.schema)
+                    .columns("id", "kind", "tlp", "author_user_id", "created_at", "document", "search_text", "version", "list_id", "created_ms")
+                for model in models[start..<min(start + 1_000, models.count)] {
+                    _ = insert.values(SQLBind(model.id), SQLBind(model.kind), SQLBind(model.tlp), SQLBind(model.authorUserID), SQLBind(model.createdAt),
+                                      SQLBind(model.document), SQLBind(model.searchText), SQLBind(model.version), SQLBind(model.listID),
+                                      SQLBind(SharedItemModel.milliseconds(model.createdAt)))
+                }
+                try await insert.run()
+            }
+            try await ItemReadIndex.write(items.map { ($0.id, $0.access, SharedItemModel.milliseconds($0.createdAt)) }, replacing: false, on: sql)
+            try await SharedItemSearch.index(batch: models, on: sql)
+        }
     }
 
     /// One item, or 404 whether it does not exist or may not be read: the answer does not tell.
@@ -62,7 +112,7 @@ enum SharedItemStore {
         case "teams":
             var ids: [UUID] = []
             for slug in teams {
-                guard let team = try await TeamModel.find(slug: slug.lowercased(), on: database) else {
+                guard let team = try await TeamModel.find(slugOrName: slug, on: database) else {
                     throw AppError.invalid([FieldError(field: "audience.teams", message: "There is no team “\(slug)” in the directory.")])
                 }
                 ids.append(try team.requireID())

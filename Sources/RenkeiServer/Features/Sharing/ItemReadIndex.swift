@@ -1,0 +1,76 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import SQLKit
+
+/// Each shared item's grants (`SharedItemAccess.grants`) as rows of `item_audiences`, with the
+/// item's label and page key copied in, so that the items one reader may read are found by
+/// index in the database (migration 012). The rows only pick candidates: every item that
+/// leaves the store is still checked with `AccessPolicy.canRead`.
+enum ItemReadIndex {
+    static let table = "item_audiences"
+    /// Rows per INSERT: five binds each, well under SQLite's and PostgreSQL's bind limits.
+    static let rowsPerInsert = 2_000
+
+    /// Writes the rows of `items`, replacing any they had.
+    static func write(_ items: [(id: UUID, access: SharedItemAccess, createdMs: Int64)], replacing: Bool, on sql: any SQLDatabase) async throws {
+        if replacing {
+            for ids in stride(from: 0, to: items.count, by: 1_000).map({ items[$0..<min($0 + 1_000, items.count)].map(\.id) }) {
+                try await sql.delete(from: table).where("item_id", .in, ids).run()
+            }
+        }
+        let rows = items.flatMap { item in item.access.grants.map { (item.id, $0, item.createdMs) } }
+        for start in stride(from: 0, to: rows.count, by: rowsPerInsert) {
+            let insert = sql.insert(into: table).columns("item_id", "kind", "member_id", "tlp", "created_ms")
+            for (id, grant, createdMs) in rows[start..<min(start + rowsPerInsert, rows.count)] {
+                _ = insert.values(SQLBind(id), SQLBind(grant.kind.rawValue), SQLBind(grant.memberID), SQLBind(grant.tlp.rawValue), SQLBind(createdMs))
+            }
+            try await insert.run()
+        }
+    }
+
+    /// Indexes one item written through its model, page key included.
+    static func write(_ model: SharedItemModel, on sql: any SQLDatabase) async throws {
+        let id = try model.requireID(), createdMs = SharedItemModel.milliseconds(model.createdAt)
+        try await sql.update(SharedItemModel.schema).set("created_ms", to: createdMs).where("id", .equal, id).run()
+        try await write([(id, try model.item().access, createdMs)], replacing: true, on: sql)
+    }
+
+    static func remove(_ id: UUID, on sql: any SQLDatabase) async throws {
+        try await sql.delete(from: table).where("item_id", .equal, id).run()
+    }
+
+    /// The keyset condition "older than the cursor" on `ms` and `id` columns.
+    static func older(than cursor: (ms: Int64, id: UUID)?, ms: String, id: String) -> SQLQueryString {
+        guard let cursor else { return "" }
+        return " AND (\(unsafeRaw: ms) < \(bind: cursor.ms) OR (\(unsafeRaw: ms) = \(bind: cursor.ms) AND \(unsafeRaw: id) < \(bind: cursor.id)))"
+    }
+
+    /// Ids of the newest `count` items open to `scope` that are older than `cursor`, newest
+    /// first. One index range per grant, each read at most `count` rows deep, so the cost
+    /// depends on the page size and the reader's grants, never on how many items exist.
+    static func newest(_ count: Int, in scope: ReadableScope, olderThan cursor: (ms: Int64, id: UUID)?, on sql: any SQLDatabase) async throws -> [(id: UUID, ms: Int64)] {
+        let grants = scope.grants.sorted { ($0.kind.rawValue, $0.memberID.uuidString, $0.tlp.rawValue) < ($1.kind.rawValue, $1.memberID.uuidString, $1.tlp.rawValue) }
+        var query: SQLQueryString = "SELECT item_id, created_ms FROM ("
+        for (index, grant) in grants.enumerated() {
+            if index > 0 { query += " UNION " }
+            query += "SELECT item_id, created_ms FROM (SELECT item_id, created_ms FROM item_audiences WHERE kind = \(bind: grant.kind.rawValue)"
+            query += " AND member_id = \(bind: grant.memberID) AND tlp = \(bind: grant.tlp.rawValue)"
+            query += older(than: cursor, ms: "created_ms", id: "item_id")
+            query += " ORDER BY created_ms DESC, item_id DESC LIMIT \(unsafeRaw: String(count))) AS g\(unsafeRaw: String(index))"
+        }
+        query += ") AS found ORDER BY created_ms DESC, item_id DESC LIMIT \(unsafeRaw: String(count))"
+        return try await sql.raw(query).all().map { (try $0.decode(column: "item_id", as: UUID.self), try $0.decode(column: "created_ms", as: Int64.self)) }
+    }
+
+    /// The same filter as one condition on `shared_items` (aliased `s`), for lists that are
+    /// narrowed first by something else (a mailing list, a search).
+    static func opens(to scope: ReadableScope) -> SQLQueryString {
+        var condition: SQLQueryString = "EXISTS (SELECT 1 FROM item_audiences g WHERE g.item_id = s.id AND ("
+        for (index, grant) in scope.grants.enumerated() {
+            condition = condition + (index == 0 ? "" : " OR ")
+                + "(g.kind = \(bind: grant.kind.rawValue) AND g.member_id = \(bind: grant.memberID) AND g.tlp = \(bind: grant.tlp.rawValue))"
+        }
+        return condition + "))"
+    }
+}

@@ -1,6 +1,11 @@
 import RenkeiCore
 import Vapor
 
+/// FluentKit has a `Page` and a `PageRequest` of its own (offset paging, unused here); these
+/// names make the project's keyset types the ones every file of the server means.
+typealias Page = RenkeiCore.Page
+typealias PageRequest = RenkeiCore.PageRequest
+
 extension Request {
     /// `limit` and `cursor` from the query string (`PageRequest.parse`); bad ones are a 422.
     func pageRequest() throws -> PageRequest {

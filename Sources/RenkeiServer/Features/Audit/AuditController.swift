@@ -3,8 +3,8 @@ import Foundation
 import RenkeiCore
 import Vapor
 
-/// The secretariat's view of the audit log, filtered by action, actor, subject and time.
-/// There is deliberately no route that changes or deletes an entry.
+/// The secretariat's view of the audit log, filtered by action, actor, subject and time, a page
+/// at a time. There is deliberately no route that changes or deletes an entry.
 struct AuditController {
     func register(pages: any RoutesBuilder) {
         pages.get(.audit, use: page)
@@ -16,6 +16,7 @@ struct AuditController {
             var actor: String
             var action: String
             var subject: String
+            var subjectURL: String?
             var detail: String
             var address: String
         }
@@ -23,24 +24,56 @@ struct AuditController {
         var filter: [String: String]
         var entries: [Entry]?
         var error: String?
+        /// The next page with the same filters (nil on the last page).
+        var olderURL: String?
     }
 
-    func page(request: Request) async throws -> View {
+    private func requireReader(_ request: Request) throws {
         _ = try request.requireUser()
         guard AuditPolicy.canRead(request.currentActor) else { throw AppError.forbidden("Only the secretariat reads the audit log.") }
+    }
+
+    /// The page names people, teams and items (`AuditNames`); a bad filter is shown above the
+    /// unfiltered log rather than as an error page.
+    func page(request: Request) async throws -> View {
+        try requireReader(request)
         let query = try request.query.decode([String: String].self)
-        let filter: AuditLog.Filter
+        var filter = AuditLog.Filter()
+        var paging = PageRequest()
         var error: String?
         do {
             filter = try AuditLog.Filter(query: query)
-        } catch AppError.invalid(let errors) {
-            error = errors.map(\.message).joined(separator: " ")
-            filter = try AuditLog.Filter(query: [:])
+            paging = try request.pageRequest()
+        } catch let failure as ValidationFailure {
+            error = failure.errors.map(\.message).joined(separator: " ")
         }
-        let entries = try await AuditLog.events(matching: filter, on: request.db).map {
-            Page.Entry(at: TeamView.minute($0.at), actor: $0.actor, action: $0.action, subject: $0.subject, detail: $0.detail, address: $0.address)
+        let page = try await AuditLog.events(matching: filter, page: paging, on: request.db)
+        let names = try await AuditNames.load(for: page.items, reader: request.currentActor, on: request.db)
+        let entries = page.items.map { event in
+            Page.Entry(at: TeamView.minute(event.at), actor: names.actor(of: event), action: event.action, subject: names.named(event.subject),
+                       subjectURL: Self.link(of: event.subject), detail: names.named(event.detail), address: event.address)
         }
-        return try await Page(chrome: Chrome(request: request, title: "Audit log"), filter: query, entries: entries.nonEmpty, error: error)
+        return try await Page(chrome: Chrome(request: request, title: "Audit log"), filter: query, entries: entries.nonEmpty, error: error,
+                              olderURL: page.next.map(request.nextPagePath))
             .render("audit", on: request)
+    }
+
+    /// `GET /api/v1/audit`: the entries as written (ids, not names), a page at a time.
+    func api(request: Request) async throws -> Response {
+        try requireReader(request)
+        let filter = try AuditLog.Filter(query: try request.query.decode([String: String].self))
+        return try await AuditLog.events(matching: filter, page: try request.pageRequest(), on: request.db).response(for: request) { $0 }
+    }
+
+    /// Where a subject that names an item, an application or a team is shown.
+    private static func link(of subject: String) -> String? {
+        let words = subject.split(separator: " ")
+        guard words.count >= 2 else { return nil }
+        switch words[0] {
+        case "item": return UUID(uuidString: String(words[1])).map { SiteURL.item(.value($0.uuidString)).path }
+        case "application": return UUID(uuidString: String(words[1])).map { SiteURL.membershipApplication(.value($0.uuidString)).path }
+        case "team" where words.count == 2: return SiteURL.team(.value(String(words[1]))).path
+        default: return nil
+        }
     }
 }

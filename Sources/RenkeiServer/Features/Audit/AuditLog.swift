@@ -16,45 +16,55 @@ enum AuditLog {
                          at: request.application.renkei.clock.now, on: database ?? request.db)
     }
 
-    /// What the secretariat filters the log by; every part is optional.
+    /// What the secretariat filters the log by; every part is optional. The page and the API
+    /// take the same query, so a page's "Older" link keeps the filters.
     struct Filter {
+        /// Part of the action, e.g. `sign-in` or `decision`.
         var action: String?
+        /// Part of the e-mail address of the person who acted.
         var actor: String?
+        /// Part of the subject, e.g. a team's slug, an item's id or an e-mail address.
         var subject: String?
         var since: Date?
         var until: Date?
-        var limit: Int?
 
-        /// Reads the query of the page and the API alike: times as YYYY-MM-DD or ISO 8601.
-        init(query: [String: String]) throws {
-            action = query["action"]
-            actor = query["actor"]
-            subject = query["subject"]
-            limit = try query["limit"].map { text in
-                guard let value = Int(text) else { throw AppError.invalid([FieldError(field: "limit", message: "The limit is a number of entries.")]) }
-                return value
-            }
-            since = try Self.moment(query["since"], field: "since")
-            until = try Self.moment(query["until"], field: "until")
+        /// Reads the query of the page and the API alike: times as YYYY-MM-DD or ISO 8601;
+        /// every problem found is reported.
+        init(query: [String: String]) throws(ValidationFailure) {
+            action = query["action"]?.nonBlank
+            actor = query["actor"]?.nonBlank?.lowercased()
+            subject = query["subject"]?.nonBlank
+            var errors: [FieldError] = []
+            since = Self.moment(query["since"], field: "since", errors: &errors)
+            until = Self.moment(query["until"], field: "until", errors: &errors)
+            guard errors.isEmpty else { throw ValidationFailure(errors) }
         }
 
-        private static func moment(_ text: String?, field: String) throws -> Date? {
+        init() {}
+
+        private static func moment(_ text: String?, field: String, errors: inout [FieldError]) -> Date? {
             guard let text = text?.nonBlank else { return nil }
             guard let date = MembershipStepInput.parseMoment(text) ?? ISODay.parse(text) else {
-                throw AppError.invalid([FieldError(field: field, message: "“\(text)” is not a date; use YYYY-MM-DD or an ISO 8601 date and time.")])
+                errors.append(FieldError(field: field, message: "“\(text)” is not a date; use YYYY-MM-DD or an ISO 8601 date and time."))
+                return nil
             }
             return date
         }
     }
 
-    static func events(matching filter: Filter, on database: any Database) async throws -> [AuditEventModel] {
+    /// One page of the entries `filter` matches, newest first: filtered and paged in SQL
+    /// (keyset on the time, index from migration 014), so a page costs the same however long
+    /// the log has grown.
+    static func events(matching filter: Filter, page request: PageRequest, on database: any Database) async throws -> Page<AuditEventModel> {
         var query = AuditEventModel.query(on: database)
-        if let action = filter.action?.nonBlank { query = query.filter(\.$action ~~ action) }
-        if let actor = filter.actor?.nonBlank { query = query.filter(\.$actor ~~ actor.lowercased()) }
-        if let subject = filter.subject?.nonBlank { query = query.filter(\.$subject ~~ subject) }
+        if let action = filter.action { query = query.filter(\.$action ~~ action) }
+        if let actor = filter.actor { query = query.filter(\.$actor ~~ actor) }
+        if let subject = filter.subject { query = query.filter(\.$subject ~~ subject) }
         if let since = filter.since { query = query.filter(\.$at >= since) }
         if let until = filter.until { query = query.filter(\.$at < until) }
-        return try await shown(try await query.sort(\.$at, .descending).limit(min(max(filter.limit ?? 200, 1), 1000)).all(), on: database)
+        let rows = try await query.keyset(\.$at, after: request.after).limit(request.limit + 1).all()
+        let page = try Page(probing: rows, limit: request.limit, by: \.$at)
+        return Page(items: try await shown(page.items, on: database), next: page.next)
     }
 
     /// The lines as the log shows them: lines written before artifacts were named by id name

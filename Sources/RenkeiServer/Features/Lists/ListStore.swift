@@ -23,11 +23,14 @@ enum ListStore {
         return list
     }
 
-    /// The posts of a list's archive the reader may read (the access policy decides), within
-    /// the list's retention period.
-    static func archive(of list: MailingList, readBy actor: Actor?, search: String?, at now: Date, on database: any Database) async throws -> [SharedItem] {
-        try await SharedItemStore.readable(by: actor, search: search, inList: list.id, on: database)
-            .filter { $0.createdAt >= list.retentionCutoff(at: now) }
+    /// One page of the posts of a list's archive the reader may read (the access policy
+    /// decides), newest first, within the list's retention period: the retention cut and the
+    /// keyset are applied in SQL (`SharedItemStore.readable`).
+    static func archive(of list: MailingList, readBy actor: Actor?, search: String?, page: PageRequest, at now: Date,
+                        on database: any Database) async throws -> Page<SharedItem> {
+        let cutoff = list.retentionCutoff(at: now)
+        let found = try await SharedItemStore.readable(by: actor, search: search, inList: list.id, notBefore: cutoff, page: page, on: database)
+        return Page(items: found.items.filter { $0.createdAt >= cutoff }, next: found.next)
     }
 
     /// The lists `user` sees, each with their subscription.

@@ -48,14 +48,16 @@ struct ListsAPIController {
         return .noContent
     }
 
-    func posts(request: Request) async throws -> [SharedItemDocument] {
+    /// A page of the list's archive, newest first, with `next`.
+    func posts(request: Request) async throws -> Response {
         _ = try request.requireUser()
+        let paging = try request.pageRequest()
         let list = try await ListStore.require(slug: try request.slugParameter(), visibleTo: request.currentActor, on: request.db)
-        let items = try await ListStore.archive(of: list, readBy: request.currentActor, search: request.query[String.self, at: "q"],
-                                                at: request.application.renkei.clock.now, on: request.db)
-        try await SharedItemStore.recordReads(items, channel: "api list \(list.slug)", request: request)
-        let names = try await DisplayNames.load(for: items, on: request.db)
-        return items.map { SharedItemDocument($0, names: names) }
+        let page = try await ListStore.archive(of: list, readBy: request.currentActor, search: request.query[String.self, at: "q"], page: paging,
+                                               at: request.application.renkei.clock.now, on: request.db)
+        try await SharedItemStore.recordReads(page.items, channel: "api list \(list.slug)", request: request)
+        let names = try await DisplayNames.load(for: page.items, on: request.db)
+        return try await page.response(for: request) { SharedItemDocument($0, names: names) }
     }
 
     func post(request: Request) async throws -> Response {

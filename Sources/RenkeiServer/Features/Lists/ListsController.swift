@@ -61,7 +61,7 @@ struct ListsController {
             throw AppError.invalid([FieldError(field: "mode", message: "Receive “per-message”, as a “digest”, or “none”.")])
         }
         try await ListStore.setSubscription(DeliveryMode(rawValue: text), of: user, to: list, at: request.application.renkei.clock.now, on: request.db)
-        return request.redirect(to: SiteURL.lists.path)
+        return request.redirect(to: SiteURL.lists.path, flash: text == "none" ? "Unsubscribed from \(list.name)" : "Subscribed to \(list.name) (\(text))")
     }
 
     struct ArchivePage: Encodable {
@@ -89,6 +89,8 @@ struct ListsController {
         var postURL: String
         var labels: [String]
         var error: String?
+        /// The next page of the archive, with the same search (nil on the last page).
+        var olderURL: String?
     }
 
     func archive(request: Request) async throws -> View {
@@ -100,7 +102,8 @@ struct ListsController {
         let list = try await visibleList(request)
         let search = request.query[String.self, at: "q"]?.nonBlank
         let now = request.application.renkei.clock.now
-        let items = try await ListStore.archive(of: list, readBy: request.currentActor, search: search, at: now, on: request.db)
+        let page = try await ListStore.archive(of: list, readBy: request.currentActor, search: search, page: try request.pageRequest(), at: now, on: request.db)
+        let items = page.items
         try await SharedItemStore.recordReads(items, channel: "list archive \(list.slug)", request: request)
         let entries = search == nil ? ListArchive.threads(items) : items.map { ListArchive.Entry(item: $0, depth: 0) }
         return try await ArchivePage(
@@ -114,7 +117,8 @@ struct ListsController {
                                 created: TeamView.minute(entry.item.createdAt), depth: min(entry.depth, 8))
             },
             search: search, searchURL: SiteURL.list(.value(list.slug)).path, canPost: list.canPost(request.currentActor, at: now),
-            postURL: SiteURL.listPosts(.value(list.slug)).path, labels: TLPLabel.allCases.filter { $0 != .red }.map(\.text), error: error
+            postURL: SiteURL.listPosts(.value(list.slug)).path, labels: TLPLabel.allCases.filter { $0 != .red }.map(\.text), error: error,
+            olderURL: request.method == .GET ? page.next.map(request.nextPagePath) : nil
         ).render("list", on: request)
     }
 
@@ -124,7 +128,7 @@ struct ListsController {
         let form = try request.content.decode(ListPostInput.self)
         do {
             let item = try await Self.post(title: form.title, body: form.body, tlp: form.tlp, to: list, by: user, request: request)
-            return request.redirect(to: SiteURL.item(.value(item.id.uuidString)).path)
+            return request.redirect(to: SiteURL.item(.value(item.id.uuidString)).path, flash: "Posted to \(list.name)")
         } catch let failure as ValidationFailure {
             return try await archivePage(request: request, error: failure.errors.map(\.message).joined(separator: " "))
                 .encodeResponse(status: .unprocessableEntity, for: request)
@@ -171,7 +175,7 @@ struct ListsController {
         do {
             let list = try input.list(at: now)
             try await ListStore.create(list, by: user, at: now, on: request.db)
-            return request.redirect(to: SiteURL.list(.value(list.slug)).path)
+            return request.redirect(to: SiteURL.list(.value(list.slug)).path, flash: "List created")
         } catch let failure as ValidationFailure {
             return try await NewListPage(chrome: Chrome(request: request, title: "Open a list"), input: input, labels: Self.listLabels,
                                          error: failure.errors.map(\.message).joined(separator: " "), actionURL: SiteURL.lists.path)

@@ -13,19 +13,21 @@ struct MembershipAPIController {
         api.post(.apiApplicationSteps(.key), use: perform)
         api.get(.apiTeamMembership(.key), use: statement)
         api.post(.apiTeamMembership(.key), use: change)
-        api.get(.apiAudit, use: audit)
+        api.get(.apiAudit, use: AuditController().api)
         // Public keys are fetched by anyone, with or without a token.
         app.get(.jwks, use: jwks)
     }
 
-    func list(request: Request) async throws -> [ApplicationDocument] {
+    /// `GET /api/v1/membership/applications`: a page of the applications the reader may read, with `next`.
+    func list(request: Request) async throws -> Response {
         let user = try request.requireUser()
+        let paging = try request.pageRequest()
         let now = request.application.renkei.clock.now
         let boardSize = try await MembershipStore.boardSize(on: request.db)
         let actorTeam = try await MembershipStore.standing(teamID: user.$team.id, on: request.db)
-        let applications = try await MembershipStore.readable(by: user.actor, on: request.db)
-        try await MembershipStore.recordRedReads(applications, by: user, request: request)
-        return applications.map { ApplicationDocument($0, for: user.actor, actorTeam: actorTeam, at: now, boardSize: boardSize) }
+        let page = try await MembershipStore.readable(by: user.actor, page: paging, on: request.db)
+        try await MembershipStore.recordRedReads(page.items, by: user, request: request)
+        return try await page.response(for: request) { ApplicationDocument($0, for: user.actor, actorTeam: actorTeam, at: now, boardSize: boardSize) }
     }
 
     func submit(request: Request) async throws -> Response {
@@ -93,12 +95,6 @@ struct MembershipAPIController {
         let user = try request.requireUser()
         let team = try await TeamModel.require(slug: try request.slugParameter(), on: request.db)
         return try await MembershipStore.change(try request.content.decode(ChangeInput.self).membershipChange(), team: team, by: user, request: request)
-    }
-
-    func audit(request: Request) async throws -> [AuditEventModel] {
-        _ = try request.requireUser()
-        guard AuditPolicy.canRead(request.currentActor) else { throw AppError.forbidden("Only the secretariat reads the audit log.") }
-        return try await AuditLog.events(matching: try AuditLog.Filter(query: request.query.decode([String: String].self)), on: request.db)
     }
 
     func jwks(request: Request) async throws -> Response {

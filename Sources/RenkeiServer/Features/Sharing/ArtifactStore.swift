@@ -5,8 +5,14 @@ import Vapor
 
 /// The artifact registry in and out of the database, every read through `AccessPolicy`.
 enum ArtifactStore {
-    static func readable(by actor: Actor?, on database: any Database) async throws -> [Artifact] {
-        try await ArtifactModel.query(on: database).sort(\.$createdAt, .descending).all().map { try $0.artifact() }.filter { $0.canRead(actor) }
+    /// One page of the entries `actor` may read, newest first. The label and audience live in
+    /// each entry's document, so the rule (`Artifact.canRead`) is applied row by row to keyset
+    /// batches (`KeysetScan`) until the page is full.
+    static func readable(by actor: Actor?, page request: PageRequest, on database: any Database) async throws -> Page<Artifact> {
+        try await KeysetScan.page(request, query: { ArtifactModel.query(on: database) }, by: \.$createdAt) { model in
+            let artifact = try model.artifact()
+            return artifact.canRead(actor) ? artifact : nil
+        }
     }
 
     static func require(_ id: UUID, readableBy actor: Actor?, on database: any Database) async throws -> (ArtifactModel, Artifact) {

@@ -63,11 +63,12 @@ struct ArtifactsController {
             .encodeResponse(status: .created, for: request)
     }
 
-    func apiList(request: Request) async throws -> [ArtifactDocument] {
-        let artifacts = try await ArtifactStore.readable(by: request.currentActor, on: request.db)
-        try await ArtifactStore.recordReads(artifacts, channel: "api", request: request)
-        let names = try await DisplayNames.load(for: artifacts, on: request.db)
-        return artifacts.map { ArtifactDocument($0, for: request.currentActor, names: names) }
+    /// `GET /api/v1/artifacts`: a page of the entries the reader may read, with `next`.
+    func apiList(request: Request) async throws -> Response {
+        let page = try await ArtifactStore.readable(by: request.currentActor, page: try request.pageRequest(), on: request.db)
+        try await ArtifactStore.recordReads(page.items, channel: "api", request: request)
+        let names = try await DisplayNames.load(for: page.items, on: request.db)
+        return try await page.response(for: request) { ArtifactDocument($0, for: request.currentActor, names: names) }
     }
 
     func apiShow(request: Request) async throws -> ArtifactDocument {
@@ -107,7 +108,7 @@ struct ArtifactsController {
         let user = try request.requireUser()
         let id = try request.itemID()
         _ = try await ArtifactStore.share(id, askedBy: try request.content.decode(ShareInput.self).request, by: user, request: request)
-        return request.redirect(to: SiteURL.artifact(.value(id.uuidString)).path)
+        return request.redirect(to: SiteURL.artifact(.value(id.uuidString)).path, flash: "Your request was sent to the holder teams")
     }
 
     // MARK: - Pages
@@ -125,10 +126,13 @@ struct ArtifactsController {
         var rows: [Row]?
         var canRegister: Bool
         var newURL: String
+        /// The next page (nil on the last page).
+        var olderURL: String?
     }
 
     func list(request: Request) async throws -> View {
-        let artifacts = try await ArtifactStore.readable(by: request.currentActor, on: request.db)
+        let page = try await ArtifactStore.readable(by: request.currentActor, page: try request.pageRequest(), on: request.db)
+        let artifacts = page.items
         try await ArtifactStore.recordReads(artifacts, channel: "web list", request: request)
         let names = try await DisplayNames.load(for: artifacts, on: request.db)
         return try await ListPage(
@@ -138,7 +142,8 @@ struct ArtifactsController {
                              names: $0.names.joined(separator: ", "), fileType: $0.fileType ?? "hashes only",
                              holders: $0.holderTeamIDs.map(names.team).joined(separator: ", "))
             },
-            canRegister: request.currentActor?.teamID != nil && SharedItem.canShare(request.currentActor), newURL: SiteURL.artifactNew.path
+            canRegister: request.currentActor?.teamID != nil && SharedItem.canShare(request.currentActor), newURL: SiteURL.artifactNew.path,
+            olderURL: page.next.map(request.nextPagePath)
         ).render("artifacts", on: request)
     }
 
@@ -193,7 +198,7 @@ struct ArtifactsController {
         do {
             let (artifact, bytes) = try await artifact(from: try request.content.decode(RegistrationInput.self), request: request)
             let stored = try await ArtifactStore.register(artifact, content: bytes, by: user, request: request)
-            return request.redirect(to: SiteURL.artifact(.value(stored.id.uuidString)).path)
+            return request.redirect(to: SiteURL.artifact(.value(stored.id.uuidString)).path, flash: "Sample registered")
         } catch let failure as ValidationFailure {
             return try await FormPage(chrome: Chrome(request: request, title: "Register a sample"), labels: TLPLabel.allCases.map(\.text),
                                       error: failure.errors.map(\.message).joined(separator: " "), maximumMiB: Artifact.maximumSize >> 20)

@@ -125,7 +125,7 @@ extension ServerTests {
         try await withRenkei { app, _ in
             let token = try await createToken(app, try await signIn(app, "member-alpha@test.example"))
             try await app.testing().test(.GET, "/api/v1/teams?country=jp", headers: bearer(token, json: false)) { response in
-                let teams = try jsonArray(response)
+                let teams = try #require(try jsonObject(response)["items"] as? [[String: Any]])
                 #expect(teams.map { $0["slug"] as? String } == ["beta-csirt"])
                 #expect(teams.first?["internalEmails"] as? [String] == ["secret@beta.example"])
                 #expect(response.headers.first(name: "X-Total-Count") == "1")

@@ -25,20 +25,35 @@ public struct DirectoryQuery: Sendable, Hashable {
     /// Applies the filters to records already cut to what the reader may see, so free text
     /// never matches a field the reader cannot see.
     public func filter(_ records: [TeamRecord]) throws(Problem) -> [TeamRecord] {
+        let matcher = try self.matcher()
+        return records.filter { matcher.matches($0, countriesServed: $0.allCountryCodes, searchableText: $0.searchableText) }
+    }
+
+    /// The filters with the region resolved and the words split once, for many records.
+    public func matcher() throws(Problem) -> Matcher {
         var regionCodes: Set<String>?
         if let region, !region.trimmingCharacters(in: .whitespaces).isEmpty {
             guard let codes = Country.codes(inRegion: region) else { throw .unknownRegion(region) }
             regionCodes = codes
         }
-        let words = text.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
-        return records.filter { record in
-            let countriesServed = record.allCountryCodes
-            if !countries.isEmpty && !countriesServed.contains(where: countries.contains) { return false }
+        return Matcher(query: self, regionCodes: regionCodes,
+                       words: text.lowercased().split(whereSeparator: \.isWhitespace).map(String.init))
+    }
+
+    public struct Matcher: Sendable {
+        let query: DirectoryQuery
+        let regionCodes: Set<String>?
+        let words: [String]
+
+        /// `searchableText` is the record's (lower-cased, `TeamRecord.searchableText`), taken
+        /// as an argument so a prepared directory computes it once (`DirectoryView`).
+        public func matches(_ record: TeamRecord, countriesServed: [String], searchableText: @autoclosure () -> String) -> Bool {
+            if !query.countries.isEmpty && !countriesServed.contains(where: query.countries.contains) { return false }
             if let regionCodes, !countriesServed.contains(where: regionCodes.contains) { return false }
-            if let teamType, !record.teamTypes.contains(teamType) { return false }
-            if let memberType, record.memberType != memberType { return false }
+            if let teamType = query.teamType, !record.teamTypes.contains(teamType) { return false }
+            if let memberType = query.memberType, record.memberType != memberType { return false }
             if !words.isEmpty {
-                let haystack = record.searchableText
+                let haystack = searchableText()
                 if !words.allSatisfy(haystack.contains) { return false }
             }
             return true

@@ -93,44 +93,103 @@ extension GlobalIRT {
 
     /// Filters, sorts, pages and projects teams that are already cut to what the reader may see.
     public static func answer(_ query: Query, teams: [(record: TeamRecord, lastModified: Date)]) -> Page {
+        answer(query, prepared: teams.map { PreparedTeam(record: $0.record, lastModified: $0.lastModified) }, inDefaultOrder: false).page(query)
+    }
+
+    /// One team as a Global IRT object with what filtering and answering need, made once per
+    /// change of the directory (`DirectoryView`) instead of once per request.
+    public struct PreparedTeam: Sendable {
+        public let object: JSONValue
+        public let lastModified: Date
+        let names: [String]
+        let countries: [String]
+        /// The object's text without `last-modified`, lower-cased, for `q`.
+        let text: String
+        let sortName: String
+        /// The object serialized as an element of the answer's array (`arrayBody`).
+        let pretty: String
+        let compact: String
+
+        public init(record: TeamRecord, lastModified: Date) {
+            object = GlobalIRT.object(for: record, lastModified: lastModified)
+            self.lastModified = lastModified
+            names = [record.shortName.lowercased(), record.officialName.lowercased()]
+            countries = record.allCountryCodes
+            text = GlobalIRT.flatText(object, skipping: "last-modified").lowercased()
+            sortName = object["short-team-name"].map { GlobalIRT.flatText($0, skipping: nil) } ?? ""
+            pretty = object.serialized(pretty: true, depth: 1)
+            compact = object.serialized(pretty: false)
+        }
+
+        /// Global IRT's default order (`sort=short-team-name`).
+        public static func defaultOrder(_ a: PreparedTeam, _ b: PreparedTeam) -> Bool {
+            a.sortName.localizedStandardCompare(b.sortName) == .orderedAscending
+        }
+    }
+
+    /// The teams of one answer, before projection.
+    public struct PreparedAnswer: Sendable {
+        public var total: Int
+        public var teams: [PreparedTeam]
+        public var lastModified: Date?
+
+        /// The answer as `Page`, with `fields` applied.
+        public func page(_ query: Query) -> Page {
+            let items = teams.map { team -> JSONValue in
+                guard let fields = query.fields, case .object(let pairs) = team.object else { return team.object }
+                return .object(pairs.filter { fields.contains($0.key) })
+            }
+            return Page(total: total, items: items, lastModified: lastModified)
+        }
+    }
+
+    /// Filters, sorts and pages prepared teams; `inDefaultOrder` says they are already in the
+    /// default order (`PreparedTeam.defaultOrder`, a stable sort), which then is not sorted again.
+    public static func answer(_ query: Query, prepared teams: [PreparedTeam], inDefaultOrder: Bool) -> PreparedAnswer {
         let regionCodes = query.region.flatMap(Country.codes(inRegion:))
         let words = (query.words ?? "").lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
-        var matched: [(object: JSONValue, lastModified: Date)] = []
+        let name = (query.team ?? "").lowercased()
+        var matched: [PreparedTeam] = []
+        var lastModified: Date?
         for team in teams {
-            let record = team.record
-            if let name = query.team?.lowercased(), !name.isEmpty,
-               !record.shortName.lowercased().contains(name) && !record.officialName.lowercased().contains(name) { continue }
-            if !query.countries.isEmpty && !record.allCountryCodes.contains(where: query.countries.contains) { continue }
-            if let regionCodes, !record.allCountryCodes.contains(where: regionCodes.contains) { continue }
-            let object = GlobalIRT.object(for: record, lastModified: team.lastModified)
-            if !words.isEmpty {
-                let text = Self.flatText(object, skipping: "last-modified").lowercased()
-                if !words.allSatisfy(text.contains) { continue }
-            }
+            if !name.isEmpty && !team.names.contains(where: { $0.contains(name) }) { continue }
+            if !query.countries.isEmpty && !team.countries.contains(where: query.countries.contains) { continue }
+            if let regionCodes, !team.countries.contains(where: regionCodes.contains) { continue }
+            if !words.isEmpty && !words.allSatisfy(team.text.contains) { continue }
+            let object = team.object
             let exactMatch = query.exact.allSatisfy { filter in
                 let values = object[filter.property].map { Self.flatText($0, skipping: nil) }.map { [$0] } ?? []
                 let candidates = object[filter.property]?.stringList ?? values
                 return candidates.contains { $0.caseInsensitiveCompare(filter.value) == .orderedSame }
             }
             if !exactMatch { continue }
-            matched.append((object, team.lastModified))
+            matched.append(team)
+            lastModified = max(lastModified ?? team.lastModified, team.lastModified)
         }
-        matched.sort { a, b in
-            for key in query.sort {
+        if !(inDefaultOrder && query.sort == Query().sort) {
+            let keys = query.sort.map { key -> (property: String, descending: Bool) in
                 let descending = key.hasPrefix("-") && !key.hasPrefix("-renkei")
-                let property = descending ? String(key.dropFirst()) : key
-                let left = a.object[property].map { flatText($0, skipping: nil) } ?? ""
-                let right = b.object[property].map { flatText($0, skipping: nil) } ?? ""
-                let order = left.localizedStandardCompare(right)
-                if order != .orderedSame { return descending ? order == .orderedDescending : order == .orderedAscending }
+                return (descending ? String(key.dropFirst()) : key, descending)
             }
-            return false
+            let sortTexts = matched.map { team in keys.map { key in team.object[key.property].map { flatText($0, skipping: nil) } ?? "" } }
+            let order = matched.indices.sorted { a, b in
+                for (index, key) in keys.enumerated() {
+                    let order = sortTexts[a][index].localizedStandardCompare(sortTexts[b][index])
+                    if order != .orderedSame { return key.descending ? order == .orderedDescending : order == .orderedAscending }
+                }
+                return a < b
+            }
+            matched = order.map { matched[$0] }
         }
-        let page = matched.dropFirst(query.offset).prefix(query.limit).map { item -> JSONValue in
-            guard let fields = query.fields, case .object(let pairs) = item.object else { return item.object }
-            return .object(pairs.filter { fields.contains($0.key) })
-        }
-        return Page(total: matched.count, items: Array(page), lastModified: matched.map(\.lastModified).max())
+        return PreparedAnswer(total: matched.count, teams: Array(matched.dropFirst(query.offset).prefix(query.limit)), lastModified: lastModified)
+    }
+
+    /// The JSON array of an answer without `fields` or envelope, pasted together from the
+    /// teams' prepared text: what `JSONValue.array(items).serialized(pretty:)` would write.
+    public static func arrayBody(_ answer: PreparedAnswer, pretty: Bool) -> String {
+        guard !answer.teams.isEmpty else { return "[]" }
+        if pretty { return "[\n    " + answer.teams.map(\.pretty).joined(separator: ",\n    ") + "\n]" }
+        return "[" + answer.teams.map(\.compact).joined(separator: ",") + "]"
     }
 
     /// All the text inside a value, for free-text search, sorting and CSV cells.

@@ -58,7 +58,7 @@ struct ClaimsController {
         }
         let input = try request.content.decode(DecisionInput.self)
         _ = try await ClaimStore.decide(try claimID(request), approve: try input.approves(), reason: input.reason ?? "", request: request)
-        return request.redirect(to: SiteURL.adminClaims.path)
+        return request.redirect(to: SiteURL.adminClaims.path, flash: "Decision saved")
     }
 
     func list(request: Request) async throws -> [PendingClaimDocument] {

@@ -49,6 +49,7 @@ enum DirectoryImport {
         }
         let author = ChangeAuthor(userID: nil, name: "Import from \(source)", channel: "cli")
         let writes = prepared
+        defer { DataVersions.noteLocalWrite() }
         return try await app.db.transaction { database in
             var summary = Summary(total: writes.count)
             for item in writes {

@@ -39,12 +39,14 @@ struct ChangeAuthor: Sendable {
 }
 
 enum TeamWrites {
-    /// Stores a validated record (new when `existing` is nil) and its change-log entry in one
-    /// transaction; a slug already taken by another team is a field error, not a 500.
+    /// Stores a validated record (new when `existing` is nil), its change-log entry and the
+    /// directory's new version (`DataVersions`) in one transaction; a slug already taken by
+    /// another team is a field error, not a 500.
     @discardableResult
     static func save(_ record: TeamRecord, existing: TeamModel?, author: ChangeAuthor, on database: any Database,
                      now: Date = Date()) async throws -> TeamModel {
-        try await database.transaction { database in
+        defer { DataVersions.noteLocalWrite() }
+        return try await database.transaction { database in
             if let other = try await TeamModel.find(slug: record.slug, on: database), other.id != existing?.id {
                 throw AppError.invalid([FieldError(field: "slug", message: "The slug “\(record.slug)” is taken by \(other.shortName).")])
             }
@@ -62,6 +64,7 @@ enum TeamWrites {
             model.modifiedAt = now
             model.modifiedBy = author.name
             try await model.save(on: database)
+            try await DataVersions.bump(DataVersions.directory, on: database)
             try await TeamChangeModel(teamID: model.requireID(), userID: author.userID, actorName: author.name,
                                       channel: author.channel, fields: fields, changedAt: now).create(on: database)
             return model

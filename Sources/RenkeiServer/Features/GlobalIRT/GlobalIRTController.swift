@@ -26,14 +26,12 @@ struct GlobalIRTController {
         let query: GlobalIRT.Query
         do { query = try GlobalIRT.Query(parameters: parameters) } catch { throw AppError.invalid([error]) }
 
-        let audience = DirectoryPolicy.audience(for: request.currentActor)
-        let teams = try await TeamModel.all(on: request.db).map { ($0.record.visible(to: audience), $0.modifiedAt) }
-        let page = GlobalIRT.answer(query, teams: teams)
+        let answer = GlobalIRT.answer(query, prepared: try await request.directory().view.globalIRT, inDefaultOrder: true)
 
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: "X-Version", value: GlobalIRT.version)
-        headers.replaceOrAdd(name: "X-Total-Count", value: String(page.total))
-        if let lastModified = page.lastModified {
+        headers.replaceOrAdd(name: "X-Total-Count", value: String(answer.total))
+        if let lastModified = answer.lastModified {
             headers.replaceOrAdd(name: .lastModified, value: GlobalIRT.httpDate(lastModified))
             if let since = request.headers.first(name: .ifModifiedSince).flatMap(Self.parseHTTPDate),
                Int(lastModified.timeIntervalSince1970) <= Int(since.timeIntervalSince1970) {
@@ -43,11 +41,15 @@ struct GlobalIRTController {
         let body: String
         if csv {
             headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8", "header": "present"])
-            body = GlobalIRT.csv(page, query: query)
-        } else {
+            body = GlobalIRT.csv(answer.page(query), query: query)
+        } else if query.envelope || query.fields != nil {
             headers.contentType = .json
+            let page = answer.page(query)
             let document = query.envelope ? GlobalIRT.envelope(page, query: query) : .array(page.items)
             body = document.serialized(pretty: query.pretty) + "\n"
+        } else {
+            headers.contentType = .json
+            body = GlobalIRT.arrayBody(answer, pretty: query.pretty) + "\n"
         }
         return Response(status: .ok, headers: headers, body: .init(string: body))
     }

@@ -41,7 +41,9 @@ enum DatasetImport {
         try await database.transaction { database in
             try await DatasetModel.query(on: database).filter(\.$kind == kind.rawValue).delete()
             try await dataset.create(on: database)
+            try await DataVersions.bump(DataVersions.dataset(kind.rawValue), on: database)
         }
+        DataVersions.noteLocalWrite()
         return report
     }
 

@@ -27,7 +27,7 @@ struct LookupAPIController {
         let resolver = try await request.application.lookup.resolver(on: request.db)
         let resolution: Resolution
         do {
-            resolution = try resolver.resolve(input, audience: DirectoryPolicy.audience(for: request.currentActor))
+            resolution = try resolver.resolve(input, audience: DirectoryPolicy.audience(for: request.currentActor), now: request.application.renkei.clock.now)
         } catch {
             throw AppError.invalid([FieldError(field: "q", message: error.description)])
         }

@@ -10,24 +10,29 @@ final class LookupService: Sendable {
     private struct Snapshot: Sendable {
         var version: Version
         var resolver: Resolver
-        var registryVersion: [String: Date]
+        var registryVersion: [String: Int64]
         var registry: RegistryTables
     }
 
-    /// What the resolver was built from: the teams' last change and each dataset's import.
+    /// What the resolver was built from: the directory's version and each dataset's
+    /// (`DataVersions`), read from memory, so a lookup costs no query while nothing changed.
     struct Version: Sendable, Equatable {
-        var teams: Int
-        var teamsModified: Date?
-        var datasets: [String: Date]
+        var teams: Int64
+        var datasets: [String: Int64]
     }
 
+    private let versions: DataVersions
     private let snapshot = NIOLockedValueBox<Snapshot?>(nil)
     /// The build under way, so requests arriving meanwhile wait for it instead of building too.
     private let building = NIOLockedValueBox<(version: Version, task: Task<Snapshot, any Error>)?>(nil)
 
+    init(versions: DataVersions = DataVersions()) {
+        self.versions = versions
+    }
+
     /// The resolver for the database's current state; rebuilt first if anything changed.
     func resolver(on database: any Database) async throws -> Resolver {
-        let version = try await Self.version(on: database)
+        let version = try await version(on: database)
         if let current = snapshot.withLockedValue({ $0 }), current.version == version { return current.resolver }
         let task = building.withLockedValue { building -> Task<Snapshot, any Error> in
             if let running = building, running.version == version { return running.task }
@@ -41,12 +46,10 @@ final class LookupService: Sendable {
         return built.resolver
     }
 
-    static func version(on database: any Database) async throws -> Version {
-        let teams = try await TeamModel.query(on: database).count()
-        let modified = try await TeamModel.query(on: database).max(\.$modifiedAt)
-        let datasets = try await DatasetModel.query(on: database).field(\.$kind).field(\.$importedAt).all()
-        return Version(teams: teams, teamsModified: modified,
-                       datasets: Dictionary(datasets.map { ($0.kind, $0.importedAt) }, uniquingKeysWith: { $1 }))
+    func version(on database: any Database) async throws -> Version {
+        let all = try await versions.all(on: database)
+        let datasets = DatasetModel.Kind.allCases.map(\.rawValue).map { ($0, all[DataVersions.dataset($0)] ?? 0) }
+        return Version(teams: all[DataVersions.directory] ?? 0, datasets: Dictionary(uniqueKeysWithValues: datasets))
     }
 
     private func build(version: Version, previous: Snapshot?, on database: any Database) async throws -> Snapshot {

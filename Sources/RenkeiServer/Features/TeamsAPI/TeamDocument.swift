@@ -21,6 +21,14 @@ struct TeamDocument: Content {
         lastModifiedBy = audience == .members ? model.modifiedBy : nil
     }
 
+    /// A team of a prepared directory view (`DirectorySnapshot`), cut to that view's audience.
+    init(_ entry: DirectoryView.Entry, publicURL: String) {
+        record = entry.record
+        url = publicURL + SiteURL.team(.value(entry.record.slug)).path
+        lastModified = entry.lastModified
+        lastModifiedBy = entry.lastModifiedBy.isEmpty ? nil : entry.lastModifiedBy
+    }
+
     func encode(to encoder: any Encoder) throws {
         try record.encode(to: encoder)
         var container = encoder.container(keyedBy: ExtraKeys.self)

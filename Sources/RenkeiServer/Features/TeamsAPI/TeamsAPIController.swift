@@ -44,17 +44,26 @@ struct TeamsAPIController {
             filter.memberType = parsed
         }
         filter.region = query.region
-        let audience = DirectoryPolicy.audience(for: request.currentActor)
-        let models = try await TeamModel.all(on: request.db)
-        let visible = models.map { $0.record.visible(to: audience) }
-        let kept: Set<String>
-        do { kept = Set(try filter.filter(visible).map(\.slug)) } catch {
+        let paging = try request.pageRequest()
+        let directory = try await request.directory()
+        let matched: [DirectoryView.Entry]
+        do { matched = try directory.view.matching(filter) } catch {
             throw AppError.invalid([FieldError(field: "region", message: "“\(query.region ?? "")” is not an ISO 3166 / UN M49 region.")])
         }
-        let publicURL = request.application.renkei.settings.publicURL
-        let documents = models.filter { kept.contains($0.slug) }.map { TeamDocument($0, audience: audience, publicURL: publicURL) }
-        let response = try await documents.encodeResponse(for: request)
-        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(documents.count))
+        let page = DirectoryView.page(matched, paging)
+        // The answer of `Page.response` (a `PageDocument`), pasted from the documents the
+        // snapshot encoded once.
+        var body = ByteBuffer()
+        body.writeString("{\"items\":[")
+        for (index, var document) in page.items.compactMap({ directory.documents[$0.record.slug] }).enumerated() {
+            if index > 0 { body.writeString(",") }
+            body.writeBuffer(&document)
+        }
+        body.writeString("],\"next\":" + (page.next.map { JSONValue.string(request.nextPagePath($0)) } ?? .null).serialized(pretty: false) + "}")
+        let response = Response(status: .ok, body: .init(buffer: body))
+        response.headers.contentType = .json
+        response.headers.replaceOrAdd(name: "X-Total-Count", value: String(matched.count))
+        response.linkNextPage(page.next, of: request)
         return response
     }
 

@@ -14,6 +14,15 @@ public struct RateLimit: Sendable, Hashable {
 
     public static func perMinute(_ count: Int) -> RateLimit { RateLimit(capacity: count, period: 60) }
     public static func perHour(_ count: Int) -> RateLimit { RateLimit(capacity: count, period: 3600) }
+
+    /// What one of `servers` servers enforces when a proxy spreads each client's requests
+    /// evenly over them: a `servers`-th of the capacity (at least 1) and of the long-run rate,
+    /// so together they allow what one server would.
+    public func share(of servers: Int) -> RateLimit {
+        guard servers > 1 else { return self }
+        let capacity = max(1, self.capacity / servers)
+        return RateLimit(capacity: capacity, period: period * Double(capacity * servers) / Double(self.capacity))
+    }
 }
 
 /// The token bucket of one client: each request takes its cost; the bucket refills at

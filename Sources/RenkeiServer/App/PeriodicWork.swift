@@ -4,23 +4,31 @@ import Vapor
 
 /// Work the server does by itself at an interval while it runs (deadlines, mail delivery):
 /// started after boot, cancelled and awaited at shutdown. A failing round is logged and the
-/// next one runs as planned.
+/// next one runs as planned. Work named `once` runs once per interval over all the servers
+/// sharing the database (`JobLeases`): a server whose round another server took skips it.
 final class PeriodicWork: LifecycleHandler, Sendable {
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
     private let interval: Duration
+    private let job: String?
     private let work: @Sendable (Application) async throws -> Void
 
-    init(every interval: Duration, _ work: @escaping @Sendable (Application) async throws -> Void) {
+    init(every interval: Duration, once job: String? = nil, _ work: @escaping @Sendable (Application) async throws -> Void) {
         self.interval = interval
+        self.job = job
         self.work = work
     }
 
     func didBootAsync(_ app: Application) async throws {
-        let (interval, work) = (interval, work)
+        let (interval, job, work) = (interval, job, work)
+        let period = TimeInterval(interval.components.seconds)
         task.withLockedValue { task in
             task = Task {
                 while !Task.isCancelled {
                     do {
+                        if let job, try await !JobLeases.claim(job, every: period, at: app.renkei.clock.now, on: app.db) {
+                            try? await Task.sleep(for: interval)
+                            continue
+                        }
                         try await work(app)
                     } catch {
                         app.logger.report(error: error)
@@ -43,9 +51,13 @@ final class PeriodicWork: LifecycleHandler, Sendable {
 
 extension Application {
     /// The server's own rounds: membership deadlines every minute; the outbox every 2 seconds
-    /// (when `SMTP_URL` names a relay); digests and key expiry warnings every hour.
+    /// (when `SMTP_URL` names a relay); digests, key expiry warnings, retention and forgetting
+    /// old sign-in failures every hour. The outbox is shared by claiming deliveries
+    /// (`OutboxDelivery`), the others by claiming the round (`JobLeases`).
     func usePeriodicWork() {
-        lifecycle.use(PeriodicWork(every: .seconds(60)) { app in
+        // Every server, every second: what other servers changed (`DataVersions`).
+        lifecycle.use(PeriodicWork(every: .seconds(1)) { app in try await app.renkei.versions.refresh(on: app.db) })
+        lifecycle.use(PeriodicWork(every: .seconds(60), once: "membership-deadlines") { app in
             try await MembershipStore.announceDeadlines(at: app.renkei.clock.now, mail: app.renkei.mail, on: app.db)
         })
         if renkei.settings.smtpRelay == nil {
@@ -53,8 +65,11 @@ extension Application {
         } else {
             lifecycle.use(PeriodicWork(every: .seconds(2)) { app in _ = try await MailCommand.delivery(for: app).run() })
         }
-        lifecycle.use(PeriodicWork(every: .seconds(3_600)) { app in
+        lifecycle.use(PeriodicWork(every: .seconds(3_600), once: "mail-upkeep") { app in
             try await MailUpkeep.run(at: app.renkei.clock.now, addressing: app.renkei.mail, on: app.db)
+        })
+        lifecycle.use(PeriodicWork(every: .seconds(3_600), once: "sign-in-failures") { app in
+            try await app.renkei.signInThrottle.forgetOld(now: app.renkei.clock.now, on: app.db)
         })
     }
 }

@@ -46,7 +46,14 @@ enum MailUpkeep {
             let since = subscription.digestThrough ?? subscription.createdAt
             let user = subscription.user
             guard let reader = try await ListStore.readers([user], on: database)[try user.requireID()] else { continue }
-            let items = try await SharedItemStore.readable(by: reader, inList: list.id, on: database).filter { $0.createdAt > since && $0.createdAt <= now }
+            var posts: [SharedItem] = []
+            var page = PageRequest(limit: PageRequest.maximumLimit)
+            repeat {
+                let found = try await SharedItemStore.readable(by: reader, inList: list.id, notBefore: since, page: page, on: database)
+                posts += found.items.filter { $0.createdAt > since && $0.createdAt <= now }
+                page.after = found.next
+            } while page.after != nil
+            let items = posts
             try await database.transaction { database in
                 let listAddressing = addressing.addressing(for: list)
                 if let digest = ListMail.digest(items, itemURL: addressing.itemURL, on: listAddressing) {

@@ -117,14 +117,21 @@ enum APITokens {
 /// Slows down password guessing without handing anyone a way to lock an account: failures are
 /// counted per (account, client address) pair and per client address (`SignInBackoff`), never
 /// per account alone, so failures from elsewhere do not delay the account's owner.
+///
+/// One server on SQLite keeps the histories in memory. Several servers share one PostgreSQL
+/// database (README, "Several servers"), so there they live in `sign_in_failures`: a guesser
+/// whose attempts the proxy spreads over the servers meets one history. Only failures write;
+/// an attempt reads at most two short, indexed ranges.
 actor SignInThrottle {
     private var failures: [String: [Date]] = [:]
     let pair: SignInBackoff
     let address: SignInBackoff
+    let sharedInDatabase: Bool
 
-    init(pair: SignInBackoff = .perAccountAndAddress, address: SignInBackoff = .perAddress) {
+    init(pair: SignInBackoff = .perAccountAndAddress, address: SignInBackoff = .perAddress, sharedInDatabase: Bool = false) {
         self.pair = pair
         self.address = address
+        self.sharedInDatabase = sharedInDatabase
     }
 
     /// Seconds until another attempt is allowed, or nil when it is allowed now.
@@ -138,10 +145,23 @@ actor SignInThrottle {
         return wait > 0 ? Int(wait.rounded(.up)) : nil
     }
 
+    /// `retryAfter` from the histories in the database.
+    func retryAfter(account: String, address: String?, now: Date = Date(), on database: any Database) async throws -> Int? {
+        guard sharedInDatabase else { return retryAfter(account: account, address: address, now: now) }
+        var wait: TimeInterval = 0
+        for (key, backoff) in keys(account: account, address: address) {
+            let recent = try await SignInFailureModel.query(on: database).filter(\.$key == key)
+                .filter(\.$failedAt > now.addingTimeInterval(-backoff.memory)).sort(\.$failedAt, .descending)
+                .limit(backoff.freeFailures + 32).all(\.$failedAt)
+            wait = max(wait, backoff.wait(failures: backoff.remembered(recent.reversed(), now: now), now: now))
+        }
+        return wait > 0 ? Int(wait.rounded(.up)) : nil
+    }
+
     /// Refuses with 429 and Retry-After while `account` from `address`, or `address` itself,
     /// must wait; `what` names what was attempted too often ("failed sign-ins").
-    func requireAllowed(account: String, address: String?, what: String, now: Date = Date()) throws {
-        if let wait = retryAfter(account: account, address: address, now: now) {
+    func requireAllowed(account: String, address: String?, what: String, now: Date = Date(), on database: any Database) async throws {
+        if let wait = try await retryAfter(account: account, address: address, now: now, on: database) {
             let when = wait < 120 ? "\(wait) seconds" : "\((wait + 59) / 60) minutes"
             throw AppError.tooManyRequests("Too many \(what). Try again in \(when).", retryAfter: wait)
         }
@@ -154,10 +174,27 @@ actor SignInThrottle {
         }
     }
 
+    func recordFailure(account: String, address: String?, now: Date = Date(), on database: any Database) async throws {
+        guard sharedInDatabase else { return recordFailure(account: account, address: address, now: now) }
+        let keys = keys(account: account, address: address)
+        try await keys.map { SignInFailureModel(key: $0.0, failedAt: now) }.create(on: database)
+    }
+
     /// A right password clears its own pair only: the address keeps its history, so one valid
     /// account does not buy an address new guesses at others.
     func recordSuccess(account: String, address: String?) {
         failures[Self.pairKey(account: account, address: address)] = nil
+    }
+
+    func recordSuccess(account: String, address: String?, on database: any Database) async throws {
+        guard sharedInDatabase else { return recordSuccess(account: account, address: address) }
+        try await SignInFailureModel.query(on: database).filter(\.$key == Self.pairKey(account: account, address: address)).delete()
+    }
+
+    /// Deletes the failures that no longer count anywhere; run hourly by the server (`usePeriodicWork`).
+    func forgetOld(now: Date, on database: any Database) async throws {
+        guard sharedInDatabase else { return forgetOld(now: now) }
+        try await SignInFailureModel.query(on: database).filter(\.$failedAt <= now.addingTimeInterval(-max(pair.memory, address.memory))).delete()
     }
 
     private func forgetOld(now: Date) {

@@ -14,6 +14,11 @@ public struct RateLimits: Sendable, Hashable {
     /// Indicators in bulk lookups per client address without a token
     /// (`RENKEI_LOOKUP_RATE_LIMIT_ANONYMOUS`, per hour).
     public var lookupAnonymous: RateLimit? = .perHour(20_000)
+    /// How many servers share the database behind one proxy (`RENKEI_INSTANCES`): each enforces
+    /// its share of every limit (`RateLimit.share(of:)`), so the buckets stay in memory and an
+    /// API read costs no database write; this holds while the proxy spreads a client's requests
+    /// evenly (round robin), as README "Several servers" says.
+    public var instances = 1
 
     public init() {}
 
@@ -41,6 +46,12 @@ public struct RateLimits: Sendable, Hashable {
                 throw Settings.Problem(description: "\(name) must be a positive whole number (\(unit)); got “\(text)”.")
             }
             limits[keyPath: keyPath] = limit(count)
+        }
+        if let text = environment["RENKEI_INSTANCES"], !text.isEmpty {
+            guard let count = Int(text), count > 0 else {
+                throw Settings.Problem(description: "RENKEI_INSTANCES must be the number of servers sharing the database (a positive whole number); got “\(text)”.")
+            }
+            limits.instances = count
         }
         return limits
     }
@@ -84,7 +95,8 @@ extension Request {
         let client = rateLimitClient
         guard let limit = client.identified ? identified : anonymous else { return }
         let now = application.renkei.clock.now
-        if case .refused(let seconds) = application.renkei.rateLimiter.take(cost, from: kind + "|" + client.key, limit: limit, at: now) {
+        let share = limit.share(of: application.renkei.settings.rateLimits.instances)
+        if case .refused(let seconds) = application.renkei.rateLimiter.take(cost, from: kind + "|" + client.key, limit: share, at: now) {
             let allowance = "\(limit.capacity) \(what) per \(Int(limit.period)) seconds"
             throw AppError.tooManyRequests("Too many requests: this client may make \(allowance)\(client.identified ? "" : " without an API token")."
                                            + " Try again in \(seconds) s.", retryAfter: seconds)

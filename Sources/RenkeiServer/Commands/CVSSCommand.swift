@@ -1,60 +1,254 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 import RenkeiCore
 
 /// `renkei cvss [--json] [VECTOR...]`: scores vectors (from standard input, one per line, when
 /// none are given). `--json` prints one object per line with the key names of FIRST's CVSS JSON
 /// schemas. Exit status 2 when any vector is invalid, after scoring the others. Needs no database.
+///
+/// A feed of millions of vectors streams through: standard input is read in large blocks and
+/// split into lines as bytes, and the answers are written into one large output buffer, so the
+/// cost per vector is the scoring itself (the benchmark in `Benchmarks/http.sh` measures it).
 enum CVSSCommand {
     static func run(_ arguments: [String]) -> Int32 {
         let json = arguments.contains("--json")
-        var vectors = arguments.filter { $0 != "--json" }
+        let vectors = arguments.filter { $0 != "--json" }
         if let unknown = vectors.first(where: { $0.hasPrefix("--") }) {
             FileHandle.standardError.write(Data("renkei: unknown option \(unknown); usage: renkei cvss [--json] [VECTOR...]\n".utf8))
             return 2
         }
+        var scorer = Scorer(json: json)
         if vectors.isEmpty {
-            while let line = readLine() {
-                let vector = line.trimmingCharacters(in: .whitespaces)
-                if !vector.isEmpty { vectors.append(vector) }
+            LineReader.forEachLine(of: STDIN_FILENO) { line in
+                if let vector = trimmed(line) { scorer.score(vector) }
             }
+        } else {
+            for vector in vectors { scorer.score(vector) }
         }
+        scorer.output.flush()
+        return scorer.failed ? 2 : 0
+    }
+
+    /// A line without surrounding spaces and tabs, nil when nothing is left. Lines that begin
+    /// or end outside ASCII are trimmed by Foundation, which also removes Unicode spaces.
+    private static func trimmed(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let first = line.first, let last = line.last else { return nil }
+        if first >= 0x80 || last >= 0x80 {
+            let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? nil : text
+        }
+        var start = 0
+        var end = line.count
+        while start < end, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+        while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+        guard start < end else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
+    }
+
+    /// Scores vectors one at a time and writes each answer (or error) to the output buffer.
+    private struct Scorer {
+        let json: Bool
+        var output = OutputBuffer(descriptor: STDOUT_FILENO)
         var failed = false
-        for vector in vectors {
+
+        mutating func score(_ vector: String) {
             do {
-                let result = try CVSS.score(vector)
-                print(json ? jsonLine(result) : tableLine(result))
+                let result = try CVSS.score(vector, explain: false)
+                if json { writeJSON(result) } else { writeTable(result) }
             } catch {
                 failed = true
-                if json { print(JSONValue.object([("vectorString", .string(vector)), ("error", .string(error.description))]).serialized(pretty: false)) }
+                if json {
+                    output.append("{\"vectorString\":")
+                    output.appendJSONString(vector)
+                    output.append(",\"error\":")
+                    output.appendJSONString(error.description)
+                    output.append("}\n")
+                }
                 FileHandle.standardError.write(Data("renkei: \(vector): \(error.description)\n".utf8))
             }
         }
-        return failed ? 2 : 0
+
+        /// The keys and their order of `JSONValue.object` as this command always wrote them.
+        private mutating func writeJSON(_ result: CVSSResult) {
+            output.append("{\"version\":\"")
+            output.append(result.version.rawValue)
+            output.append("\",\"vectorString\":")
+            output.appendJSONString(result.vectorString)
+            put("baseScore", result.baseScore)
+            put("baseSeverity", result.baseSeverity)
+            put("temporalScore", result.temporalScore)
+            put("environmentalScore", result.environmentalScore)
+            put("score", result.score)
+            put("severity", result.severity)
+            put("nomenclature", result.nomenclature)
+            output.append("}\n")
+        }
+
+        private mutating func put(_ key: StaticString, _ number: Double?) {
+            guard let number else { return }
+            output.append(",\"")
+            output.append(key)
+            output.append("\":")
+            output.appendJSONNumber(number)
+        }
+
+        private mutating func put(_ key: StaticString, _ text: String?) {
+            guard let text else { return }
+            output.append(",\"")
+            output.append(key)
+            output.append("\":")
+            output.appendJSONString(text)
+        }
+
+        private mutating func writeTable(_ result: CVSSResult) {
+            func format(_ score: Double?, _ severity: String?) -> String {
+                score.map { Scores.oneDecimal($0) + (severity.map { " \($0)" } ?? "") } ?? "-"
+            }
+            let line: String
+            if result.version == .v4_0 {
+                line = "\(result.vectorString)  v4.0  \(format(result.score, result.severity))  \(result.nomenclature ?? "")"
+            } else {
+                line = "\(result.vectorString)  v\(result.version.rawValue)  base \(format(result.baseScore, result.baseSeverity))"
+                    + "  temporal \(format(result.temporalScore, result.temporalSeverity))"
+                    + "  environmental \(format(result.environmentalScore, result.environmentalSeverity))"
+            }
+            output.append(line)
+            output.append("\n")
+        }
+    }
+}
+
+/// CVSS scores are tenths from 0 to 10: their text is looked up, not formatted, when the
+/// number is exactly the double nearest to a tenth (any other number takes the general path).
+private enum Scores {
+    static let tenths: [(value: Double, json: [UInt8], oneDecimal: String)] = (0...100).map { tenth in
+        let value = Double(tenth) / 10
+        return (value, Array(JSONValue.number(value).serialized(pretty: false).utf8), String(format: "%.1f", value))
     }
 
-    static func jsonLine(_ result: CVSSResult) -> String {
-        var pairs: [(key: String, value: JSONValue)] = [("version", .string(result.version.rawValue)), ("vectorString", .string(result.vectorString))]
-        func put(_ key: String, _ number: Double?) { if let number { pairs.append((key, .number(number))) } }
-        func put(_ key: String, _ text: String?) { if let text { pairs.append((key, .string(text))) } }
-        put("baseScore", result.baseScore)
-        put("baseSeverity", result.baseSeverity)
-        put("temporalScore", result.temporalScore)
-        put("environmentalScore", result.environmentalScore)
-        put("score", result.score)
-        put("severity", result.severity)
-        put("nomenclature", result.nomenclature)
-        return JSONValue.object(pairs).serialized(pretty: false)
+    static func tenth(_ number: Double) -> Int? {
+        guard number >= 0, number <= 10 else { return nil }
+        let tenth = Int((number * 10).rounded())
+        return tenths[tenth].value == number ? tenth : nil
     }
 
-    static func tableLine(_ result: CVSSResult) -> String {
-        func format(_ score: Double?, _ severity: String?) -> String {
-            score.map { String(format: "%.1f", $0) + (severity.map { " \($0)" } ?? "") } ?? "-"
+    static func oneDecimal(_ number: Double) -> String {
+        tenth(number).map { tenths[$0].oneDecimal } ?? String(format: "%.1f", number)
+    }
+}
+
+/// Reads a file descriptor in large blocks and hands out its lines without their `\n` (and a
+/// `\r` before it, as `readLine` does); the last line may lack its `\n`.
+private enum LineReader {
+    static func forEachLine(of descriptor: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let blockSize = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: blockSize)
+        var filled = 0
+        while true {
+            if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
+            let count = buffer.withUnsafeMutableBytes { raw in
+                read(descriptor, raw.baseAddress! + filled, raw.count - filled)
+            }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            let end = filled + count
+            let consumed = buffer.withUnsafeBufferPointer { bytes in
+                var start = 0
+                var index = filled
+                while index < end {
+                    if bytes[index] == 0x0A {
+                        var lineEnd = index
+                        if lineEnd > start, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                        body(UnsafeBufferPointer(rebasing: bytes[start..<lineEnd]))
+                        start = index + 1
+                    }
+                    index += 1
+                }
+                return start
+            }
+            // The unfinished line moves to the front of the buffer for the next block.
+            if consumed > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    _ = memmove(raw.baseAddress!, raw.baseAddress! + consumed, end - consumed)
+                }
+            }
+            filled = end - consumed
         }
-        if result.version == .v4_0 {
-            return "\(result.vectorString)  v4.0  \(format(result.score, result.severity))  \(result.nomenclature ?? "")"
+        if filled > 0 {
+            buffer.withUnsafeBufferPointer { bytes in body(UnsafeBufferPointer(rebasing: bytes[0..<filled])) }
         }
-        return "\(result.vectorString)  v\(result.version.rawValue)  base \(format(result.baseScore, result.baseSeverity))"
-            + "  temporal \(format(result.temporalScore, result.temporalSeverity))"
-            + "  environmental \(format(result.environmentalScore, result.environmentalSeverity))"
+    }
+}
+
+/// Output collected in one large buffer and written when it fills (and at the end).
+private struct OutputBuffer {
+    let descriptor: Int32
+    private var bytes: [UInt8] = []
+    private let capacity = 1 << 20
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+        bytes.reserveCapacity(capacity + 4096)
+    }
+
+    mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        if bytes.count >= capacity { flush() }
+    }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+        if bytes.count >= capacity { flush() }
+    }
+
+    /// A JSON number as `JSONValue` writes it (`9.8`, `10`).
+    mutating func appendJSONNumber(_ number: Double) {
+        if let tenth = Scores.tenth(number) {
+            bytes.append(contentsOf: Scores.tenths[tenth].json)
+        } else {
+            append(JSONValue.number(number).serialized(pretty: false))
+        }
+    }
+
+    /// A JSON string escaped as `JSONValue` escapes it: quote, backslash, `\n`, `\r`, `\t`,
+    /// other control characters as `\u00XX`, everything else as it is.
+    mutating func appendJSONString(_ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            bytes.append(0x22)
+            for byte in utf8 {
+                switch byte {
+                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
+                case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
+                case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                default: bytes.append(byte)
+                }
+            }
+            bytes.append(0x22)
+        }
+        if bytes.count >= capacity { flush() }
+    }
+
+    mutating func flush() {
+        var written = 0
+        bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let count = write(descriptor, raw.baseAddress! + written, raw.count - written)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { return }
+                written += count
+            }
+        }
+        bytes.removeAll(keepingCapacity: true)
     }
 }

@@ -3,13 +3,21 @@ import Foundation
 import RenkeiCore
 import Vapor
 
-/// `renkei demo`: loads the fictional demo network into an empty directory.
-struct DemoCommand: AsyncCommand {
-    struct Signature: CommandSignature {}
-    var help: String { "Loads the fictional demo network (teams and one account per role) into an empty database." }
+/// `renkei demo`: loads the fictional demo network into an empty directory; `renkei demo scale`
+/// loads it at a chosen size (`DemoScaleCommand`).
+struct DemoCommand: AnyAsyncCommand {
+    var help: String {
+        "Loads the fictional demo network (teams and one account per role) into an empty database; "
+            + "scale --teams N --items N [--seed S]: the demo accounts with N teams and N shared items, into an empty data directory."
+    }
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func run(using context: inout CommandContext) async throws {
         let app = context.application
+        if context.input.arguments.first == "scale" {
+            try await DemoScaleCommand.run(Array(context.input.arguments.dropFirst()), app: app)
+            return
+        }
+        guard context.input.arguments.isEmpty else { throw UsageError(message: "usage: renkei demo | \(DemoScaleCommand.usage)") }
         if try await DemoLoader.isLoaded(on: app.db) {
             context.console.print("The demo network is already loaded.")
         } else {
@@ -111,11 +119,11 @@ struct ExportCommand: AsyncCommand {
 /// `renkei user create`: accounts for people, including the first secretariat account.
 struct UserCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "action", help: "create | roles | reset-two-factor | key")
+        @Argument(name: "action", help: "create | roles | reset-two-factor | key | token")
         var action: String
         @Option(name: "email", help: "Sign-in address")
         var email: String?
-        @Option(name: "name", help: "Display name")
+        @Option(name: "name", help: "Display name (for token: the token's name)")
         var name: String?
         @Option(name: "roles", help: "Comma-separated: member, team-representative, sig-chair, board, secretariat")
         var roles: String?
@@ -129,12 +137,13 @@ struct UserCommand: AsyncCommand {
         "create: creates a user account (the password is read from RENKEI_PASSWORD or asked for); roles: sets a user's roles "
             + "(a new board, secretariat or team-representative role revokes their API tokens); "
             + "reset-two-factor: removes a user's authenticator and recovery codes and revokes their API tokens (they set up a new factor at their next sign-in); "
-            + "key: sets the PGP key restricted list mail is encrypted to (--file). All are audited."
+            + "key: sets the PGP key restricted list mail is encrypted to (--file); "
+            + "token: creates an API token named --name and prints it alone on standard output (refused while the roles need a second factor that is not set up). All are audited."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard ["create", "roles", "reset-two-factor", "key"].contains(signature.action) else {
-            throw UsageError(message: "unknown action “\(signature.action)”: use create, roles, reset-two-factor or key")
+        guard ["create", "roles", "reset-two-factor", "key", "token"].contains(signature.action) else {
+            throw UsageError(message: "unknown action “\(signature.action)”: use create, roles, reset-two-factor, key or token")
         }
         guard let email = signature.email?.lowercased(), TeamRecord.isEmail(email) else {
             throw UsageError(message: "--email must be an e-mail address")
@@ -153,6 +162,11 @@ struct UserCommand: AsyncCommand {
                 try await AuditLog.record("two-factor.reset", subject: email, actor: nil, address: "cli", at: now, on: database)
             }
             context.console.print("Removed the second factor of \(email) and revoked their API tokens; they set up a new one at their next sign-in.")
+            return
+        }
+        if signature.action == "token" {
+            guard let user = existing else { throw UsageError(message: "there is no user \(email)") }
+            try await createToken(for: user, name: signature.name, app: app)
             return
         }
         if signature.action == "key" {
@@ -196,5 +210,27 @@ struct UserCommand: AsyncCommand {
                                       actor: nil, address: "cli", at: Date(), on: database)
         }
         context.console.print("Created \(email) (\(roles.sorted().map(\.label).joined(separator: ", "))).")
+    }
+
+    /// `user token`: the secret alone on standard output, so a script can capture it
+    /// (`TOKEN=$(renkei user token --email … --name …)`); the same rule as the account page
+    /// (`APITokenPolicy.creationRefusal`), and an audit line naming the token.
+    private func createToken(for user: UserModel, name: String?, app: Application) async throws {
+        guard let name = name?.trimmingCharacters(in: .whitespaces), (1...80).contains(name.count) else {
+            throw UsageError(message: "--name must name the token in 1 to 80 characters, e.g. the script that uses it")
+        }
+        let now = app.renkei.clock.now
+        let secret: String
+        do {
+            secret = try await app.db.transaction { database in
+                let secret = try await APITokens.create(for: user, name: name, at: now, on: database)
+                try await AuditLog.record("token.create", subject: user.email, detail: "API token “\(name)” made on the command line",
+                                          actor: nil, address: "cli", at: now, on: database)
+                return secret
+            }
+        } catch let error as AppError {
+            throw UsageError(message: "\(user.email): \(error.detail)")
+        }
+        FileHandle.standardOutput.write(Data((secret + "\n").utf8))
     }
 }

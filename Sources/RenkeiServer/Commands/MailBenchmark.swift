@@ -42,6 +42,7 @@ struct MailBenchmark {
         let subscriptions = users.map { ListSubscriptionModel(listID: list.id, userID: $0.id!, mode: .perMessage, createdAt: now) }
         try await app.db.transaction { [teamModels, users] database in
             try await teamModels.create(on: database, inBatchesOf: 200)
+            try await DataVersions.bump(DataVersions.directory, on: database)
             try await users.create(on: database, inBatchesOf: 200)
             try await subscriptions.create(on: database, inBatchesOf: 200)
         }

@@ -38,6 +38,9 @@ public enum Renkei {
             if arguments.count > 1 && arguments[1] == "backup" {
                 try BackupCommand.refuseOnPostgres(settings)
             }
+            if arguments.count > 2 && arguments[1] == "demo" && arguments[2] == "scale" {
+                try DemoScaleCommand.prepare(Array(arguments.dropFirst(3)), settings: settings)
+            }
             let app = try await Application.make(environment)
             do {
                 try await configure(app, settings: settings)

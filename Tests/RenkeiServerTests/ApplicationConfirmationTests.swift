@@ -91,6 +91,23 @@ extension ServerTests {
         }
     }
 
+    @Test func theFormMailsAnAddressOnlyAFewTimesADayWhetherOrNotItHasAnAccount() async throws {
+        try await withRenkei { app, _ in
+            for email in ["member-alpha@test.example", "ada@epsilon.example"] {
+                for attempt in 1...3 {
+                    // Past the per-client slow-down, which is not what this test is about.
+                    app.renkei.clock.advance(by: 16 * 60)
+                    #expect(try await apply(app, email: email).0 == .accepted, "\(email), attempt \(attempt)")
+                }
+                app.renkei.clock.advance(by: 16 * 60)
+                let (status, page, _) = try await apply(app, email: email)
+                #expect(status == .tooManyRequests, "\(email): the fourth application in a day mails nothing")
+                #expect(page.contains("Confirmation mails have already gone to this address today"))
+                #expect(try await mailTexts(to: email, app).count == 3)
+            }
+        }
+    }
+
     @Test func anUnknownOrExpiredConfirmationLinkIsNotFound() async throws {
         try await withRenkei { app, _ in
             try await app.testing().test(.GET, "/membership/confirm/rk_not-a-link") { response in

@@ -10,6 +10,12 @@ public enum AddressConfirmation {
 
     public static let subject = "Confirm your membership application"
 
+    /// The form is open to anyone and mails the address typed into it, so it must not become a
+    /// way to send a stranger mail over and over: a few mails per address a day, the same count
+    /// whether or not the address has an account. (Each client is slowed down as well, by the
+    /// sign-in throttle.)
+    public static let mailsPerAddress = RateLimit(capacity: 3, period: 86_400)
+
     /// The mail to an address without an account: the link that submits the application.
     public static func newApplicantText(team: String, link: String, expires: Date) -> String {
         """

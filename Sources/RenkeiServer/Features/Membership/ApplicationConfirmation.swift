@@ -15,6 +15,11 @@ enum ApplicationConfirmation {
         let team = form.draft().team.shortName
         var held = form
         held.accountPassword = nil
+        let perAddress = AddressConfirmation.mailsPerAddress.share(of: settings.rateLimits.instances)
+        if case .refused(let seconds) = request.application.renkei.rateLimiter.take(1, from: "application-mail|" + applicant.email.lowercased(), limit: perAddress, at: now) {
+            throw AppError.tooManyRequests("Confirmation mails have already gone to this address today: use the link in one of them,"
+                                           + " or try again in \((seconds + 3599) / 3600) hours.", retryAfter: seconds)
+        }
         let text: String
         var link: String?
         try await PendingApplicationModel.query(on: request.db).filter(\.$expiresAt < now).delete()

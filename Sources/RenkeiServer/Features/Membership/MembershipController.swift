@@ -238,8 +238,9 @@ struct MembershipController {
     private static func newApplicant(_ form: ApplyForm, request: Request) async throws -> (UserModel, [FieldError]) {
         let throttle = request.application.renkei.signInThrottle
         let key = "apply:" + (request.clientAddress ?? "unknown")
-        try await throttle.requireAllowed(account: key, address: nil, what: "applications from this address", on: request.db)
-        try await throttle.recordFailure(account: key, address: nil, on: request.db)
+        let now = request.application.renkei.clock.now
+        try await throttle.requireAllowed(account: key, address: nil, what: "applications from this address", now: now, on: request.db)
+        try await throttle.recordFailure(account: key, address: nil, now: now, on: request.db)
         var errors: [FieldError] = []
         let email = (form.accountEmail ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         if !email.contains("@") || email.count > 254 { errors.append(FieldError(field: "accountEmail", message: "Give your e-mail address.")) }

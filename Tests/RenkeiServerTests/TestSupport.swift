@@ -138,6 +138,10 @@ func signIn(_ app: Application, _ email: String, password: String? = nil) async 
             if let renewed = sessionCookie(from: response) { session.cookie = renewed }
         }
     }
+    // Signing in issues a new CSRF token (`SignInSession.begin`); a page with forms shows it.
+    try await app.testing().test(.GET, "/account/two-factor", headers: session.headers) { response in
+        session.csrf = try #require(csrfToken(in: response.body.string), "signed in as \(email)")
+    }
     return session
 }
 
@@ -177,4 +181,18 @@ func fixtureKey(_ name: String) throws -> String {
 
 func jsonBody(_ object: Any) throws -> ByteBuffer {
     ByteBuffer(data: try JSONSerialization.data(withJSONObject: object))
+}
+
+/// The texts of the mails queued for `address`, oldest first, as the recipient reads them.
+func mailTexts(to address: String, _ app: Application) async throws -> [String] {
+    let deliveries = try await MailDeliveryModel.query(on: app.db).filter(\.$recipient == address).with(\.$message).all()
+    return deliveries.sorted { $0.message.createdAt < $1.message.createdAt }
+        .map { String(decoding: QuotedPrintable.decode($0.message.content), as: UTF8.self) }
+}
+
+/// The path of the confirmation link in the last mail to `address`, if it has one.
+func confirmationPath(to address: String, _ app: Application) async throws -> String? {
+    guard let text = try await mailTexts(to: address, app).last,
+          let range = text.range(of: #"/membership/confirm/[A-Za-z0-9_-]+"#, options: .regularExpression) else { return nil }
+    return String(text[range])
 }

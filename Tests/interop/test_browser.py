@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -110,7 +111,12 @@ def test_c_representative_edits_the_team(browser):
     browser.click_and_wait("#save-team")
     browser.wait_for_path(f"/teams/{SLUG}")
     browser.shot("after-save")
-    assert not browser.has("#form-errors"), browser.find("#form-errors").text
+    assert not browser.has("#error-summary"), browser.find("#error-summary").text
+    # Said once, after the redirect, in a live region.
+    flash = browser.find("#flash")
+    assert flash.text.strip() == "Saved" and flash.get_attribute("role") == "status"
+    browser.open(f"/teams/{SLUG}")
+    assert not browser.has("#flash"), "the message is shown once"
     assert browser.find("#field-emergency").text.strip() == STATE["emergency"]
     phone_text = browser.find("#field-phone").text
     assert STATE["phone"] in phone_text
@@ -158,7 +164,12 @@ def test_e_invalid_prefix_is_refused_and_nothing_saved(browser, server):
     browser.shot("invalid-prefix")
     error = browser.find("#error-constituency_prefixes").text
     assert "192.0.2.0/24" in error, error
-    assert browser.has("#form-errors")
+    # The summary at the top of the page links to the field.
+    summary_link = browser.find("#error-summary a[href='#constituency_prefixes']")
+    assert "192.0.2.0/24" in summary_link.text, summary_link.text
+    assert browser.find("#error-summary").get_attribute("role") == "alert"
+    summary_link.click()
+    assert browser.driver.current_url.endswith("#constituency_prefixes")
     # The form keeps what was typed, so it can be corrected.
     assert "192.0.2.1/24" in browser.find("#constituency_prefixes").get_attribute("value")
     browser.open(f"/teams/{SLUG}")
@@ -219,3 +230,247 @@ def test_g_after_sign_out_nothing_members_only_leaks(browser, server):
                     "2.8 Public Keys and Encryption Information", "3. Charter", "3.2 Constituency",
                     "4. Policies", "5. Services"):
         assert heading in rfc.text, heading
+
+
+# (h) ------------------------------------------------------------------------------------------
+# Every page of the route table, as a visitor, a member and the secretariat, on a phone and on a
+# laptop: nothing scrolls sideways and the header takes at most a fifth of the screen.
+
+SITE_URL = Path(__file__).resolve().parents[2] / "Sources" / "RenkeiServer" / "App" / "SiteURL.swift"
+SCREENS = ((390, 844), (1366, 768))
+API_PREFIXES = ("/api/", "/global-irt/", "/.well-known/", "/feeds/")
+SECRETARIAT_EMAIL = "secretariat@renkei-demo.example"
+SECRETARIAT_PASSWORD = "demo-secretariat-pass"
+
+# Routes of SiteURL.swift that are no page to look at, by case name, with the reason.
+NOT_PAGES = {
+    "signOut": "POST", "accountTokens": "POST", "accountTokenRevoke": "POST", "accountSessions": "POST",
+    "accountPGPKey": "POST", "membershipApplicationSteps": "POST", "teamMembershipChange": "POST",
+    "teamInvitations": "POST", "itemReplies": "POST", "itemStatus": "POST", "itemReferral": "POST",
+    "artifactShares": "POST", "listSubscription": "POST", "listPosts": "POST", "adminClaim": "POST",
+    "itemCorrection": "POST", "itemWithdrawal": "POST", "twoFactorRecoveryCodes": "POST (a download)",
+    "twoFactorNewRecoveryCodes": "POST",
+    "healthz": "plain text", "metrics": "plain text", "stylesheet": "CSS", "favicon": "image",
+    "faviconSVG": "image", "twoFactorQRCode": "image", "teamRFC2350": "plain text", "teamVCard": "vCard",
+    "teamKeys": "OpenPGP keys", "itemAttachment": "download", "artifactSample": "download", "listKey": "OpenPGP key",
+}
+
+
+def route_table() -> dict[str, str]:
+    """SiteURL's cases and their path patterns (`/teams/:slug`), read from the source."""
+    text = SITE_URL.read_text()
+    keys = dict(re.findall(r'static let (\w+)Key = "(\w+)"', text))
+    body = text.split("private var components")[1].split("public var path")[0]
+    routes = {}
+    for name, parts in re.findall(r"^\s*case \.(\w+)(?:\([^)]*\))?: \[(.*)\]$", body, re.M):
+        segments = [part.strip('"') if part.startswith('"') else ":" + keys[part]
+                    for part in re.findall(r'"[^"]*"|(?<=Self\.)\w+(?=Key)', parts)]
+        routes[name] = "/" + "/".join(segments)
+    assert len(routes) > 50, "the route table could not be read"
+    return routes
+
+
+def check_layout(browser, failures: list[str], who: str):
+    """The open page at each screen size (the viewport set exactly, as a phone's would be)."""
+    for width, height in SCREENS:
+        browser.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                       {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        scroll_width, inner_width, header, inner_height = browser.driver.execute_script(
+            "const h = document.querySelector('header.site');"
+            "return [document.documentElement.scrollWidth, window.innerWidth,"
+            " h ? h.getBoundingClientRect().height : -1, window.innerHeight];")
+        where = f"{who} {browser.driver.current_url} at {width}x{height}"
+        if header < 0:
+            failures.append(f"{where}: no header")
+        if scroll_width > inner_width:
+            wide = browser.driver.execute_script(
+                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)"
+                ".slice(0, 3).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className).join(', ');")
+            browser.shot(f"too-wide-{width}")
+            failures.append(f"{where}: scrolls sideways ({scroll_width} > {inner_width}; {wide})")
+        if header > inner_height / 5:
+            browser.shot(f"tall-header-{width}")
+            failures.append(f"{where}: header {header:.0f} px > a fifth of {inner_height}")
+    browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def visit_all(browser, pages: dict[str, list[str]], failures: list[str], who: str, seen: set[str]):
+    for name, paths in pages.items():
+        for path in paths:
+            browser.open(path, error_page_ok=True)
+            check_layout(browser, failures, who)
+            seen.add(name)
+
+
+def first_link(browser, path: str, pattern: str) -> str:
+    browser.open(path)
+    for link in browser.all("main a[href]"):
+        href = link.get_attribute("href").split("#")[0]
+        found = re.search(pattern, href)
+        if found:
+            return found.group(0)
+    pytest.fail(f"no link matching {pattern} on {path}")
+
+
+def sign_in_from_here(browser, email: str, password: str, failures: list[str], who: str):
+    """Signs in on the sign-in form already open (keeping its `next`), checking each step's page."""
+    check_layout(browser, failures, who)
+    browser.fill({"#email": email, "#password": password})
+    browser.click_and_wait("#sign-in-submit")
+    if browser.driver.current_url.split("?")[0].endswith("/sign-in/two-factor"):
+        check_layout(browser, failures, who)
+        browser.fill({"#code": browser.authenticator.code(browser.server, email)})
+        browser.click_and_wait("#two-factor-submit")
+    if browser.driver.current_url.split("?")[0].endswith("/account/two-factor"):
+        check_layout(browser, failures, who)
+        browser.authenticator.enrol(browser.server, email, browser.find("#totp-secret").text.strip())
+        browser.fill({"#code": browser.authenticator.code(browser.server, email)})
+        browser.click_and_wait("#two-factor-enrol")
+    assert browser.has("#account-link"), f"signed in as {email}"
+
+
+def test_h_the_frame_skip_link_favicon_and_demo_notice(browser, server):
+    browser.sign_out()
+    browser.open("/teams")
+    # The skip link is the first thing the keyboard reaches, and leads to the content.
+    from selenium.webdriver.common.keys import Keys
+    browser.find("body").send_keys(Keys.TAB)
+    focused = browser.driver.switch_to.active_element
+    assert focused.text.strip() == "Skip to content" and focused.get_attribute("href").endswith("#content")
+    assert focused.is_displayed(), "the skip link shows when focused"
+    assert browser.find("main").get_attribute("id") == "content"
+    # The demo notice sits in a landmark.
+    landmark = browser.driver.execute_script(
+        "const n = document.querySelector('.demo-notice');"
+        "const l = n && n.closest('aside, header, main, footer, nav, [role=banner], [role=complementary], [role=region], [role=contentinfo]');"
+        "return l ? l.tagName.toLowerCase() : null;")
+    assert landmark == "aside", landmark
+    assert browser.find(".demo-notice").get_attribute("aria-label")
+    icon = browser.find("link[rel=icon]").get_attribute("href")
+    response = requests.get(icon, timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("image/svg+xml")
+    ico = requests.get(server.url("/favicon.ico"), timeout=30)
+    assert ico.status_code == 200 and ico.headers["Content-Type"].startswith("image/svg+xml") and ico.text.startswith("<svg")
+
+
+def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
+    routes = route_table()
+    pages = {name: pattern for name, pattern in routes.items()
+             if name not in NOT_PAGES and not pattern.startswith(API_PREFIXES)}
+    failures: list[str] = []
+    seen: set[str] = set()
+    bogus = uuid.uuid4().hex
+
+    # A visitor.
+    browser.sign_out()
+    visit_all(browser, {
+        "home": ["/"], "teams": ["/teams", "/teams?q=lindenfeld"], "team": [f"/teams/{SLUG}"], "lookup": ["/lookup", "/lookup?q=192.0.2.45"],
+        "cvss": ["/cvss"], "cvssCalculator": ["/cvss/4.0", "/cvss/3.1"], "membership": ["/membership"], "membershipApply": ["/membership/apply"],
+        "items": ["/items"], "artifacts": ["/artifacts"], "lists": ["/lists"],
+        # Pages reached from a mail with a token: an unknown token gets the error page, in the same frame.
+        "invitation": [f"/invitations/{bogus}"], "membershipConfirm": [f"/membership/confirm/{bogus}"],
+        # Pages that need a signed-in reader send a visitor to sign in.
+        "account": ["/account"], "notifications": ["/notifications"], "audit": ["/admin/audit"], "adminClaims": ["/admin/claims"],
+        "itemNew": ["/items/new"], "artifactNew": ["/artifacts/new"], "listNew": ["/lists/new"], "teamNew": ["/teams/new"],
+        "teamEdit": [f"/teams/{SLUG}/edit"], "twoFactor": ["/account/two-factor"], "signInTwoFactor": ["/sign-in/two-factor"],
+    }, failures, "visitor", seen)
+    browser.open("/sign-in")
+    seen.add("signIn")
+
+    # A member (the representative), signing in from the form; then every page they can reach.
+    sign_in_from_here(browser, REP_EMAIL, REP_PASSWORD, failures, "member")
+    seen.add("signInTwoFactor")
+    item = first_link(browser, "/items", r"/items/[0-9A-Fa-f-]{36}$")
+    red_item = None
+    for row in browser.all("main tr, main li"):
+        if row.find_elements(browser.By.CSS_SELECTOR, ".tlp-red"):
+            links = [a.get_attribute("href") for a in row.find_elements(browser.By.CSS_SELECTOR, "a[href*='/items/']")]
+            if links:
+                red_item = re.search(r"/items/[0-9A-Fa-f-]{36}", links[0]).group(0)
+                break
+    STATE["red_item"] = red_item or ""
+    artifact = first_link(browser, "/artifacts", r"/artifacts/[0-9A-Fa-f-]{36}$")
+    mailing_list = first_link(browser, "/lists", r"/lists/(?!new$|key\.asc$)[a-z0-9-]+$")
+    visit_all(browser, {
+        "home": ["/"], "teams": ["/teams"], "team": [f"/teams/{SLUG}"], "teamEdit": [f"/teams/{SLUG}/edit"],
+        "account": ["/account"], "twoFactor": ["/account/two-factor"], "lookup": ["/lookup?q=192.0.2.45"],
+        "cvssCalculator": ["/cvss/4.0"], "membership": ["/membership"], "membershipApply": ["/membership/apply"],
+        "items": ["/items", "/items?q=phishing"], "itemNew": ["/items/new", "/items/new?kind=request"], "item": [item] + ([red_item] if red_item else []),
+        "artifacts": ["/artifacts"], "artifactNew": ["/artifacts/new"], "artifact": [artifact],
+        "lists": ["/lists"], "listNew": ["/lists/new"], "list": [mailing_list], "notifications": ["/notifications"],
+    }, failures, "member", seen)
+    # The invitation form, from an invitation the representative makes.
+    cookies = {c["name"]: c["value"] for c in browser.driver.get_cookies()}
+    team_page = requests.get(server.url(f"/teams/{SLUG}"), cookies=cookies, timeout=30).text
+    invite_action = re.search(r'action="([^"]+)" class="stacked narrow" id="invite-form"', team_page)
+    if invite_action:
+        made = requests.post(server.url(invite_action.group(1)), cookies=cookies, timeout=30, data={
+            "_csrf": re.search(r'name="_csrf" value="([^"]+)"', team_page).group(1),
+            "email": f"new-{bogus[:8]}@lindenfeld.example", "displayName": "New Colleague", "role": "member"})
+        link = re.search(r"/invitations/[A-Za-z0-9_-]{16,}", made.text)
+        if link:
+            browser.sign_out()
+            visit_all(browser, {"invitation": [link.group(0)]}, failures, "invited person", seen)
+            browser.open("/sign-in")
+            sign_in_from_here(browser, REP_EMAIL, REP_PASSWORD, failures, "member")
+    browser.sign_out()
+
+    # The secretariat.
+    browser.open("/sign-in")
+    sign_in_from_here(browser, SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD, failures, "secretariat")
+    application = first_link(browser, "/membership", r"/membership/applications/[0-9A-Fa-f-]{36}$")
+    visit_all(browser, {
+        "home": ["/"], "teamNew": ["/teams/new"], "teamEdit": [f"/teams/{OTHER_SLUG}/edit"], "audit": ["/admin/audit"],
+        "adminClaims": ["/admin/claims"], "membershipApplication": [application], "membership": ["/membership"],
+        "items": ["/items"], "notifications": ["/notifications"], "account": ["/account"], "listNew": ["/lists/new"],
+    }, failures, "secretariat", seen)
+    # A form with its error summary, and an error page.
+    browser.open("/items/new")
+    browser.fill({"#title": "x" * 3, "#body": "checking the error summary's layout"})
+    browser.driver.execute_script("document.getElementById('title').removeAttribute('required'); document.getElementById('title').value = '';")
+    browser.click_and_wait("#item-submit", error_page_ok=True)
+    assert browser.has("#error-summary a[href='#title']")
+    check_layout(browser, failures, "secretariat")
+    browser.open(f"/teams/{bogus}", error_page_ok=True)
+    check_layout(browser, failures, "secretariat")
+    browser.sign_out()
+
+    missing = sorted(name for name in pages if name not in seen)
+    assert not missing, (f"pages of SiteURL.swift the layout check does not visit: {missing}; "
+                         "add them to test_i (or to NOT_PAGES if they are no page)")
+    assert not failures, "\n".join(failures)
+
+
+def test_j_a_signed_out_reader_of_a_mailed_link_signs_in_and_returns(browser, server):
+    item = STATE.get("red_item")
+    assert item, "the demo has a TLP:RED item the representative reads"
+    browser.sign_out()
+    browser.open(item)
+    assert browser.driver.current_url.split("?")[0].endswith("/sign-in"), browser.driver.current_url
+    assert not browser.has("#account-link")
+    # A made-up item gets exactly the same answer, so the redirect tells nothing.
+    made_up = f"/items/{uuid.uuid4()}"
+    real = requests.get(server.url(item), timeout=30, allow_redirects=False)
+    fake = requests.get(server.url(made_up), timeout=30, allow_redirects=False)
+    assert real.status_code == fake.status_code == 303
+    assert real.headers["Location"] == f"/sign-in?next={item}" and fake.headers["Location"] == f"/sign-in?next={made_up}"
+    assert real.text.replace(item, "") == fake.text.replace(made_up, "")
+    failures: list[str] = []
+    sign_in_from_here(browser, REP_EMAIL, REP_PASSWORD, failures, "member")
+    browser.wait_for_path(item)
+    assert browser.has(".tlp-red"), "back on the item"
+    assert not failures, "\n".join(failures)
+
+
+def test_k_the_home_page_for_a_member_and_a_visitor(browser):
+    browser.open("/")
+    assert browser.has("#shared-lately") and browser.has("#open-requests") and browser.has("#notices") and browser.has("#deadlines")
+    browser.shot("home-member")
+    browser.sign_out()
+    browser.open("/")
+    assert browser.has("#home-lookup") and not browser.has("#shared-lately")
+    browser.shot("home-visitor")
+    search = browser.find("#home-q")
+    search.send_keys("192.0.2.45")
+    search.submit()
+    browser.wait_for_path("/lookup")

@@ -56,6 +56,16 @@ public struct OperatingHours: Sendable, Hashable, Codable {
         return self[keyPath: day.path].contains { Self.parseInterval($0).map { $0.lowerBound <= now && now < $0.upperBound } ?? false }
     }
 
+    /// Open or closed at a moment; see `openState(at:)`.
+    public enum OpenState: String, Sendable, Hashable { case open, closed }
+
+    /// Whether the team is open at `date`, or nil when that cannot be said: no schedule (or
+    /// none the reader may see), or a time zone that is not an IANA name.
+    public func openState(at date: Date) -> OpenState? {
+        guard !isEmpty, TimeZone(identifier: timeZone) != nil else { return nil }
+        return isOpen(at: date) ? .open : .closed
+    }
+
     /// A one-line description in words, e.g. "Mon–Fri 09:00-17:00 (Europe/Berlin)".
     public var summary: String {
         guard !isEmpty else { return note }

@@ -57,8 +57,14 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     /// Serialises with keys in their stored order; `pretty` indents by four spaces.
     public func serialized(pretty: Bool) -> String {
+        serialized(pretty: pretty, depth: 0)
+    }
+
+    /// As written `depth` levels inside a document, so a value serialized once can be pasted
+    /// into a larger pretty document (`GlobalIRT.arrayBody`).
+    public func serialized(pretty: Bool, depth: Int) -> String {
         var out = ""
-        write(into: &out, pretty: pretty, depth: 0)
+        write(into: &out, pretty: pretty, depth: depth)
         return out
     }
 

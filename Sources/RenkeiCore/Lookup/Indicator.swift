@@ -16,12 +16,18 @@ public enum Indicator: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads an IPv4/IPv6 address, a CIDR prefix, an AS number (`AS64500`, or digits alone),
     /// a domain name, a URL (its host), an e-mail address (its domain) or an ISO 3166 country
-    /// code (two letters; a country's top-level domain is asked for as `.jp`).
+    /// code (two letters; a country's top-level domain is asked for as `.jp`). Defanged forms
+    /// are read as what they stand for (`refanged`), and an IPv4-mapped IPv6 address
+    /// (`::ffff:198.51.100.7`) as its IPv4 address.
     public init(parsing raw: String) throws(ParseError) {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         func fail(_ reason: String) -> ParseError { ParseError(input: raw, reason: reason) }
+        guard raw.utf8.count <= 2048 else { throw fail("longer than 2048 bytes") }
+        var text = Self.refanged(raw.trimmingCharacters(in: .whitespacesAndNewlines))
         guard !text.isEmpty else { throw fail("empty") }
-        guard text.utf8.count <= 2048 else { throw fail("longer than 2048 bytes") }
+        // An IPv6 address as it is written in a URL: `[2001:db8::1]`.
+        if text.hasPrefix("["), text.hasSuffix("]"), IPAddress(String(text.dropFirst().dropLast())) != nil {
+            text = String(text.dropFirst().dropLast())
+        }
 
         if text.contains("://") {
             guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
@@ -61,6 +67,45 @@ public enum Indicator: Sendable, Hashable, CustomStringConvertible {
             throw fail("not an address, prefix, AS number, domain, URL, e-mail address or country code")
         }
         self = .domain(domain)
+    }
+
+    /// Undoes the ways analysts defang indicators so that nobody clicks them: a bracketed dot,
+    /// colon, slash or at sign in any of `[]`, `()`, `{}` (`[.]`, `(.)`, `{.}`, `[dot]`, `[:]`,
+    /// `[://]`, `[/]`, `[at]`, `[@]`, spaces around them allowed), `\.` for a dot, and the
+    /// schemes `hxxp`, `hxxps` (any case, also `hXtp`...) and `fxp`. Only these forms change;
+    /// anything else is left for the parser to judge.
+    public static func refanged(_ text: String) -> String {
+        var result = ""
+        var rest = Substring(text)
+        let tokens: [(String, String)] = [("://", "://"), (".", "."), ("dot", "."), (":", ":"), ("/", "/"), ("at", "@"), ("@", "@")]
+        let closing: [Character: Character] = ["[": "]", "(": ")", "{": "}"]
+        scanning: while let first = rest.first {
+            if first == "\\", rest.dropFirst().first == "." {
+                result.append(".")
+                rest = rest.dropFirst(2)
+                continue
+            }
+            if let close = closing[first] {
+                let inner = rest.dropFirst()
+                if let end = inner.firstIndex(of: close), inner.distance(from: inner.startIndex, to: end) <= 5 {
+                    let token = inner[..<end].trimmingCharacters(in: .whitespaces).lowercased()
+                    if let replacement = tokens.first(where: { $0.0 == token })?.1 {
+                        while result.last == " " { result.removeLast() }
+                        result += replacement
+                        rest = inner[inner.index(after: end)...].drop(while: { $0 == " " })
+                        continue scanning
+                    }
+                }
+            }
+            result.append(first)
+            rest = rest.dropFirst()
+        }
+        let lower = result.lowercased()
+        for (defanged, scheme) in [("hxxps://", "https://"), ("hxxp://", "http://"), ("hxtps://", "https://"), ("hxtp://", "http://"),
+                                   ("htxps://", "https://"), ("htxp://", "http://"), ("fxp://", "ftp://")] where lower.hasPrefix(defanged) {
+            return scheme + result.dropFirst(defanged.count)
+        }
+        return result
     }
 
     /// `::ffff:198.18.0.0/112` is asked for as `198.18.0.0/16`.

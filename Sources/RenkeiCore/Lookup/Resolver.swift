@@ -22,6 +22,8 @@ public struct TeamContact: Sendable, Hashable, Codable {
     public var operatingHours: String?
     /// Whether the team is inside its operating hours now; nil when its hours are not visible.
     public var openNow: Bool?
+    /// When a team that is closed now opens next (`OperatingHours.nextOpening`).
+    public var opensNext: Date?
     /// Given when the team is not open now (and the reader may see it).
     public var emergencyContact: String?
 
@@ -38,6 +40,7 @@ public struct TeamContact: Sendable, Hashable, Codable {
         timeZone = known ? hours.timeZone : nil
         operatingHours = known ? hours.summary : nil
         openNow = known ? hours.isOpen(at: now) : nil
+        opensNext = known && openNow == false ? hours.nextOpening(after: now) : nil
         emergencyContact = openNow == true || record.emergencyContact.isEmpty ? nil : record.emergencyContact
     }
 }

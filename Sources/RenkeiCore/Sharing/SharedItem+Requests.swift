@@ -61,7 +61,7 @@ extension SharedItem {
     /// Whether `actor` may reply: a request still open or answered, or a private conversation,
     /// that they may read, by people of active member teams and the secretariat.
     public func canReply(_ actor: Actor?) -> Bool {
-        guard kind == .request && request?.status != .closed || kind == .conversation else { return false }
+        guard kind == .request && request?.status != .closed || kind == .conversation, !isWithdrawn else { return false }
         return SharedItem.canShare(actor) && AccessPolicy.canRead(access, reader: actor)
     }
 
@@ -90,6 +90,7 @@ extension SharedItem {
             throw ValidationFailure([FieldError(field: "author", message: "Only people of active member teams and the secretariat reply.")])
         }
         guard details.status != .closed else { throw ValidationFailure([FieldError(field: "item", message: "The request is closed.")]) }
+        guard !isWithdrawn else { throw ValidationFailure([FieldError(field: "item", message: "The item was withdrawn.")]) }
         func text(_ raw: String, _ field: String) throws(ValidationFailure) -> String {
             let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard (1...20_000).contains(text.count) else { throw ValidationFailure([FieldError(field: field, message: "Write the reply (up to 20000 characters).")]) }
@@ -158,6 +159,7 @@ extension SharedItem {
         guard speaksForItem(actor) else {
             throw ValidationFailure([FieldError(field: "referral", message: "Only the requester (or their team) decides on a suggested referral.")])
         }
+        guard !isWithdrawn else { throw ValidationFailure([FieldError(field: "referral", message: "The request was withdrawn.")]) }
         guard let index = replies.firstIndex(where: { $0.id == replyID && $0.kind == .referral && $0.proposal != nil }),
               let team = replies[index].referredTeamID else {
             throw ValidationFailure([FieldError(field: "referral", message: "There is no such suggested referral on this request.")])
@@ -224,7 +226,10 @@ extension SharedItem {
 
     /// The requester marks the request answered or closed (or reopens it).
     public mutating func setStatus(_ status: RequestDetails.Status, by actor: Actor) throws(ValidationFailure) {
-        guard var details = request else { throw ValidationFailure([FieldError(field: "item", message: "Only requests have a status.")]) }
+        guard allowsStatus(status), var details = request else {
+            throw ValidationFailure([FieldError(field: "status", message: "A \(kind.rawValue) has no status; only requests are open, answered or closed.")])
+        }
+        guard !isWithdrawn else { throw ValidationFailure([FieldError(field: "item", message: "The item was withdrawn; its status no longer changes.")]) }
         guard canSetStatus(actor) else {
             throw ValidationFailure([FieldError(field: "status", message: "Only the requester (or the secretariat) changes the status.")])
         }

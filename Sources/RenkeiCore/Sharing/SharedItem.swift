@@ -30,6 +30,12 @@ public struct SharedItem: Sendable, Hashable, Codable {
     public var listID: UUID? = nil
     /// The post it answers on its list (by mail, `In-Reply-To`), for the archive's threads.
     public var parentID: UUID? = nil
+    /// When the author last corrected the text, and how many versions there are (the first is
+    /// 1); nil for an item never corrected (`SharedItem+Corrections.swift`).
+    public var correctedAt: Date? = nil
+    public var versionNumber: Int? = nil
+    /// Set when the author (or the secretariat) withdrew the item: it leaves lists and feeds.
+    public var withdrawal: Withdrawal? = nil
 
     /// A file attached to an item: its bytes are stored apart, under `id`.
     public struct Attachment: Sendable, Hashable, Codable {
@@ -87,21 +93,18 @@ extension SharedItem {
         return actor.teamID != nil && actor.teamStatus == .active
     }
 
-    /// Checks a draft and makes the item, with the indicators found in its text.
-    public static func compose(_ draft: SharedItemDraft, id: UUID, by actor: Actor?, authorName: String, authorTeam: (id: UUID, name: String)?,
-                               at now: Date) throws(ValidationFailure) -> SharedItem {
-        guard let actor, canShare(actor) else {
-            throw ValidationFailure([FieldError(field: "author", message: "Only people of active member teams and the secretariat share items.")])
-        }
+    /// The title, text and tags as stored (trimmed; tags lower-cased, unique, sorted), with what
+    /// is wrong with them: the same rules when an item is shared and when it is corrected.
+    static func checkText(title rawTitle: String, body rawBody: String, tags rawTags: [String]) -> (String, String, [String], [FieldError]) {
         var errors: [FieldError] = []
-        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        let title = rawTitle.trimmingCharacters(in: .whitespacesAndNewlines)
         if !(1...200).contains(title.count) { errors.append(FieldError(field: "title", message: "Give a title of 1 to 200 characters.")) }
-        let body = draft.body.trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = rawBody.trimmingCharacters(in: .whitespacesAndNewlines)
         if body.isEmpty || body.utf8.count > maximumBody {
             errors.append(FieldError(field: "body", message: "Write the text (up to \(maximumBody / 1000) kB)."))
         }
         var tags = Set<String>()
-        for (index, raw) in draft.tags.enumerated() {
+        for (index, raw) in rawTags.enumerated() {
             let tag = raw.trimmingCharacters(in: .whitespaces).lowercased()
             guard !tag.isEmpty else { continue }
             if tag.count > 40 || !tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
@@ -110,6 +113,17 @@ extension SharedItem {
             tags.insert(tag)
         }
         if tags.count > 20 { errors.append(FieldError(field: "tags", message: "At most 20 tags.")) }
+        return (title, body, tags.sorted(), errors)
+    }
+
+    /// Checks a draft and makes the item, with the indicators found in its text.
+    public static func compose(_ draft: SharedItemDraft, id: UUID, by actor: Actor?, authorName: String, authorTeam: (id: UUID, name: String)?,
+                               at now: Date) throws(ValidationFailure) -> SharedItem {
+        guard let actor, canShare(actor) else {
+            throw ValidationFailure([FieldError(field: "author", message: "Only people of active member teams and the secretariat share items.")])
+        }
+        let (title, body, tags, textErrors) = checkText(title: draft.title, body: draft.body, tags: draft.tags)
+        var errors = textErrors
         errors += AccessPolicy.problems(tlp: draft.tlp, audience: draft.audience)
         if (draft.kind == .request) != (draft.request != nil) {
             errors.append(FieldError(field: "request", message: "A request says what it asks for; other items do not."))
@@ -118,7 +132,7 @@ extension SharedItem {
             errors.append(FieldError(field: "request.subject", message: "A point-of-contact request names an address, network, domain, AS or country."))
         }
         guard errors.isEmpty else { throw ValidationFailure(errors) }
-        return SharedItem(id: id, kind: draft.kind, title: title, body: body, tags: tags.sorted(), tlp: draft.tlp,
+        return SharedItem(id: id, kind: draft.kind, title: title, body: body, tags: tags, tlp: draft.tlp,
                           audience: draft.audience, authorUserID: actor.userID, authorName: authorName, authorTeamID: authorTeam?.id,
                           authorTeamName: authorTeam?.name, createdAt: now,
                           indicators: ExtractedIndicator.extract(from: title + "\n" + body + "\n" + (draft.request?.subject ?? "")),

@@ -8,8 +8,12 @@ import Vapor
 final class AppContext: Sendable {
     let settings: Settings
     let editing: TeamEditing
-    let signInThrottle = SignInThrottle()
-    let lookup = LookupService()
+    let signInThrottle: SignInThrottle
+    /// Change counters of the data kept in memory, and what is kept (the lookup tables, the
+    /// directory snapshot), each rebuilt when its counter moves.
+    let versions: DataVersions
+    let lookup: LookupService
+    let directory: DirectorySnapshots
     let rateLimiter = RateLimiter()
     let clock = AppClock()
     let isDemo: Bool
@@ -19,6 +23,12 @@ final class AppContext: Sendable {
 
     init(settings: Settings, isDemo: Bool) {
         self.settings = settings
+        let versions = DataVersions()
+        self.versions = versions
+        lookup = LookupService(versions: versions)
+        directory = DirectorySnapshots(versions: versions)
+        // Several servers may share a PostgreSQL database, and then a guesser must meet one history.
+        if case .postgres = settings.database { signInThrottle = SignInThrottle(sharedInDatabase: true) } else { signInThrottle = SignInThrottle() }
         let gnupg = GnuPG(binary: GnuPG.resolve(settings.gpgBinary))
         self.editing = TeamEditing(gnupg: gnupg)
         self.isDemo = isDemo

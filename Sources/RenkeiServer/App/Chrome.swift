@@ -29,6 +29,15 @@ struct Chrome: Encodable {
         var claims = SiteURL.adminClaims.path
         var lists = SiteURL.lists.path
         var listKey = SiteURL.listKey.path
+        var favicon = SiteURL.faviconSVG.path
+        var suggestTeams = SiteURL.apiSuggestTeams.path
+        var suggestPeople = SiteURL.apiSuggestPeople.path
+    }
+
+    /// The error summary at the top of a form page (see `FormErrors`).
+    struct ErrorSummary: Encodable {
+        var headline: String
+        var links: [FormErrors.Link]
     }
 
     var title: String
@@ -39,6 +48,9 @@ struct Chrome: Encodable {
     var unread: Int?
     var csrf: String?
     var demoNotice: String?
+    /// What the previous action did, said once after its redirect (`Flash`).
+    var flash: String?
+    var errorSummary: ErrorSummary?
     var links = Links()
 
     init(request: Request, title: String) {
@@ -52,6 +64,14 @@ struct Chrome: Encodable {
         // until they open the sign-in form, so crawlers do not fill the session table.
         csrf = user == nil ? nil : CSRF.token(for: request)
         demoNotice = request.application.renkei.isDemo ? DemoNetwork.notice : nil
+        flash = Flash.take(from: request)
+    }
+
+    /// This frame with a form's error summary.
+    func with(_ errors: FormErrors, headline: String) -> Chrome {
+        var chrome = self
+        chrome.errorSummary = errors.summary(headline)
+        return chrome
     }
 }
 

@@ -14,6 +14,8 @@ public enum SiteURL: Sendable, Equatable {
     case team(Parameter)
     case teamEdit(Parameter)
     case teamRFC2350(Parameter)
+    case teamVCard(Parameter)
+    case teamKeys(Parameter)
     case signIn
     case signOut
     case account
@@ -23,6 +25,8 @@ public enum SiteURL: Sendable, Equatable {
     case healthz
     case metrics
     case stylesheet
+    case favicon
+    case faviconSVG
     case lookup
     case cvss
     case cvssCalculator(Parameter)
@@ -36,6 +40,7 @@ public enum SiteURL: Sendable, Equatable {
     case globalIRTTeamsCSV
     case membership
     case membershipApply
+    case membershipConfirm(Parameter)
     case membershipApplication(Parameter)
     case membershipApplicationSteps(Parameter)
     case teamMembershipChange(Parameter)
@@ -44,6 +49,9 @@ public enum SiteURL: Sendable, Equatable {
     case notifications
     case audit
     case twoFactor
+    case twoFactorQRCode
+    case twoFactorRecoveryCodes
+    case twoFactorNewRecoveryCodes
     case signInTwoFactor
     case jwks
     case apiApplications
@@ -61,6 +69,11 @@ public enum SiteURL: Sendable, Equatable {
     case itemStatus(Parameter)
     case apiItemReplies(Parameter)
     case apiItemStatus(Parameter)
+    case itemCorrection(Parameter)
+    case itemWithdrawal(Parameter)
+    case apiItemCorrection(Parameter)
+    case apiItemWithdrawal(Parameter)
+    case apiItemVersions(Parameter)
     case itemReferral(Parameter, Parameter)
     case apiItemReferral(Parameter, Parameter)
     case artifacts
@@ -91,6 +104,8 @@ public enum SiteURL: Sendable, Equatable {
     case adminClaim(Parameter)
     case apiClaims
     case apiClaim(Parameter)
+    case apiSuggestTeams
+    case apiSuggestPeople
 
     static let slugKey = "slug"
     static let tokenKey = "token"
@@ -109,6 +124,8 @@ public enum SiteURL: Sendable, Equatable {
         case .team(let slug): ["teams", slug.text(Self.slugKey)]
         case .teamEdit(let slug): ["teams", slug.text(Self.slugKey), "edit"]
         case .teamRFC2350(let slug): ["teams", slug.text(Self.slugKey), "rfc2350.txt"]
+        case .teamVCard(let slug): ["teams", slug.text(Self.slugKey), "vcard.vcf"]
+        case .teamKeys(let slug): ["teams", slug.text(Self.slugKey), "keys.asc"]
         case .signIn: ["sign-in"]
         case .signOut: ["sign-out"]
         case .account: ["account"]
@@ -118,6 +135,8 @@ public enum SiteURL: Sendable, Equatable {
         case .healthz: ["healthz"]
         case .metrics: ["metrics"]
         case .stylesheet: ["css", "renkei.css"]
+        case .favicon: ["favicon.ico"]
+        case .faviconSVG: ["favicon.svg"]
         case .lookup: ["lookup"]
         case .cvss: ["cvss"]
         case .cvssCalculator(let version): ["cvss", version.text(Self.versionKey)]
@@ -131,6 +150,7 @@ public enum SiteURL: Sendable, Equatable {
         case .globalIRTTeamsCSV: ["global-irt", "v1", "teams.csv"]
         case .membership: ["membership"]
         case .membershipApply: ["membership", "apply"]
+        case .membershipConfirm(let token): ["membership", "confirm", token.text(Self.tokenKey)]
         case .membershipApplication(let id): ["membership", "applications", id.text(Self.applicationKey)]
         case .membershipApplicationSteps(let id): ["membership", "applications", id.text(Self.applicationKey), "steps"]
         case .teamMembershipChange(let slug): ["teams", slug.text(Self.slugKey), "membership"]
@@ -139,6 +159,9 @@ public enum SiteURL: Sendable, Equatable {
         case .notifications: ["notifications"]
         case .audit: ["admin", "audit"]
         case .twoFactor: ["account", "two-factor"]
+        case .twoFactorQRCode: ["account", "two-factor", "qr.svg"]
+        case .twoFactorRecoveryCodes: ["account", "two-factor", "recovery-codes.txt"]
+        case .twoFactorNewRecoveryCodes: ["account", "two-factor", "recovery-codes"]
         case .signInTwoFactor: ["sign-in", "two-factor"]
         case .jwks: [".well-known", "jwks.json"]
         case .apiApplications: ["api", "v1", "membership", "applications"]
@@ -156,6 +179,11 @@ public enum SiteURL: Sendable, Equatable {
         case .itemStatus(let id): ["items", id.text(Self.itemKey), "status"]
         case .apiItemReplies(let id): ["api", "v1", "items", id.text(Self.itemKey), "replies"]
         case .apiItemStatus(let id): ["api", "v1", "items", id.text(Self.itemKey), "status"]
+        case .itemCorrection(let id): ["items", id.text(Self.itemKey), "correction"]
+        case .itemWithdrawal(let id): ["items", id.text(Self.itemKey), "withdrawal"]
+        case .apiItemCorrection(let id): ["api", "v1", "items", id.text(Self.itemKey), "correction"]
+        case .apiItemWithdrawal(let id): ["api", "v1", "items", id.text(Self.itemKey), "withdrawal"]
+        case .apiItemVersions(let id): ["api", "v1", "items", id.text(Self.itemKey), "versions"]
         case .itemReferral(let id, let reply): ["items", id.text(Self.itemKey), "referrals", reply.text(Self.replyKey)]
         case .apiItemReferral(let id, let reply): ["api", "v1", "items", id.text(Self.itemKey), "referrals", reply.text(Self.replyKey)]
         case .artifacts: ["artifacts"]
@@ -186,6 +214,8 @@ public enum SiteURL: Sendable, Equatable {
         case .adminClaim(let id): ["admin", "claims", id.text(Self.claimKey)]
         case .apiClaims: ["api", "v1", "claims"]
         case .apiClaim(let id): ["api", "v1", "claims", id.text(Self.claimKey)]
+        case .apiSuggestTeams: ["api", "v1", "suggest", "teams"]
+        case .apiSuggestPeople: ["api", "v1", "suggest", "people"]
         }
     }
 

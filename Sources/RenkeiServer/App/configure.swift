@@ -59,6 +59,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // Outermost, so error pages, static files and 404s get the security headers too.
     app.middleware.use(SecurityHeadersMiddleware(settings: settings))
     app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(LocalWriteMiddleware())
     // Sessions outside the error handler, so error pages keep the session cookie; a session
     // is only created when a handler uses it.
     app.middleware.use(app.sessions.middleware)

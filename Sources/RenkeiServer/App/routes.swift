@@ -12,10 +12,12 @@ func routes(_ app: Application) throws {
     MembershipController().register(pages: pages, forms: forms)
     NotificationsController().register(pages: pages, forms: forms)
     AuditController().register(pages: pages)
+    HomeController().register(pages: pages)
 
     let api = app.grouped(APITokenAuthenticator(), TeamStatusMiddleware(), RateLimitMiddleware())
     InvitationsController().register(pages: pages, forms: forms, api: api)
     TeamsAPIController().register(api)
+    SuggestController().register(app)
     ClaimsController().register(pages: pages, forms: forms, api: api)
     GlobalIRTController().register(api)
     LookupAPIController().register(api)

@@ -80,7 +80,7 @@ enum SecondFactorChanges {
 struct TwoFactorGate: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let user = request.currentUser, user.totpSecret == nil, TwoFactor.isRequired(for: user),
-              ![SiteURL.twoFactor.path, SiteURL.signOut.path].contains(request.url.path)
+              ![SiteURL.twoFactor.path, SiteURL.twoFactorQRCode.path, SiteURL.signOut.path].contains(request.url.path)
         else { return try await next.respond(to: request) }
         return request.redirect(to: SiteURL.twoFactor.path)
     }

@@ -18,6 +18,9 @@ struct AccountController {
         forms.post(.signInTwoFactor, use: secondStep)
         pages.get(.twoFactor, use: twoFactorPage)
         forms.post(.twoFactor, use: enrolTwoFactor)
+        pages.get(.twoFactorQRCode, use: twoFactorQRCode)
+        forms.post(.twoFactorRecoveryCodes, use: downloadRecoveryCodes)
+        forms.post(.twoFactorNewRecoveryCodes, use: newRecoveryCodes)
     }
 
     struct SignInPage: Encodable {
@@ -47,13 +50,13 @@ struct AccountController {
         let next = Self.safeNext(form.next ?? "")
         let throttle = request.application.renkei.signInThrottle
         let address = request.clientAddress
-        try await throttle.requireAllowed(account: email, address: address, what: "failed sign-ins")
+        try await throttle.requireAllowed(account: email, address: address, what: "failed sign-ins", on: request.db)
         let user = try await UserModel.query(on: request.db).filter(\.$email == email).first()
         // Verify against a fixed hash when the account does not exist, so timing does not tell.
         let hash = user?.passwordHash ?? "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5Ll8CkUwmX6VdAZKWzIaOBBa9yTRe6e"
         let matches = try await request.password.async.verify(form.password ?? "", created: hash)
         guard let user, matches else {
-            await throttle.recordFailure(account: email, address: address)
+            try await throttle.recordFailure(account: email, address: address, on: request.db)
             try await AuditLog.record("sign-in.failed", subject: email, detail: "wrong e-mail address or password", actor: nil, address: address,
                                       at: request.application.renkei.clock.now, on: request.db)
             return try await SignInPage(chrome: Chrome(request: request, title: "Sign in"), csrf: CSRF.token(for: request), email: email, next: next,
@@ -73,7 +76,7 @@ struct AccountController {
     static let pendingNextKey = "two-factor-next"
 
     private func completeSignIn(_ user: UserModel, method: String, next: String, request: Request) async throws -> Response {
-        await request.application.renkei.signInThrottle.recordSuccess(account: user.email, address: request.clientAddress)
+        try await request.application.renkei.signInThrottle.recordSuccess(account: user.email, address: request.clientAddress, on: request.db)
         request.session.data[Self.pendingUserKey] = nil
         request.session.data[Self.pendingNextKey] = nil
         try await SignInSession.begin(user, request: request)
@@ -110,11 +113,11 @@ struct AccountController {
         let user = try await pendingUser(request: request)
         let throttle = request.application.renkei.signInThrottle
         let address = request.clientAddress
-        try await throttle.requireAllowed(account: user.email, address: address, what: "failed sign-ins")
+        try await throttle.requireAllowed(account: user.email, address: address, what: "failed sign-ins", on: request.db)
         let code = try request.content.decode(SecondStepForm.self).code ?? ""
         let now = request.application.renkei.clock.now
         guard let outcome = try await TwoFactor.verify(code, for: user, at: now, on: request.db) else {
-            await throttle.recordFailure(account: user.email, address: address)
+            try await throttle.recordFailure(account: user.email, address: address, on: request.db)
             try await AuditLog.record("sign-in.failed", subject: user.email, detail: "wrong two-factor code", actor: nil, address: address, at: now, on: request.db)
             return try await SecondStepPage(chrome: Chrome(request: request, title: "Two-factor sign-in"), csrf: CSRF.token(for: request),
                                             error: "That code is not valid (or was already used). Try the next one.")
@@ -130,7 +133,13 @@ struct AccountController {
         var required: Bool
         var secret: String?
         var uri: String?
+        /// The enrolment address as a QR code image; nil when it does not fit one.
+        var qrCodeURL: String?
         var recoveryCodes: [String]?
+        /// The codes just shown, posted back for the download (see `RecoveryCodeFile`).
+        var recoveryCodesText: String?
+        var recoveryCodesURL: String
+        var newRecoveryCodesURL: String
         var recoveryCodesLeft: Int
         var error: String?
     }
@@ -155,8 +164,67 @@ struct AccountController {
         }
         let left = (user.recoveryCodeHashes ?? "").split(separator: ",").count
         return try await TwoFactorPage(chrome: Chrome(request: request, title: "Two-factor sign-in"), enrolled: user.totpSecret != nil,
-                                       required: TwoFactor.isRequired(for: user), secret: secret, uri: uri, recoveryCodes: recoveryCodes,
+                                       required: TwoFactor.isRequired(for: user), secret: secret, uri: uri,
+                                       qrCodeURL: uri.flatMap { QRCode(text: $0) }.map { _ in SiteURL.twoFactorQRCode.path },
+                                       recoveryCodes: recoveryCodes, recoveryCodesText: recoveryCodes?.joined(separator: " "),
+                                       recoveryCodesURL: SiteURL.twoFactorRecoveryCodes.path, newRecoveryCodesURL: SiteURL.twoFactorNewRecoveryCodes.path,
                                        recoveryCodesLeft: left, error: error).render("two-factor", on: request)
+    }
+
+    /// The pending enrolment address as an SVG QR code, drawn on the server so the page needs
+    /// no script; it carries the secret, so it is never cached and exists only before enrolment.
+    func twoFactorQRCode(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        guard user.totpSecret == nil, let secret = request.session.data[Self.enrolmentSecretKey].flatMap(Base32.decode),
+              let code = QRCode(text: RenkeiCore.TOTP(secret: secret).provisioningURI(issuer: "Renkei", account: user.email))
+        else { throw AppError.notFound("No two-factor set-up is waiting: open the two-factor page first.") }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml")
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: .ok, headers: headers, body: .init(string: code.svg()))
+    }
+
+    struct RecoveryCodesForm: Content {
+        var codes: String?
+    }
+
+    /// The recovery codes the enrolment page showed, as a text file: only codes still unused
+    /// for this account are written, so the file never carries text the server did not issue.
+    func downloadRecoveryCodes(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        let posted = (try request.content.decode(RecoveryCodesForm.self).codes ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," })
+            .prefix(50).map(String.init)
+        let codes = RecoveryCodeFile.unused(posted, storedHashes: (user.recoveryCodeHashes ?? "").split(separator: ",").map(String.init))
+        guard !codes.isEmpty else {
+            throw ValidationFailure([FieldError(field: "codes", message: "These are not unused recovery codes of your account; make new ones on the two-factor page.")])
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: HeaderValue.contentDisposition(attachmentNamed: RecoveryCodeFile.fileName))
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        let site = request.application.renkei.settings.publicURL
+        return Response(status: .ok, headers: headers, body: .init(string: RecoveryCodeFile.text(codes: codes, account: user.email, site: site)))
+    }
+
+    /// New recovery codes in place of the old ones, confirmed with a code from the authenticator
+    /// (or one of the old recovery codes): for someone who used up, lost or never downloaded them.
+    func newRecoveryCodes(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        guard user.totpSecret != nil else { return request.redirect(to: SiteURL.twoFactor.path) }
+        let now = request.application.renkei.clock.now
+        let throttle = request.application.renkei.signInThrottle
+        try await throttle.requireAllowed(account: user.email, address: request.clientAddress, what: "failed sign-ins", on: request.db)
+        let code = try request.content.decode(SecondStepForm.self).code ?? ""
+        guard try await TwoFactor.verify(code, for: user, at: now, on: request.db) != nil else {
+            try await throttle.recordFailure(account: user.email, address: request.clientAddress, on: request.db)
+            return try await twoFactorView(request: request, recoveryCodes: nil, error: "That code is not valid (or was already used). Try the next one.")
+                .encodeResponse(status: .unprocessableEntity, for: request)
+        }
+        let codes = RecoveryCodes.generate()
+        user.recoveryCodeHashes = codes.map(RecoveryCodes.hash).joined(separator: ",")
+        try await user.save(on: request.db)
+        try await AuditLog.record("two-factor.recovery-codes", subject: user.email, detail: "new recovery codes; the old ones no longer work", request: request)
+        return try await twoFactorView(request: request, recoveryCodes: codes, error: nil).encodeResponse(for: request)
     }
 
     func enrolTwoFactor(request: Request) async throws -> View {
@@ -186,7 +254,7 @@ struct AccountController {
         let user = try request.requireUser()
         let ended = try await SignInSession.endOthers(of: user, request: request)
         try await AuditLog.record("sign-out.others", subject: user.email, detail: "\(ended) other session(s) ended", request: request)
-        return request.redirect(to: SiteURL.account.path)
+        return request.redirect(to: SiteURL.account.path, flash: ended == 1 ? "1 other session signed out" : "\(ended) other sessions signed out")
     }
 
     /// Where to go after signing in: no `next` means the directory; a `next` that is not a
@@ -270,7 +338,7 @@ struct AccountController {
         let user = try request.requireUser()
         do {
             try await AccountPGPKey.set(try request.content.decode(AccountPGPKey.Input.self).key, for: user, request: request)
-            return request.redirect(to: SiteURL.account.path)
+            return request.redirect(to: SiteURL.account.path, flash: "PGP key saved")
         } catch let failure as ValidationFailure {
             return try await accountPage(request: request, newToken: nil, error: failure.errors.map(\.message).joined(separator: " "))
                 .encodeResponse(status: .unprocessableEntity, for: request)
@@ -300,6 +368,6 @@ struct AccountController {
         else { throw AppError.notFound("No such token.") }
         token.revokedAt = Date()
         try await token.save(on: request.db)
-        return request.redirect(to: SiteURL.account.path)
+        return request.redirect(to: SiteURL.account.path, flash: "Token “\(token.name)” revoked")
     }
 }

@@ -12,44 +12,10 @@ enum DemoLoader {
 
     static func load(on database: any Database, hasher: AsyncPasswordHasher, lookup: LookupService, logger: Logger) async throws {
         let teams = DemoNetwork.teams()
-        var hashes: [String: String] = [:]
-        for account in DemoNetwork.accounts {
-            hashes[account.email] = try await hasher.hash(account.password)
-        }
-        let passwordHashes = hashes
-        let author = ChangeAuthor(userID: nil, name: "Demo loader", channel: "cli")
+        let passwordHashes = try await hashPasswords(hasher)
         try await database.transaction { database in
-            if try await TeamModel.query(on: database).count() > 0 {
-                throw AppError.conflict("The directory already holds teams; the demo network loads only into an empty one.")
-            }
-            var ids: [String: UUID] = [:]
-            for record in teams {
-                let model = try await TeamWrites.save(try record.validated(), existing: nil, author: author, on: database)
-                ids[record.slug] = try model.requireID()
-            }
-            var users: [String: UserModel] = [:]
-            for account in DemoNetwork.accounts {
-                let user = UserModel(email: account.email, displayName: account.displayName, passwordHash: passwordHashes[account.email]!,
-                                     roles: account.roles, teamID: account.teamSlug.flatMap { ids[$0] }, createdAt: Date())
-                try await user.create(on: database)
-                users[account.email] = user
-            }
-            let draft = DemoNetwork.application
-            var sponsors: [TeamStanding?] = []
-            for slug in draft.sponsorSlugs {
-                sponsors.append(try await TeamModel.find(slug: slug, on: database).asyncFlatMap { try await MembershipStore.standing(of: $0, on: database) })
-            }
-            let (application, _) = try MembershipApplication.submit(draft, id: UUID(), by: users[DemoNetwork.applicantEmail]!.actor, applicantTeam: nil,
-                                                                     sponsors: sponsors, hasOpenApplication: false, at: Date())
-            try await ApplicationModel(application).create(on: database)
-            // The demo's members receive the community list (their mail waits in the outbox until SMTP_URL is set).
-            try await ListStore.ensureCommunityList(at: Date(), on: database)
-            let list = try await ListStore.require(slug: "members", on: database)
-            for account in DemoNetwork.accounts where account.teamSlug != nil {
-                try await ListSubscriptionModel(listID: list.id, userID: try users[account.email]!.requireID(), mode: .perMessage, createdAt: Date())
-                    .create(on: database)
-            }
-            let directory = DemoDirectory(teams: ids, users: users)
+            let directory = try await loadDirectory(teams, passwordHashes: passwordHashes, on: database)
+            let users = directory.users
             for announcement in DemoNetwork.announcements {
                 let draft = SharedItemDraft(title: announcement.title, body: announcement.body, tags: announcement.tags, tlp: announcement.tlp,
                                             audience: directory.audience(announcement.to))
@@ -69,8 +35,55 @@ enum DemoLoader {
         logger.notice("Loaded the fictional demo network: \(teams.count) teams.")
     }
 
+    /// The demo accounts' password hashes by e-mail address, made before a transaction opens.
+    static func hashPasswords(_ hasher: AsyncPasswordHasher) async throws -> [String: String] {
+        var hashes: [String: String] = [:]
+        for account in DemoNetwork.accounts {
+            hashes[account.email] = try await hasher.hash(account.password)
+        }
+        return hashes
+    }
+
+    /// Into an empty directory: `teams` (which hold the demo accounts' teams), the demo
+    /// accounts, the application waiting for its sponsor and the members' list subscriptions.
+    /// `renkei demo scale` shares this with the demo (`ScaleLoader`).
+    static func loadDirectory(_ teams: [TeamRecord], passwordHashes: [String: String], on database: any Database) async throws -> DemoDirectory {
+        if try await TeamModel.query(on: database).count() > 0 {
+            throw AppError.conflict("The directory already holds teams; the demo network loads only into an empty one.")
+        }
+        let author = ChangeAuthor(userID: nil, name: "Demo loader", channel: "cli")
+        var ids: [String: UUID] = [:]
+        for record in teams {
+            let model = try await TeamWrites.save(try record.validated(), existing: nil, author: author, on: database)
+            ids[record.slug] = try model.requireID()
+        }
+        var users: [String: UserModel] = [:]
+        for account in DemoNetwork.accounts {
+            let user = UserModel(email: account.email, displayName: account.displayName, passwordHash: passwordHashes[account.email]!,
+                                 roles: account.roles, teamID: account.teamSlug.flatMap { ids[$0] }, createdAt: Date())
+            try await user.create(on: database)
+            users[account.email] = user
+        }
+        let draft = DemoNetwork.application
+        var sponsors: [TeamStanding?] = []
+        for slug in draft.sponsorSlugs {
+            sponsors.append(try await TeamModel.find(slug: slug, on: database).asyncFlatMap { try await MembershipStore.standing(of: $0, on: database) })
+        }
+        let (application, _) = try MembershipApplication.submit(draft, id: UUID(), by: users[DemoNetwork.applicantEmail]!.actor, applicantTeam: nil,
+                                                                 sponsors: sponsors, hasOpenApplication: false, at: Date())
+        try await ApplicationModel(application).create(on: database)
+        // The demo's members receive the community list (their mail waits in the outbox until SMTP_URL is set).
+        try await ListStore.ensureCommunityList(at: Date(), on: database)
+        let list = try await ListStore.require(slug: "members", on: database)
+        for account in DemoNetwork.accounts where account.teamSlug != nil {
+            try await ListSubscriptionModel(listID: list.id, userID: try users[account.email]!.requireID(), mode: .perMessage, createdAt: Date())
+                .create(on: database)
+        }
+        return DemoDirectory(teams: ids, users: users)
+    }
+
     /// The demo's teams and accounts by slug and e-mail address.
-    private struct DemoDirectory {
+    struct DemoDirectory {
         var teams: [String: UUID]
         var users: [String: UserModel]
 

@@ -9,7 +9,6 @@ struct DirectoryController {
     static let pageSize = 50
 
     func register(pages: any RoutesBuilder, forms: any RoutesBuilder) {
-        pages.get(.home) { request in request.redirect(to: SiteURL.teams.path) }
         pages.get(.teams, use: list)
         pages.get(.teamNew, use: newForm)
         forms.post(.teamNew, use: create)
@@ -17,6 +16,8 @@ struct DirectoryController {
         pages.get(.teamEdit(.key), use: editForm)
         forms.post(.teamEdit(.key), use: update)
         pages.get(.teamRFC2350(.key), use: rfc2350)
+        pages.get(.teamVCard(.key), use: TeamCards.vCard)
+        pages.get(.teamKeys(.key), use: TeamCards.keys)
     }
 
     struct ListQuery: Content {
@@ -26,6 +27,7 @@ struct DirectoryController {
         var member: String?
         var q: String?
         var page: Int?
+        var sort: String?
     }
 
     struct ListPage: Encodable {
@@ -37,6 +39,8 @@ struct DirectoryController {
             var countryCode: String
             var teamTypes: String
             var memberType: String
+            /// "open", "closed", or empty when the reader cannot see the team's hours.
+            var openNow: String
         }
         struct Option: Encodable {
             var value: String
@@ -54,6 +58,11 @@ struct DirectoryController {
         var previousPage: String?
         var nextPage: String?
         var pageInfo: String
+        var headings: [DirectoryListing.Heading]
+        var csvURL: String
+        var jsonURL: String
+        /// The sort the filter form keeps; nil for the default.
+        var sort: String?
     }
 
     func list(request: Request) async throws -> View {
@@ -68,27 +77,25 @@ struct DirectoryController {
         let filter = DirectoryQuery(countries: country.isEmpty ? [] : [country], region: region,
                                     teamType: type.flatMap(TeamType.init(rawValue:)),
                                     memberType: member.flatMap(MemberType.init(rawValue:)), text: query.q ?? "")
-        let audience = DirectoryPolicy.audience(for: request.currentActor)
-        let visible = try await TeamModel.all(on: request.db).map { $0.record.visible(to: audience) }
+        let view = try await request.directory().view
         let matched: [TeamRecord]
-        do { matched = try filter.filter(visible) } catch {
+        do { matched = try view.matching(filter).map(\.record) } catch {
             throw AppError.badRequest("“\(region)” is not a region; choose one from the list.")
         }
+        let sort: DirectorySort
+        do { sort = try DirectorySort(parsing: query.sort) } catch { throw AppError.badRequest(error.message) }
+        let now = request.application.renkei.clock.now
+        let listing = DirectoryListing(country: country, region: region, type: type ?? "", member: member ?? "", text: query.q ?? "", sort: sort)
         let page = max(1, query.page ?? 1)
-        let rows = matched.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize).map { record in
+        // The snapshot is in the default order already.
+        let rows = (sort.isDefault ? matched : sort.sorted(matched, at: now)).dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize).map { record in
             ListPage.Row(url: SiteURL.team(.value(record.slug)).path, shortName: record.shortName,
                          officialName: record.officialName, country: Country.named(record.countryCode)?.name ?? record.countryCode,
                          countryCode: record.countryCode, teamTypes: record.teamTypes.map(\.label).joined(separator: ", "),
-                         memberType: record.memberType?.rawValue ?? "")
+                         memberType: record.memberType?.rawValue ?? "",
+                         openNow: record.operatingHours.openState(at: now)?.rawValue ?? "")
         }
-        func link(page: Int) -> String {
-            var components = URLComponents()
-            components.path = SiteURL.teams.path
-            components.queryItems = [("country", country), ("region", region), ("type", type ?? ""), ("member", member ?? ""),
-                                     ("q", query.q ?? ""), ("page", String(page))]
-                .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
-            return components.string ?? SiteURL.teams.path
-        }
+        func link(page: Int) -> String { listing.page(page) }
         let lastPage = max(1, (matched.count + Self.pageSize - 1) / Self.pageSize)
         let context = ListPage(
             chrome: Chrome(request: request, title: "Team directory"),
@@ -102,7 +109,8 @@ struct DirectoryController {
             q: query.q ?? "",
             previousPage: page > 1 ? link(page: page - 1) : nil,
             nextPage: page < lastPage ? link(page: page + 1) : nil,
-            pageInfo: "Page \(min(page, lastPage)) of \(lastPage)")
+            pageInfo: "Page \(min(page, lastPage)) of \(lastPage)",
+            headings: listing.headings(), csvURL: listing.csvURL, jsonURL: listing.jsonURL, sort: sort.isDefault ? nil : sort.parameter)
         return try await context.render("teams", on: request)
     }
 
@@ -119,6 +127,9 @@ struct DirectoryController {
         var canEdit: Bool
         var editURL: String
         var rfc2350URL: String
+        var vCardURL: String
+        /// Where the PGP keys download; nil when the reader sees none.
+        var keysURL: String?
         var lastModified: String
         var lastModifiedBy: String
         var changes: [Change]?
@@ -133,6 +144,9 @@ struct DirectoryController {
         var reason: String?
         var statementURL: String
         var changeURL: String?
+        /// The changes the reader may record (`TeamMembership.availableChanges`).
+        var changes: [[String: String]]?
+        var asksReason: Bool
         var inviteURL: String?
     }
 
@@ -150,16 +164,20 @@ struct DirectoryController {
         let slug = model.slug
         let standing = try await MembershipStore.standing(of: model, on: request.db)
         let membership = standing.membership.map { membership in
-            MembershipPanel(status: membership.status.label, reason: audience == .members ? membership.reason.nonBlank : nil,
-                            statementURL: SiteURL.apiTeamMembership(.value(slug)).path,
-                            changeURL: actor?.roles.contains(.secretariat) == true ? SiteURL.teamMembershipChange(.value(slug)).path : nil,
-                            inviteURL: membership.status == .active && DirectoryPolicy.canEdit(teamID: standing.id, actor: actor)
-                                ? SiteURL.teamInvitations(.value(slug)).path : nil)
+            let offered = actor.map { membership.availableChanges(teamID: standing.id, to: $0) } ?? []
+            return MembershipPanel(status: membership.status.label, reason: audience == .members ? membership.reason.nonBlank : nil,
+                                   statementURL: SiteURL.apiTeamMembership(.value(slug)).path,
+                                   changeURL: offered.isEmpty ? nil : SiteURL.teamMembershipChange(.value(slug)).path,
+                                   changes: offered.map { ["value": $0.name, "label": $0.noun] }.nonEmpty,
+                                   asksReason: offered.contains(where: \.needsReason),
+                                   inviteURL: membership.status == .active && DirectoryPolicy.canEdit(teamID: standing.id, actor: actor)
+                                       ? SiteURL.teamInvitations(.value(slug)).path : nil)
         }
         return try await TeamPage(
             chrome: Chrome(request: request, title: record.shortName), team: TeamView(record),
             isMembersView: audience == .members, canEdit: DirectoryPolicy.canEdit(teamID: try model.requireID(), actor: actor),
             editURL: SiteURL.teamEdit(.value(slug)).path, rfc2350URL: SiteURL.teamRFC2350(.value(slug)).path,
+            vCardURL: SiteURL.teamVCard(.value(slug)).path, keysURL: record.pgpKeys.isEmpty ? nil : SiteURL.teamKeys(.value(slug)).path,
             lastModified: TeamView.minute(model.modifiedAt), lastModifiedBy: model.modifiedBy, changes: changes.nonEmpty,
             membership: membership, claims: try await ClaimStore.panel(for: model, actor: actor, on: request.db)
         ).render("team", on: request)
@@ -181,7 +199,7 @@ struct DirectoryController {
         do {
             let record = try await request.application.renkei.editing.prepare(candidate, replacing: model.record, actor: actor)
             let saved = try await ClaimStore.save(record, existing: model, request: request)
-            return request.redirect(to: SiteURL.team(.value(saved.slug)).path)
+            return request.redirect(to: SiteURL.team(.value(saved.slug)).path, flash: "Saved")
         } catch AppError.invalid(let errors) {
             return try await TeamFormPage(chrome: Chrome(request: request, title: "Edit \(model.shortName)"), isNew: false,
                                           slug: model.slug, values: form, errors: errors, actor: actor, keys: model.record.pgpKeys)
@@ -203,7 +221,7 @@ struct DirectoryController {
         do {
             let record = try await request.application.renkei.editing.prepare(candidate, replacing: nil, actor: actor)
             let saved = try await TeamWrites.save(record, existing: nil, author: request.changeAuthor, on: request.db)
-            return request.redirect(to: SiteURL.team(.value(saved.slug)).path)
+            return request.redirect(to: SiteURL.team(.value(saved.slug)).path, flash: "Team added to the directory")
         } catch AppError.invalid(let errors) {
             return try await TeamFormPage(chrome: Chrome(request: request, title: "New team"), isNew: true, slug: "",
                                           values: form, errors: errors, actor: actor, keys: [])

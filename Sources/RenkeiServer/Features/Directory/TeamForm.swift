@@ -142,7 +142,6 @@ struct TeamFormPage: Encodable {
     var cancel: String
     var values: TeamForm
     var errors: [String: String]
-    var errorCount: Int
     var canChangeMembership: Bool
     var countries: [Choice]
     var teamTypes: [Choice]
@@ -151,18 +150,14 @@ struct TeamFormPage: Encodable {
     var keys: [TeamView.Key]?
 
     init(chrome: Chrome, isNew: Bool, slug: String, values: TeamForm, errors: [FieldError], actor: Actor?, keys: [PGPKey]) {
-        self.chrome = chrome
         self.isNew = isNew
         action = isNew ? SiteURL.teamNew.path : SiteURL.teamEdit(.value(slug)).path
         cancel = isNew ? SiteURL.teams.path : SiteURL.team(.value(slug)).path
         self.values = values
-        var byControl: [String: String] = [:]
-        for error in errors {
-            let control = error.control.hasPrefix("pgpKeys") ? "pgpKeys" : error.control.replacingOccurrences(of: ".", with: "_")
-            byControl[control] = [byControl[control], error.message].compactMap { $0 }.joined(separator: " ")
-        }
-        self.errors = byControl
-        errorCount = errors.count
+        let formErrors = FormErrors(errors, control: { $0.control.hasPrefix("pgpKeys") ? "pgpKeys" : $0.control.replacingOccurrences(of: ".", with: "_") },
+                                    anchor: { $0 == "pgpKeys" ? "newKey" : $0 })
+        self.chrome = chrome.with(formErrors, headline: "Nothing was saved: \(errors.count) problem(s) to correct")
+        self.errors = formErrors.byControl
         canChangeMembership = DirectoryPolicy.canChangeMembership(actor: actor)
         countries = Country.all.map { Choice(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == values.countryCode?.uppercased()) }
         let types = Set(values.teamTypes ?? [])

@@ -18,6 +18,11 @@ struct TeamView: Encodable {
         var armored: String
     }
 
+    struct Phone: Encodable {
+        var number: String
+        var href: String?
+    }
+
     struct Day: Encodable {
         var name: String
         var hours: String
@@ -38,7 +43,10 @@ struct TeamView: Encodable {
     var host: String?
     var establishment: String?
     var phoneNumbers: [String]?
+    /// Each number with its `tel:` link (nil when it is not a number to dial).
+    var phones: [Phone]?
     var emergencyContact: String?
+    var emergencyHref: String?
     var timeZone: String?
     var days: [Day]?
     var hoursNote: String?
@@ -74,7 +82,9 @@ struct TeamView: Encodable {
         host = record.host.nonEmpty
         establishment = record.establishment.nonEmpty
         phoneNumbers = record.phoneNumbers.nonEmpty
+        phones = record.phoneNumbers.map { Phone(number: $0, href: VCard.telURI($0)) }.nonEmpty
         emergencyContact = record.emergencyContact.nonEmpty
+        emergencyHref = VCard.telURI(record.emergencyContact)
         let hours = record.operatingHours
         timeZone = hours.timeZone.nonEmpty
         days = hours.isEmpty ? nil : OperatingHours.weekdays.map { day in

@@ -17,18 +17,47 @@ struct LookupController {
 
     struct Form: Content {
         var q: String?
+        /// The reader's time zone (an IANA name), for when a closed team opens next.
+        var zone: String?
     }
 
-    func page(request: Request) async throws -> View {
-        let text = (try? request.query.decode(Form.self).q) ?? ""
-        return try await answer(text, request: request)
+    /// The cookie that remembers the reader's time zone between lookups.
+    static let zoneCookie = "renkei-zone"
+
+    func page(request: Request) async throws -> Response {
+        let form = (try? request.query.decode(Form.self)) ?? Form()
+        return try await answer(form.q ?? "", zone: form.zone, request: request)
     }
 
-    func pastedList(request: Request) async throws -> View {
-        try await answer(try request.content.decode(Form.self).q ?? "", request: request)
+    func pastedList(request: Request) async throws -> Response {
+        let form = try request.content.decode(Form.self)
+        return try await answer(form.q ?? "", zone: form.zone, request: request)
     }
 
-    private func answer(_ text: String, request: Request) async throws -> View {
+    /// The zone the reader gave in the form, else the one remembered; an unknown name is said
+    /// so and not used. Without one, opening times are shown in the team's zone and in UTC.
+    private func readerZone(_ given: String?, request: Request) -> (zone: String?, error: String?) {
+        if let given = given?.trimmingCharacters(in: .whitespaces) {
+            guard !given.isEmpty else { return (nil, nil) }
+            return TimeZone(identifier: given) != nil ? (given, nil) : (nil, "“\(given)” is not a time zone name such as Europe/Berlin or Asia/Tokyo.")
+        }
+        return (request.cookies[Self.zoneCookie].flatMap { TimeZone(identifier: $0.string) != nil ? $0.string : nil }, nil)
+    }
+
+    private func answer(_ text: String, zone given: String?, request: Request) async throws -> Response {
+        let (zone, zoneError) = readerZone(given, request: request)
+        let response = try await answer(text, zone: zone, zoneError: zoneError, request: request).encodeResponse(for: request)
+        if given != nil, zoneError == nil {
+            let secure = request.application.renkei.settings.publicURL.hasPrefix("https:")
+            // An IANA name (letters, digits, `/`, `_`, `-`, `+`) is a valid cookie value as it is.
+            response.cookies[Self.zoneCookie] = zone.map {
+                HTTPCookies.Value(string: $0, maxAge: 365 * 86_400, path: SiteURL.lookup.path, isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+            } ?? .expired
+        }
+        return response
+    }
+
+    private func answer(_ text: String, zone: String?, zoneError: String?, request: Request) async throws -> View {
         let lines = text.split(whereSeparator: \.isNewline).enumerated()
             .map { ($0.offset + 1, $0.element.trimmingCharacters(in: .whitespaces)) }
             .filter { !$0.1.isEmpty }
@@ -37,14 +66,14 @@ struct LookupController {
             throw AppError.payloadTooLarge("Paste at most \(maxLines) lines at a time"
                                            + (request.currentUser == nil ? " without signing in (members: \(Self.maxLines))." : " (the API takes up to 100,000)."))
         }
-        var context = LookupPage(chrome: Chrome(request: request, title: "Who to call?"), query: text)
+        var context = LookupPage(chrome: Chrome(request: request, title: "Who to call?"), query: text, zone: zone ?? "", zoneError: zoneError)
         guard !lines.isEmpty else { return try await context.render("lookup", on: request) }
         let limits = request.application.renkei.settings.rateLimits
         try request.chargeRateLimit(lines.count, kind: "lookup", identified: limits.lookupPerToken, anonymous: limits.lookupAnonymous,
                                     what: "indicators looked up")
         let resolver = try await request.application.lookup.resolver(on: request.db)
         let audience = DirectoryPolicy.audience(for: request.currentActor)
-        let now = Date()
+        let now = request.application.renkei.clock.now
         var resolutions: [Resolution] = []
         var unreadable: [LookupPage.LineError] = []
         for (line, input) in lines {
@@ -52,7 +81,7 @@ struct LookupController {
                 unreadable.append(.init(line: line, input: input, error: error.reason))
             }
         }
-        context.fill(resolutions: resolutions, unreadable: unreadable, single: lines.count == 1, sources: resolver.sources)
+        context.fill(resolutions: resolutions, unreadable: unreadable, single: lines.count == 1, sources: resolver.sources, readerZone: zone)
         return try await context.render("lookup", on: request)
     }
 }
@@ -67,9 +96,11 @@ struct LookupPage: Encodable {
         var hours: String?
         var openNow: Bool?
         var closedNow: Bool?
+        /// When a closed team opens next, in its zone, UTC and the reader's.
+        var opensNext: String?
         var emergency: String?
 
-        init(_ team: TeamContact) {
+        init(_ team: TeamContact, readerZone: String?) {
             name = team.shortName
             url = SiteURL.team(.value(team.slug)).path
             email = team.email
@@ -78,6 +109,9 @@ struct LookupPage: Encodable {
             hours = team.operatingHours
             openNow = team.openNow == true ? true : nil
             closedNow = team.openNow == false ? true : nil
+            opensNext = team.opensNext.flatMap { date in
+                team.timeZone.map { OperatingHours.describeOpening(date, teamZone: $0, readerZone: readerZone).joined(separator: " · ") }
+            }
             emergency = team.emergencyContact
         }
     }
@@ -115,6 +149,8 @@ struct LookupPage: Encodable {
 
     var chrome: Chrome
     var query: String
+    var zone: String
+    var zoneError: String?
     var single: Single?
     var groups: [Group]?
     var unmatched: [Unmatched]?
@@ -122,9 +158,11 @@ struct LookupPage: Encodable {
     var summary: String?
     var sources: [String]?
 
-    init(chrome: Chrome, query: String) {
+    init(chrome: Chrome, query: String, zone: String = "", zoneError: String? = nil) {
         self.chrome = chrome
         self.query = query
+        self.zone = zone
+        self.zoneError = zoneError
     }
 
     static func kindLabel(_ kind: MatchKind) -> String {
@@ -137,14 +175,15 @@ struct LookupPage: Encodable {
         }
     }
 
-    mutating func fill(resolutions: [Resolution], unreadable: [LineError], single isSingle: Bool, sources registry: RegistryTables.Sources) {
+    mutating func fill(resolutions: [Resolution], unreadable: [LineError], single isSingle: Bool, sources registry: RegistryTables.Sources,
+                       readerZone: String? = nil) {
         errors = unreadable.nonEmpty
         sources = [registry.registration.map { "RIR data: \($0)" } ?? "No RIR data imported",
                    registry.routing.map { "Routing data: \($0)" } ?? "No routing (pfx2as) data imported"]
         if isSingle, let resolution = resolutions.first {
             single = Single(indicator: resolution.indicator, type: resolution.type, facts: resolution.facts.nonEmpty,
                             candidates: resolution.candidates.map {
-                                CandidateView(rank: $0.rank, kind: Self.kindLabel($0.kind), reasons: $0.reasons, contact: Contact($0.team))
+                                CandidateView(rank: $0.rank, kind: Self.kindLabel($0.kind), reasons: $0.reasons, contact: Contact($0.team, readerZone: readerZone))
                             }.nonEmpty,
                             explanation: resolution.explanation)
             return
@@ -161,7 +200,7 @@ struct LookupPage: Encodable {
             let slug = best.team.slug
             if byTeam[slug] == nil {
                 order.append(slug)
-                byTeam[slug] = Group(contact: Contact(best.team), count: 0, items: [])
+                byTeam[slug] = Group(contact: Contact(best.team, readerZone: readerZone), count: 0, items: [])
             }
             byTeam[slug]!.count += 1
             byTeam[slug]!.items.append(.init(indicator: resolution.indicator, reason: best.reasons.first ?? ""))

@@ -23,6 +23,8 @@ struct InvitationsController {
     struct InvitationDocument: Content {
         var email: String
         var role: String
+        /// The roles the invitation gives, as people name them.
+        var roleName: String
         var expires: Date
         /// The link to pass on; it is shown once and only its hash is stored.
         var link: String
@@ -35,13 +37,17 @@ struct InvitationsController {
 
     struct InvitedPage: Encodable {
         var chrome: Chrome
-        var invitation: InvitationDocument
+        var email: String
+        var roleName: String
+        var expires: String
+        var link: String
         var teamURL: String
     }
 
     func inviteFromPage(request: Request) async throws -> View {
         let document = try await invite(request: request)
-        return try await InvitedPage(chrome: Chrome(request: request, title: "Invitation created"), invitation: document,
+        return try await InvitedPage(chrome: Chrome(request: request, title: "Invitation sent"), email: document.email, roleName: document.roleName,
+                                     expires: InvitationMail.readable(document.expires), link: document.link,
                                      teamURL: SiteURL.team(.value(try request.slugParameter())).path).render("invitation-created", on: request)
     }
 
@@ -66,6 +72,9 @@ struct InvitationsController {
         let now = request.application.renkei.clock.now
         let teamID = try team.requireID()
         let secret = APITokens.generate()
+        let link = request.application.renkei.settings.publicURL + SiteURL.invitation(.value(secret)).path
+        let expires = now.addingTimeInterval(InvitationRules.validity)
+        let roles = InvitationRules.roles(for: role)
         try await request.db.transaction { database in
             let standing = try await MembershipStore.standing(of: team, on: database)
             let representatives = try await UserModel.query(on: database).filter(\.$team.$id == teamID).all().count { $0.roleSet.contains(.teamRepresentative) }
@@ -76,18 +85,22 @@ struct InvitationsController {
             invitation.$team.id = teamID
             invitation.email = email
             invitation.displayName = input.displayName?.nonBlank ?? ""
-            invitation.roles = InvitationRules.roles(for: role).sorted().map(\.rawValue).joined(separator: ",")
+            invitation.roles = roles.sorted().map(\.rawValue).joined(separator: ",")
             invitation.pgpFingerprint = fingerprint
             invitation.tokenHash = APITokens.hash(secret)
             invitation.invitedBy = try user.requireID()
             invitation.createdAt = now
-            invitation.expiresAt = now.addingTimeInterval(InvitationRules.validity)
+            invitation.expiresAt = expires
             try await invitation.create(on: database)
             try await AuditLog.record("invitation.create", subject: email, detail: "team \(team.slug) as \(role.rawValue)",
                                       actor: user, address: request.clientAddress, at: now, on: database)
+            // Queued with the invitation: the mail leaves exactly when the invitation exists.
+            let mail = request.application.renkei.mail
+            try await Outbox.enqueue(from: ("Renkei", mail.platformAddress), subject: InvitationMail.subject(team: team.shortName),
+                                     content: .text(InvitationMail.text(team: team.shortName, roles: roles, invitedBy: user.displayName, link: link, expires: expires)),
+                                     messageID: mail.messageID(), to: [Outbox.Recipient(address: email, userID: nil, form: .signed)], at: now, on: database)
         }
-        return InvitationDocument(email: email, role: role.rawValue, expires: now.addingTimeInterval(InvitationRules.validity),
-                                  link: request.application.renkei.settings.publicURL + SiteURL.invitation(.value(secret)).path)
+        return InvitationDocument(email: email, role: role.rawValue, roleName: InvitationMail.roleNames(roles), expires: expires, link: link)
     }
 
     struct AcceptPage: Encodable {
@@ -96,6 +109,7 @@ struct InvitationsController {
         var email: String
         var team: String
         var role: String
+        var expires: String
         var displayName: String
         var error: String?
     }
@@ -121,7 +135,7 @@ struct InvitationsController {
     private func acceptPage(_ invitation: InvitationModel, request: Request, displayName: String, error: String?) async throws -> View {
         try await AcceptPage(chrome: Chrome(request: request, title: "Join \(invitation.team.shortName)"), csrf: CSRF.token(for: request),
                              email: invitation.email, team: invitation.team.shortName,
-                             role: (Role.parseList(invitation.roles) ?? []).sorted().map(\.label).joined(separator: ", "),
+                             role: InvitationMail.roleNames(Role.parseList(invitation.roles) ?? []), expires: InvitationMail.readable(invitation.expiresAt),
                              displayName: displayName, error: error).render("invitation", on: request)
     }
 
@@ -158,6 +172,6 @@ struct InvitationsController {
             throw MembershipRefusal(.wrongState, "There is already an account for \(invitation.email): sign in with it instead.")
         }
         try await SignInSession.begin(user, request: request)
-        return request.redirect(to: SiteURL.team(.value(invitation.team.slug)).path)
+        return request.redirect(to: SiteURL.team(.value(invitation.team.slug)).path, flash: "Welcome: your account is ready and you are signed in")
     }
 }

@@ -38,6 +38,11 @@ struct SharedItemDocument: Content {
     }
     /// Seconds from the request to its first reply.
     var timeToFirstReply: Double?
+    /// How many texts the item has had (1 until corrected), and when it was last corrected.
+    var versions: Int
+    var corrected: Date?
+    /// When, by whom and why the item was withdrawn; nil while it stands.
+    var withdrawal: Withdrawal?
 
     init(_ item: SharedItem, names: DisplayNames) {
         id = item.id
@@ -63,6 +68,9 @@ struct SharedItemDocument: Content {
                                url: SiteURL.apiItemAttachment(.value(item.id.uuidString), .value($0.id.uuidString)).path)
         }
         timeToFirstReply = item.timeToFirstReply
+        versions = item.versionCount
+        corrected = item.correctedAt
+        withdrawal = item.withdrawal
     }
 
     /// The audience in words, for pages and feeds.

@@ -13,6 +13,9 @@ struct SharedItemsAPIController {
         api.get(.apiItemAttachment(.key, .key), use: SharedItemsController.attachment)
         api.post(.apiItemReplies(.key), use: reply)
         api.post(.apiItemStatus(.key), use: status)
+        api.post(.apiItemCorrection(.key), use: correct)
+        api.post(.apiItemWithdrawal(.key), use: withdraw)
+        api.get(.apiItemVersions(.key), use: versions)
         api.post(.apiItemReferral(.key, .key), use: decideReferral)
     }
 
@@ -58,12 +61,14 @@ struct SharedItemsAPIController {
         return SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db))
     }
 
-    func list(request: Request) async throws -> [SharedItemDocument] {
-        let search = request.query[String.self, at: "q"]
-        let items = try await SharedItemStore.readable(by: request.currentActor, search: search, on: request.db)
-        try await SharedItemStore.recordReads(items, channel: search == nil ? "api" : "api search", request: request)
-        let names = try await DisplayNames.load(for: items, on: request.db)
-        return items.map { SharedItemDocument($0, names: names) }
+    /// A page of what the caller may read (`limit`, default 50, at most 500; `cursor` from the
+    /// previous page's `next`), newest first; with `q`, of the items matching every word.
+    func list(request: Request) async throws -> Response {
+        let search = request.query[String.self, at: "q"]?.nonBlank
+        let page = try await SharedItemStore.readable(by: request.currentActor, search: search, page: try request.pageRequest(), on: request.db)
+        try await SharedItemStore.recordReads(page.items, channel: search == nil ? "api" : "api search", request: request)
+        let names = try await DisplayNames.load(for: page.items, on: request.db)
+        return try await page.response(for: request) { SharedItemDocument($0, names: names) }
     }
 
     func show(request: Request) async throws -> SharedItemDocument {

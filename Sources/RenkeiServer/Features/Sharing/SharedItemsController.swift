@@ -17,6 +17,8 @@ struct SharedItemsController {
         pages.get(.itemAttachment(.key, .key), use: Self.attachment)
         forms.post(.itemReplies(.key), use: reply)
         forms.post(.itemStatus(.key), use: status)
+        forms.post(.itemCorrection(.key), use: correct)
+        forms.post(.itemWithdrawal(.key), use: withdraw)
         forms.post(.itemReferral(.key, .key), use: decideReferral)
     }
 
@@ -27,7 +29,7 @@ struct SharedItemsController {
         let (replyID, confirm) = try SharedItemsAPIController.ReferralDecisionInput.decision(of: request)
         do {
             _ = try await SharedItemStore.decideReferral(replyID, confirm: confirm, on: id, by: user, request: request)
-            return request.redirect(to: SiteURL.item(.value(id.uuidString)).path)
+            return request.redirect(to: SiteURL.item(.value(id.uuidString)).path, flash: confirm ? "Referral confirmed" : "Referral declined")
         } catch let failure as ValidationFailure {
             return try await itemPage(request: request, error: failure.errors.map(\.message).joined(separator: " ")).encodeResponse(status: .unprocessableEntity, for: request)
         }
@@ -39,7 +41,7 @@ struct SharedItemsController {
         do {
             let draft = try await request.content.decode(ReplyInput.self).draft(on: request.db)
             _ = try await SharedItemStore.reply(draft, to: id, by: user, request: request)
-            return request.redirect(to: SiteURL.item(.value(id.uuidString)).path)
+            return request.redirect(to: SiteURL.item(.value(id.uuidString)).path, flash: "Reply posted")
         } catch let failure as ValidationFailure {
             return try await itemPage(request: request, error: failure.errors.map(\.message).joined(separator: " ")).encodeResponse(status: .unprocessableEntity, for: request)
         } catch AppError.invalid(let errors) {
@@ -53,7 +55,7 @@ struct SharedItemsController {
             throw AppError.invalid([FieldError(field: "status", message: "The status is open, answered or closed.")])
         }
         _ = try await SharedItemStore.setStatus(status, of: id, request: request)
-        return request.redirect(to: SiteURL.item(.value(id.uuidString)).path)
+        return request.redirect(to: SiteURL.item(.value(id.uuidString)).path, flash: "Marked \(status.rawValue)")
     }
 
     /// An item's TLP label as pages show it: the label text in the standard's colour, given by a
@@ -83,11 +85,14 @@ struct SharedItemsController {
         var canShare: Bool
         var newURL: String
         var search: String?
+        /// The next page, keeping the search (nil on the last page).
+        var olderURL: String?
     }
 
     func list(request: Request) async throws -> View {
         let search = request.query[String.self, at: "q"]?.nonBlank
-        let items = try await SharedItemStore.readable(by: request.currentActor, search: search, on: request.db)
+        let page = try await SharedItemStore.readable(by: request.currentActor, search: search, page: try request.pageRequest(), on: request.db)
+        let items = page.items
         try await SharedItemStore.recordReads(items, channel: search == nil ? "web list" : "web search", request: request)
         return try await ListPage(
             chrome: Chrome(request: request, title: "Shared"),
@@ -97,7 +102,8 @@ struct SharedItemsController {
                              author: $0.authorName + ($0.authorTeamName.map { " (\($0))" } ?? ""), created: TeamView.minute($0.createdAt),
                              tags: $0.tags.nonEmpty)
             },
-            canShare: SharedItem.canShare(request.currentActor), newURL: SiteURL.itemNew.path, search: search
+            canShare: SharedItem.canShare(request.currentActor), newURL: SiteURL.itemNew.path, search: search,
+            olderURL: page.next.map(request.nextPagePath)
         ).render("items", on: request)
     }
 
@@ -145,17 +151,23 @@ struct SharedItemsController {
         var replies: [ReplyRow]?
         var canReply: Bool
         var isRequest: Bool
-        var isRequester: Bool
         var repliesURL: String
         var statusURL: String
         var error: String?
+        var corrections: ItemCorrectionsPanel
     }
 
     func show(request: Request) async throws -> View {
-        try await itemPage(request: request, error: nil)
+        do {
+            return try await itemPage(request: request, error: nil)
+        } catch AppError.notFound where request.currentUser == nil {
+            // A signed-out reader (following a link from a mail) is asked to sign in and brought
+            // back; the same answer whether the item exists or not, so it tells nothing.
+            throw AppError.unauthorized("Sign in to read this item.")
+        }
     }
 
-    private func itemPage(request: Request, error: String?) async throws -> View {
+    func itemPage(request: Request, error: String?) async throws -> View {
         let item = try await SharedItemStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
         try await SharedItemStore.recordReads([item], channel: "web", request: request)
         let document = SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db))
@@ -182,8 +194,9 @@ struct SharedItemsController {
                                       ? SiteURL.itemReferral(.value(item.id.uuidString), .value(reply.id.uuidString)).path : nil)
             },
             canReply: item.canReply(request.currentActor),
-            isRequest: item.kind == .request, isRequester: item.kind == .request && item.canSetStatus(request.currentActor),
-            repliesURL: SiteURL.itemReplies(.value(item.id.uuidString)).path, statusURL: SiteURL.itemStatus(.value(item.id.uuidString)).path, error: error
+            isRequest: item.kind == .request,
+            repliesURL: SiteURL.itemReplies(.value(item.id.uuidString)).path, statusURL: SiteURL.itemStatus(.value(item.id.uuidString)).path, error: error,
+            corrections: try await ItemCorrectionsPanel.load(item, actor: request.currentActor, on: request.db)
         ).render("item", on: request)
     }
 
@@ -218,7 +231,6 @@ struct SharedItemsController {
         var requestKinds: [String]
         var urgencies: [String]
         var errors: [String: String]?
-        var error: String?
     }
 
     /// The share form as posted: lists separated by commas or lines.
@@ -248,13 +260,11 @@ struct SharedItemsController {
     }
 
     private func formPage(request: Request, form: ItemForm, errors: [FieldError]) async throws -> View {
-        var byControl: [String: String] = [:]
-        for error in errors where byControl[error.control.components(separatedBy: ".").last ?? error.control] == nil {
-            byControl[error.control.components(separatedBy: ".").last ?? error.control] = error.message
-        }
-        return try await FormPage(chrome: Chrome(request: request, title: "Share"), form: form, labels: TLPLabel.allCases.map(\.text),
+        let formErrors = FormErrors(errors, control: { $0.control.components(separatedBy: ".").last ?? $0.control })
+        return try await FormPage(chrome: Chrome(request: request, title: "Share").with(formErrors, headline: "Nothing was shared: \(errors.count) problem(s) to correct"),
+                                  form: form, labels: TLPLabel.allCases.map(\.text),
                                   requestKinds: RequestDetails.Kind.allCases.map(\.rawValue), urgencies: RequestDetails.Urgency.allCases.map(\.rawValue),
-                                  errors: byControl.nonEmpty, error: errors.isEmpty ? nil : "Nothing was shared: \(errors.count) problem(s) below.")
+                                  errors: formErrors.byControl.nonEmpty)
             .render("item-form", on: request)
     }
 
@@ -269,11 +279,21 @@ struct SharedItemsController {
         do {
             let files = (form.attachments ?? []).filter { $0.data.readableBytes > 0 }.map { ($0.filename, Array($0.data.readableBytesView)) }
             let item = try await SharedItemStore.create(try await input.draft(on: request.db), attachments: files, by: user, request: request)
-            return request.redirect(to: SiteURL.item(.value(item.id.uuidString)).path)
+            return request.redirect(to: SiteURL.item(.value(item.id.uuidString)).path, flash: Self.sharedMessage(item))
         } catch let failure as ValidationFailure {
             return try await formPage(request: request, form: form, errors: failure.errors).encodeResponse(status: .unprocessableEntity, for: request)
         } catch AppError.invalid(let errors) {
             return try await formPage(request: request, form: form, errors: errors).encodeResponse(status: .unprocessableEntity, for: request)
+        }
+    }
+
+    /// What sharing did, for the page after it: "Shared with 2 teams".
+    static func sharedMessage(_ item: SharedItem) -> String {
+        switch item.audience {
+        case .community: "Shared with the community"
+        case .sig: "Shared with the Special Interest Group"
+        case .teams(let teams): teams.count == 1 ? "Shared with 1 team" : "Shared with \(teams.count) teams"
+        case .individuals(let people): people.count == 1 ? "Shared with 1 person" : "Shared with \(people.count) people"
         }
     }
 

@@ -21,5 +21,12 @@ extension Application {
         migrations.add(WithholdPrivateOfferText())
         migrations.add(CreateConstituencyClaims())
         migrations.add(CreateRetiredSigningKeys())
+        migrations.add(CreatePendingApplications())
+        migrations.add(IndexItemReaders())
+        migrations.add(CreateDataVersions())
+        migrations.add(IndexListKeysets())
+        migrations.add(CreateSharedServerState())
+        migrations.add(AddItemCorrections())
+        migrations.add(IndexNamesForSuggestions())
     }
 }

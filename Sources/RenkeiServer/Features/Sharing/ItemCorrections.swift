@@ -1,0 +1,140 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// What an item's page shows of its corrections and withdrawal, and the controls that fit the
+/// item's kind and the reader (`SharedItem+Corrections.swift` decides each).
+struct ItemCorrectionsPanel: Encodable {
+    struct Version: Encodable {
+        var number: Int
+        var title: String
+        var body: String
+        var tags: String?
+        var written: String
+        var replaced: String
+    }
+    struct WithdrawalNote: Encodable {
+        var at: String
+        var by: String
+        var reason: String
+    }
+    struct StatusChoice: Encodable {
+        var value: String
+        var label: String
+    }
+    /// "Corrected on … (n versions)", for a corrected item.
+    var corrected: String?
+    /// The earlier texts, newest first; read under the item's label like the item.
+    var versions: [Version]?
+    var withdrawal: WithdrawalNote?
+    /// The statuses the reader may set now: none for announcements and conversations.
+    var statusChoices: [StatusChoice]?
+    var canCorrect: Bool
+    var canWithdraw: Bool
+    var correctionURL: String
+    var withdrawalURL: String
+    /// The tags as the correction form shows them.
+    var tagsText: String
+
+    /// The panel for `item`, which the caller found readable by `actor`.
+    static func load(_ item: SharedItem, actor: Actor?, on database: any Database) async throws -> ItemCorrectionsPanel {
+        let versions = item.versionCount > 1
+            ? try await SharedItemVersionModel.query(on: database).filter(\.$item.$id == item.id).sort(\.$number, .descending).all().map(\.version)
+            : []
+        let id = item.id.uuidString
+        return ItemCorrectionsPanel(
+            corrected: item.correctedAt.map { "Corrected on \(TeamView.minute($0)) (\(item.versionCount) versions)" },
+            versions: versions.map {
+                Version(number: $0.number, title: $0.title, body: $0.body, tags: $0.tags.joined(separator: ", ").nonBlank,
+                        written: TeamView.minute($0.writtenAt), replaced: TeamView.minute($0.replacedAt))
+            }.nonEmpty,
+            withdrawal: item.withdrawal.map { WithdrawalNote(at: TeamView.minute($0.at), by: $0.byName, reason: $0.reason) },
+            statusChoices: item.statusChoices(for: actor).map { StatusChoice(value: $0.rawValue, label: Self.label($0)) }.nonEmpty,
+            canCorrect: item.canCorrect(actor), canWithdraw: item.canWithdraw(actor),
+            correctionURL: SiteURL.itemCorrection(.value(id)).path, withdrawalURL: SiteURL.itemWithdrawal(.value(id)).path,
+            tagsText: item.tags.joined(separator: ", "))
+    }
+
+    static func label(_ status: RequestDetails.Status) -> String {
+        switch status {
+        case .open: "Reopen"
+        case .answered: "Mark answered"
+        case .closed: "Close"
+        }
+    }
+}
+
+/// `POST /items/{id}/correction` and `/withdrawal` (forms), and their API twins with
+/// `GET /api/v1/items/{id}/versions`.
+struct ItemCorrectionsInput: Content {
+    var title: String?
+    var body: String?
+    /// A list in JSON; the form sends one text separated by commas or lines.
+    var tags: [String]?
+    var reason: String?
+}
+
+struct ItemCorrectionsForm: Content {
+    var title: String?
+    var body: String?
+    var tags: String?
+    var reason: String?
+}
+
+extension SharedItemsController {
+    func correct(request: Request) async throws -> Response {
+        let id = try request.itemID()
+        let form = try request.content.decode(ItemCorrectionsForm.self)
+        do {
+            _ = try await SharedItemStore.correct(id, title: form.title ?? "", body: form.body ?? "", tags: ItemForm.items(form.tags), request: request)
+            return request.redirect(to: SiteURL.item(.value(id.uuidString)).path, flash: "Corrected; readers were told")
+        } catch let failure as ValidationFailure {
+            return try await itemPage(request: request, error: failure.errors.map(\.message).joined(separator: " "))
+                .encodeResponse(status: .unprocessableEntity, for: request)
+        }
+    }
+
+    func withdraw(request: Request) async throws -> Response {
+        let id = try request.itemID()
+        let form = try request.content.decode(ItemCorrectionsForm.self)
+        do {
+            _ = try await SharedItemStore.withdraw(id, reason: form.reason ?? "", request: request)
+            return request.redirect(to: SiteURL.item(.value(id.uuidString)).path, flash: "Withdrawn; readers were told")
+        } catch let failure as ValidationFailure {
+            return try await itemPage(request: request, error: failure.errors.map(\.message).joined(separator: " "))
+                .encodeResponse(status: .unprocessableEntity, for: request)
+        }
+    }
+}
+
+extension SharedItemsAPIController {
+    func correct(request: Request) async throws -> SharedItemDocument {
+        let input = try request.content.decode(ItemCorrectionsInput.self)
+        let item = try await SharedItemStore.correct(try request.itemID(), title: input.title ?? "", body: input.body ?? "", tags: input.tags ?? [],
+                                                     request: request)
+        return SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db))
+    }
+
+    func withdraw(request: Request) async throws -> SharedItemDocument {
+        let input = try request.content.decode(ItemCorrectionsInput.self)
+        let item = try await SharedItemStore.withdraw(try request.itemID(), reason: input.reason ?? "", request: request)
+        return SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db))
+    }
+
+    struct VersionDocument: Content {
+        var number: Int
+        var title: String
+        var body: String
+        var tags: [String]
+        var written: Date
+        var replaced: Date
+    }
+
+    /// The earlier texts of an item the caller may read, newest first.
+    func versions(request: Request) async throws -> [VersionDocument] {
+        let (item, versions) = try await SharedItemStore.versions(of: try request.itemID(), readableBy: request.currentActor, on: request.db)
+        try await SharedItemStore.recordReads([item], channel: "api versions", request: request)
+        return versions.map { VersionDocument(number: $0.number, title: $0.title, body: $0.body, tags: $0.tags, written: $0.writtenAt, replaced: $0.replacedAt) }
+    }
+}

@@ -36,34 +36,25 @@ enum SharedItemSearch {
         try await sql.raw("DELETE FROM shared_items_fts WHERE item_id = \(bind: id.uuidString)").run()
     }
 
-    /// The rows of `shared_items` (aliased `s`) that match every word, as a FROM clause and a
-    /// condition; the reader's text is bound, never SQL or FTS5 syntax. On SQLite the matches
-    /// drive the join (CROSS JOIN keeps that order), so a search costs what its matches cost.
-    static func matches(_ words: [String], dialect: String) -> (from: SQLQueryString, condition: SQLQueryString) {
-        if dialect == "postgresql" {
-            return ("shared_items s", "to_tsvector('simple', s.search_text) @@ plainto_tsquery('simple', \(bind: words.joined(separator: " ")))")
-        }
-        let match = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " ")
-        return ("shared_items_fts CROSS JOIN shared_items s ON s.id = shared_items_fts.item_id", "shared_items_fts MATCH \(bind: match)")
-    }
+    /// How many matches a search looks at: the newest this many items that match every word.
+    /// A common word matches a large share of a million items; reading, checking and sorting all
+    /// of them took seconds a request. More specific words reach older items.
+    static let window = 5_000
 
-    /// Ids of the items matching every word of `query`, best first (at most 1,000).
-    static func matchingIDs(_ query: String, on database: any Database) async throws -> [UUID] {
-        guard let sql = database as? any SQLDatabase else { return [] }
-        let words = query.split(whereSeparator: \.isWhitespace).prefix(20)
-        guard !words.isEmpty else { return [] }
-        let rows: [any SQLRow]
-        if sql.dialect.name == "postgresql" {
-            rows = try await sql.raw("""
-                SELECT id::text AS item_id FROM shared_items
-                WHERE to_tsvector('simple', search_text) @@ plainto_tsquery('simple', \(bind: words.joined(separator: " ")))
-                ORDER BY ts_rank(to_tsvector('simple', search_text), plainto_tsquery('simple', \(bind: words.joined(separator: " ")))) DESC LIMIT 1000
-                """).all()
-        } else {
-            // Each word as a quoted FTS5 string: the reader's text is never FTS5 syntax.
-            let match = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " ")
-            rows = try await sql.raw("SELECT item_id FROM shared_items_fts WHERE shared_items_fts MATCH \(bind: match) ORDER BY rank LIMIT 1000").all()
+    /// The rows of `shared_items` (aliased `s`) among the newest `window` that match every word,
+    /// as a FROM clause and a condition; the reader's text is bound, never SQL or FTS5 syntax.
+    /// On SQLite, FTS5 reads its matches newest first (rowid order, which is indexing order) and
+    /// stops at the window; the CROSS JOIN keeps the matches driving the join.
+    static func matches(_ words: [String], dialect: String, window: Int = window) -> (from: SQLQueryString, condition: SQLQueryString) {
+        if dialect == "postgresql" {
+            return ("shared_items s", """
+                s.id IN (SELECT id FROM shared_items WHERE to_tsvector('simple', search_text) @@ plainto_tsquery('simple', \(bind: words.joined(separator: " ")))
+                ORDER BY created_ms DESC LIMIT \(unsafeRaw: String(window)))
+                """)
         }
-        return try rows.compactMap { UUID(uuidString: try $0.decode(column: "item_id", as: String.self)) }
+        // Each word as a quoted FTS5 string: the reader's text is never FTS5 syntax.
+        let match = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " ")
+        return ("(SELECT item_id FROM shared_items_fts WHERE shared_items_fts MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(unsafeRaw: String(window))) AS m"
+                + " CROSS JOIN shared_items s ON s.id = m.item_id", "1 = 1")
     }
 }

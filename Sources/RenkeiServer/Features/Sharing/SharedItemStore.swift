@@ -15,7 +15,7 @@ enum SharedItemStore {
     /// page is decoded, and each item is checked again with `AccessPolicy.canRead`. `sigs`
     /// are the Special Interest Groups the reader belongs to.
     static func readable(by actor: Actor?, sigs: Set<UUID> = [], search: String? = nil, inList listID: UUID? = nil, notBefore: Date? = nil,
-                         page: PageRequest = PageRequest(), on database: any Database) async throws -> Page<SharedItem> {
+                         page: PageRequest = PageRequest(), searchWindow: Int = SharedItemSearch.window, on database: any Database) async throws -> Page<SharedItem> {
         guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "Shared items need an SQL database.") }
         let cursor = try keyset(page.after)
         let scope = AccessPolicy.readableScope(for: actor, sigs: sigs)
@@ -25,7 +25,7 @@ enum SharedItemStore {
             ids = try await ItemReadIndex.newest(page.limit + 1, in: scope, olderThan: cursor, on: sql)
         } else {
             let search: (from: SQLQueryString, condition: SQLQueryString) = words.isEmpty ? ("shared_items s", "1 = 1")
-                : SharedItemSearch.matches(words, dialect: sql.dialect.name)
+                : SharedItemSearch.matches(words, dialect: sql.dialect.name, window: searchWindow)
             var query: SQLQueryString = "SELECT s.id AS item_id, s.created_ms FROM " + search.from + " WHERE " + search.condition
             query += " AND \(ItemReadIndex.opens(to: scope))"
             if let listID { query += " AND s.list_id = \(bind: listID)" }

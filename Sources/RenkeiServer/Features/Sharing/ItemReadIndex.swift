@@ -40,10 +40,13 @@ enum ItemReadIndex {
         try await sql.delete(from: table).where("item_id", .equal, id).run()
     }
 
-    /// The keyset condition "older than the cursor" on `ms` and `id` columns.
+    /// The keyset condition "older than the cursor" on `ms` and `id` columns. The plain
+    /// `ms <= cursor` in front is what both databases use as the index range, so a deep page
+    /// starts at the cursor instead of reading every newer row and dropping it.
     static func older(than cursor: (ms: Int64, id: UUID)?, ms: String, id: String) -> SQLQueryString {
         guard let cursor else { return "" }
-        return " AND (\(unsafeRaw: ms) < \(bind: cursor.ms) OR (\(unsafeRaw: ms) = \(bind: cursor.ms) AND \(unsafeRaw: id) < \(bind: cursor.id)))"
+        return " AND \(unsafeRaw: ms) <= \(bind: cursor.ms)"
+            + " AND (\(unsafeRaw: ms) < \(bind: cursor.ms) OR (\(unsafeRaw: ms) = \(bind: cursor.ms) AND \(unsafeRaw: id) < \(bind: cursor.id)))"
     }
 
     /// Ids of the newest `count` items open to `scope` that are older than `cursor`, newest

@@ -13,7 +13,7 @@ private func applicationForm(_ app: Application, email: String) async throws -> 
         session.csrf = try #require(csrfToken(in: response.body.string))
     }
     var fields = [("_csrf", session.csrf), ("accountEmail", email), ("accountName", "Ada Applicant"),
-                  ("accountPassword", "a-long-password-1"), ("shortName", "Epsilon-CERT"), ("officialName", "Epsilon CERT"),
+                  ("shortName", "Epsilon-CERT"), ("officialName", "Epsilon CERT"),
                   ("countryCode", "FR"), ("email", "cert@epsilon.example"), ("membershipType", "Liaison"),
                   ("hostOrganisation", "Epsilon Group"), ("services", "Incident handling."), ("sponsors", "alpha-cert")]
     fields += SIM3.parameters.map { ("level[\($0.id)]", "2") }
@@ -72,8 +72,14 @@ extension ServerTests {
             }
             #expect(try await ApplicationModel.query(on: app.db).count() == 0, "opening the link (a mail scanner does) submits nothing")
 
+            try await app.testing().test(.POST, path, headers: session.formHeaders(), body: formBody([("_csrf", session.csrf), ("password", "short")])) { response in
+                #expect(response.status == .unprocessableEntity)
+                #expect(response.body.string.contains("Choose a password of at least 12 characters."))
+            }
+            #expect(try await UserModel.query(on: app.db).filter(\.$email == "ada@epsilon.example").count() == 0)
             var location = ""
-            try await app.testing().test(.POST, path, headers: session.formHeaders(), body: formBody([("_csrf", session.csrf)])) { response in
+            try await app.testing().test(.POST, path, headers: session.formHeaders(),
+                                         body: formBody([("_csrf", session.csrf), ("password", "a-long-password-1")])) { response in
                 #expect(response.status == .seeOther)
                 location = response.headers.first(name: .location) ?? ""
             }
@@ -85,9 +91,46 @@ extension ServerTests {
             _ = try await signIn(app, "ada@epsilon.example", password: "a-long-password-1")
 
             let (visitor, _) = try await applicationForm(app, email: "ada@epsilon.example")
-            try await app.testing().test(.POST, path, headers: visitor.formHeaders(), body: formBody([("_csrf", visitor.csrf)])) { response in
+            try await app.testing().test(.POST, path, headers: visitor.formHeaders(),
+                                         body: formBody([("_csrf", visitor.csrf), ("password", "a-long-password-1")])) { response in
                 #expect(response.status == .notFound, "a link works once")
             }
+        }
+    }
+
+    /// Whoever gives an address on the form never knows the account's password: it is chosen
+    /// by the person who follows the link, so an application made in someone else's name (or
+    /// a second one beside theirs) does not hand the account to its author.
+    @Test func thePasswordIsChosenByWhoeverHoldsTheMailbox() async throws {
+        try await withRenkei { app, _ in
+            let (session, fields) = try await applicationForm(app, email: "ada@epsilon.example")
+            try await app.testing().test(.POST, "/membership/apply", headers: session.formHeaders(),
+                                         body: formBody(fields + [("accountPassword", "the-attackers-password")])) { response in
+                #expect(response.status == .accepted)
+            }
+            try await app.testing().test(.GET, "/membership/apply") { response in
+                #expect(!response.body.string.contains("type=\"password\""), "the form asks for no password")
+            }
+            let path = try #require(try await confirmationPath(to: "ada@epsilon.example", app))
+            let (owner, _) = try await applicationForm(app, email: "ada@epsilon.example")
+            try await app.testing().test(.POST, path, headers: owner.formHeaders(),
+                                         body: formBody([("_csrf", owner.csrf), ("password", "the-owners-password")])) { response in
+                #expect(response.status == .seeOther)
+            }
+            let account = try #require(try await UserModel.query(on: app.db).filter(\.$email == "ada@epsilon.example").first())
+            #expect(try Bcrypt.verify("the-owners-password", created: account.passwordHash))
+            #expect(try !Bcrypt.verify("the-attackers-password", created: account.passwordHash))
+        }
+    }
+
+    @Test func anAddressThatCouldRewriteTheMailIsRefused() async throws {
+        try await withRenkei { app, _ in
+            for address in ["inj@x.example>\r\nRCPT TO:<smuggled@evil.example", "two@@x.example", "no-domain@", "spaced out@x.example", "a@localhost"] {
+                app.renkei.clock.advance(by: 16 * 60)
+                let (status, _, _) = try await apply(app, email: address)
+                #expect(status == .unprocessableEntity, "\(address)")
+            }
+            #expect(try await MailDeliveryModel.query(on: app.db).count() == 0)
         }
     }
 
@@ -95,6 +138,7 @@ extension ServerTests {
         try await withRenkei { app, _ in
             for email in ["member-alpha@test.example", "ada@epsilon.example"] {
                 for attempt in 1...3 {
+                    let email = attempt == 2 ? email.replacingOccurrences(of: "@", with: "+\(attempt)@") : email
                     // Past the per-client slow-down, which is not what this test is about.
                     app.renkei.clock.advance(by: 16 * 60)
                     #expect(try await apply(app, email: email).0 == .accepted, "\(email), attempt \(attempt)")
@@ -103,7 +147,8 @@ extension ServerTests {
                 let (status, page, _) = try await apply(app, email: email)
                 #expect(status == .tooManyRequests, "\(email): the fourth application in a day mails nothing")
                 #expect(page.contains("Confirmation mails have already gone to this address today"))
-                #expect(try await mailTexts(to: email, app).count == 3)
+                let tagged = email.replacingOccurrences(of: "@", with: "+2@")
+                #expect(try await mailTexts(to: email, app).count + mailTexts(to: tagged, app).count == 3, "a +tag is the same mailbox")
             }
         }
     }

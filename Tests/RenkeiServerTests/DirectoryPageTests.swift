@@ -6,6 +6,18 @@ import Testing
 import VaporTesting
 
 extension ServerTests {
+    /// A page number past the end shows the last page; one near Int.max stopped the server.
+    @Test func aPageNumberPastTheEndShowsTheLastPage() async throws {
+        try await withRenkei { app, _ in
+            for page in ["9223372036854775807", "184467440737095517", "99"] {
+                try await app.testing().test(.GET, "/teams?page=\(page)") { response in
+                    #expect(response.status == .ok, "page \(page)")
+                    #expect(response.body.string.contains("Page 1 of 1"), "page \(page)")
+                }
+            }
+        }
+    }
+
     @Test func anonymousVisitorsSeeOnlyPublicFieldsInEveryChannel() async throws {
         try await withRenkei { app, _ in
             let secrets = [Fixture.alphaInternal, Fixture.alphaEmergency]

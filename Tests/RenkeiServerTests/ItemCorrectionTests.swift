@@ -154,6 +154,26 @@ extension ServerTests {
         }
     }
 
+    /// The home page's open requests of the team leave out a withdrawn request, as every list does.
+    @Test func aWithdrawnRequestLeavesTheTeamsHomePage() async throws {
+        try await withRenkei { app, _ in
+            let rita = try await apiToken(app, "rep-alpha@test.example")
+            _ = try await shareItem(app, rita, ["kind": "request", "title": "Who saw this loader?", "body": "Anyone?", "tlp": "TLP:GREEN",
+                                                "audience": ["kind": "community"], "request": ["kind": "information"]])
+            let request = try await shareItem(app, rita, ["kind": "request", "title": "Sent too early", "body": "Oops.", "tlp": "TLP:GREEN",
+                                                          "audience": ["kind": "community"], "request": ["kind": "information"]])
+            try await app.testing().test(.POST, "/api/v1/items/\(request)/withdrawal", headers: bearer(rita), body: try jsonBody(["reason": "Too early"])) { response in
+                #expect(response.status == .ok)
+            }
+            try await app.testing().test(.GET, "/", headers: try await signIn(app, "member-alpha@test.example").headers) { response in
+                let html = response.body.string
+                let openRequests = try #require(html.firstMatch(of: /id="open-requests"[\s\S]*?<\/section>/)).0
+                #expect(openRequests.contains("Who saw this loader?"))
+                #expect(!openRequests.contains("Sent too early"))
+            }
+        }
+    }
+
     @Test func theSecretariatWithdrawsWhatItCanReadAndNothingElse() async throws {
         try await withRenkei { app, _ in
             let rita = try await apiToken(app, "rep-alpha@test.example")

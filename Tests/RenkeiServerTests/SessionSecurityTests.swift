@@ -137,6 +137,26 @@ extension ServerTests {
         }
     }
 
+    /// A two-factor secret offered to whoever held the session before sign-in is not the one
+    /// offered after it: the person signing in on a planted session gets a session of their own.
+    @Test func nothingTheSessionHeldBeforeSignInIsCarriedOver() async throws {
+        try await withRenkei { app, _ in
+            func offeredSecret(_ session: BrowserSession) async throws -> (secret: String, csrf: String) {
+                var answer = ("", "")
+                try await app.testing().test(.GET, "/account/two-factor", headers: session.headers) { response in
+                    let html = response.body.string
+                    answer = (try #require(html.firstMatch(of: /id="totp-secret">([A-Z2-7]+)</).map { String($0.1) }), try #require(csrfToken(in: html)))
+                }
+                return answer
+            }
+            var planted = try await signIn(app, "member-alpha@test.example")
+            let before = try await offeredSecret(planted)
+            planted.csrf = before.csrf
+            let after = try await offeredSecret(try await signIn(app, "member-alpha@test.example", planted: planted))
+            #expect(after.secret != before.secret)
+        }
+    }
+
     @Test func acceptingAnInvitationLeavesThePlantedSessionBehind() async throws {
         try await withRenkei { app, _ in
             let rep = try await apiToken(app, "rep-alpha@test.example")
@@ -174,7 +194,7 @@ extension ServerTests {
                 planted.csrf = try #require(csrfToken(in: response.body.string))
             }
             var fields = [("_csrf", planted.csrf), ("accountEmail", "ada@epsilon.example"), ("accountName", "Ada Applicant"),
-                          ("accountPassword", "a-long-password-1"), ("shortName", "Epsilon-CERT"), ("officialName", "Epsilon CERT"),
+                          ("shortName", "Epsilon-CERT"), ("officialName", "Epsilon CERT"),
                           ("countryCode", "FR"), ("email", "cert@epsilon.example"), ("membershipType", "Liaison"),
                           ("hostOrganisation", "Epsilon Group"), ("services", "Incident handling."), ("sponsors", "alpha-cert")]
             fields += SIM3.parameters.map { ("level[\($0.id)]", "2") }
@@ -183,7 +203,8 @@ extension ServerTests {
             }
             let confirmation = try #require(try await confirmationPath(to: "ada@epsilon.example", app))
             var renewed: String?
-            try await app.testing().test(.POST, confirmation, headers: planted.formHeaders(), body: formBody([("_csrf", planted.csrf)])) { response in
+            try await app.testing().test(.POST, confirmation, headers: planted.formHeaders(),
+                                         body: formBody([("_csrf", planted.csrf), ("password", "a-long-password-1")])) { response in
                 #expect(response.status == .seeOther, "\(response.body.string)")
                 renewed = sessionCookie(from: response)
             }

@@ -16,12 +16,33 @@ public enum AddressConfirmation {
     /// sign-in throttle.)
     public static let mailsPerAddress = RateLimit(capacity: 3, period: 86_400)
 
+    /// The address as typed, lower-cased, when it can be a mail recipient: one `@`, a local part
+    /// and a domain with a dot, at most 254 characters, nothing that could rewrite a mail header
+    /// or the SMTP envelope (control characters, spaces, quotes, angle brackets, commas).
+    public static func acceptableAddress(_ text: String) -> String? {
+        let address = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard address.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+              !address.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || "\"<>,;()[]\\".unicodeScalars.contains($0) })
+        else { return nil }
+        return address
+    }
+
+    /// The mailbox an address most likely lands in, for counting mails: `+tags` go, so
+    /// `victim+1@` and `victim@` share one count.
+    public static func mailboxKey(_ address: String) -> String {
+        let parts = address.lowercased().split(separator: "@", maxSplits: 1)
+        guard parts.count == 2 else { return address.lowercased() }
+        return (parts[0].split(separator: "+", maxSplits: 1).first.map(String.init) ?? "") + "@" + parts[1]
+    }
+
     /// The mail to an address without an account: the link that submits the application.
     public static func newApplicantText(team: String, link: String, expires: Date) -> String {
         """
         Someone, probably you, applied for membership of the community for \(team) with this address.
 
-        To confirm the address and submit the application, open this link and press "Submit the application":
+        To confirm the address, choose your password and submit the application, open this link:
         \(link)
 
         The link works until \(DateFormatter.fixed("d MMMM yyyy, HH:mm").string(from: expires)) UTC. If you did not apply, ignore this mail: nothing is stored once the link expires.

@@ -150,7 +150,6 @@ final class PendingApplicationModel: Model, @unchecked Sendable {
     @Field(key: "token_hash") var tokenHash: String
     @Field(key: "email") var email: String
     @Field(key: "display_name") var displayName: String
-    @Field(key: "password_hash") var passwordHash: String
     @Field(key: "form") var form: String
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date

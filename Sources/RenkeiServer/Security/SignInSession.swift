@@ -8,8 +8,9 @@ import Vapor
 /// Signing in always moves the session to a new id, so an id an attacker planted before it
 /// (session fixation) is worthless; the session is then tracked in `signed_in_sessions` so it
 /// expires (`SessionLifetime`), can be listed on the account page and ended from elsewhere.
-/// The forms' CSRF token is not carried over either: a token read before sign-in (by a page
-/// an attacker could see or set) does not sign the signed-in person's forms.
+/// Nothing the session held before is carried over: not the forms' CSRF token (one read before
+/// sign-in, by a page an attacker could see or set, does not sign the signed-in person's forms)
+/// and not a half-done step such as a two-factor secret offered for enrolment.
 enum SignInSession {
     /// Signs `user` in on a fresh session id, deleting the session the request came with.
     static func begin(_ user: UserModel, request: Request) async throws {
@@ -19,7 +20,7 @@ enum SignInSession {
             try await driver.deleteSession(old, for: request).get()
             try await SignedInSessionModel.query(on: request.db).filter(\.$sessionKey == old.string).delete()
         }
-        request.session.data[CSRF.sessionKey] = nil
+        request.session.data = SessionData()
         // The new record is made now rather than when the response is written, so its id is known here.
         let id = try await driver.createSession(request.session.data, for: request).get()
         request.session.id = id

@@ -86,7 +86,9 @@ struct DirectoryController {
         do { sort = try DirectorySort(parsing: query.sort) } catch { throw AppError.badRequest(error.message) }
         let now = request.application.renkei.clock.now
         let listing = DirectoryListing(country: country, region: region, type: type ?? "", member: member ?? "", text: query.q ?? "", sort: sort)
-        let page = max(1, query.page ?? 1)
+        let lastPage = max(1, (matched.count + Self.pageSize - 1) / Self.pageSize)
+        // Clamped before any arithmetic: a page number near Int.max would overflow and stop the server.
+        let page = min(max(1, query.page ?? 1), lastPage)
         // The snapshot is in the default order already.
         let rows = (sort.isDefault ? matched : sort.sorted(matched, at: now)).dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize).map { record in
             ListPage.Row(url: SiteURL.team(.value(record.slug)).path, shortName: record.shortName,
@@ -96,7 +98,6 @@ struct DirectoryController {
                          openNow: record.operatingHours.openState(at: now)?.rawValue ?? "")
         }
         func link(page: Int) -> String { listing.page(page) }
-        let lastPage = max(1, (matched.count + Self.pageSize - 1) / Self.pageSize)
         let context = ListPage(
             chrome: Chrome(request: request, title: "Team directory"),
             rows: Array(rows), totalLabel: matched.count == 1 ? "1 team" : "\(matched.count) teams",
@@ -109,7 +110,7 @@ struct DirectoryController {
             q: query.q ?? "",
             previousPage: page > 1 ? link(page: page - 1) : nil,
             nextPage: page < lastPage ? link(page: page + 1) : nil,
-            pageInfo: "Page \(min(page, lastPage)) of \(lastPage)",
+            pageInfo: "Page \(page) of \(lastPage)",
             headings: listing.headings(), csvURL: listing.csvURL, jsonURL: listing.jsonURL, sort: sort.isDefault ? nil : sort.parameter)
         return try await context.render("teams", on: request)
     }

@@ -123,7 +123,7 @@ extension SharedItemStore {
         let models = try await SharedItemModel.query(on: database).filter(\.$kind == SharedItem.Kind.request.rawValue)
             .filter(\.$authorUserID ~~ authors).sort(\.$createdAt, .descending).limit(limit * 4).all()
         return try models.map { try $0.item() }
-            .filter { $0.request?.status == .open && AccessPolicy.canRead($0.access, reader: reader) }
+            .filter { $0.request?.status == .open && !$0.isWithdrawn && AccessPolicy.canRead($0.access, reader: reader) }
             .prefix(limit).map { $0.withoutPrivateOfferText() }
     }
 }

@@ -13,10 +13,9 @@ enum ApplicationConfirmation {
         let now = request.application.renkei.clock.now
         let settings = request.application.renkei.settings
         let team = form.draft().team.shortName
-        var held = form
-        held.accountPassword = nil
+        let held = form
         let perAddress = AddressConfirmation.mailsPerAddress.share(of: settings.rateLimits.instances)
-        if case .refused(let seconds) = request.application.renkei.rateLimiter.take(1, from: "application-mail|" + applicant.email.lowercased(), limit: perAddress, at: now) {
+        if case .refused(let seconds) = request.application.renkei.rateLimiter.take(1, from: "application-mail|" + AddressConfirmation.mailboxKey(applicant.email), limit: perAddress, at: now) {
             throw AppError.tooManyRequests("Confirmation mails have already gone to this address today: use the link in one of them,"
                                            + " or try again in \((seconds + 3599) / 3600) hours.", retryAfter: seconds)
         }
@@ -31,7 +30,6 @@ enum ApplicationConfirmation {
             pending.tokenHash = APITokens.hash(secret)
             pending.email = applicant.email
             pending.displayName = applicant.displayName
-            pending.passwordHash = applicant.passwordHash
             pending.form = String(decoding: try JSONEncoder().encode(held), as: UTF8.self)
             pending.createdAt = now
             pending.expiresAt = now.addingTimeInterval(AddressConfirmation.validity)
@@ -59,16 +57,21 @@ enum ApplicationConfirmation {
 
     /// Makes the account and submits the application; the link works once. Whoever follows it
     /// holds the mailbox, so here it may be said that the address has an account meanwhile.
-    static func confirm(_ secret: String, request: Request) async throws -> (UserModel, MembershipApplication) {
+    static func confirm(_ secret: String, passwordHash: String, request: Request) async throws -> (UserModel, MembershipApplication) {
         let now = request.application.renkei.clock.now
         let (pending, form) = try await pending(secret, on: request.db, at: now)
         if try await UserModel.query(on: request.db).filter(\.$email == pending.email).first() != nil {
             throw AppError.conflict("This address has an account by now: sign in and apply from your account.")
         }
-        let applicant = UserModel(id: UUID(), email: pending.email, displayName: pending.displayName, passwordHash: pending.passwordHash,
+        let applicant = UserModel(id: UUID(), email: pending.email, displayName: pending.displayName, passwordHash: passwordHash,
                                   roles: [], teamID: nil, createdAt: now)
-        let application = try await MembershipStore.submit(form.draft(), applicant: applicant, request: request)
-        try await pending.delete(on: request.db)
-        return (applicant, application)
+        do {
+            let application = try await MembershipStore.submit(form.draft(), applicant: applicant, request: request)
+            try await pending.delete(on: request.db)
+            return (applicant, application)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // The same link pressed twice at once: the account exists from the other press.
+            throw AppError.notFound("This confirmation link is unknown or has expired; apply again.")
+        }
     }
 }

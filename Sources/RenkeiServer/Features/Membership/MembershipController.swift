@@ -99,7 +99,6 @@ struct MembershipController {
     struct ApplyForm: Content {
         var accountEmail: String?
         var accountName: String?
-        var accountPassword: String?
         var shortName: String?
         var officialName: String?
         var slug: String?
@@ -211,22 +210,44 @@ struct MembershipController {
         var chrome: Chrome
         var csrf: String
         var team: String
+        var officialName: String
+        var country: String
+        var sponsors: String
         var email: String
         var action: String
+        var error: String?
     }
 
-    /// The page a confirmation link opens: a button, so a mail scanner that follows links
-    /// submits nothing.
+    struct ConfirmForm: Content {
+        var password: String?
+    }
+
+    /// The page a confirmation link opens: what was applied for and a password to choose, so a
+    /// mail scanner that follows links submits nothing, and the account's password is the
+    /// mailbox holder's, never one typed on the form by whoever gave the address.
     func confirmForm(request: Request) async throws -> View {
+        try await confirmPage(request: request, error: nil)
+    }
+
+    private func confirmPage(request: Request, error: String?) async throws -> View {
         let secret = try request.confirmationSecret()
         let (pending, form) = try await ApplicationConfirmation.pending(secret, on: request.db, at: request.application.renkei.clock.now)
+        let team = form.draft().team
         return try await ConfirmPage(chrome: Chrome(request: request, title: "Confirm your application"), csrf: CSRF.token(for: request),
-                                     team: form.draft().team.shortName, email: pending.email,
-                                     action: SiteURL.membershipConfirm(.value(secret)).path).render("membership-apply-confirm", on: request)
+                                     team: team.shortName, officialName: team.officialName,
+                                     country: Country.named(team.countryCode)?.name ?? team.countryCode, sponsors: form.sponsors ?? "",
+                                     email: pending.email, action: SiteURL.membershipConfirm(.value(secret)).path, error: error)
+            .render("membership-apply-confirm", on: request)
     }
 
     func confirm(request: Request) async throws -> Response {
-        let (applicant, application) = try await ApplicationConfirmation.confirm(try request.confirmationSecret(), request: request)
+        let password = try request.content.decode(ConfirmForm.self).password ?? ""
+        guard password.count >= 12 else {
+            return try await confirmPage(request: request, error: "Choose a password of at least 12 characters.")
+                .encodeResponse(status: .unprocessableEntity, for: request)
+        }
+        let hash = try await request.password.async.hash(password)
+        let (applicant, application) = try await ApplicationConfirmation.confirm(try request.confirmationSecret(), passwordHash: hash, request: request)
         try await SignInSession.begin(applicant, request: request)
         return request.redirect(to: SiteURL.membershipApplication(.value(application.id.uuidString)).path)
     }
@@ -242,14 +263,12 @@ struct MembershipController {
         try await throttle.requireAllowed(account: key, address: nil, what: "applications from this address", now: now, on: request.db)
         try await throttle.recordFailure(account: key, address: nil, now: now, on: request.db)
         var errors: [FieldError] = []
-        let email = (form.accountEmail ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        if !email.contains("@") || email.count > 254 { errors.append(FieldError(field: "accountEmail", message: "Give your e-mail address.")) }
+        let email = AddressConfirmation.acceptableAddress(form.accountEmail ?? "")
+        if email == nil { errors.append(FieldError(field: "accountEmail", message: "Give your e-mail address.")) }
         let name = (form.accountName ?? "").trimmingCharacters(in: .whitespaces)
         if name.isEmpty || name.count > 120 { errors.append(FieldError(field: "accountName", message: "Give your name (up to 120 characters).")) }
-        let password = form.accountPassword ?? ""
-        if password.count < 12 { errors.append(FieldError(field: "accountPassword", message: "Choose a password of at least 12 characters.")) }
-        let hash = errors.isEmpty ? try await request.password.async.hash(password) : ""
-        return (UserModel(id: UUID(), email: email, displayName: name, passwordHash: hash, roles: [], teamID: nil,
+        // No password yet: it is chosen on the confirmation page, by whoever holds the mailbox.
+        return (UserModel(id: UUID(), email: email ?? "", displayName: name, passwordHash: "", roles: [], teamID: nil,
                           createdAt: request.application.renkei.clock.now), errors)
     }
 

@@ -9,7 +9,6 @@ struct CreatePendingApplications: AsyncMigration {
             .field("token_hash", .string, .required)
             .field("email", .string, .required)
             .field("display_name", .string, .required)
-            .field("password_hash", .string, .required)
             .field("form", .string, .required)
             .field("created_at", .datetime, .required)
             .field("expires_at", .datetime, .required)

@@ -49,7 +49,7 @@ extension ServerTests {
         try await withRenkei { app, _ in
             let cases = [("/\r\nSet-Cookie: x=1", "/"), ("/%0D%0ASet-Cookie:%20x=1", "/"), ("/%09/evil.example", "/"), ("/\t/evil.example", "/"),
                          ("//evil.example", "/"), ("/\\evil.example", "/"), ("/%5Cevil.example", "/"), ("https://evil.example/", "/"),
-                         ("/teams/alpha-cert", "/teams/alpha-cert"), ("", "/teams")]
+                         ("/teams/alpha-cert", "/teams/alpha-cert"), ("", "/")]
             for (next, expected) in cases {
                 let session = try await openSignInPage(app)
                 try await app.testing().test(.POST, "/sign-in", headers: session.formHeaders(),

@@ -82,7 +82,7 @@ struct AccountController {
         try await SignInSession.begin(user, request: request)
         try await AuditLog.record("sign-in", subject: user.email, detail: method, actor: user, address: request.clientAddress,
                                   at: request.application.renkei.clock.now, on: request.db)
-        return request.redirect(to: next.isEmpty ? SiteURL.teams.path : Self.safeNext(next))
+        return request.redirect(to: next.isEmpty ? SiteURL.home.path : Self.safeNext(next))
     }
 
     struct SecondStepPage: Encodable {

@@ -23,6 +23,19 @@ extension ServerTests {
         }
     }
 
+    /// The point of contact's numbers are dialable from the answer, as on the team's page.
+    @Test func theLookupsPhoneNumbersAreTelLinks() async throws {
+        try await withRenkei { app, _ in
+            let member = try await signIn(app, "member-alpha@test.example")
+            for query in ["192.0.2.9", "192.0.2.9%0A192.0.2.10"] {
+                try await app.testing().test(.GET, "/lookup?q=\(query)", headers: member.headers) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.body.string.contains(#"<a href="tel:+493055550100">+49 30 5555 0100</a>"#), "\(query)")
+                }
+            }
+        }
+    }
+
     @Test func theLookupSaysWhenAClosedTeamOpensInTheReadersZone() async throws {
         try await withRenkei { app, _ in
             // Saturday 5 January 2030, 12:00 UTC: Alpha-CERT (weekdays 09:00-17:00 Europe/Berlin) is closed.

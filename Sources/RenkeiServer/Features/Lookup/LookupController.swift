@@ -91,7 +91,7 @@ struct LookupPage: Encodable {
         var name: String
         var url: String
         var email: String?
-        var phones: [String]?
+        var phones: [TeamView.Phone]?
         var fingerprint: String?
         var hours: String?
         var openNow: Bool?
@@ -104,7 +104,7 @@ struct LookupPage: Encodable {
             name = team.shortName
             url = SiteURL.team(.value(team.slug)).path
             email = team.email
-            phones = team.phoneNumbers.nonEmpty
+            phones = team.phoneNumbers.map { TeamView.Phone(number: $0, href: VCard.telURI($0)) }.nonEmpty
             fingerprint = team.pgpFingerprints.first.map { PGPKey(fingerprint: $0, armored: "").groupedFingerprint }
             hours = team.operatingHours
             openNow = team.openNow == true ? true : nil

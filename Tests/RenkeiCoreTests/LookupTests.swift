@@ -31,9 +31,8 @@ func fixtureText(_ path: String) throws -> String {
 
 @Suite struct RegistryFormatTests {
     @Test func rirDelegatedExtendedFilesAreReadWithTheirOddRanges() throws {
-        var data = RegistrationData()
-        RIRDelegated.parse(try fixtureText("registry/delegated-extended-sample.txt"), into: &data)
-        let prefixes = data.prefixes.map { "\($0.prefix) \($0.country)" }
+        let data = RIRDelegated.parse(try fixtureText("registry/delegated-extended-sample.txt"))
+        let prefixes = data.prefixes.items.map { "\($0.prefix) \(CountryCode.unpack($0.value))" }
         #expect(prefixes.contains("203.0.113.0/24 JP"))
         #expect(prefixes.contains("198.18.224.0/23 JP"))
         // 96 addresses from 198.51.100.0 are not one CIDR block: a /26 and a /27.
@@ -47,9 +46,8 @@ func fixtureText(_ path: String) throws -> String {
     }
 
     @Test func prefixToASFilesHandleMultiOriginAndSets() throws {
-        var data = RoutingData()
-        PrefixToAS.parse(try fixtureText("registry/routeviews-pfx2as-sample.txt"), into: &data)
-        let table = Dictionary(uniqueKeysWithValues: data.prefixes.map { ($0.prefix.description, $0.origins.map(\.value)) })
+        let data = PrefixToAS.parse(try fixtureText("registry/routeviews-pfx2as-sample.txt"))
+        let table = Dictionary(uniqueKeysWithValues: data.prefixes.items.map { ($0.prefix.description, data.origins(at: $0.value).map(\.value)) })
         #expect(table["198.51.100.0/24"] == [64510, 64511])
         #expect(table["198.18.0.0/22"] == [65536, 65537])
         #expect(table["198.18.0.0/24"] == [65538, 65539, 65540])
@@ -85,12 +83,12 @@ func fixtureText(_ path: String) throws -> String {
     ]
 
     static func resolver() throws -> Resolver {
-        var registration = RegistrationData()
-        RIRDelegated.parse(try fixtureText("registry/delegated-extended-sample.txt"), into: &registration)
-        var routing = RoutingData()
-        PrefixToAS.parse(try fixtureText("registry/routeviews-pfx2as-sample.txt"), into: &routing)
+        let registration = RIRDelegated.parse(try fixtureText("registry/delegated-extended-sample.txt"))
+        let routing = PrefixToAS.parse(try fixtureText("registry/routeviews-pfx2as-sample.txt"))
+        let datasets = [DatasetSource(kind: .rir, id: UUID(), source: "sample", importedAt: Date(), entries: 10),
+                        DatasetSource(kind: .pfx2as, id: UUID(), source: "sample", importedAt: Date(), entries: 7)]
         return Resolver(teams: teams.map { try! $0.validated() },
-                        registry: RegistryTables(registration: registration, routing: routing, sources: .init(registration: "sample", routing: "sample")),
+                        registry: RegistryTables(registration: registration, routing: routing, datasets: datasets),
                         extra: [.init(indicator: .prefix(try IPPrefix(parsing: "203.0.113.0/28")), team: "jp-national")])
     }
 

@@ -7,7 +7,10 @@ import VaporTesting
 
 /// Issue 12: constituency claims are verified before lookups trust them.
 extension ServerTests {
+    /// The teams a lookup names once the tables caught up with the decisions (they are rebuilt
+    /// in the background).
     private func lookupSlugs(_ app: Application, _ query: String) async throws -> [String] {
+        _ = try await app.lookup.upToDateResolver(on: app.db)
         var slugs: [String] = []
         try await app.testing().test(.GET, "/api/v1/lookup?q=\(query)") { response in
             #expect(response.status == .ok)

@@ -63,10 +63,11 @@ extension ServerTests {
 
     @Test func importedRegistryDataIsUsedAndReplacedWhole() async throws {
         try await withRenkei { app, _ in
-            let rir = try await DatasetImport.run(kind: .rir, files: [registryFixture("delegated-extended-sample.txt")], database: app.db)
+            let rir = try await DatasetImport.run(kind: .rir, files: [registryFixture("delegated-extended-sample.txt")], keep: 3, database: app.db)
             #expect(rir.entries == 10 && rir.skipped.count == 3)
             #expect(rir.skipped[0].hasPrefix("delegated-extended-sample.txt: line 16:"))
-            _ = try await DatasetImport.run(kind: .pfx2as, files: [registryFixture("routeviews-pfx2as-sample.txt")], database: app.db)
+            _ = try await DatasetImport.run(kind: .pfx2as, files: [registryFixture("routeviews-pfx2as-sample.txt")], keep: 3, database: app.db)
+            _ = try await app.lookup.upToDateResolver(on: app.db)
             try await app.testing().test(.GET, "/api/v1/lookup?q=203.0.113.7") { response in
                 let answer = try jsonObject(response)
                 #expect((answer["facts"] as? [String]) == ["203.0.113.0/24 is announced by AS64500 (routing data).",
@@ -78,8 +79,8 @@ extension ServerTests {
             // A file with nothing usable leaves the dataset as it was.
             let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID()).txt")
             try "garbage|line\n".write(to: empty, atomically: true, encoding: .utf8)
-            await #expect(throws: UsageError.self) { try await DatasetImport.run(kind: .rir, files: [empty.path], database: app.db) }
-            let datasets = try await DatasetModel.query(on: app.db).filter(\.$kind == "rir").all()
+            await #expect(throws: UsageError.self) { try await DatasetImport.run(kind: .rir, files: [empty.path], keep: 3, database: app.db) }
+            let datasets = try await DatasetImportModel.history(of: .rir, on: app.db)
             #expect(datasets.count == 1 && datasets[0].entries == 10)
         }
     }
@@ -129,7 +130,7 @@ extension ServerTests {
         }
     }
 
-    @Test func anEditedConstituencyIsUsedAtOnce() async throws {
+    @Test func anEditedConstituencyIsUsedOnceTheTablesAreRebuilt() async throws {
         try await withRenkei { app, _ in
             let token = try await createToken(app, try await signIn(app, "rep-beta@test.example"))
             try await app.testing().test(.GET, "/api/v1/lookup?q=198.51.100.7") { response in
@@ -138,6 +139,7 @@ extension ServerTests {
             }
             try await app.testing().test(.PATCH, "/api/v1/teams/beta-csirt", headers: bearer(token),
                                          body: try jsonBody(["constituency": ["prefixes": ["198.51.100.0/24"]]])) { #expect($0.status == .ok) }
+            _ = try await app.lookup.upToDateResolver(on: app.db)
             try await app.testing().test(.GET, "/api/v1/lookup?q=198.51.100.7") { response in
                 let candidates = try #require(try jsonObject(response)["candidates"] as? [[String: Any]])
                 #expect(candidates.first.flatMap { ($0["team"] as? [String: Any])?["slug"] as? String } == "beta-csirt")

@@ -7,21 +7,79 @@ public struct SkippedLine: Sendable, Hashable, Codable, CustomStringConvertible 
     public var description: String { "line \(line): \(reason)" }
 }
 
-/// The numbered lines of a data file that hold data: not empty, not `#` comments.
-func dataLines(_ text: String) -> [(number: Int, line: Substring)] {
-    text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { index, raw in
-        let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-        return line.isEmpty || line.hasPrefix("#") ? nil : (index + 1, line)
+/// Calls `body` with the number and byte range of each line of `bytes` that holds data (not
+/// empty, not a `#` comment; a CR before the LF is left out), numbering from `firstLine`.
+/// Returns how many lines there were.
+@discardableResult
+func forEachDataLine(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int = 1, _ body: (Int, Range<Int>) -> Void) -> Int {
+    var number = firstLine - 1
+    var start = 0
+    while start < bytes.count {
+        number += 1
+        var end = start
+        while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+        let stop = end > start && bytes[end - 1] == 0x0D ? end - 1 : end
+        if stop > start && bytes[start] != 0x23 { body(number, start..<stop) }
+        start = end + 1
+    }
+    return number - firstLine + 1
+}
+
+/// Parses `bytes` in pieces that end at line ends, one per core, and hands the pieces'
+/// results to `merge` in order. `parse` gets a piece and the number of its first line.
+func parseInParallel<Part>(_ bytes: UnsafeBufferPointer<UInt8>, _ parse: @Sendable (UnsafeBufferPointer<UInt8>) -> (Part, lines: Int),
+                           merge: (Part, _ linesBefore: Int) -> Void) {
+    let pieces = bytes.count < 1 << 20 ? [0..<bytes.count] : BulkLookup.pieces(bytes, parts: ProcessInfo.processInfo.activeProcessorCount)
+    let results = ParallelResults<(Part, lines: Int)>(count: pieces.count)
+    nonisolated(unsafe) let shared = bytes   // read-only while the pieces are parsed
+    DispatchQueue.concurrentPerform(iterations: pieces.count) { part in
+        results.set(part, parse(UnsafeBufferPointer(rebasing: shared[pieces[part]])))
+    }
+    var linesBefore = 0
+    for (part, lines) in results.values {
+        merge(part, linesBefore)
+        linesBefore += lines
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// The fields of `range` separated by `separator` (empty fields kept), at most `limit`.
+    @inline(__always)
+    func fields(_ range: Range<Int>, separatedBy separator: UInt8, limit: Int) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        result.reserveCapacity(Swift.min(limit, 16))
+        var start = range.lowerBound
+        for index in range where self[index] == separator {
+            result.append(start..<index)
+            start = index + 1
+            if result.count == limit { return result }
+        }
+        result.append(start..<range.upperBound)
+        return result
+    }
+
+    func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: self[range]), as: UTF8.self) }
+
+    func equals(_ range: Range<Int>, _ word: StaticString) -> Bool {
+        range.count == word.utf8CodeUnitCount && zip(self[range], UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy { $0 | 0x20 == $1 | 0x20 }
     }
 }
 
 /// Address space and AS numbers registered to countries, from the RIRs' statistics files.
 public struct RegistrationData: Sendable {
-    public var prefixes: [(prefix: IPPrefix, country: String)] = []
+    /// Each prefix's value is its country, `CountryCode.pack`ed.
+    public var prefixes = PrefixColumns()
     public var asns: [(first: UInt32, count: UInt32, country: String)] = []
     public var skipped: [SkippedLine] = []
     public var unused = 0
     public init() {}
+
+    public mutating func append(_ other: RegistrationData, linesBefore: Int = 0) {
+        prefixes.append(contentsOf: other.prefixes)
+        asns += other.asns
+        skipped += other.skipped.map { SkippedLine(line: $0.line + linesBefore, reason: $0.reason) }
+        unused += other.unused
+    }
 }
 
 /// Reads the RIR "delegated-extended" statistics format (AFRINIC, APNIC, ARIN, LACNIC and
@@ -30,98 +88,150 @@ public struct RegistrationData: Sendable {
 /// power of two, so such a range becomes the CIDR prefixes that cover exactly it; IPv6 `value`
 /// is a prefix length; ASN `value` counts numbers from `start`.
 public enum RIRDelegated {
-    public static func parse(_ text: String, into data: inout RegistrationData) {
-        for (lineNumber, line) in dataLines(text) {
-            let fields = line.split(separator: "|", omittingEmptySubsequences: false)
-            if let first = fields.first, first.allSatisfy({ $0.isNumber || $0 == "." }) { continue }   // version line
-            guard fields.count >= 7 else {
-                if fields.count == 6 && fields[5] == "summary" { continue }
-                data.skipped.append(SkippedLine(line: lineNumber, reason: "expected 7 or more |-separated fields, found \(fields.count)"))
-                continue
+    public static func parse(_ text: String) -> RegistrationData {
+        var text = text
+        return text.withUTF8 { parse($0) }
+    }
+
+    /// Parses a whole file, on every core for a large one.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> RegistrationData {
+        var data = RegistrationData()
+        parseInParallel(bytes, { piece in
+            var part = RegistrationData()
+            let lines = forEachDataLine(piece) { number, line in parseLine(piece, line, number: number, into: &part) }
+            return (part, lines)
+        }, merge: { part, linesBefore in data.append(part, linesBefore: linesBefore) })
+        return data
+    }
+
+    private static func parseLine(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, number: Int, into data: inout RegistrationData) {
+        func skip(_ reason: String) { data.skipped.append(SkippedLine(line: number, reason: reason)) }
+        let fields = bytes.fields(line, separatedBy: 0x7C, limit: 8)
+        if bytes[fields[0]].allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E }) { return }   // version line
+        guard fields.count >= 7 else {
+            if fields.count == 6 && bytes.equals(fields[5], "summary") { return }
+            return skip("expected 7 or more |-separated fields, found \(fields.count)")
+        }
+        guard bytes.equals(fields[6], "allocated") || bytes.equals(fields[6], "assigned") else {
+            data.unused += 1   // available or reserved space belongs to no country
+            return
+        }
+        let code = fields[1]
+        let country = code.count == 2 ? CountryCode.pack(bytes[code.lowerBound], bytes[code.lowerBound + 1]) : 0
+        guard CountryCode.isKnown(country) else { return skip("“\(bytes.text(code))” is not a country code") }
+        guard let count = BulkLookup.parseUInt(bytes, fields[4]), count > 0 else {
+            return skip("“\(bytes.text(fields[4]))” is not a positive count")
+        }
+        let type = fields[2]
+        if bytes.equals(type, "ipv4") {
+            guard let start = BulkLookup.parseV4(bytes, fields[3]), UInt64(start) + count - 1 <= UInt64(UInt32.max) else {
+                return skip("“\(bytes.text(fields[3]))” + \(count) is not an IPv4 range")
             }
-            let status = fields[6].lowercased()
-            guard status == "allocated" || status == "assigned" else {
-                data.unused += 1   // available or reserved space belongs to no country
-                continue
+            appendCovering(from: UInt64(start), count: count, country: country, into: &data.prefixes)
+        } else if bytes.equals(type, "ipv6") {
+            guard let address = BulkLookup.parseAddress(bytes, fields[3]), case .v6(let high, let low) = address, count <= 128 else {
+                return skip("“\(bytes.text(fields[3]))/\(count)” is not an IPv6 prefix")
             }
-            let country = fields[1].uppercased()
-            guard Country.named(country) != nil || country == "EU" || country == "AP" else {
-                data.skipped.append(SkippedLine(line: lineNumber, reason: "“\(fields[1])” is not a country code"))
-                continue
+            let prefix = IPPrefix(network: address, length: Int(count))
+            guard prefix.network == address else { return skip("“\(bytes.text(fields[3]))/\(count)” has host bits set") }
+            data.prefixes.append(v6High: high, low: low, length: UInt8(count), value: country)
+        } else if bytes.equals(type, "asn") {
+            guard let start = BulkLookup.parseUInt(bytes, fields[3]), start + count - 1 <= UInt64(UInt32.max) else {
+                return skip("“\(bytes.text(fields[3]))” + \(count) is not an AS number range")
             }
-            guard let count = UInt64(fields[4]), count > 0 else {
-                data.skipped.append(SkippedLine(line: lineNumber, reason: "“\(fields[4])” is not a positive count"))
-                continue
-            }
-            switch fields[2] {
-            case "ipv4":
-                guard let first = IPAddress(String(fields[3])), case .v4(let start) = first, UInt64(start) + count - 1 <= UInt64(UInt32.max) else {
-                    data.skipped.append(SkippedLine(line: lineNumber, reason: "“\(fields[3])” + \(count) is not an IPv4 range"))
-                    continue
-                }
-                let last = IPAddress.v4(UInt32(UInt64(start) + count - 1))
-                for prefix in IPPrefix.covering(from: first, through: last) ?? [] { data.prefixes.append((prefix, country)) }
-            case "ipv6":
-                guard let first = IPAddress(String(fields[3])), case .v6 = first, count <= 128 else {
-                    data.skipped.append(SkippedLine(line: lineNumber, reason: "“\(fields[3])/\(count)” is not an IPv6 prefix"))
-                    continue
-                }
-                let prefix = IPPrefix(network: first, length: Int(count))
-                guard prefix.network == first else {
-                    data.skipped.append(SkippedLine(line: lineNumber, reason: "“\(fields[3])/\(count)” has host bits set"))
-                    continue
-                }
-                data.prefixes.append((prefix, country))
-            case "asn":
-                guard let start = UInt32(fields[3]), UInt64(start) + count - 1 <= UInt64(UInt32.max) else {
-                    data.skipped.append(SkippedLine(line: lineNumber, reason: "“\(fields[3])” + \(count) is not an AS number range"))
-                    continue
-                }
-                data.asns.append((start, UInt32(count), country))
-            default:
-                data.skipped.append(SkippedLine(line: lineNumber, reason: "unknown record type “\(fields[2])”"))
-            }
+            data.asns.append((UInt32(start), UInt32(count), CountryCode.unpack(country)))
+        } else {
+            skip("unknown record type “\(bytes.text(type))”")
+        }
+    }
+
+    /// The CIDR prefixes that cover exactly `count` addresses from `start`: each the largest
+    /// block aligned at its start that does not run past the end.
+    private static func appendCovering(from start: UInt64, count: UInt64, country: Int32, into prefixes: inout PrefixColumns) {
+        var next = start
+        let end = start + count
+        while next < end {
+            var size: UInt64 = next == 0 ? 1 << 32 : next & (~next + 1)
+            while next + size > end { size >>= 1 }
+            prefixes.append(v4: UInt32(next), length: UInt8(32 - size.trailingZeroBitCount), value: country)
+            next += size
         }
     }
 }
 
 /// Prefix-to-origin-AS data: which AS announces a prefix.
 public struct RoutingData: Sendable {
-    public var prefixes: [(prefix: IPPrefix, origins: [ASN])] = []
+    /// Each prefix's value is the position in `origins` of its list of origin ASes.
+    public var prefixes = PrefixColumns()
+    /// The origin lists one after another, each as its length and then the AS numbers.
+    public var origins: [UInt32] = []
     public var skipped: [SkippedLine] = []
     public init() {}
+
+    public func origins(at position: Int32) -> [ASN] {
+        let start = Int(position) + 1
+        return origins[start..<(start + Int(origins[Int(position)]))].map(ASN.init)
+    }
+
+    public mutating func append(_ other: RoutingData, linesBefore: Int = 0) {
+        prefixes.append(contentsOf: other.prefixes, addingToValues: Int32(origins.count))
+        origins += other.origins
+        skipped += other.skipped.map { SkippedLine(line: $0.line + linesBefore, reason: $0.reason) }
+    }
 }
 
 /// Reads CAIDA's RouteViews prefix-to-AS format: `network<TAB>length<TAB>origin`, where the
 /// origin may list several origins of a multi-origin prefix (`AS1_AS2`) and AS sets
 /// (`AS1,AS2`), or both (`1_2,3`); every AS named counts as an origin.
 public enum PrefixToAS {
-    public static func parse(_ text: String, into data: inout RoutingData) {
-        for (lineNumber, line) in dataLines(text) {
-            let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
-            guard fields.count == 3 else {
-                data.skipped.append(SkippedLine(line: lineNumber, reason: "expected network, length and origin AS, found \(fields.count) fields"))
-                continue
+    public static func parse(_ text: String) -> RoutingData {
+        var text = text
+        return text.withUTF8 { parse($0) }
+    }
+
+    /// Parses a whole file, on every core for a large one.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> RoutingData {
+        var data = RoutingData()
+        parseInParallel(bytes, { piece in
+            var part = RoutingData()
+            part.prefixes.reserveCapacity(v4: piece.count / 24, v6: piece.count / 200)
+            part.origins.reserveCapacity(piece.count / 10)
+            let lines = forEachDataLine(piece) { number, line in parseLine(piece, line, number: number, into: &part) }
+            return (part, lines)
+        }, merge: { part, linesBefore in data.append(part, linesBefore: linesBefore) })
+        return data
+    }
+
+    private static func parseLine(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, number: Int, into data: inout RoutingData) {
+        func skip(_ reason: String) { data.skipped.append(SkippedLine(line: number, reason: reason)) }
+        var fields: [Range<Int>] = []
+        var start: Int?
+        for index in line {
+            let separator = bytes[index] == 0x09 || bytes[index] == 0x20
+            if separator, let begun = start { fields.append(begun..<index); start = nil } else if !separator && start == nil { start = index }
+        }
+        if let begun = start { fields.append(begun..<line.upperBound) }
+        guard fields.count == 3 else { return skip("expected network, length and origin AS, found \(fields.count) fields") }
+        guard let address = BulkLookup.parseAddress(bytes, fields[0]), let length = BulkLookup.parseUInt(bytes, fields[1]),
+              length <= UInt64(address.bitWidth), IPPrefix(network: address, length: Int(length)).network == address else {
+            // The general parser says exactly what is wrong (host bits: which network).
+            do { _ = try IPPrefix(parsing: bytes.text(fields[0]) + "/" + bytes.text(fields[1])) } catch { return skip(error.description) }
+            return skip("“\(bytes.text(fields[0]))/\(bytes.text(fields[1]))” is not a prefix")
+        }
+        let listStart = data.origins.count
+        data.origins.append(0)
+        for part in bytes.fields(fields[2], separatedBy: 0x5F, limit: .max).flatMap({ bytes.fields($0, separatedBy: 0x2C, limit: .max) }) {
+            guard let asn = BulkLookup.parseUInt(bytes, part).flatMap({ $0 <= UInt64(UInt32.max) ? UInt32($0) : nil })
+                    ?? ASN(parsing: bytes.text(part))?.value else {
+                data.origins.removeSubrange(listStart...)
+                return skip("“\(bytes.text(part))” is not an AS number")
             }
-            let prefix: IPPrefix
-            do { prefix = try IPPrefix(parsing: "\(fields[0])/\(fields[1])") } catch {
-                data.skipped.append(SkippedLine(line: lineNumber, reason: error.description))
-                continue
-            }
-            var origins: [ASN] = []
-            var bad: Substring?
-            for part in fields[2].split(whereSeparator: { $0 == "_" || $0 == "," }) {
-                if let asn = ASN(parsing: String(part)) { if !origins.contains(asn) { origins.append(asn) } } else { bad = part }
-            }
-            if let bad {
-                data.skipped.append(SkippedLine(line: lineNumber, reason: "“\(bad)” is not an AS number"))
-                continue
-            }
-            guard !origins.isEmpty else {
-                data.skipped.append(SkippedLine(line: lineNumber, reason: "no origin AS"))
-                continue
-            }
-            data.prefixes.append((prefix, origins))
+            if !data.origins[(listStart + 1)...].contains(asn) { data.origins.append(asn) }
+        }
+        data.origins[listStart] = UInt32(data.origins.count - listStart - 1)
+        switch address {
+        case .v4(let network): data.prefixes.append(v4: network, length: UInt8(length), value: Int32(listStart))
+        case .v6(let high, let low): data.prefixes.append(v6High: high, low: low, length: UInt8(length), value: Int32(listStart))
         }
     }
 }
@@ -135,7 +245,8 @@ public enum ConstituencyCSV {
         public var team: String
     }
 
-    public static func parse(_ text: String, knownTeams: Set<String>) -> (entries: [Entry], skipped: [SkippedLine]) {
+    /// With `knownTeams` nil, entries of any team are kept (the teams are checked when used).
+    public static func parse(_ text: String, knownTeams: Set<String>?) -> (entries: [Entry], skipped: [SkippedLine]) {
         var entries: [Entry] = []
         var skipped: [SkippedLine] = []
         var lineNumber = 0
@@ -154,7 +265,7 @@ public enum ConstituencyCSV {
                 skipped.append(SkippedLine(line: lineNumber, reason: error.description))
                 continue
             }
-            guard knownTeams.contains(fields[1]) else {
+            guard knownTeams?.contains(fields[1]) ?? true else {
                 skipped.append(SkippedLine(line: lineNumber, reason: "no team with the slug “\(fields[1])”"))
                 continue
             }

@@ -62,32 +62,58 @@ public struct Resolution: Sendable, Hashable, Codable {
     public var candidates: [Candidate]
     /// Why nothing matched, when nothing did.
     public var explanation: String?
+    /// The imported datasets the answer was found in (which import of each kind).
+    public var datasets: [DatasetSource]
+}
+
+/// The kinds of data `renkei import` keeps for the lookup.
+public enum DatasetKind: String, Sendable, Codable, CaseIterable {
+    /// The RIRs' delegated-extended statistics: which country an address or AS is registered to.
+    case rir
+    /// RouteViews prefix-to-AS: which AS announces a prefix.
+    case pfx2as
+    /// Extra constituency entries (`indicator,team` CSV).
+    case constituency
+}
+
+/// One import of a dataset, as an answer names what it was built from.
+public struct DatasetSource: Sendable, Hashable, Codable {
+    public var kind: DatasetKind
+    public var id: UUID
+    /// The imported files' names.
+    public var source: String
+    public var importedAt: Date
+    public var entries: Int
+
+    public init(kind: DatasetKind, id: UUID, source: String, importedAt: Date, entries: Int) {
+        (self.kind, self.id, self.source, self.importedAt, self.entries) = (kind, id, source, importedAt, entries)
+    }
 }
 
 /// Registry and routing data as lookup tables; built once per imported dataset and shared by
 /// every resolver built while the teams change.
 public struct RegistryTables: Sendable {
-    public struct Sources: Sendable, Hashable {
-        /// A line naming each dataset (files, import date), or nil when none is imported.
-        public var registration: String?
-        public var routing: String?
-        public init(registration: String? = nil, routing: String? = nil) {
-            self.registration = registration
-            self.routing = routing
-        }
-    }
-
-    let registration: PrefixTable<String>
+    /// The imports these tables were built from (RIR data, routing data, or neither).
+    public let datasets: [DatasetSource]
+    /// Each prefix's value is its country (`CountryCode.pack`).
+    let registration: PrefixTable
     let asnRegistrations: [(first: UInt32, last: UInt32, country: String)]
-    let routing: PrefixTable<[ASN]>
-    public let sources: Sources
+    /// Each prefix's value is the position of its origin list in `routingOrigins`.
+    let routing: PrefixTable
+    let routingOrigins: RoutingData
 
-    public init(registration: RegistrationData = .init(), routing: RoutingData = .init(), sources: Sources = .init()) {
-        self.registration = PrefixTable(registration.prefixes.map { ($0.prefix, $0.country) })
+    public init(registration: RegistrationData = .init(), routing: RoutingData = .init(), datasets: [DatasetSource] = []) {
+        self.registration = PrefixTable(registration.prefixes)
         asnRegistrations = registration.asns.map { ($0.first, $0.first + ($0.count - 1), $0.country) }.sorted { $0.first < $1.first }
-        self.routing = PrefixTable(routing.prefixes.map { ($0.prefix, $0.origins) })
-        self.sources = sources
+        self.routing = PrefixTable(routing.prefixes)
+        // Only the origin lists are needed once the table is built.
+        var origins = RoutingData()
+        origins.origins = routing.origins
+        routingOrigins = origins
+        self.datasets = datasets
     }
+
+    func dataset(_ kind: DatasetKind) -> DatasetSource? { datasets.first { $0.kind == kind } }
 
     func country(of asn: ASN) -> String? {
         var low = 0, high = asnRegistrations.count
@@ -105,15 +131,26 @@ public struct RegistryTables: Sendable {
 /// and registry data (country), most specific first.
 public struct Resolver: Sendable {
     let teams: [TeamRecord]
-    let prefixTeams: PrefixTable<[Claim]>
+    /// Each prefix's value is the position of its claims in `prefixClaims`.
+    let prefixTeams: PrefixTable
+    let prefixClaims: [[Claim]]
     let asnTeams: [UInt32: [Claim]]
     let domainTeams: [String: [Claim]]
     let nationalTeams: [String: [Int]]
     let coordinators: [Int]
     let registry: RegistryTables
-    var registration: PrefixTable<String> { registry.registration }
-    var routing: PrefixTable<[ASN]> { registry.routing }
-    public var sources: RegistryTables.Sources { registry.sources }
+    var registration: PrefixTable { registry.registration }
+    var routing: PrefixTable { registry.routing }
+    /// The imports this resolver answers from: RIR and routing data, extra constituency entries.
+    public let datasets: [DatasetSource]
+
+    public func dataset(_ kind: DatasetKind) -> DatasetSource? { datasets.first { $0.kind == kind } }
+
+    /// The imports an answer names: public registry and routing data for everyone; the
+    /// constituency file (its name, its size) only for members, as the entries themselves are.
+    public func datasets(for audience: DirectoryAudience) -> [DatasetSource] {
+        audience == .members ? datasets : datasets.filter { $0.kind != .constituency }
+    }
 
     /// A team's claim on a network, AS or domain, and where the claim comes from.
     struct Claim: Sendable, Hashable {
@@ -121,7 +158,7 @@ public struct Resolver: Sendable {
         var imported: Bool
     }
 
-    public init(teams: [TeamRecord], registry: RegistryTables = RegistryTables(), extra: [ConstituencyCSV.Entry] = []) {
+    public init(teams: [TeamRecord], registry: RegistryTables = RegistryTables(), extra: [ConstituencyCSV.Entry] = [], extraSource: DatasetSource? = nil) {
         self.teams = teams
         let index = Dictionary(teams.enumerated().map { ($0.element.slug, $0.offset) }, uniquingKeysWith: { first, _ in first })
         var prefixes: [IPPrefix: [Claim]] = [:]
@@ -154,7 +191,10 @@ public struct Resolver: Sendable {
             case .country(let code): if !(national[code]?.contains(position) ?? false) { national[code, default: []].append(position) }
             }
         }
-        prefixTeams = PrefixTable(prefixes.map { ($0.key, $0.value) })
+        let claimed = Array(prefixes)
+        prefixTeams = PrefixTable(claimed.enumerated().map { ($0.element.key, Int32($0.offset)) })
+        prefixClaims = claimed.map(\.value)
+        datasets = registry.datasets + (extraSource.map { [$0] } ?? [])
         asnTeams = asns
         domainTeams = domains
         nationalTeams = national
@@ -182,7 +222,7 @@ public struct Resolver: Sendable {
                 facts.append("\(asn) is registered to \(countryName(country)) (RIR data).")
                 resolveCountry(country, because: "\(asn) is registered to \(countryName(country))", into: &found, checked: &checked)
             } else {
-                checked.append(sources.registration == nil ? "no RIR data is imported" : "\(asn) is not registered to a country in the RIR data")
+                checked.append(dataset(.rir) == nil ? "no RIR data is imported" : "\(asn) is not registered to a country in the RIR data")
             }
         case .domain(let domain):
             var matchedDomain = false
@@ -207,14 +247,14 @@ public struct Resolver: Sendable {
         let candidates = found.ranked(now: now)
         let explanation = candidates.isEmpty ? "No team matched: " + checked.joined(separator: "; ") + "." : nil
         return Resolution(input: input ?? indicator.description, indicator: indicator.description, type: indicator.kind,
-                          facts: facts, candidates: candidates, explanation: explanation)
+                          facts: facts, candidates: candidates, explanation: explanation, datasets: datasets(for: audience))
     }
 
     private func resolveNetwork(_ prefix: IPPrefix, shown: String, into found: inout Found, facts: inout [String], checked: inout [String]) {
         let claims = prefixTeams.allMatches(prefix.network)
-            .filter { $0.prefix.length <= prefix.length && !found.visible($0.value).isEmpty }
+            .filter { $0.prefix.length <= prefix.length && !found.visible(prefixClaims[Int($0.value)]).isEmpty }
         for entry in claims {
-            for claim in found.visible(entry.value) {
+            for claim in found.visible(prefixClaims[Int(entry.value)]) {
                 let how = claim.imported ? "listed for \(teams[claim.team].shortName) in the imported constituency data" : "in \(teams[claim.team].shortName)'s declared constituency"
                 found.add(claim.team, .constituencyPrefix, "\(shown) is inside \(entry.prefix), \(how).")
             }
@@ -223,21 +263,23 @@ public struct Resolver: Sendable {
 
         let routes = routing.allMatches(prefix.network).filter { $0.prefix.length <= prefix.length }
         if let route = routes.first {
-            let origins = route.value.map(\.description).joined(separator: ", ")
+            let announcing = registry.routingOrigins.origins(at: route.value)
+            let origins = announcing.map(\.description).joined(separator: ", ")
             facts.append("\(route.prefix) is announced by \(origins) (routing data).")
-            for origin in route.value {
+            for origin in announcing {
                 claimASN(origin, because: "\(origin), which announces \(route.prefix),", into: &found, checked: &checked)
             }
         } else {
-            checked.append(sources.routing == nil ? "no routing (pfx2as) data is imported" : "no announced route covers \(shown) in the routing data")
+            checked.append(dataset(.pfx2as) == nil ? "no routing (pfx2as) data is imported" : "no announced route covers \(shown) in the routing data")
         }
 
         let registrations = registration.allMatches(prefix.network).filter { $0.prefix.length <= prefix.length }
         if let registered = registrations.first {
-            facts.append("\(registered.prefix) is registered to \(countryName(registered.value)) (RIR data).")
-            resolveCountry(registered.value, because: "\(shown) is registered to \(countryName(registered.value))", into: &found, checked: &checked)
+            let country = CountryCode.unpack(registered.value)
+            facts.append("\(registered.prefix) is registered to \(countryName(country)) (RIR data).")
+            resolveCountry(country, because: "\(shown) is registered to \(countryName(country))", into: &found, checked: &checked)
         } else {
-            checked.append(sources.registration == nil ? "no RIR data is imported" : "\(shown) is not registered to a country in the RIR data")
+            checked.append(dataset(.rir) == nil ? "no RIR data is imported" : "\(shown) is not registered to a country in the RIR data")
         }
     }
 
@@ -277,16 +319,16 @@ public struct Resolver: Sendable {
     /// reasons: the hot path of routing an event file.
     public func topTeam(for address: IPAddress) -> String? {
         let claim = prefixTeams.longestMatch(address)
-        if claim >= 0, let first = prefixTeams.entries[Int(claim)].value.first { return teams[first.team].slug }
+        if claim >= 0, let first = prefixClaims[Int(prefixTeams.entries[Int(claim)].value)].first { return teams[first.team].slug }
         let route = routing.longestMatch(address)
         if route >= 0 {
-            for origin in routing.entries[Int(route)].value {
+            for origin in registry.routingOrigins.origins(at: routing.entries[Int(route)].value) {
                 if let first = asnTeams[origin.value]?.first { return teams[first.team].slug }
             }
         }
         let registered = registration.longestMatch(address)
         guard registered >= 0 else { return nil }
-        let country = registration.entries[Int(registered)].value
+        let country = CountryCode.unpack(registration.entries[Int(registered)].value)
         if let national = nationalTeams[country]?.first { return teams[national].slug }
         let (serving, inRegion) = coordinators(for: country)
         return (serving.first ?? inRegion.first).map { teams[$0].slug }

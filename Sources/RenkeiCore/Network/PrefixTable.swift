@@ -11,7 +11,13 @@
 /// of the 32–64 MiB a DIR-24-8 table needs whatever the table size, and no pointers to chase.
 /// Every prefix also keeps the index of the next shorter prefix that covers it, so a lookup
 /// can list every containing prefix, most specific first.
-public struct PrefixTable<Value: Sendable>: Sendable {
+///
+/// Values are `Int32`: a team number, a packed country code, or an index into a side table
+/// the owner keeps (origin AS lists, claim lists). One concrete type, so the benchmark, the
+/// server's lookup tables and bulk routing all run the same specialised code.
+public struct PrefixTable: Sendable {
+    public typealias Value = Int32
+
     public struct Entry: Sendable {
         public let prefix: IPPrefix
         public let value: Value
@@ -35,9 +41,6 @@ public struct PrefixTable<Value: Sendable>: Sendable {
     public static var none: Int32 { -1 }
 
     /// Builds the table; when a prefix occurs more than once, the last value wins.
-    /// (Specialised for the benchmark's team numbers: unspecialised generic code is several
-    /// times slower on a million prefixes.)
-    @_specialize(exported: true, where Value == Int32)
     public init(_ items: [(prefix: IPPrefix, value: Value)]) {
         // Files such as the routing table usually come sorted; check before sorting.
         let alreadyOrdered = zip(items, items.dropFirst()).allSatisfy { $0.prefix < $1.prefix }
@@ -76,7 +79,6 @@ public struct PrefixTable<Value: Sendable>: Sendable {
     }
 
     /// The index in `entries` of the longest prefix containing `address`, or -1.
-    @_specialize(exported: true, where Value == Int32)
     public func longestMatch(_ address: IPAddress) -> Int32 {
         switch address {
         case .v4(let value): longestMatch(v4: value)
@@ -84,7 +86,6 @@ public struct PrefixTable<Value: Sendable>: Sendable {
         }
     }
 
-    @_specialize(exported: true, where Value == Int32)
     public func longestMatch(v4 address: UInt32) -> Int32 {
         v4Index.withUnsafeBufferPointer { index in
             v4Starts.withUnsafeBufferPointer { starts in
@@ -95,7 +96,6 @@ public struct PrefixTable<Value: Sendable>: Sendable {
         }
     }
 
-    @_specialize(exported: true, where Value == Int32)
     public func longestMatch(v6High high: UInt64, low: UInt64) -> Int32 {
         let bucket = Int(high >> 48)
         var lo = Int(v6Index[bucket]), hi = Int(v6Index[bucket + 1])
@@ -109,7 +109,6 @@ public struct PrefixTable<Value: Sendable>: Sendable {
     }
 
     /// Answers many IPv4 addresses at once (the hot loop of bulk routing).
-    @_specialize(exported: true, where Value == Int32)
     public func longestMatches(v4 addresses: UnsafeBufferPointer<UInt32>, into answers: UnsafeMutableBufferPointer<Int32>) {
         v4Index.withUnsafeBufferPointer { index in
             v4Starts.withUnsafeBufferPointer { starts in

@@ -56,7 +56,11 @@ extension Application {
     /// (`OutboxDelivery`), the others by claiming the round (`JobLeases`).
     func usePeriodicWork() {
         // Every server, every second: what other servers changed (`DataVersions`).
-        lifecycle.use(PeriodicWork(every: .seconds(1)) { app in try await app.renkei.versions.refresh(on: app.db) })
+        // Then the lookup tables start rebuilding if an import or a team changed them.
+        lifecycle.use(PeriodicWork(every: .seconds(1)) { app in
+            try await app.renkei.versions.refresh(on: app.db)
+            try await app.lookup.refresh(on: app.db)
+        })
         lifecycle.use(PeriodicWork(every: .seconds(60), once: "membership-deadlines") { app in
             try await MembershipStore.announceDeadlines(at: app.renkei.clock.now, mail: app.renkei.mail, on: app.db)
         })

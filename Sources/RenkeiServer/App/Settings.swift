@@ -34,6 +34,9 @@ public struct Settings: Sendable {
     public var signingKeyFile: String?
     /// Per-client limits of the APIs (`RENKEI_API_RATE_LIMIT` and the like).
     public var rateLimits = RateLimits()
+    /// How many imports of each lookup dataset are kept, the current one included
+    /// (`RENKEI_DATASET_HISTORY`), so `renkei import rollback` can return to an earlier one.
+    public var datasetHistory = 3
 
     init(database: Database, dataDirectory: String, publicURL: String, gpgBinary: String = "gpg", loadDemo: Bool = false,
          membershipRules: MembershipRules = MembershipRules(), smtpRelay: SMTPRelay? = nil, mailDomain: String? = nil, gpgHome: String? = nil) {
@@ -105,6 +108,12 @@ public struct Settings: Sendable {
         settings.trustedProxies = trustedProxies
         settings.metricsToken = environment["RENKEI_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         settings.rateLimits = try RateLimits.fromEnvironment(environment)
+        if let text = environment["RENKEI_DATASET_HISTORY"], !text.isEmpty {
+            guard let count = Int(text), (1...100).contains(count) else {
+                throw Problem(description: "RENKEI_DATASET_HISTORY must be a whole number from 1 to 100, not “\(text)”")
+            }
+            settings.datasetHistory = count
+        }
         if let keyFile = environment[SigningKeyFile.variable].flatMap({ $0.isEmpty ? nil : $0 }) {
             try SigningKeyFile.check(keyFile)
             settings.signingKeyFile = keyFile

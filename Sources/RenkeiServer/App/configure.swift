@@ -33,6 +33,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         isDemo = true
     }
     app.renkei = AppContext(settings: settings, isDemo: isDemo)
+    app.lifecycle.use(app.renkei.lookup)
     try await ListStore.ensureCommunityList(at: Date(), on: app.db)
 
     let encoder = JSONEncoder()

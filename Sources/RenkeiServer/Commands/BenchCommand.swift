@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import RenkeiCore
 
 /// `renkei bench lpm --table table.csv --queries queries.txt [--out answers.txt]`: the
@@ -31,7 +28,7 @@ enum BenchCommand {
 
 enum LPMBenchmark {
     static func run(tablePath: String, queriesPath: String, answersPath: String?) throws -> String {
-        let rssBefore = residentBytes()
+        let rssBefore = ProcessMemory.residentBytes()
         let buildStart = ContinuousClock.now
         var items: [(prefix: IPPrefix, value: Int32)] = []
         var problems: [String] = []
@@ -56,8 +53,8 @@ enum LPMBenchmark {
         let prefixCount = items.count
         items = []
         // Hand the parse buffers back to the system, so the resident size counts the table.
-        releaseFreedMemory()
-        let rssAfter = residentBytes()
+        ProcessMemory.releaseFreed()
+        let rssAfter = ProcessMemory.residentBytes()
 
         // Lookups on addresses already parsed: IPv4 in one batch, IPv6 one by one.
         guard let queryData = FileManager.default.contents(atPath: queriesPath) else { throw UsageError(message: "cannot read \(queriesPath)") }
@@ -107,7 +104,7 @@ enum LPMBenchmark {
     /// End to end, as routing an event file does: read the file, parse, look up, and group the
     /// query lines by team (a counting sort: one array of line numbers ordered by team, with
     /// each team's start). Returns how many teams received queries.
-    static func route(queriesPath: String, table: PrefixTable<Int32>, teamOfEntry: [Int32]) throws -> Int {
+    static func route(queriesPath: String, table: PrefixTable, teamOfEntry: [Int32]) throws -> Int {
         guard let data = FileManager.default.contents(atPath: queriesPath) else { throw UsageError(message: "cannot read \(queriesPath)") }
         let queries = data.withUnsafeBytes { BulkLookup.addressLinesInParallel($0.bindMemory(to: UInt8.self)) }
         var matches = [Int32](repeating: 0, count: queries.v4.count)
@@ -167,21 +164,6 @@ enum LPMBenchmark {
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-
-    /// glibc's malloc_trim, looked up at run time (Glibc's module map leaves it out).
-    static func releaseFreedMemory() {
-        #if canImport(Glibc)
-        typealias Trim = @convention(c) (Int) -> Int32
-        if let symbol = dlsym(nil, "malloc_trim") { _ = unsafeBitCast(symbol, to: Trim.self)(0) }
-        #endif
-    }
-
-    /// Resident set size from /proc (Linux); 0 where it cannot be read.
-    static func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
     }
 }
 

@@ -31,30 +31,83 @@ struct DemoCommand: AnyAsyncCommand {
     }
 }
 
-/// `renkei import global-irt|ti FILE` (teams) and `renkei import rir|pfx2as|constituency
-/// FILE...` (lookup datasets).
+/// `renkei import global-irt|ti FILE` (teams), `renkei import rir|pfx2as|constituency
+/// FILE...` (lookup datasets), `renkei import history [--json] [KIND]` and
+/// `renkei import rollback KIND`.
 struct ImportCommand: AnyAsyncCommand {
+    static let usage = "usage: renkei import global-irt|ti|rir|pfx2as|constituency FILE... | renkei import history [--json] [KIND] | renkei import rollback KIND"
+
     var help: String {
-        "Imports teams (global-irt FILE, ti FILE) or lookup data (rir FILE..., pfx2as FILE..., constituency FILE...)."
+        "Imports teams (global-irt FILE, ti FILE) or lookup data (rir FILE..., pfx2as FILE..., constituency FILE...); "
+            + "history [--json] [KIND] lists the kept imports, rollback KIND returns to the previous one."
     }
 
     func run(using context: inout CommandContext) async throws {
-        let arguments = try CommandArguments(context.input.arguments)
-        guard let format = arguments.operands.first else {
-            throw UsageError(message: "usage: renkei import global-irt|ti|rir|pfx2as|constituency FILE...")
-        }
-        let files = Array(arguments.operands.dropFirst())
+        let arguments = try CommandArguments(context.input.arguments, flags: ["json"])
+        guard let format = arguments.operands.first else { throw UsageError(message: Self.usage) }
+        let operands = Array(arguments.operands.dropFirst())
         let app = context.application
         let console = context.console
-        if let kind = DatasetModel.Kind(rawValue: format) {
-            let report = try await DatasetImport.run(kind: kind, files: files, database: app.db) { console.print($0) }
+        switch format {
+        case "history":
+            guard operands.count <= 1 else { throw UsageError(message: Self.usage) }
+            try await history(of: try operands.first.map(Self.kind), json: arguments.flags.contains("json"), app: app, console: console)
+        case "rollback":
+            guard operands.count == 1 else { throw UsageError(message: "usage: renkei import rollback rir|pfx2as|constituency") }
+            let (dropped, current) = try await DatasetImport.rollback(kind: try Self.kind(operands[0]), database: app.db)
+            console.print("Dropped the \(operands[0]) import of \(TeamView.minute(dropped.importedAt)) (\(dropped.source)); "
+                          + "current again: \(current.source), imported \(TeamView.minute(current.importedAt)) (\(current.entries) entries).")
+        case _ where DatasetKind(rawValue: format) != nil:
+            let kind = try Self.kind(format)
+            let report = try await DatasetImport.run(kind: kind, files: operands, keep: app.renkei.settings.datasetHistory, database: app.db) {
+                console.print($0)
+                fflush(nil)   // so a watching script sees each step as it starts
+            }
             for line in report.skipped.prefix(50) { console.print("skipped \(line)") }
             if report.skipped.count > 50 { console.print("… and \(report.skipped.count - 50) more skipped lines") }
             console.print("Imported the \(kind.rawValue) dataset: \(report.entries) entries, \(report.skipped.count) lines skipped.")
+        default:
+            guard arguments.flags.isEmpty, operands.count == 1 else { throw UsageError(message: "import \(format) takes one file") }
+            try await importTeams(format: format, file: operands[0], app: app, console: console)
+        }
+    }
+
+    static func kind(_ text: String) throws -> DatasetKind {
+        guard let kind = DatasetKind(rawValue: text) else { throw UsageError(message: "“\(text)” is not a dataset kind: use rir, pfx2as or constituency") }
+        return kind
+    }
+
+    private func history(of kind: DatasetKind?, json: Bool, app: Application, console: any Console) async throws {
+        let imports = try await DatasetImportModel.history(of: kind, on: app.db)
+        var seen: Set<String> = []
+        let rows = imports.map { model -> ImportRecord in
+            defer { seen.insert(model.kind) }
+            return ImportRecord(kind: model.kind, id: model.id, source: model.source, importedAt: model.importedAt, entries: model.entries,
+                                skipped: model.skipped, current: !seen.contains(model.kind))
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            console.print(String(decoding: try encoder.encode(rows), as: UTF8.self))
             return
         }
-        guard files.count == 1 else { throw UsageError(message: "import \(format) takes one file") }
-        try await importTeams(format: format, file: files[0], app: app, console: console)
+        guard !rows.isEmpty else { return console.print("No \(kind?.rawValue ?? "lookup") data imported.") }
+        for row in rows {
+            console.print("\(row.kind)\t\(row.current ? "current" : "earlier")\t\(TeamView.minute(row.importedAt))\t\(row.entries) entries\t"
+                          + "\(row.skipped) skipped\t\(row.source)\t\(row.id?.uuidString ?? "")")
+        }
+    }
+
+    /// A line of `renkei import history --json`.
+    struct ImportRecord: Encodable {
+        var kind: String
+        var id: UUID?
+        var source: String
+        var importedAt: Date
+        var entries: Int
+        var skipped: Int
+        var current: Bool
     }
 
     private func importTeams(format: String, file: String, app: Application, console: any Console) async throws {

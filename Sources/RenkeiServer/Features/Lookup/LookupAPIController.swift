@@ -75,10 +75,11 @@ struct LookupAPIController {
     }
 
     /// The answer as JSON, written in pieces as the indicators are resolved:
-    /// `{"count": N, "results": [...], "errors": [...], "sources": {...}}`.
+    /// `{"count": N, "results": [...], "errors": [...], "sources": {...}, "datasets": [...]}`.
     static func stream(_ inputs: [(Int, String)], resolver: Resolver, audience: DirectoryAudience, to writer: any AsyncBodyStreamWriter) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         let now = Date()
         var piece = Array("{\"count\":\(inputs.count),\"results\":[".utf8)
         var errors: [LineError] = []
@@ -97,10 +98,15 @@ struct LookupAPIController {
                 piece.removeAll(keepingCapacity: true)
             }
         }
-        var sources: [String: String] = [:]
-        sources["rir"] = resolver.sources.registration
-        sources["pfx2as"] = resolver.sources.routing
-        piece += Array("],\"errors\":".utf8) + (try encoder.encode(errors)) + Array(",\"sources\":".utf8) + (try encoder.encode(sources)) + [UInt8(ascii: "}")]
+        let datasets = resolver.datasets(for: audience)
+        let sources = Dictionary(datasets.filter { $0.kind != .constituency }.map { ($0.kind.rawValue, $0.summary) }, uniquingKeysWith: { first, _ in first })
+        piece += Array("],\"errors\":".utf8)
+        piece += try encoder.encode(errors)
+        piece += Array(",\"sources\":".utf8)
+        piece += try encoder.encode(sources)
+        piece += Array(",\"datasets\":".utf8)
+        piece += try encoder.encode(datasets)
+        piece.append(UInt8(ascii: "}"))
         try await writer.writeBuffer(ByteBuffer(bytes: piece))
         try await writer.write(.end)
     }

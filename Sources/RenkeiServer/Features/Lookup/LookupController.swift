@@ -81,7 +81,7 @@ struct LookupController {
                 unreadable.append(.init(line: line, input: input, error: error.reason))
             }
         }
-        context.fill(resolutions: resolutions, unreadable: unreadable, single: lines.count == 1, sources: resolver.sources, readerZone: zone)
+        context.fill(resolutions: resolutions, unreadable: unreadable, single: lines.count == 1, datasets: resolver.datasets, readerZone: zone)
         return try await context.render("lookup", on: request)
     }
 }
@@ -175,11 +175,12 @@ struct LookupPage: Encodable {
         }
     }
 
-    mutating func fill(resolutions: [Resolution], unreadable: [LineError], single isSingle: Bool, sources registry: RegistryTables.Sources,
+    mutating func fill(resolutions: [Resolution], unreadable: [LineError], single isSingle: Bool, datasets: [DatasetSource],
                        readerZone: String? = nil) {
         errors = unreadable.nonEmpty
-        sources = [registry.registration.map { "RIR data: \($0)" } ?? "No RIR data imported",
-                   registry.routing.map { "Routing data: \($0)" } ?? "No routing (pfx2as) data imported"]
+        let rir = datasets.first { $0.kind == .rir }, routing = datasets.first { $0.kind == .pfx2as }
+        sources = [rir.map { "RIR data: \($0.summary)" } ?? "No RIR data imported",
+                   routing.map { "Routing data: \($0.summary)" } ?? "No routing (pfx2as) data imported"]
         if isSingle, let resolution = resolutions.first {
             single = Single(indicator: resolution.indicator, type: resolution.type, facts: resolution.facts.nonEmpty,
                             candidates: resolution.candidates.map {
@@ -208,5 +209,12 @@ struct LookupPage: Encodable {
         groups = order.compactMap { byTeam[$0] }.sorted { $0.count > $1.count }.nonEmpty
         unmatched = misses.nonEmpty
         summary = "\(resolutions.count + unreadable.count) lines: \(resolutions.count - misses.count) answered for \(order.count) teams, \(misses.count) without a team, \(unreadable.count) unreadable."
+    }
+}
+
+extension DatasetSource {
+    /// "delegated-apnic-extended-latest, imported 2026-11-27 10:00 UTC (123 entries)".
+    var summary: String {
+        "\(source), imported \(TeamView.minute(importedAt)) (\(entries) entries)"
     }
 }

@@ -4,9 +4,12 @@ import NIOConcurrencyHelpers
 import RenkeiCore
 import Vapor
 
-/// Keeps the current resolver: rebuilt when the teams or an imported dataset change, and
-/// swapped whole, so a lookup sees the old tables or the new ones, never a mix.
-final class LookupService: Sendable {
+/// Keeps the current resolver. When the teams or an imported dataset change, new tables are
+/// built in the background, one build at a time, and swapped in whole; until they are ready
+/// every lookup is answered from the previous tables, so no request waits for a rebuild (only
+/// the very first build of a process is waited for). A lookup sees the old tables or the new
+/// ones, never a mix, and its answer names the imports it used (`Resolution.datasets`).
+final class LookupService: LifecycleHandler, Sendable {
     private struct Snapshot: Sendable {
         var version: Version
         var resolver: Resolver
@@ -21,63 +24,134 @@ final class LookupService: Sendable {
         var datasets: [String: Int64]
     }
 
+    private struct State {
+        var snapshot: Snapshot?
+        /// The newest version asked for; the build under way catches up with it before it ends.
+        var wanted: Version?
+        var building: Task<Void, any Error>?
+    }
+
     private let versions: DataVersions
-    private let snapshot = NIOLockedValueBox<Snapshot?>(nil)
-    /// The build under way, so requests arriving meanwhile wait for it instead of building too.
-    private let building = NIOLockedValueBox<(version: Version, task: Task<Snapshot, any Error>)?>(nil)
+    private let state = NIOLockedValueBox(State())
+    private let logger = Logger(label: "renkei.lookup")
+    /// Builds run here, beside the event loops and Swift's cooperative threads, so the CPU work
+    /// of a full routing table does not hold up the requests being answered meanwhile.
+    private static let buildQueue = DispatchQueue(label: "renkei.lookup.build", qos: .utility)
 
     init(versions: DataVersions = DataVersions()) {
         self.versions = versions
     }
 
-    /// The resolver for the database's current state; rebuilt first if anything changed.
+    /// The resolver to answer with now: the current tables, even while newer ones are being
+    /// built (which this starts when the data moved on).
     func resolver(on database: any Database) async throws -> Resolver {
         let version = try await version(on: database)
-        if let current = snapshot.withLockedValue({ $0 }), current.version == version { return current.resolver }
-        let task = building.withLockedValue { building -> Task<Snapshot, any Error> in
-            if let running = building, running.version == version { return running.task }
-            let previous = snapshot.withLockedValue { $0 }
-            let task = Task { try await self.build(version: version, previous: previous, on: database) }
-            building = (version, task)
-            return task
+        let current = state.withLockedValue { state -> Snapshot? in
+            if let snapshot = state.snapshot, snapshot.version == version { return snapshot }
+            _ = startBuilding(version, state: &state, on: database)
+            return state.snapshot
         }
-        let built = try await task.value
-        snapshot.withLockedValue { $0 = built }
-        return built.resolver
+        if let current { return current.resolver }
+        // No tables at all yet: the process's first build.
+        return try await upToDateResolver(on: database)
+    }
+
+    /// The resolver for the database's state as it is now, waiting for the build if needed:
+    /// for commands and tests that change data and look up at once.
+    func upToDateResolver(on database: any Database) async throws -> Resolver {
+        while true {
+            let version = try await version(on: database)
+            let (current, build) = state.withLockedValue { state -> (Snapshot?, Task<Void, any Error>?) in
+                if let snapshot = state.snapshot, snapshot.version == version { return (snapshot, nil) }
+                return (nil, startBuilding(version, state: &state, on: database))
+            }
+            if let current { return current.resolver }
+            try await build?.value
+        }
+    }
+
+    /// Starts building when the data moved on (the server's once-a-second round), so the new
+    /// tables are usually ready before the first lookup that needs them.
+    func refresh(on database: any Database) async throws {
+        _ = try await resolver(on: database)
+    }
+
+    /// A build under way finishes before the database closes.
+    func shutdownAsync(_ application: Application) async {
+        let running = state.withLockedValue { $0.building }
+        _ = try? await running?.value
     }
 
     func version(on database: any Database) async throws -> Version {
         let all = try await versions.all(on: database)
-        let datasets = DatasetModel.Kind.allCases.map(\.rawValue).map { ($0, all[DataVersions.dataset($0)] ?? 0) }
+        let datasets = DatasetKind.allCases.map(\.rawValue).map { ($0, all[DataVersions.dataset($0)] ?? 0) }
         return Version(teams: all[DataVersions.directory] ?? 0, datasets: Dictionary(uniqueKeysWithValues: datasets))
     }
 
+    /// Notes `version` as wanted and returns the build that will reach it, starting one if none
+    /// runs. A running build picks up the newer version when it finishes, so at most the old
+    /// tables and one new set are held at a time.
+    private func startBuilding(_ version: Version, state: inout State, on database: any Database) -> Task<Void, any Error> {
+        state.wanted = version
+        if let running = state.building { return running }
+        let task = Task {
+            while true {
+                let (target, previous) = self.state.withLockedValue { ($0.wanted!, $0.snapshot) }
+                let built: Snapshot
+                do { built = try await self.build(version: target, previous: previous, on: database) } catch {
+                    self.state.withLockedValue { $0.building = nil }
+                    self.logger.report(error: error)
+                    throw error
+                }
+                let done = self.state.withLockedValue { state -> Bool in
+                    state.snapshot = built
+                    guard state.wanted == target else { return false }
+                    state.building = nil
+                    return true
+                }
+                if done {
+                    // The previous tables and the build's scratch arrays are gone: give the
+                    // memory back, so a daily import does not leave the server larger.
+                    ProcessMemory.releaseFreed()
+                    return
+                }
+            }
+        }
+        state.building = task
+        return task
+    }
+
     private func build(version: Version, previous: Snapshot?, on database: any Database) async throws -> Snapshot {
-        let registryKinds = [DatasetModel.Kind.rir.rawValue, DatasetModel.Kind.pfx2as.rawValue]
+        let started = ContinuousClock.now
+        let registryKinds = [DatasetKind.rir.rawValue, DatasetKind.pfx2as.rawValue]
         let registryVersion = version.datasets.filter { registryKinds.contains($0.key) }
-        var registry: RegistryTables
-        if let previous, previous.registryVersion == registryVersion {
-            registry = previous.registry
-        } else {
-            var registration = RegistrationData()
-            var routing = RoutingData()
-            var sources = RegistryTables.Sources()
-            if let rir = try await DatasetModel.query(on: database).filter(\.$kind == DatasetModel.Kind.rir.rawValue).first() {
-                RIRDelegated.parse(rir.content, into: &registration)
-                sources.registration = rir.summary
-            }
-            if let routes = try await DatasetModel.query(on: database).filter(\.$kind == DatasetModel.Kind.pfx2as.rawValue).first() {
-                PrefixToAS.parse(routes.content, into: &routing)
-                sources.routing = routes.summary
-            }
-            registry = RegistryTables(registration: registration, routing: routing, sources: sources)
-        }
+        let reused = previous.flatMap { $0.registryVersion == registryVersion ? $0.registry : nil }
+        let rir = reused == nil ? try await DatasetImportModel.current(.rir, on: database) : nil
+        let routes = reused == nil ? try await DatasetImportModel.current(.pfx2as, on: database) : nil
         let teams = try await TeamModel.query(on: database).all().map(\.record)
-        var extra: [ConstituencyCSV.Entry] = []
-        if let csv = try await DatasetModel.query(on: database).filter(\.$kind == DatasetModel.Kind.constituency.rawValue).first() {
-            extra = ConstituencyCSV.parse(csv.content, knownTeams: Set(teams.map(\.slug))).entries
+        let constituency = try await DatasetImportModel.current(.constituency, on: database)
+        let (registry, resolver) = try await Self.offloaded {
+            let registry = try reused ?? Self.registryTables(rir: rir, routes: routes)
+            let extra = constituency.map { ConstituencyCSV.parse(String(decoding: $0.payload, as: UTF8.self), knownTeams: Set(teams.map(\.slug))).entries }
+            return (registry, Resolver(teams: teams, registry: registry, extra: extra ?? [], extraSource: constituency?.datasetSource))
         }
-        return Snapshot(version: version, resolver: Resolver(teams: teams, registry: registry, extra: extra),
-                        registryVersion: registryVersion, registry: registry)
+        let elapsed = ContinuousClock.now - started
+        logger.info("lookup tables ready: built in \(elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000) ms",
+                    metadata: ["teams": "\(teams.count)", "datasets": "\(resolver.datasets.map { "\($0.kind.rawValue) \($0.id) (\($0.entries))" })",
+                               "registry": "\(reused == nil ? "rebuilt" : "kept")"])
+        return Snapshot(version: version, resolver: resolver, registryVersion: registryVersion, registry: registry)
+    }
+
+    private static func registryTables(rir: DatasetImportModel?, routes: DatasetImportModel?) throws -> RegistryTables {
+        let registration = try rir.map { model in try model.payload.withUnsafeBytes { try DatasetCoding.decodeRegistration($0) } }
+        let routing = try routes.map { model in try model.payload.withUnsafeBytes { try DatasetCoding.decodeRouting($0) } }
+        return RegistryTables(registration: registration ?? RegistrationData(), routing: routing ?? RoutingData(),
+                              datasets: [rir?.datasetSource, routes?.datasetSource].compactMap { $0 })
+    }
+
+    private static func offloaded<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            buildQueue.async { continuation.resume(with: Swift.Result { try work() }) }
+        }
     }
 }

@@ -28,5 +28,6 @@ extension Application {
         migrations.add(CreateSharedServerState())
         migrations.add(AddItemCorrections())
         migrations.add(IndexNamesForSuggestions())
+        migrations.add(KeepDatasetHistory())
     }
 }

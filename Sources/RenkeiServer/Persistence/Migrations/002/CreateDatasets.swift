@@ -2,7 +2,7 @@ import Fluent
 
 struct CreateDatasets: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(DatasetModel.schema)
+        try await database.schema("datasets")
             .id()
             .field("kind", .string, .required)
             .field("source", .string, .required)
@@ -15,6 +15,6 @@ struct CreateDatasets: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(DatasetModel.schema).delete()
+        try await database.schema("datasets").delete()
     }
 }

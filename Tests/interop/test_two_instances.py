@@ -148,13 +148,18 @@ def test_anonymous_api_limits_hold_over_both_servers(site):
     assert f"{ANONYMOUS_LIMIT} requests per 60 seconds" in refused.text, "the client is told the whole allowance"
 
 
+def secretariat_token(server, authenticator, name: str) -> dict[str, str]:
+    """An Authorization header for the secretariat, made through the account page."""
+    session = requests.Session()
+    sign_in_http(session, server, *SECRETARIAT, authenticator)
+    account = session.get(server.url("/account"), timeout=30).text
+    page = session.post(server.url("/account/tokens"), timeout=30, data={"_csrf": CSRF_PATTERN.search(account).group(1), "name": name}).text
+    return {"Authorization": "Bearer " + re.search(r'<code id="new-token">([^<]+)</code>', page).group(1)}
+
+
 def test_a_team_edited_on_one_server_shows_on_the_other_within_2_seconds(site, authenticator):
     a, b, _, _ = site
-    session = requests.Session()
-    sign_in_http(session, a, *SECRETARIAT, authenticator)
-    account = session.get(a.url("/account"), timeout=30).text
-    page = session.post(a.url("/account/tokens"), timeout=30, data={"_csrf": CSRF_PATTERN.search(account).group(1), "name": "two-instances"}).text
-    auth = {"Authorization": "Bearer " + re.search(r'<code id="new-token">([^<]+)</code>', page).group(1)}
+    auth = secretariat_token(a, authenticator, "two-instances")
     team = requests.get(a.url(f"/api/v1/teams/{TEAM}"), headers=auth, timeout=30).json()
     # Warm B's directory and lookup tables, so what follows tests their refresh.
     assert requests.get(b.url("/global-irt/v1/teams"), params={"team": TEAM}, headers=auth, timeout=30).ok
@@ -176,6 +181,30 @@ def test_a_team_edited_on_one_server_shows_on_the_other_within_2_seconds(site, a
         time.sleep(0.1)
     assert listed is not None, "B's Global IRT list shows the new name within 2 s"
     assert looked_up is not None, "B's lookup finds the team's new domain within 2 s"
+
+
+def test_a_routing_import_is_answered_by_both_servers_within_2_seconds(site, authenticator, tmp_path):
+    """Issue 20: an import made beside the servers (the command on the shared database) is
+    noticed by each, which builds new tables in the background and names the import in its
+    answers."""
+    a, b, _, cli = site
+    auth = secretariat_token(a, authenticator, "two-instances-routing")
+    routes = tmp_path / "routes.pfx2as"
+    routes.write_text(f"198.51.100.0\t24\t{64_500 + int(MARK[:4], 16) % 1000}\n2001:db8::\t32\t64496\n")
+    for server in (a, b):  # warm both servers' tables first
+        assert requests.get(server.url("/api/v1/lookup"), params={"q": "198.51.100.7"}, headers=auth, timeout=30).ok
+    cli("import", "pfx2as", str(routes))
+    imported = time.monotonic()
+    named: dict[str, float] = {}
+    while time.monotonic() - imported < 2 and len(named) < 2:
+        for label, server in (("a", a), ("b", b)):
+            if label in named:
+                continue
+            answer = requests.get(server.url("/api/v1/lookup"), params={"q": "198.51.100.7"}, headers=auth, timeout=30).json()
+            if any(dataset["kind"] == "pfx2as" and dataset["source"] == "routes.pfx2as" for dataset in answer["datasets"]):
+                named[label] = time.monotonic() - imported
+        time.sleep(0.1)
+    assert set(named) == {"a", "b"}, f"both servers answer from the new routing data within 2 s (did: {named})"
 
 
 def test_mail_queued_once_reaches_each_recipient_once(site, tmp_path):

@@ -85,10 +85,10 @@ func fixtureText(_ path: String) throws -> String {
     static func resolver() throws -> Resolver {
         let registration = RIRDelegated.parse(try fixtureText("registry/delegated-extended-sample.txt"))
         let routing = PrefixToAS.parse(try fixtureText("registry/routeviews-pfx2as-sample.txt"))
-        let datasets = [DatasetSource(kind: .rir, id: UUID(), source: "sample", importedAt: Date(), entries: 10),
-                        DatasetSource(kind: .pfx2as, id: UUID(), source: "sample", importedAt: Date(), entries: 7)]
-        return Resolver(teams: teams.map { try! $0.validated() },
-                        registry: RegistryTables(registration: registration, routing: routing, datasets: datasets),
+        let registry = RegistryTables(
+            registration: RegistrationTables(registration, dataset: DatasetSource(kind: .rir, id: UUID(), source: "sample", importedAt: Date(), entries: 10)),
+            routing: RoutingTables(routing, dataset: DatasetSource(kind: .pfx2as, id: UUID(), source: "sample", importedAt: Date(), entries: 7)))
+        return Resolver(teams: teams.map { try! $0.validated() }, registry: registry,
                         extra: [.init(indicator: .prefix(try IPPrefix(parsing: "203.0.113.0/28")), team: "jp-national")])
     }
 

@@ -95,6 +95,20 @@ extension ServerTests {
         }
     }
 
+    @Test func theLookupPageSaysWhichImportAnswered() async throws {
+        try await withRenkei { app, _ in
+            let file = try routingFile(origin: 64501)
+            _ = try await DatasetImport.run(kind: .pfx2as, files: [file], keep: 3, database: app.db)
+            _ = try await app.lookup.upToDateResolver(on: app.db)
+            try await app.testing().test(.GET, "/lookup?q=198.51.100.7") { response in
+                let html = response.body.string
+                #expect(html.contains("Routing data: \(URL(fileURLWithPath: file).lastPathComponent), imported "))
+                #expect(html.contains("(2 entries)") && html.contains("No RIR data imported"))
+            }
+        }
+        #expect([0, 7, 999, 1_000, 1_050_000, -1_234].map(DatasetSource.grouped) == ["0", "7", "999", "1,000", "1,050,000", "-1,234"])
+    }
+
     @Test func theNumberOfKeptImportsIsConfigured() throws {
         #expect(try Settings.fromEnvironment(["RENKEI_DATASET_HISTORY": "5"]).datasetHistory == 5)
         #expect(try Settings.fromEnvironment([:]).datasetHistory == 3)

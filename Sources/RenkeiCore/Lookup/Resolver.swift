@@ -90,40 +90,61 @@ public struct DatasetSource: Sendable, Hashable, Codable {
     }
 }
 
-/// Registry and routing data as lookup tables; built once per imported dataset and shared by
-/// every resolver built while the teams change.
-public struct RegistryTables: Sendable {
-    /// The imports these tables were built from (RIR data, routing data, or neither).
-    public let datasets: [DatasetSource]
+/// RIR data as lookup tables: which country an address or AS number is registered to.
+public struct RegistrationTables: Sendable {
+    /// The import the tables were built from, if any.
+    public let dataset: DatasetSource?
     /// Each prefix's value is its country (`CountryCode.pack`).
-    let registration: PrefixTable
-    let asnRegistrations: [(first: UInt32, last: UInt32, country: String)]
-    /// Each prefix's value is the position of its origin list in `routingOrigins`.
-    let routing: PrefixTable
-    let routingOrigins: RoutingData
+    let prefixes: PrefixTable
+    let asns: [(first: UInt32, last: UInt32, country: String)]
 
-    public init(registration: RegistrationData = .init(), routing: RoutingData = .init(), datasets: [DatasetSource] = []) {
-        self.registration = PrefixTable(registration.prefixes)
-        asnRegistrations = registration.asns.map { ($0.first, $0.first + ($0.count - 1), $0.country) }.sorted { $0.first < $1.first }
-        self.routing = PrefixTable(routing.prefixes)
-        // Only the origin lists are needed once the table is built.
-        var origins = RoutingData()
-        origins.origins = routing.origins
-        routingOrigins = origins
-        self.datasets = datasets
+    public init(_ data: RegistrationData = .init(), dataset: DatasetSource? = nil) {
+        prefixes = PrefixTable(data.prefixes)
+        asns = data.asns.map { ($0.first, $0.first + ($0.count - 1), $0.country) }.sorted { $0.first < $1.first }
+        self.dataset = dataset
     }
-
-    func dataset(_ kind: DatasetKind) -> DatasetSource? { datasets.first { $0.kind == kind } }
 
     func country(of asn: ASN) -> String? {
-        var low = 0, high = asnRegistrations.count
+        var low = 0, high = asns.count
         while low < high {
             let mid = (low + high) / 2
-            if asnRegistrations[mid].first <= asn.value { low = mid + 1 } else { high = mid }
+            if asns[mid].first <= asn.value { low = mid + 1 } else { high = mid }
         }
-        guard low > 0, asnRegistrations[low - 1].last >= asn.value else { return nil }
-        return asnRegistrations[low - 1].country
+        guard low > 0, asns[low - 1].last >= asn.value else { return nil }
+        return asns[low - 1].country
     }
+}
+
+/// Routing data as a lookup table: which AS announces the most specific route to an address.
+public struct RoutingTables: Sendable {
+    public let dataset: DatasetSource?
+    /// Each prefix's value is the position of its origin list in `origins`.
+    let prefixes: PrefixTable
+    /// Only the origin lists are kept once the table is built.
+    let origins: RoutingData
+
+    public init(_ data: RoutingData = .init(), dataset: DatasetSource? = nil) {
+        prefixes = PrefixTable(data.prefixes)
+        var origins = RoutingData()
+        origins.origins = data.origins
+        self.origins = origins
+        self.dataset = dataset
+    }
+}
+
+/// Registry and routing data together; each part is built once per import and shared by every
+/// resolver built while the teams or the other dataset change.
+public struct RegistryTables: Sendable {
+    public let registration: RegistrationTables
+    public let routing: RoutingTables
+
+    public init(registration: RegistrationTables = .init(), routing: RoutingTables = .init()) {
+        self.registration = registration
+        self.routing = routing
+    }
+
+    /// The imports these tables were built from (RIR data, routing data, or neither).
+    public var datasets: [DatasetSource] { [registration.dataset, routing.dataset].compactMap { $0 } }
 }
 
 /// The point-of-contact engine: answers which teams are responsible for an indicator, from
@@ -139,8 +160,8 @@ public struct Resolver: Sendable {
     let nationalTeams: [String: [Int]]
     let coordinators: [Int]
     let registry: RegistryTables
-    var registration: PrefixTable { registry.registration }
-    var routing: PrefixTable { registry.routing }
+    var registration: PrefixTable { registry.registration.prefixes }
+    var routing: PrefixTable { registry.routing.prefixes }
     /// The imports this resolver answers from: RIR and routing data, extra constituency entries.
     public let datasets: [DatasetSource]
 
@@ -263,7 +284,7 @@ public struct Resolver: Sendable {
 
         let routes = routing.allMatches(prefix.network).filter { $0.prefix.length <= prefix.length }
         if let route = routes.first {
-            let announcing = registry.routingOrigins.origins(at: route.value)
+            let announcing = registry.routing.origins.origins(at: route.value)
             let origins = announcing.map(\.description).joined(separator: ", ")
             facts.append("\(route.prefix) is announced by \(origins) (routing data).")
             for origin in announcing {
@@ -322,7 +343,7 @@ public struct Resolver: Sendable {
         if claim >= 0, let first = prefixClaims[Int(prefixTeams.entries[Int(claim)].value)].first { return teams[first.team].slug }
         let route = routing.longestMatch(address)
         if route >= 0 {
-            for origin in registry.routingOrigins.origins(at: routing.entries[Int(route)].value) {
+            for origin in registry.routing.origins.origins(at: routing.entries[Int(route)].value) {
                 if let first = asnTeams[origin.value]?.first { return teams[first.team].slug }
             }
         }
@@ -334,7 +355,7 @@ public struct Resolver: Sendable {
         return (serving.first ?? inRegion.first).map { teams[$0].slug }
     }
 
-    func country(of asn: ASN) -> String? { registry.country(of: asn) }
+    func country(of asn: ASN) -> String? { registry.registration.country(of: asn) }
 
     /// The country whose ccTLD ends the name (`.uk` is the United Kingdom's, ISO code GB).
     func countryOfTLD(_ domain: DomainName) -> String? {

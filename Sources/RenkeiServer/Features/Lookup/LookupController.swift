@@ -213,8 +213,15 @@ struct LookupPage: Encodable {
 }
 
 extension DatasetSource {
-    /// "delegated-apnic-extended-latest, imported 2026-11-27 10:00 UTC (123 entries)".
+    /// "delegated-apnic-extended-latest, imported 2026-11-27 10:00 UTC (1,050,000 entries)".
     var summary: String {
-        "\(source), imported \(TeamView.minute(importedAt)) (\(entries) entries)"
+        "\(source), imported \(TeamView.minute(importedAt)) (\(Self.grouped(entries)) entries)"
+    }
+
+    /// 1050000 as "1,050,000", whatever the server's locale.
+    static func grouped(_ number: Int) -> String {
+        let digits = Array(String(number.magnitude))
+        let groups = stride(from: digits.count, to: 0, by: -3).reversed().map { String(digits[max($0 - 3, 0)..<$0]) }
+        return (number < 0 ? "-" : "") + groups.joined(separator: ",")
     }
 }

@@ -13,7 +13,6 @@ final class LookupService: LifecycleHandler, Sendable {
     private struct Snapshot: Sendable {
         var version: Version
         var resolver: Resolver
-        var registryVersion: [String: Int64]
         var registry: RegistryTables
     }
 
@@ -121,32 +120,36 @@ final class LookupService: LifecycleHandler, Sendable {
         return task
     }
 
+    /// New tables for `version`. The RIR and routing tables are rebuilt only when their own
+    /// import changed; a team's edit or a constituency import rebuilds the small team tables.
     private func build(version: Version, previous: Snapshot?, on database: any Database) async throws -> Snapshot {
         let started = ContinuousClock.now
-        let registryKinds = [DatasetKind.rir.rawValue, DatasetKind.pfx2as.rawValue]
-        let registryVersion = version.datasets.filter { registryKinds.contains($0.key) }
-        let reused = previous.flatMap { $0.registryVersion == registryVersion ? $0.registry : nil }
-        let rir = reused == nil ? try await DatasetImportModel.current(.rir, on: database) : nil
-        let routes = reused == nil ? try await DatasetImportModel.current(.pfx2as, on: database) : nil
+        func unchanged(_ kind: DatasetKind) -> Bool {
+            previous?.version.datasets[kind.rawValue] == version.datasets[kind.rawValue]
+        }
+        let keptRegistration = unchanged(.rir) ? previous?.registry.registration : nil
+        let keptRouting = unchanged(.pfx2as) ? previous?.registry.routing : nil
+        let rir = keptRegistration == nil ? try await DatasetImportModel.current(.rir, on: database) : nil
+        let routes = keptRouting == nil ? try await DatasetImportModel.current(.pfx2as, on: database) : nil
         let teams = try await TeamModel.query(on: database).all().map(\.record)
         let constituency = try await DatasetImportModel.current(.constituency, on: database)
         let (registry, resolver) = try await Self.offloaded {
-            let registry = try reused ?? Self.registryTables(rir: rir, routes: routes)
+            let registration = try keptRegistration ?? RegistrationTables(
+                rir.map { model in try model.payload.withUnsafeBytes { try DatasetCoding.decodeRegistration($0) } } ?? RegistrationData(),
+                dataset: rir?.datasetSource)
+            let routing = try keptRouting ?? RoutingTables(
+                routes.map { model in try model.payload.withUnsafeBytes { try DatasetCoding.decodeRouting($0) } } ?? RoutingData(),
+                dataset: routes?.datasetSource)
+            let registry = RegistryTables(registration: registration, routing: routing)
             let extra = constituency.map { ConstituencyCSV.parse(String(decoding: $0.payload, as: UTF8.self), knownTeams: Set(teams.map(\.slug))).entries }
             return (registry, Resolver(teams: teams, registry: registry, extra: extra ?? [], extraSource: constituency?.datasetSource))
         }
         let elapsed = ContinuousClock.now - started
+        let rebuilt = [keptRegistration == nil ? "rir" : nil, keptRouting == nil ? "pfx2as" : nil].compactMap { $0 }
         logger.info("lookup tables ready: built in \(elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000) ms",
                     metadata: ["teams": "\(teams.count)", "datasets": "\(resolver.datasets.map { "\($0.kind.rawValue) \($0.id) (\($0.entries))" })",
-                               "registry": "\(reused == nil ? "rebuilt" : "kept")"])
-        return Snapshot(version: version, resolver: resolver, registryVersion: registryVersion, registry: registry)
-    }
-
-    private static func registryTables(rir: DatasetImportModel?, routes: DatasetImportModel?) throws -> RegistryTables {
-        let registration = try rir.map { model in try model.payload.withUnsafeBytes { try DatasetCoding.decodeRegistration($0) } }
-        let routing = try routes.map { model in try model.payload.withUnsafeBytes { try DatasetCoding.decodeRouting($0) } }
-        return RegistryTables(registration: registration ?? RegistrationData(), routing: routing ?? RoutingData(),
-                              datasets: [rir?.datasetSource, routes?.datasetSource].compactMap { $0 })
+                               "rebuilt": "\(rebuilt)"])
+        return Snapshot(version: version, resolver: resolver, registry: registry)
     }
 
     private static func offloaded<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {

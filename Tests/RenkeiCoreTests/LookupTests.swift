@@ -56,6 +56,11 @@ func fixtureText(_ path: String) throws -> String {
         #expect(data.skipped[1].reason.contains("192.0.2.0/24"), "host bits: the message names the network")
     }
 
+    @Test func constituencyCSVWithWindowsLineEnds() {
+        let (entries, skipped) = ConstituencyCSV.parse("indicator,team\r\n203.0.113.0/24,hoshi-isp\r\nAS64999,hoshi-isp\r\n", knownTeams: ["hoshi-isp"])
+        #expect(entries.map(\.indicator.description) == ["203.0.113.0/24", "AS64999"] && skipped.isEmpty)
+    }
+
     @Test func constituencyCSV() {
         let (entries, skipped) = ConstituencyCSV.parse("indicator,team\n203.0.113.128/25,hoshi-isp\nAS64999,jp-national\n192.0.2.1,nobody\nnot an indicator,jp-national\n",
                                                        knownTeams: ["hoshi-isp", "jp-national"])
@@ -155,6 +160,18 @@ func fixtureText(_ path: String) throws -> String {
         let national = try resolver.resolve("203.0.113.7", audience: .everyone, now: now).candidates[0]
         #expect(national.team.emergencyContact == nil, "emergency contacts are members-only by default")
         #expect(national.team.email == "csirt@jp.example")
+    }
+
+    /// An imported country entry is part of the team's constituency, so it names the team to
+    /// anonymous readers only when the team made its constituency public.
+    @Test func importedCountryEntriesFollowTheTeamsConstituencyVisibility() throws {
+        let teams = Self.teams.map { try! $0.validated() }
+        let resolver = Resolver(teams: teams, extra: [.init(indicator: .country("NZ"), team: "secret-bank")])
+        #expect(try resolver.resolve("NZ", audience: .members, now: now).candidates.first?.team.slug == "secret-bank")
+        for query in ["NZ", "wellington.nz"] {
+            let slugs = try resolver.resolve(query, audience: .everyone, now: now).candidates.map(\.team.slug)
+            #expect(!slugs.contains("secret-bank") && slugs == ["apac-cc"], "only the region's coordinator")
+        }
     }
 
     @Test func aPrefixMatchesOnlyCoveringConstituencies() throws {

@@ -96,4 +96,65 @@ import Testing
             #expect(a.map(\.prefix) == b.map(\.prefix) && a.map(\.value) == b.map(\.value))
         }
     }
+
+    /// Files come from the Internet: hostile lines are skipped with a short reason, never fatal.
+    @Test func hostileLinesAreSkippedWithShortReasons() {
+        let rir = RIRDelegated.parse("""
+            apnic|JP|asn|9999999999999999999|9999999999999999999|20200101|allocated
+            apnic|JP|ipv4|0.0.0.0|4294967296|20200101|allocated
+            apnic|JP|ipv6|2000::|3|20200101|allocated
+            apnic|\(String(repeating: "X", count: 100_000))|ipv4|192.0.2.0|256|20200101|allocated
+            apnic|JP|ipv4|192.0.2.0|256|20200101|allocated
+
+            """)
+        #expect(rir.skipped.map(\.line) == [1, 2, 3, 4])
+        #expect(rir.prefixes.count == 1)
+        #expect(rir.skipped.allSatisfy { $0.reason.utf8.count < 200 }, "a field of 100,000 bytes is not copied into the reason")
+
+        let manyOrigins = (1...(PrefixToAS.maxOrigins + 1)).map(String.init).joined(separator: "_")
+        let routes = PrefixToAS.parse("""
+            0.0.0.0\t0\t64500
+            ::\t0\t64500
+            5.0.0.0\t8\t\(manyOrigins)
+            1.2.4.0\t24\t\(String(repeating: "A", count: 100_000))
+            \(String(repeating: "9", count: 100_000))\t24\t64500
+            5.0.0.0\t8\t\((1...PrefixToAS.maxOrigins).map(String.init).joined(separator: ","))
+
+            """)
+        #expect(routes.skipped.map(\.line) == [1, 2, 3, 4, 5])
+        #expect(routes.skipped.allSatisfy { $0.reason.utf8.count < 200 })
+        #expect(routes.prefixes.count == 1 && routes.origins(at: routes.prefixes.v4Values[0]).count == PrefixToAS.maxOrigins)
+    }
+
+    /// A stored dataset damaged on disk is refused whole, not read into an answer or a crash.
+    @Test func damagedStoredDatasetsAreRefused() throws {
+        let routing = PrefixToAS.parse("192.0.2.0\t24\t64500_64501\n")
+        var bytes = DatasetCoding.encode(routing)
+        let originsAt = bytes.count - 12   // the first list's length: count 3, then [2, 64500, 64501]
+        #expect(bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: originsAt, as: UInt32.self) } == 2)
+        for length: UInt32 in [0, 3, 100_000] {
+            withUnsafeBytes(of: length) { bytes.replaceSubrange(originsAt..<(originsAt + 4), with: $0) }
+            #expect(throws: DatasetCoding.Error.self, "origin list length \(length)") { try bytes.withUnsafeBytes { try DatasetCoding.decodeRouting($0) } }
+        }
+
+        let registration = RIRDelegated.parse("apnic|AU|asn|64510|3|20120101|assigned|B\napnic|JP|ipv4|203.0.113.0|256|20100101|allocated|A\n")
+        let stored = DatasetCoding.encode(registration)
+        // The AS count column is the last but one: 8-byte length, one UInt32, then countries.
+        let countAt = stored.count - (8 + 2) - 4
+        for count: UInt32 in [0, .max] {
+            var damaged = stored
+            withUnsafeBytes(of: count) { damaged.replaceSubrange(countAt..<(countAt + 4), with: $0) }
+            #expect(throws: DatasetCoding.Error.self, "AS count \(count)") { try damaged.withUnsafeBytes { try DatasetCoding.decodeRegistration($0) } }
+        }
+        var unknownCountry = stored
+        unknownCountry[unknownCountry.count - 1] = 0x7F
+        #expect(throws: DatasetCoding.Error.self) { try unknownCountry.withUnsafeBytes { try DatasetCoding.decodeRegistration($0) } }
+
+        var hostBits = PrefixColumns()
+        hostBits.append(v4: 0x0A05_0000, length: 8, value: 0)
+        var withHostBits = RoutingData()
+        withHostBits.prefixes = hostBits
+        withHostBits.origins = [1, 64500]
+        #expect(throws: DatasetCoding.Error.self) { try DatasetCoding.encode(withHostBits).withUnsafeBytes { try DatasetCoding.decodeRouting($0) } }
+    }
 }

@@ -109,6 +109,39 @@ extension ServerTests {
         #expect([0, 7, 999, 1_000, 1_050_000, -1_234].map(DatasetSource.grouped) == ["0", "7", "999", "1,000", "1,050,000", "-1,234"])
     }
 
+    /// A stored import damaged on disk is left out of the tables: lookups go on with the rest,
+    /// and the server does not try again every second (the tables are for that version).
+    @Test func aDamagedStoredImportIsLeftOutAndLookupsGoOn() async throws {
+        try await withRenkei { app, _ in
+            _ = try await DatasetImport.run(kind: .rir, files: [registryFixture("delegated-extended-sample.txt")], keep: 3, database: app.db)
+            let routes = try await DatasetImport.run(kind: .pfx2as, files: [try routingFile(origin: 64501)], keep: 3, database: app.db)
+            let stored = try #require(try await DatasetImportModel.find(routes.id, on: app.db))
+            stored.payload = stored.payload.prefix(20)
+            try await stored.save(on: app.db)
+            try await DataVersions.bump(DataVersions.dataset(DatasetKind.pfx2as.rawValue), on: app.db)
+
+            let resolver = try await app.lookup.upToDateResolver(on: app.db)
+            #expect(resolver.dataset(.pfx2as) == nil && resolver.dataset(.rir) != nil)
+            try await app.testing().test(.GET, "/api/v1/lookup?q=203.0.113.7") { response in
+                #expect(response.status == .ok)
+                let facts = try jsonObject(response)["facts"] as? [String] ?? []
+                #expect(facts == ["203.0.113.0/24 is registered to Japan (JP) (RIR data)."])
+            }
+            _ = try await app.lookup.resolver(on: app.db)
+            #expect(!app.lookup.isBuilding, "the tables without the damaged import are current: no new build")
+        }
+    }
+
+    @Test func aFileWithNothingUsableSaysWhy() async throws {
+        try await withRenkei { app, _ in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).pfx2as")
+            try "192.0.2.1\t24\t64500\n".write(to: file, atomically: true, encoding: .utf8)
+            await #expect { try await DatasetImport.run(kind: .pfx2as, files: [file.path], keep: 3, database: app.db) } throws: { error in
+                (error as? UsageError)?.message.contains("host bits set") == true
+            }
+        }
+    }
+
     @Test func theNumberOfKeptImportsIsConfigured() throws {
         #expect(try Settings.fromEnvironment(["RENKEI_DATASET_HISTORY": "5"]).datasetHistory == 5)
         #expect(try Settings.fromEnvironment([:]).datasetHistory == 3)

@@ -28,9 +28,20 @@ public enum DatasetCoding {
         var data = RoutingData()
         data.prefixes = try reader.readPrefixes()
         data.origins = try reader.read(UInt32.self)
-        let origins = data.origins.count
-        guard data.prefixes.v4Values.allSatisfy({ $0 >= 0 && Int($0) < origins }),
-              data.prefixes.v6Values.allSatisfy({ $0 >= 0 && Int($0) < origins }) else { throw .corrupt("origin list out of range") }
+        // Every value must point at the start of an origin list, and the lists must fill the
+        // array exactly: walk them once.
+        var isListStart = [Bool](repeating: false, count: data.origins.count)
+        var position = 0
+        while position < data.origins.count {
+            isListStart[position] = true
+            let length = Int(data.origins[position])
+            guard length >= 1, length <= PrefixToAS.maxOrigins, length < data.origins.count - position else { throw .corrupt("an origin list runs past the end") }
+            position += 1 + length
+        }
+        func valid(_ value: Int32) -> Bool { value >= 0 && Int(value) < isListStart.count && isListStart[Int(value)] }
+        guard data.prefixes.v4Values.allSatisfy(valid), data.prefixes.v6Values.allSatisfy(valid) else {
+            throw .corrupt("a prefix without an origin list")
+        }
         return data
     }
 
@@ -49,6 +60,11 @@ public enum DatasetCoding {
         data.prefixes = try reader.readPrefixes()
         let firsts = try reader.read(UInt32.self), counts = try reader.read(UInt32.self), countries = try reader.read(UInt16.self)
         guard firsts.count == counts.count, firsts.count == countries.count else { throw .corrupt("AS number columns of different lengths") }
+        guard firsts.indices.allSatisfy({ counts[$0] >= 1 && UInt64(firsts[$0]) + UInt64(counts[$0]) - 1 <= UInt64(UInt32.max) }) else {
+            throw .corrupt("an AS number range past AS4294967295")
+        }
+        guard data.prefixes.v4Values.allSatisfy(CountryCode.isKnown), data.prefixes.v6Values.allSatisfy(CountryCode.isKnown),
+              countries.allSatisfy({ CountryCode.isKnown(Int32($0)) }) else { throw .corrupt("an unknown country code") }
         data.asns = firsts.indices.map { (firsts[$0], counts[$0], CountryCode.unpack(Int32(countries[$0]))) }
         return data
     }

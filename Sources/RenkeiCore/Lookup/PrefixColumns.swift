@@ -19,11 +19,23 @@ public struct PrefixColumns: Sendable, Equatable {
               v6Highs.count == v6Lows.count, v6Highs.count == v6Lengths.count, v6Highs.count == v6Values.count,
               v4Lengths.allSatisfy({ $0 <= 32 }), v6Lengths.allSatisfy({ $0 <= 128 })
         else { throw .corrupt("prefix columns of different lengths or impossible prefix lengths") }
+        let hostBitsSet = v4Networks.indices.contains { index in
+            v4Lengths[index] < 32 && v4Networks[index] & (UInt32.max >> v4Lengths[index]) != 0
+        } || v6Highs.indices.contains { index in
+            let length = Int(v6Lengths[index])
+            let high = length >= 64 ? 0 : UInt64.max >> length, low = length <= 64 ? UInt64.max : (length == 128 ? 0 : UInt64.max >> (length - 64))
+            return v6Highs[index] & high != 0 || v6Lows[index] & low != 0
+        }
+        guard !hostBitsSet else { throw .corrupt("a prefix with host bits set") }
         (self.v4Networks, self.v4Lengths, self.v4Values) = (v4Networks, v4Lengths, v4Values)
         (self.v6Highs, self.v6Lows, self.v6Lengths, self.v6Values) = (v6Highs, v6Lows, v6Lengths, v6Values)
     }
 
     public var count: Int { v4Networks.count + v6Highs.count }
+
+    /// More IPv4 prefixes than `normalised` sorts (and than any routing table holds: a full
+    /// table has about a million).
+    public static let maxIPv4Prefixes = 1 << 26 - 1
 
     public mutating func reserveCapacity(v4: Int, v6: Int) {
         v4Networks.reserveCapacity(v4); v4Lengths.reserveCapacity(v4); v4Values.reserveCapacity(v4)
@@ -77,7 +89,7 @@ public struct PrefixColumns: Sendable, Equatable {
         result.reserveCapacity(v4: v4Networks.count, v6: v6Highs.count)
         // One 64-bit key per IPv4 prefix, network | length | position, so a plain integer sort
         // orders by prefix and keeps the later of two equal prefixes last.
-        precondition(v4Networks.count < 1 << 26, "more IPv4 prefixes than a routing table holds")
+        precondition(v4Networks.count <= Self.maxIPv4Prefixes, "more IPv4 prefixes than a routing table holds")
         var keys = [UInt64](unsafeUninitializedCapacity: v4Networks.count) { buffer, initialized in
             for index in v4Networks.indices {
                 buffer[index] = UInt64(v4Networks[index]) << 32 | UInt64(v4Lengths[index]) << 26 | UInt64(index)

@@ -60,6 +60,12 @@ extension UnsafeBufferPointer<UInt8> {
 
     func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: self[range]), as: UTF8.self) }
 
+    /// The field as a skip reason quotes it: at most 64 bytes, so a hostile line of megabytes
+    /// does not become a reason of megabytes.
+    func shown(_ range: Range<Int>) -> String {
+        range.count <= 64 ? text(range) : text(range.lowerBound..<(range.lowerBound + 64)) + "…"
+    }
+
     func equals(_ range: Range<Int>, _ word: StaticString) -> Bool {
         range.count == word.utf8CodeUnitCount && zip(self[range], UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy { $0 | 0x20 == $1 | 0x20 }
     }
@@ -107,7 +113,9 @@ public enum RIRDelegated {
     private static func parseLine(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, number: Int, into data: inout RegistrationData) {
         func skip(_ reason: String) { data.skipped.append(SkippedLine(line: number, reason: reason)) }
         let fields = bytes.fields(line, separatedBy: 0x7C, limit: 8)
-        if bytes[fields[0]].allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E }) { return }   // version line
+        // The version line: `2.3|apnic|20261126|…` (a format version, then the registry's name).
+        if !fields[0].isEmpty, bytes[fields[0]].allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E }),
+           fields.count > 1, !fields[1].isEmpty, bytes[fields[1]].allSatisfy({ (0x61...0x7A).contains($0) }) { return }
         guard fields.count >= 7 else {
             if fields.count == 6 && bytes.equals(fields[5], "summary") { return }
             return skip("expected 7 or more |-separated fields, found \(fields.count)")
@@ -118,30 +126,33 @@ public enum RIRDelegated {
         }
         let code = fields[1]
         let country = code.count == 2 ? CountryCode.pack(bytes[code.lowerBound], bytes[code.lowerBound + 1]) : 0
-        guard CountryCode.isKnown(country) else { return skip("“\(bytes.text(code))” is not a country code") }
+        guard CountryCode.isKnown(country) else { return skip("“\(bytes.shown(code))” is not a country code") }
         guard let count = BulkLookup.parseUInt(bytes, fields[4]), count > 0 else {
-            return skip("“\(bytes.text(fields[4]))” is not a positive count")
+            return skip("“\(bytes.shown(fields[4]))” is not a positive count")
         }
         let type = fields[2]
         if bytes.equals(type, "ipv4") {
             guard let start = BulkLookup.parseV4(bytes, fields[3]), UInt64(start) + count - 1 <= UInt64(UInt32.max) else {
-                return skip("“\(bytes.text(fields[3]))” + \(count) is not an IPv4 range")
+                return skip("“\(bytes.shown(fields[3]))” + \(count) is not an IPv4 range")
             }
+            guard count <= 1 << 24 else { return skip("\(count) addresses: no registration is larger than a /8") }
             appendCovering(from: UInt64(start), count: count, country: country, into: &data.prefixes)
         } else if bytes.equals(type, "ipv6") {
             guard let address = BulkLookup.parseAddress(bytes, fields[3]), case .v6(let high, let low) = address, count <= 128 else {
-                return skip("“\(bytes.text(fields[3]))/\(count)” is not an IPv6 prefix")
+                return skip("“\(bytes.shown(fields[3]))/\(count)” is not an IPv6 prefix")
             }
             let prefix = IPPrefix(network: address, length: Int(count))
-            guard prefix.network == address else { return skip("“\(bytes.text(fields[3]))/\(count)” has host bits set") }
+            guard prefix.network == address else { return skip("“\(bytes.shown(fields[3]))/\(count)” has host bits set") }
+            guard count >= 12 else { return skip("a /\(count): no registration is larger than a /12") }
             data.prefixes.append(v6High: high, low: low, length: UInt8(count), value: country)
         } else if bytes.equals(type, "asn") {
-            guard let start = BulkLookup.parseUInt(bytes, fields[3]), start + count - 1 <= UInt64(UInt32.max) else {
-                return skip("“\(bytes.text(fields[3]))” + \(count) is not an AS number range")
+            guard let start = BulkLookup.parseUInt(bytes, fields[3]), start <= UInt64(UInt32.max), count <= UInt64(UInt32.max),
+                  start + count - 1 <= UInt64(UInt32.max) else {
+                return skip("“\(bytes.shown(fields[3]))” + \(count) is not an AS number range")
             }
             data.asns.append((UInt32(start), UInt32(count), CountryCode.unpack(country)))
         } else {
-            skip("unknown record type “\(bytes.text(type))”")
+            skip("unknown record type “\(bytes.shown(type))”")
         }
     }
 
@@ -184,6 +195,9 @@ public struct RoutingData: Sendable {
 /// origin may list several origins of a multi-origin prefix (`AS1_AS2`) and AS sets
 /// (`AS1,AS2`), or both (`1_2,3`); every AS named counts as an origin.
 public enum PrefixToAS {
+    /// More origins than this on one line is not a route (real multi-origin lines name a few).
+    public static let maxOrigins = 100
+
     public static func parse(_ text: String) -> RoutingData {
         var text = text
         return text.withUTF8 { parse($0) }
@@ -215,16 +229,23 @@ public enum PrefixToAS {
         guard let address = BulkLookup.parseAddress(bytes, fields[0]), let length = BulkLookup.parseUInt(bytes, fields[1]),
               length <= UInt64(address.bitWidth), IPPrefix(network: address, length: Int(length)).network == address else {
             // The general parser says exactly what is wrong (host bits: which network).
-            do { _ = try IPPrefix(parsing: bytes.text(fields[0]) + "/" + bytes.text(fields[1])) } catch { return skip(error.description) }
-            return skip("“\(bytes.text(fields[0]))/\(bytes.text(fields[1]))” is not a prefix")
+            if fields[0].count <= 64 && fields[1].count <= 3 {
+                do { _ = try IPPrefix(parsing: bytes.text(fields[0]) + "/" + bytes.text(fields[1])) } catch { return skip(error.description) }
+            }
+            return skip("“\(bytes.shown(fields[0]))/\(bytes.shown(fields[1]))” is not a prefix")
         }
+        guard length >= (address.bitWidth == 32 ? 8 : 12) else {
+            return skip("a /\(length) route would cover a large part of the Internet; none is announced")
+        }
+        let parts = bytes.fields(fields[2], separatedBy: 0x5F, limit: maxOrigins + 1).flatMap { bytes.fields($0, separatedBy: 0x2C, limit: maxOrigins + 1) }
+        guard parts.count <= maxOrigins else { return skip("more than \(maxOrigins) origin ASes") }
         let listStart = data.origins.count
         data.origins.append(0)
-        for part in bytes.fields(fields[2], separatedBy: 0x5F, limit: .max).flatMap({ bytes.fields($0, separatedBy: 0x2C, limit: .max) }) {
+        for part in parts {
             guard let asn = BulkLookup.parseUInt(bytes, part).flatMap({ $0 <= UInt64(UInt32.max) ? UInt32($0) : nil })
-                    ?? ASN(parsing: bytes.text(part))?.value else {
+                    ?? (part.count <= 16 ? ASN(parsing: bytes.text(part))?.value : nil) else {
                 data.origins.removeSubrange(listStart...)
-                return skip("“\(bytes.text(part))” is not an AS number")
+                return skip("“\(bytes.shown(part))” is not an AS number")
             }
             if !data.origins[(listStart + 1)...].contains(asn) { data.origins.append(asn) }
         }
@@ -250,7 +271,8 @@ public enum ConstituencyCSV {
         var entries: [Entry] = []
         var skipped: [SkippedLine] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character, so lines are split on any line break, not on "\n".
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }

@@ -157,7 +157,8 @@ public struct Resolver: Sendable {
     let prefixClaims: [[Claim]]
     let asnTeams: [UInt32: [Claim]]
     let domainTeams: [String: [Claim]]
-    let nationalTeams: [String: [Int]]
+    /// National teams by country: declared by the team's type, or listed in imported entries.
+    let nationalTeams: [String: [Claim]]
     let coordinators: [Int]
     let registry: RegistryTables
     var registration: PrefixTable { registry.registration.prefixes }
@@ -185,7 +186,7 @@ public struct Resolver: Sendable {
         var prefixes: [IPPrefix: [Claim]] = [:]
         var asns: [UInt32: [Claim]] = [:]
         var domains: [String: [Claim]] = [:]
-        var national: [String: [Int]] = [:]
+        var national: [String: [Claim]] = [:]
         var coordinators: [Int] = []
         func add<Key: Hashable>(_ claim: Claim, _ key: Key, to table: inout [Key: [Claim]]) {
             if !(table[key]?.contains { $0.team == claim.team } ?? false) { table[key, default: []].append(claim) }
@@ -197,7 +198,7 @@ public struct Resolver: Sendable {
             for text in team.constituency.domains { if let domain = DomainName(parsing: text) { add(claim, domain.name, to: &domains) } }
             if team.teamTypes.contains(.national) {
                 let countries = team.constituency.countries.isEmpty ? [team.countryCode] : team.constituency.countries
-                for country in countries { national[country, default: []].append(position) }
+                for country in countries { add(claim, country, to: &national) }
             }
             if team.teamTypes.contains(.regionalCoordinator) { coordinators.append(position) }
         }
@@ -209,7 +210,7 @@ public struct Resolver: Sendable {
             case .address(let address): add(claim, IPPrefix(network: address, length: address.bitWidth), to: &prefixes)
             case .asn(let asn): add(claim, asn.value, to: &asns)
             case .domain(let domain): add(claim, domain.name, to: &domains)
-            case .country(let code): if !(national[code]?.contains(position) ?? false) { national[code, default: []].append(position) }
+            case .country(let code): add(claim, code, to: &national)
             }
         }
         let claimed = Array(prefixes)
@@ -314,7 +315,8 @@ public struct Resolver: Sendable {
     }
 
     private func resolveCountry(_ code: String, because subject: String, into found: inout Found, checked: inout [String]) {
-        let national = nationalTeams[code] ?? []
+        // An imported entry is part of the team's constituency: shown only to whom may see that.
+        let national = (nationalTeams[code] ?? []).filter { !$0.imported || !found.visible([$0]).isEmpty }.map(\.team)
         for team in national {
             found.add(team, .nationalTeam, "\(subject), and \(teams[team].shortName) is a national team for \(countryName(code)).")
         }
@@ -350,7 +352,7 @@ public struct Resolver: Sendable {
         let registered = registration.longestMatch(address)
         guard registered >= 0 else { return nil }
         let country = CountryCode.unpack(registration.entries[Int(registered)].value)
-        if let national = nationalTeams[country]?.first { return teams[national].slug }
+        if let national = nationalTeams[country]?.first { return teams[national.team].slug }
         let (serving, inRegion) = coordinators(for: country)
         return (serving.first ?? inRegion.first).map { teams[$0].slug }
     }

@@ -14,6 +14,8 @@ enum DatasetImport {
         var id: UUID?
         var entries = 0
         var unused = 0
+        /// Prefixes given more than once (the last line of each holds).
+        var repeated = 0
         /// "file: line N: reason".
         var skipped: [String] = []
     }
@@ -22,6 +24,7 @@ enum DatasetImport {
     struct Parsed {
         var entries = 0
         var unused = 0
+        var repeated = 0
         var skipped: [SkippedLine] = []
         var payload = Data()
         var registration: RegistrationData?
@@ -60,15 +63,20 @@ enum DatasetImport {
         }
 
         /// The files' data together, each prefix once, in the stored form.
-        mutating func finish() {
+        mutating func finish() throws {
+            for prefixes in [registration?.prefixes, routing?.prefixes].compactMap({ $0 }) where prefixes.v4Networks.count > PrefixColumns.maxIPv4Prefixes {
+                throw UsageError(message: "\(prefixes.v4Networks.count) IPv4 prefixes: more than any routing table or registry holds; nothing was imported")
+            }
             if var data = registration {
+                let given = data.prefixes.count
                 data.prefixes = data.prefixes.normalised()
-                entries = data.prefixes.count + data.asns.count
+                (entries, repeated) = (data.prefixes.count + data.asns.count, given - data.prefixes.count)
                 registration = data
             }
             if var data = routing {
+                let given = data.prefixes.count
                 data.prefixes = data.prefixes.normalised()
-                entries = data.prefixes.count
+                (entries, repeated) = (data.prefixes.count, given - data.prefixes.count)
                 routing = data
             }
             payload = encoded()
@@ -102,12 +110,15 @@ enum DatasetImport {
             progress("  \(parsed.entries) entries, \(parsed.skipped.count) skipped\(parsed.unused > 0 ? ", \(parsed.unused) unallocated" : "")")
             combined.add(parsed)
         }
-        combined.finish()
+        try combined.finish()
         report.entries = combined.entries
         report.unused = combined.unused
+        report.repeated = combined.repeated
         guard report.entries > 0 else {
-            throw UsageError(message: "no usable entries in \(files.joined(separator: ", ")); the \(kind.rawValue) dataset was not replaced")
+            let reasons = report.skipped.isEmpty ? "" : " (" + report.skipped.prefix(3).joined(separator: "; ") + (report.skipped.count > 3 ? "; …" : "") + ")"
+            throw UsageError(message: "no usable entries in \(files.joined(separator: ", "))\(reasons); the \(kind.rawValue) dataset was not replaced")
         }
+        if report.repeated > 0 { progress("  \(report.repeated) prefixes were given more than once: the last line of each holds") }
         let source = files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")
         progress("Writing the \(kind.rawValue) dataset (\(report.entries) entries)")
         let id = UUID()

@@ -14,6 +14,9 @@ final class LookupService: LifecycleHandler, Sendable {
         var version: Version
         var resolver: Resolver
         var registry: RegistryTables
+        /// The imported constituency entries, parsed once per import.
+        var extra: [ConstituencyCSV.Entry]
+        var extraSource: DatasetSource?
     }
 
     /// What the resolver was built from: the directory's version and each dataset's
@@ -75,6 +78,9 @@ final class LookupService: LifecycleHandler, Sendable {
         _ = try await resolver(on: database)
     }
 
+    /// Whether new tables are being built now.
+    var isBuilding: Bool { state.withLockedValue { $0.building != nil } }
+
     /// A build under way finishes before the database closes.
     func shutdownAsync(_ application: Application) async {
         let running = state.withLockedValue { $0.building }
@@ -121,7 +127,9 @@ final class LookupService: LifecycleHandler, Sendable {
     }
 
     /// New tables for `version`. The RIR and routing tables are rebuilt only when their own
-    /// import changed; a team's edit or a constituency import rebuilds the small team tables.
+    /// import changed, the constituency file is parsed only when it changed; a team's edit
+    /// rebuilds only the small team tables. A stored import that cannot be read is left out
+    /// (and logged), so lookups go on with the rest.
     private func build(version: Version, previous: Snapshot?, on database: any Database) async throws -> Snapshot {
         let started = ContinuousClock.now
         func unchanged(_ kind: DatasetKind) -> Bool {
@@ -129,27 +137,41 @@ final class LookupService: LifecycleHandler, Sendable {
         }
         let keptRegistration = unchanged(.rir) ? previous?.registry.registration : nil
         let keptRouting = unchanged(.pfx2as) ? previous?.registry.routing : nil
+        let keptExtra = unchanged(.constituency) ? previous.map { ($0.extra, $0.extraSource) } : nil
         let rir = keptRegistration == nil ? try await DatasetImportModel.current(.rir, on: database) : nil
         let routes = keptRouting == nil ? try await DatasetImportModel.current(.pfx2as, on: database) : nil
+        let constituency = keptExtra == nil ? try await DatasetImportModel.current(.constituency, on: database) : nil
         let teams = try await TeamModel.query(on: database).all().map(\.record)
-        let constituency = try await DatasetImportModel.current(.constituency, on: database)
-        let (registry, resolver) = try await Self.offloaded {
-            let registration = try keptRegistration ?? RegistrationTables(
-                rir.map { model in try model.payload.withUnsafeBytes { try DatasetCoding.decodeRegistration($0) } } ?? RegistrationData(),
-                dataset: rir?.datasetSource)
-            let routing = try keptRouting ?? RoutingTables(
-                routes.map { model in try model.payload.withUnsafeBytes { try DatasetCoding.decodeRouting($0) } } ?? RoutingData(),
-                dataset: routes?.datasetSource)
+        let logger = logger
+        let (registry, extra, resolver) = try await Self.offloaded {
+            let registration = keptRegistration ?? Self.decoded(rir, logger: logger, DatasetCoding.decodeRegistration)
+                .map { RegistrationTables($0.data, dataset: $0.source) } ?? RegistrationTables()
+            let routing = keptRouting ?? Self.decoded(routes, logger: logger, DatasetCoding.decodeRouting)
+                .map { RoutingTables($0.data, dataset: $0.source) } ?? RoutingTables()
             let registry = RegistryTables(registration: registration, routing: routing)
-            let extra = constituency.map { ConstituencyCSV.parse(String(decoding: $0.payload, as: UTF8.self), knownTeams: Set(teams.map(\.slug))).entries }
-            return (registry, Resolver(teams: teams, registry: registry, extra: extra ?? [], extraSource: constituency?.datasetSource))
+            // Entries of teams that are gone are left out by the resolver.
+            let extra = keptExtra ?? (constituency.map { ConstituencyCSV.parse(String(decoding: $0.payload, as: UTF8.self), knownTeams: nil).entries } ?? [],
+                                      constituency?.datasetSource)
+            return (registry, extra, Resolver(teams: teams, registry: registry, extra: extra.0, extraSource: extra.1))
         }
         let elapsed = ContinuousClock.now - started
-        let rebuilt = [keptRegistration == nil ? "rir" : nil, keptRouting == nil ? "pfx2as" : nil].compactMap { $0 }
+        let rebuilt = [keptRegistration == nil ? "rir" : nil, keptRouting == nil ? "pfx2as" : nil, keptExtra == nil ? "constituency" : nil].compactMap { $0 }
         logger.info("lookup tables ready: built in \(elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000) ms",
                     metadata: ["teams": "\(teams.count)", "datasets": "\(resolver.datasets.map { "\($0.kind.rawValue) \($0.id) (\($0.entries))" })",
-                               "rebuilt": "\(rebuilt)"])
-        return Snapshot(version: version, resolver: resolver, registry: registry)
+                               "reread": "\(rebuilt)"])
+        return Snapshot(version: version, resolver: resolver, registry: registry, extra: extra.0, extraSource: extra.1)
+    }
+
+    /// The stored import's data, or nil (logged) when it cannot be read.
+    private static func decoded<Parsed>(_ model: DatasetImportModel?, logger: Logger,
+                                      _ decode: (UnsafeRawBufferPointer) throws(DatasetCoding.Error) -> Parsed) -> (data: Parsed, source: DatasetSource?)? {
+        guard let model else { return nil }
+        do {
+            return (try model.payload.withUnsafeBytes { try decode($0) }, model.datasetSource)
+        } catch {
+            logger.error("The \(model.kind) import \(model.id?.uuidString ?? "") (\(model.source)) cannot be read: \(error). Lookups go on without it; import the data again or run `renkei import rollback \(model.kind)`.")
+            return nil
+        }
     }
 
     private static func offloaded<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {

@@ -35,7 +35,7 @@ struct KeepDatasetHistory: AsyncMigration {
             guard let kind = DatasetKind(rawValue: row.kind) else { continue }
             var text = row.content
             var parsed = text.withUTF8 { DatasetImport.Parsed(kind: kind, bytes: $0, knownTeams: nil) }
-            parsed.finish()
+            try parsed.finish()
             let model = DatasetImportModel(kind: kind, sequence: Int64(position + 1), source: row.source, importedAt: row.imported_at,
                                            entries: parsed.entries, skipped: [], payload: parsed.payload)
             model.skipped = row.skipped

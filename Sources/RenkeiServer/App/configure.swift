@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Leaf
+import LeafKit
 import SQLKit
 import RenkeiCore
 import Vapor
@@ -45,7 +46,16 @@ public func configure(_ app: Application, settings: Settings) async throws {
     ContentConfiguration.global.use(decoder: decoder, for: .json)
     ContentConfiguration.global.use(decoder: FormDataContentDecoder(), for: .formData)
 
-    app.views.use(.leaf)
+    // Leaf caches parsed templates only outside Vapor's development environment, and
+    // `renkei serve` runs in development unless told otherwise: every page was read from disk
+    // and parsed again, the largest cost of a directory page. The templates ship with the
+    // binary and do not change while it runs, so they are always cached.
+    app.views.use { app in
+        var userInfo = app.leaf.userInfo
+        userInfo["application"] = app
+        return LeafRenderer(configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache, sources: app.leaf.sources,
+                            eventLoop: app.eventLoopGroup.next(), userInfo: userInfo)
+    }
     app.sessions.use(.fluent)
     let secureCookie = settings.publicURL.hasPrefix("https://")
     app.sessions.configuration = SessionsConfiguration(cookieName: "renkei-session") { id in

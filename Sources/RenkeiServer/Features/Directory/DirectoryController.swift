@@ -42,18 +42,14 @@ struct DirectoryController {
             /// "open", "closed", or empty when the reader cannot see the team's hours.
             var openNow: String
         }
-        struct Option: Encodable {
-            var value: String
-            var label: String
-            var selected: Bool
-        }
         var chrome: Chrome
         var rows: [Row]
         var totalLabel: String
-        var countries: [Option]
-        var regions: [Option]
-        var types: [Option]
-        var memberTypes: [Option]
+        /// `<option>` elements, escaped (`SelectOptions`).
+        var countries: String
+        var regions: String
+        var types: String
+        var memberTypes: String
         var q: String
         var previousPage: String?
         var nextPage: String?
@@ -64,6 +60,13 @@ struct DirectoryController {
         /// The sort the filter form keeps; nil for the default.
         var sort: String?
     }
+
+    static let countryOptions = SelectOptions(Country.all.filter { $0.region != nil }.map { ($0.code, $0.name) })
+    static let regionOptions = SelectOptions(Country.regionMenu.map {
+        ($0.name, String(repeating: "\u{00A0}\u{00A0}\u{00A0}", count: $0.depth) + $0.name)
+    })
+    static let typeOptions = SelectOptions(TeamType.allCases.map { ($0.rawValue, $0.label) })
+    static let memberTypeOptions = SelectOptions(MemberType.allCases.map { ($0.rawValue, $0.rawValue) })
 
     func list(request: Request) async throws -> View {
         let query = try request.query.decode(ListQuery.self)
@@ -78,8 +81,8 @@ struct DirectoryController {
                                     teamType: type.flatMap(TeamType.init(rawValue:)),
                                     memberType: member.flatMap(MemberType.init(rawValue:)), text: query.q ?? "")
         let view = try await request.directory().view
-        let matched: [TeamRecord]
-        do { matched = try view.matching(filter).map(\.record) } catch {
+        let matched: [DirectoryView.Entry]
+        do { matched = try view.matching(filter) } catch {
             throw AppError.badRequest("“\(region)” is not a region; choose one from the list.")
         }
         let sort: DirectorySort
@@ -90,7 +93,10 @@ struct DirectoryController {
         // Clamped before any arithmetic: a page number near Int.max would overflow and stop the server.
         let page = min(max(1, query.page ?? 1), lastPage)
         // The snapshot is in the default order already.
-        let rows = (sort.isDefault ? matched : sort.sorted(matched, at: now)).dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize).map { record in
+        let skipped = (page - 1) * Self.pageSize
+        let records = sort.isDefault ? matched.dropFirst(skipped).prefix(Self.pageSize).map(\.record)
+                                     : Array(sort.sorted(matched.map(\.record), at: now).dropFirst(skipped).prefix(Self.pageSize))
+        let rows = records.map { record in
             ListPage.Row(url: SiteURL.team(.value(record.slug)).path, shortName: record.shortName,
                          officialName: record.officialName, country: Country.named(record.countryCode)?.name ?? record.countryCode,
                          countryCode: record.countryCode, teamTypes: record.teamTypes.map(\.label).joined(separator: ", "),
@@ -101,12 +107,8 @@ struct DirectoryController {
         let context = ListPage(
             chrome: Chrome(request: request, title: "Team directory"),
             rows: Array(rows), totalLabel: matched.count == 1 ? "1 team" : "\(matched.count) teams",
-            countries: Country.all.filter { $0.region != nil }.map { .init(value: $0.code, label: $0.name, selected: $0.code == country) },
-            regions: Country.regionMenu.map {
-                .init(value: $0.name, label: String(repeating: "\u{00A0}\u{00A0}\u{00A0}", count: $0.depth) + $0.name, selected: $0.name == region)
-            },
-            types: TeamType.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == type) },
-            memberTypes: MemberType.allCases.map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == member) },
+            countries: Self.countryOptions.html(selected: country), regions: Self.regionOptions.html(selected: region),
+            types: Self.typeOptions.html(selected: type ?? ""), memberTypes: Self.memberTypeOptions.html(selected: member ?? ""),
             q: query.q ?? "",
             previousPage: page > 1 ? link(page: page - 1) : nil,
             nextPage: page < lastPage ? link(page: page + 1) : nil,

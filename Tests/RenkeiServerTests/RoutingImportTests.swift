@@ -87,9 +87,12 @@ extension ServerTests {
                 }
                 try await app.testing().test(.POST, "/api/v1/lookup", headers: headers,
                                              body: try jsonBody(["198.51.100.7"])) { response in
-                    let datasets = try #require(try jsonObject(response)["datasets"] as? [[String: Any]])
+                    let answer = try jsonObject(response)
+                    let datasets = try #require(answer["datasets"] as? [[String: Any]])
                     #expect(datasets.compactMap { $0["kind"] as? String } == kinds)
                     #expect(!response.body.string.contains("customers-") || kinds.contains("constituency"))
+                    let results = try #require(answer["results"] as? [[String: Any]])
+                    #expect(results.count == 1 && results.allSatisfy { $0["datasets"] == nil }, "named once, not in every result")
                 }
             }
         }

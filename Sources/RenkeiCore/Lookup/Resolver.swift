@@ -62,8 +62,9 @@ public struct Resolution: Sendable, Hashable, Codable {
     public var candidates: [Candidate]
     /// Why nothing matched, when nothing did.
     public var explanation: String?
-    /// The imported datasets the answer was found in (which import of each kind).
-    public var datasets: [DatasetSource]
+    /// The imported datasets the answer was found in (which import of each kind); nil where a
+    /// bulk answer names them once for all its results.
+    public var datasets: [DatasetSource]?
 }
 
 /// The kinds of data `renkei import` keeps for the lookup.

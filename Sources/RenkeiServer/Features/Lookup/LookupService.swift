@@ -116,8 +116,9 @@ final class LookupService: LifecycleHandler, Sendable {
                 }
                 if done {
                     // The previous tables and the build's scratch arrays are gone: give the
-                    // memory back, so a daily import does not leave the server larger.
-                    ProcessMemory.releaseFreed()
+                    // memory back (off the request threads), so a daily import does not leave
+                    // the server larger.
+                    Self.buildQueue.async { ProcessMemory.releaseFreed() }
                     return
                 }
             }

@@ -38,7 +38,7 @@ public struct MIMEPart: Sendable, Hashable {
     /// A multipart entity; the boundary is derived from the parts, so it never occurs in them.
     public static func multipart(_ subtype: String, parameters: [(String, String)] = [], parts: [MIMEPart]) -> MIMEPart {
         let rendered = parts.map(\.rendered)
-        var boundary = "=_renkei_" + SHA256.hash(data: Data(rendered.joined().utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        var boundary = "=_renkei_" + Hex.lowercase(SHA256.hash(data: Data(rendered.joined().utf8)).prefix(12))
         while rendered.contains(where: { $0.contains(boundary) }) { boundary += "_" }
         let parameterText = parameters.map { "; \($0.0)=\"\($0.1)\"" }.joined()
         var body = ""

@@ -96,7 +96,7 @@ public enum RecoveryCodes {
     /// The stored form: case, spaces and dashes do not matter when a code is typed.
     public static func hash(_ code: String) -> String {
         let normalised = code.lowercased().filter { $0.isLetter || $0.isNumber }
-        return SHA256.hash(data: Data(normalised.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(SHA256.hash(data: Data(normalised.utf8)))
     }
 }
 

@@ -49,7 +49,7 @@ public struct Artifact: Sendable, Hashable, Codable {
             throw ValidationFailure([FieldError(field: "file", message: "Upload a file of 1 byte to \(maximumSize / 1024 / 1024) MiB.")])
         }
         let artifact = Artifact(
-            id: id, sha256: hex(SHA256.hash(data: bytes)), sha1: hex(Insecure.SHA1.hash(data: bytes)), md5: hex(Insecure.MD5.hash(data: bytes)),
+            id: id, sha256: Hex.lowercase(SHA256.hash(data: bytes)), sha1: Hex.lowercase(Insecure.SHA1.hash(data: bytes)), md5: Hex.lowercase(Insecure.MD5.hash(data: bytes)),
             size: bytes.count, fileType: FileMagic.identify(bytes), names: cleanNames([name]), firstSeen: now, tlp: tlp, audience: audience,
             holderTeamIDs: actor.teamID.map { [$0] } ?? [], registeredBy: actor.userID, hasSample: true, sharedWith: [], asks: [])
         try artifact.check(by: actor)
@@ -143,11 +143,7 @@ public struct Artifact: Sendable, Hashable, Codable {
         Array(Set(names.compactMap(FileName.clean))).sorted()
     }
 
-    public static func sha256Hex(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
-
-    private static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
-    }
+    public static func sha256Hex(_ bytes: [UInt8]) -> String { Hex.lowercase(SHA256.hash(data: bytes)) }
 }
 
 /// What kind of file a sample is, from its first bytes ("magic numbers").

@@ -1,6 +1,8 @@
 import Fluent
 import Foundation
 import RenkeiCore
+import SQLKit
+import Vapor
 
 /// How people and teams are named on pages and in documents that refer to them by id.
 struct DisplayNames {
@@ -11,16 +13,24 @@ struct DisplayNames {
     func team(_ id: UUID) -> String { teams[id]?.name ?? "a former team" }
     func teamSlug(_ id: UUID) -> String { teams[id]?.slug ?? id.uuidString }
 
-    /// The names of the people and teams given (every one when both are nil).
+    /// The names of the people and teams given (every one when both are nil). Only the name
+    /// columns are read: a team's full record is not needed to name it.
     static func load(users userIDs: Set<UUID>? = nil, teams teamIDs: Set<UUID>? = nil, on database: any Database) async throws -> DisplayNames {
+        guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "Names need an SQL database.") }
+        struct UserRow: Decodable { var id: UUID; var display_name: String }
+        struct TeamRow: Decodable { var id: UUID; var slug: String; var short_name: String }
         var users: [UUID: String] = [:]
-        var userQuery = UserModel.query(on: database)
-        if let userIDs { userQuery = userQuery.filter(\.$id ~~ Array(userIDs)) }
-        for user in try await userIDs?.isEmpty == true ? [] : userQuery.all() { if let id = user.id { users[id] = user.displayName } }
+        if userIDs?.isEmpty != true {
+            let query = sql.select().columns("id", "display_name").from(UserModel.schema)
+            if let userIDs { query.where("id", .in, Array(userIDs)) }
+            for row in try await query.all(decoding: UserRow.self) { users[row.id] = row.display_name }
+        }
         var teams: [UUID: (slug: String, name: String)] = [:]
-        var teamQuery = TeamModel.query(on: database)
-        if let teamIDs { teamQuery = teamQuery.filter(\.$id ~~ Array(teamIDs)) }
-        for team in try await teamIDs?.isEmpty == true ? [] : teamQuery.all() { if let id = team.id { teams[id] = (team.slug, team.shortName) } }
+        if teamIDs?.isEmpty != true {
+            let query = sql.select().columns("id", "slug", "short_name").from(TeamModel.schema)
+            if let teamIDs { query.where("id", .in, Array(teamIDs)) }
+            for row in try await query.all(decoding: TeamRow.self) { teams[row.id] = (row.slug, row.short_name) }
+        }
         return DisplayNames(users: users, teams: teams)
     }
 

@@ -47,8 +47,12 @@ final class SharedItemModel: Model, @unchecked Sendable {
         String(decoding: try JSONEncoder().encode(item), as: UTF8.self)
     }
 
-    func item() throws -> SharedItem {
+    static func decode(_ document: String) throws -> SharedItem {
         try JSONDecoder().decode(SharedItem.self, from: Data(document.utf8))
+    }
+
+    func item() throws -> SharedItem {
+        try Self.decode(document)
     }
 }
 

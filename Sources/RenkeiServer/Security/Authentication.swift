@@ -1,7 +1,9 @@
 import Crypto
 import Fluent
 import Foundation
+import FluentSQL
 import RenkeiCore
+import SQLKit
 import Vapor
 
 extension Request {
@@ -27,8 +29,9 @@ struct TeamStatusMiddleware: AsyncMiddleware {
     enum Key: StorageKey { typealias Value = MembershipStatus }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let teamID = request.currentUser?.$team.id, let team = try await TeamModel.find(teamID, on: request.db) {
-            request.storage[Key.self] = try await MembershipStore.standing(of: team, on: request.db).membership?.status
+        if let teamID = request.currentUser?.$team.id {
+            request.storage[Key.self] = try await MembershipStore.membershipStatus(ofTeam: teamID, memberTeams: request.directorySnapshot().memberTeams,
+                                                                                  on: request.db)
         }
         return try await next.respond(to: request)
     }
@@ -68,18 +71,25 @@ enum APITokens {
     /// The user of a valid, unrevoked token that may act for them now (`APITokenPolicy`), or
     /// 401 saying why not; notes when the token was used, at most once a minute.
     static func user(for secret: String, at now: Date, on database: any Database) async throws -> UserModel {
-        guard let token = try await APITokenModel.query(on: database)
-            .filter(\.$tokenHash == hash(secret)).filter(\.$revokedAt == nil).with(\.$user).first()
+        guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "Tokens need an SQL database.") }
+        // One statement for the token and its owner: this runs before every API request.
+        guard let row = try await sql.raw("""
+            SELECT u.*, t.id AS token_id, t.created_at AS token_created_at, t.last_used_at AS token_last_used_at
+            FROM \(ident: APITokenModel.schema) t JOIN \(ident: UserModel.schema) u ON u.id = t.user_id
+            WHERE t.token_hash = \(bind: hash(secret)) AND t.revoked_at IS NULL LIMIT 1
+            """).first()
         else {
             throw AppError.unauthorized("The API token is not valid or was revoked.")
         }
-        if let refusal = APITokenPolicy.refusal(tokenMadeAt: token.createdAt, owner: token.user.tokenOwner) {
+        let user = try row.decode(fluentModel: UserModel.self)
+        if let refusal = APITokenPolicy.refusal(tokenMadeAt: try row.decode(column: "token_created_at", as: Date.self), owner: user.tokenOwner) {
             throw AppError.unauthorized(refusal.message)
         }
-        if token.lastUsedAt.map({ now.timeIntervalSince($0) >= lastUseResolution || now < $0 }) ?? true {
-            try await APITokenModel.query(on: database).filter(\.$id == token.requireID()).set(\.$lastUsedAt, to: now).update()
+        let lastUsed = try row.decode(column: "token_last_used_at", as: Date?.self)
+        if lastUsed.map({ now.timeIntervalSince($0) >= lastUseResolution || now < $0 }) ?? true {
+            try await APITokenModel.query(on: database).filter(\.$id == row.decode(column: "token_id", as: UUID.self)).set(\.$lastUsedAt, to: now).update()
         }
-        return token.user
+        return user
     }
 
     /// Makes a token for `user` and returns its secret (only the hash is stored); refused for
@@ -110,7 +120,7 @@ enum APITokens {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Data(token.utf8)))
     }
 }
 

@@ -18,15 +18,17 @@ struct DirectorySnapshot: Sendable {
     let version: Int64
     let everyone: Prepared
     let members: Prepared
+    /// The teams whose record names a kind of membership, by id: whether a signed-in person's
+    /// team is a member is asked on every request (`TeamStatusMiddleware`).
+    let memberTeams: Set<UUID>
 
     func prepared(for audience: DirectoryAudience) -> Prepared {
         audience == .members ? members : everyone
     }
 
     static func build(version: Int64, on database: any Database, publicURL: String) async throws -> DirectorySnapshot {
-        let teams = try await TeamModel.query(on: database).all().map {
-            DirectoryView.Team(record: $0.record, lastModified: $0.modifiedAt, lastModifiedBy: $0.modifiedBy)
-        }
+        let models = try await TeamModel.query(on: database).all()
+        let teams = models.map { DirectoryView.Team(record: $0.record, lastModified: $0.modifiedAt, lastModifiedBy: $0.modifiedBy) }
         let encoder = try ContentConfiguration.global.requireEncoder(for: .json)
         func prepare(_ audience: DirectoryAudience) throws -> Prepared {
             let view = DirectoryView(teams: teams, audience: audience)
@@ -39,7 +41,8 @@ struct DirectorySnapshot: Sendable {
             }
             return Prepared(view: view, documents: documents)
         }
-        return DirectorySnapshot(version: version, everyone: try prepare(.everyone), members: try prepare(.members))
+        return DirectorySnapshot(version: version, everyone: try prepare(.everyone), members: try prepare(.members),
+                                 memberTeams: Set(models.filter { $0.record.memberType != nil }.compactMap(\.id)))
     }
 }
 
@@ -79,7 +82,10 @@ final class DirectorySnapshots: Sendable {
 extension Request {
     /// The directory as this request's reader may see it.
     func directory() async throws -> DirectorySnapshot.Prepared {
+        try await directorySnapshot().prepared(for: DirectoryPolicy.audience(for: currentActor))
+    }
+
+    func directorySnapshot() async throws -> DirectorySnapshot {
         try await application.renkei.directory.snapshot(on: db, publicURL: application.renkei.settings.publicURL)
-            .prepared(for: DirectoryPolicy.audience(for: currentActor))
     }
 }

@@ -15,10 +15,26 @@ enum MembershipStore {
     static func standing(of team: TeamModel, status: MembershipStatusModel?) throws -> TeamStanding {
         let record = team.record
         let membership = record.memberType.map { type in
-            TeamMembership(type: type, since: record.memberSince, status: status.flatMap { MembershipStatus(rawValue: $0.status) } ?? .active,
+            TeamMembership(type: type, since: record.memberSince, status: membershipStatus(stored: status?.status),
                            reason: status?.reason ?? "", changedAt: status?.changedAt ?? team.modifiedAt)
         }
         return TeamStanding(id: try team.requireID(), slug: record.slug, name: record.shortName, host: record.host, membership: membership)
+    }
+
+    /// A member team's status as stored; a member team without a status row is active.
+    static func membershipStatus(stored: String?) -> MembershipStatus {
+        stored.flatMap(MembershipStatus.init(rawValue:)) ?? .active
+    }
+
+    /// The membership status of the team `teamID`, nil when it is not a member team; whether
+    /// it is one comes from `memberTeams` (the directory snapshot's), so only the status row
+    /// is read.
+    static func membershipStatus(ofTeam teamID: UUID, memberTeams: Set<UUID>, on database: any Database) async throws -> MembershipStatus? {
+        guard memberTeams.contains(teamID) else { return nil }
+        guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "Membership needs an SQL database.") }
+        let stored = try await sql.select().column("status").from(MembershipStatusModel.schema).where("team_id", .equal, teamID)
+            .first()?.decode(column: "status", as: String.self)
+        return membershipStatus(stored: stored)
     }
 
     static func standing(teamID: UUID?, on database: any Database) async throws -> TeamStanding? {

@@ -49,10 +49,11 @@ enum ItemReadIndex {
             + " AND (\(unsafeRaw: ms) < \(bind: cursor.ms) OR (\(unsafeRaw: ms) = \(bind: cursor.ms) AND \(unsafeRaw: id) < \(bind: cursor.id)))"
     }
 
-    /// Ids of the newest `count` items open to `scope` that are older than `cursor`, newest
-    /// first. One index range per grant, each read at most `count` rows deep, so the cost
-    /// depends on the page size and the reader's grants, never on how many items exist.
-    static func newest(_ count: Int, in scope: ReadableScope, olderThan cursor: (ms: Int64, id: UUID)?, on sql: any SQLDatabase) async throws -> [(id: UUID, ms: Int64)] {
+    /// The query for the ids (`item_id`, `created_ms`) of the newest `count` items open to
+    /// `scope` that are older than `cursor`, newest first. One index range per grant, each
+    /// read at most `count` rows deep, so the cost depends on the page size and the reader's
+    /// grants, never on how many items exist.
+    static func newest(_ count: Int, in scope: ReadableScope, olderThan cursor: (ms: Int64, id: UUID)?) -> SQLQueryString {
         let grants = scope.grants.sorted { ($0.kind.rawValue, $0.memberID.uuidString, $0.tlp.rawValue) < ($1.kind.rawValue, $1.memberID.uuidString, $1.tlp.rawValue) }
         var query: SQLQueryString = "SELECT item_id, created_ms FROM ("
         for (index, grant) in grants.enumerated() {
@@ -62,8 +63,7 @@ enum ItemReadIndex {
             query += older(than: cursor, ms: "created_ms", id: "item_id")
             query += " ORDER BY created_ms DESC, item_id DESC LIMIT \(unsafeRaw: String(count))) AS g\(unsafeRaw: String(index))"
         }
-        query += ") AS found ORDER BY created_ms DESC, item_id DESC LIMIT \(unsafeRaw: String(count))"
-        return try await sql.raw(query).all().map { (try $0.decode(column: "item_id", as: UUID.self), try $0.decode(column: "created_ms", as: Int64.self)) }
+        return query + ") AS found ORDER BY created_ms DESC, item_id DESC LIMIT \(unsafeRaw: String(count))"
     }
 
     /// The same filter as one condition on `shared_items` (aliased `s`), for lists that are

@@ -20,27 +20,28 @@ enum SharedItemStore {
         let cursor = try keyset(page.after)
         let scope = AccessPolicy.readableScope(for: actor, sigs: sigs)
         let words = (search ?? "").split(whereSeparator: \.isWhitespace).prefix(20).map(String.init)
-        let ids: [(id: UUID, ms: Int64)]
+        var ids: SQLQueryString
         if words.isEmpty, listID == nil, notBefore == nil {
-            ids = try await ItemReadIndex.newest(page.limit + 1, in: scope, olderThan: cursor, on: sql)
+            ids = ItemReadIndex.newest(page.limit + 1, in: scope, olderThan: cursor)
         } else {
             let search: (from: SQLQueryString, condition: SQLQueryString) = words.isEmpty ? ("shared_items s", "1 = 1")
                 : SharedItemSearch.matches(words, dialect: sql.dialect.name, window: searchWindow)
-            var query: SQLQueryString = "SELECT s.id AS item_id, s.created_ms FROM " + search.from + " WHERE " + search.condition
-            query += " AND \(ItemReadIndex.opens(to: scope))"
-            if let listID { query += " AND s.list_id = \(bind: listID)" }
-            if let notBefore { query += " AND s.created_ms >= \(bind: SharedItemModel.milliseconds(notBefore))" }
-            query += ItemReadIndex.older(than: cursor, ms: "s.created_ms", id: "s.id")
-            query += " ORDER BY s.created_ms DESC, s.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"
-            ids = try await sql.raw(query).all().map { (try $0.decode(column: "item_id", as: UUID.self), try $0.decode(column: "created_ms", as: Int64.self)) }
+            ids = "SELECT s.id AS item_id, s.created_ms FROM " + search.from + " WHERE " + search.condition
+            ids += " AND \(ItemReadIndex.opens(to: scope))"
+            if let listID { ids += " AND s.list_id = \(bind: listID)" }
+            if let notBefore { ids += " AND s.created_ms >= \(bind: SharedItemModel.milliseconds(notBefore))" }
+            ids += ItemReadIndex.older(than: cursor, ms: "s.created_ms", id: "s.id")
+            ids += " ORDER BY s.created_ms DESC, s.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"
         }
-        let keys = Page(probing: ids, limit: page.limit) { PageCursor(key: String($0.ms), id: $0.id.uuidString) }
-        let found = Dictionary(uniqueKeysWithValues: try await SharedItemModel.query(on: database).filter(\.$id ~~ keys.items.map(\.id)).all().compactMap { model in
-            model.id.map { ($0, model) }
-        })
-        let rows = Page(items: keys.items.compactMap { found[$0.id] }, next: keys.next)
-        let items = try rows.items.map { try $0.item() }.filter { AccessPolicy.canRead($0.access, reader: actor, sigs: sigs) }.map { $0.withoutPrivateOfferText() }
-        return Page(items: items, next: rows.next)
+        // The page's stored documents come with their keys, in the same statement: the keys
+        // are found by index first (the subquery), and only their documents are read.
+        struct Row: Decodable { var item_id: UUID; var created_ms: Int64; var document: String }
+        let rows = try await sql.raw("SELECT f.item_id, f.created_ms, d.document FROM (" + ids + ") AS f JOIN shared_items d ON d.id = f.item_id"
+            + " ORDER BY f.created_ms DESC, f.item_id DESC").all(decoding: Row.self)
+        let keys = Page(probing: rows, limit: page.limit) { PageCursor(key: String($0.created_ms), id: $0.item_id.uuidString) }
+        let items = try keys.items.map { try SharedItemModel.decode($0.document) }
+            .filter { AccessPolicy.canRead($0.access, reader: actor, sigs: sigs) }.map { $0.withoutPrivateOfferText() }
+        return Page(items: items, next: keys.next)
     }
 
     /// The newest `limit` items `actor` may read (at most a page of the largest size), for

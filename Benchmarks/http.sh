@@ -8,7 +8,8 @@
 # lock the development .build), loads the data with `renkei demo scale` into temporary data
 # directories, starts `renkei serve` on a free port, gets a token with `renkei user token`,
 # measures with wrk (-t2 -c32 -d10s --latency; Debian's package, installed when missing) and
-# prints a Markdown table. `renkei cvss --json` is timed on a file of 1,000,000 vectors.
+# prints a Markdown table. `renkei cvss --json` is timed on 1,000,000 vectors twice: a feed that
+# repeats vectors and one in which none repeats.
 # Environment: WRK_DURATION (default 10s), KEEP=1 keeps the data directories, RENKEI_BIN runs
 # that binary instead of building.
 set -euo pipefail
@@ -143,19 +144,34 @@ bench_dataset "$WORK/small" "$SMALL_ITEMS"
 bench_dataset "$WORK/big" "$ITEMS"
 
 say "renkei cvss --json on 1,000,000 vectors"
-python3 - "$WORK/vectors.txt" <<'EOF'
+python3 - "$WORK/vectors.txt" "$WORK/distinct.txt" <<'EOF'
+import random
 import sys
-# The interop fixture's vectors (every version, some invalid) repeated to 1,000,000 lines.
+# The interop fixture's vectors (every version, some invalid) repeated to 1,000,000 lines, as a
+# feed repeats them; and 1,000,000 distinct CVSS 3.1 vectors (seeded), where nothing repeats.
 lines = [line for line in open("Tests/interop/fixtures/cvss-feed.txt", encoding="utf-8", newline="").read().split("\n")]
 lines = [line for line in lines if line.strip()]
 with open(sys.argv[1], "w", encoding="utf-8", newline="") as out:
     out.write("\n".join((lines * (1_000_000 // len(lines) + 1))[:1_000_000]) + "\n")
+metrics = dict(AV="NALP", AC="LH", PR="NLH", UI="NR", S="UC", C="HLN", I="HLN", A="HLN", E="XUPFH", RL="XOTWU", RC="XURC",
+               CR="XLMH", IR="XLMH", AR="XLMH", MAV="XNALP", MAC="XLH", MPR="XNLH", MUI="XNR", MS="XUC", MC="XNLH", MI="XNLH", MA="XNLH")
+rng, seen = random.Random(13), set()
+with open(sys.argv[2], "w", encoding="utf-8", newline="") as out:
+    while len(seen) < 1_000_000:
+        vector = "CVSS:3.1/" + "/".join(f"{name}:{rng.choice(values)}" for name, values in metrics.items())
+        if vector not in seen:
+            seen.add(vector)
+            out.write(vector + "\n")
 EOF
-cvss_start=$(date +%s.%N)
-"$BIN" cvss --json <"$WORK/vectors.txt" >"$WORK/scores.jsonl" 2>/dev/null || true
-cvss_end=$(date +%s.%N)
-cvss_rate=$(awk -v a="$cvss_start" -v b="$cvss_end" 'BEGIN {printf "%.0f", 1000000 / (b - a)}')
-ROWS+=("| renkei cvss --json, file to file (vectors/s) | 1,000,000 vectors | $cvss_rate | | | | |")
+cvss_rate() { # FILE -> vectors/s
+    local start end
+    start=$(date +%s.%N)
+    "$BIN" cvss --json <"$1" >"$WORK/scores.jsonl" 2>/dev/null || true
+    end=$(date +%s.%N)
+    awk -v a="$start" -v b="$end" 'BEGIN {printf "%.0f", 1000000 / (b - a)}'
+}
+ROWS+=("| renkei cvss --json, file to file (vectors/s): the fixture's 1,012 vectors repeated | 1,000,000 vectors | $(cvss_rate "$WORK/vectors.txt") | | | | |")
+ROWS+=("| renkei cvss --json, file to file (vectors/s): distinct CVSS 3.1 vectors | 1,000,000 vectors | $(cvss_rate "$WORK/distinct.txt") | | | | |")
 
 echo
 echo "| request | items | req/s | p50 | p99 | /healthz req/s (same run) | ratio |"

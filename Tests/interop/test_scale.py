@@ -75,6 +75,23 @@ def test_demo_scale_loads_teams_accounts_and_every_label_with_every_audience(sca
         assert {"secretariat@renkei-demo.example", "member@renkei-demo.example", "applicant@renkei-demo.example"} <= emails
 
 
+def test_demo_scale_leaves_the_indexes_a_new_database_has(scaled, cli, tmp_path):
+    """The load drops the items' indexes while it writes and makes them again at the end."""
+    directory, _ = scaled
+    fresh = tmp_path / "fresh"
+    ok(cli(fresh, "demo", "scale", "--teams", "8", "--items", "0"))
+
+    def indexes(data_dir: Path) -> set[tuple]:
+        with sqlite3.connect(data_dir / "renkei.sqlite") as db:
+            return set(db.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'"))
+
+    loaded = indexes(directory)
+    assert loaded == indexes(fresh)
+    assert {"shared_items_keyset", "shared_items_list_keyset", "item_audiences_keyset", "item_audiences_item"} <= {name for name, _, _ in loaded}
+    with sqlite3.connect(directory / "renkei.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
 def test_demo_scale_is_deterministic_for_a_seed(scaled, cli, tmp_path):
     directory, _ = scaled
     again = tmp_path / "again"
@@ -173,6 +190,23 @@ def test_cvss_reads_a_feed_larger_than_its_read_block_and_a_last_line_without_ne
     expected = (b'{"version":"3.1","vectorString":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H","baseScore":9.8,"baseSeverity":"Critical",'
                 b'"temporalScore":9.8,"environmentalScore":9.8}\n')
     assert result.stdout == expected * count
+
+
+def test_cvss_repeated_vectors_are_answered_each_time_in_input_order(renkei_bin):
+    """A feed repeats vectors; each line still gets its own answer (and error), in order."""
+    good = b"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+    bad = b"CVSS:3.1/AV:Q"
+    other = b"AV:N/AC:L/Au:N/C:C/I:C/A:C"
+    result = run_cvss(renkei_bin, "--json", stdin=b"\n".join([bad, good, other] * 3_000) + b"\n")
+    assert result.returncode == 2
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == 9_000
+    for index in range(0, 9_000, 3):
+        assert lines[index].startswith('{"vectorString":"CVSS:3.1/AV:Q","error":'), index
+        assert lines[index + 1].startswith('{"version":"3.1","vectorString":"CVSS:3.1/AV:N/'), index
+        assert lines[index + 2] == '{"version":"2.0","vectorString":"AV:N/AC:L/Au:N/C:C/I:C/A:C","baseScore":10,"baseSeverity":"High"}', index
+    errors = result.stderr.decode().splitlines()
+    assert len(errors) == 3_000 and all(line.startswith("renkei: CVSS:3.1/AV:Q: ") for line in errors)
 
 
 def test_cvss_arguments_are_scored_like_lines(renkei_bin):

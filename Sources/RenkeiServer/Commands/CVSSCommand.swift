@@ -11,8 +11,9 @@ import RenkeiCore
 /// schemas. Exit status 2 when any vector is invalid, after scoring the others. Needs no database.
 ///
 /// A feed of millions of vectors streams through: standard input is read in large blocks and
-/// split into lines as bytes, and the answers are written into one large output buffer, so the
-/// cost per vector is the scoring itself (the benchmark in `Benchmarks/http.sh` measures it).
+/// split into lines as bytes; each block's lines are scored on every core, each worker into its
+/// own buffer, and the buffers are written in input order, so the output is the same as one
+/// line at a time (the benchmark in `Benchmarks/http.sh` measures it).
 enum CVSSCommand {
     static func run(_ arguments: [String]) -> Int32 {
         let json = arguments.contains("--json")
@@ -21,16 +22,55 @@ enum CVSSCommand {
             FileHandle.standardError.write(Data("renkei: unknown option \(unknown); usage: renkei cvss [--json] [VECTOR...]\n".utf8))
             return 2
         }
-        var scorer = Scorer(json: json)
-        if vectors.isEmpty {
-            LineReader.forEachLine(of: STDIN_FILENO) { line in
-                if let vector = trimmed(line) { scorer.score(vector) }
+        var output = FileOutput(descriptor: STDOUT_FILENO)
+        var failed = false
+        func emit(_ slices: [Scorer]) {
+            for slice in slices {
+                output.append(slice.output)
+                if !slice.errors.isEmpty { FileHandle.standardError.write(Data(slice.errors)) }
+                failed = failed || slice.failed
             }
-        } else {
-            for vector in vectors { scorer.score(vector) }
         }
-        scorer.output.flush()
-        return scorer.failed ? 2 : 0
+        let memos = (0..<max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))).map { _ in AnswerMemo() }
+        if vectors.isEmpty {
+            LineReader.forEachBlock(of: STDIN_FILENO) { lines in emit(score(lines.count, json: json, memos: memos) { trimmed(lines[$0]) }) }
+        } else {
+            emit(score(vectors.count, json: json, memos: memos) { vectors[$0] })
+        }
+        output.flush()
+        return failed ? 2 : 0
+    }
+
+    /// Scores `count` vectors (nil: a blank line) in contiguous slices, one per core when there
+    /// are enough to share, and returns the slices' answers in input order.
+    private static func score(_ count: Int, json: Bool, memos: [AnswerMemo], vector: (Int) -> String?) -> [Scorer] {
+        let workers = count < 512 ? 1 : memos.count
+        let sliceSize = (count + workers - 1) / workers
+        var slices = [Scorer](repeating: Scorer(json: json), count: workers)
+        slices.withUnsafeMutableBufferPointer { slices in
+            withoutActuallyEscaping(vector) { vector in
+                let shared = SlicedWork(vector: vector, memos: memos, slices: slices)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let range = (worker * sliceSize)..<min(count, (worker + 1) * sliceSize)
+                    var scorer = Scorer(json: json, memo: shared.memos[worker])
+                    // About the longest answer per line: the buffer is not grown and copied while it fills.
+                    scorer.output.reserveCapacity(range.count * 200)
+                    for index in range {
+                        if let vector = shared.vector(index) { scorer.score(vector) }
+                    }
+                    shared.slices[worker] = scorer
+                }
+            }
+        }
+        return slices
+    }
+
+    /// What the workers share: the input, only read, and the memos and slots of the answers,
+    /// each used by its own worker alone; `concurrentPerform` returns after every worker ended.
+    private struct SlicedWork: @unchecked Sendable {
+        let vector: (Int) -> String?
+        let memos: [AnswerMemo]
+        let slices: UnsafeMutableBufferPointer<Scorer>
     }
 
     /// A line without surrounding spaces and tabs, nil when nothing is left. Lines that begin
@@ -49,13 +89,35 @@ enum CVSSCommand {
         return String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
     }
 
-    /// Scores vectors one at a time and writes each answer (or error) to the output buffer.
+    /// Scores vectors one at a time into its own buffers: the answers (or, with `--json`, the
+    /// errors as objects) and the error messages for standard error.
     private struct Scorer {
         let json: Bool
-        var output = OutputBuffer(descriptor: STDOUT_FILENO)
+        var output = JSONBytes()
+        var errors: [UInt8] = []
         var failed = false
+        private let memo: AnswerMemo?
+
+        init(json: Bool, memo: AnswerMemo? = nil) {
+            self.json = json
+            self.memo = memo
+        }
 
         mutating func score(_ vector: String) {
+            if let answer = memo?.answer(for: vector) {
+                output.append(answer.output)
+                if !answer.error.isEmpty {
+                    errors.append(contentsOf: answer.error)
+                    failed = true
+                }
+                return
+            }
+            let (outputStart, errorStart) = (output.bytes.count, errors.count)
+            scoreAnew(vector)
+            memo?.remember(vector, AnswerMemo.Answer(output: Array(output.bytes[outputStart...]), error: Array(errors[errorStart...])))
+        }
+
+        private mutating func scoreAnew(_ vector: String) {
             do {
                 let result = try CVSS.score(vector, explain: false)
                 if json { writeJSON(result) } else { writeTable(result) }
@@ -68,7 +130,7 @@ enum CVSSCommand {
                     output.appendJSONString(error.description)
                     output.append("}\n")
                 }
-                FileHandle.standardError.write(Data("renkei: \(vector): \(error.description)\n".utf8))
+                errors.append(contentsOf: "renkei: \(vector): \(error.description)\n".utf8)
             }
         }
 
@@ -122,6 +184,45 @@ enum CVSSCommand {
     }
 }
 
+/// One worker's answers as written the first time, for the whole run: real feeds repeat
+/// vectors (a few thousand distinct ones among a million CVEs), and copying an answer is
+/// cheaper than scoring again. A feed that does not repeat turns it off after a while, so
+/// it pays for remembering only at the start.
+private final class AnswerMemo {
+    struct Answer {
+        var output: [UInt8]
+        var error: [UInt8]
+    }
+    /// The most answers kept; later vectors are scored every time.
+    static let capacity = 16_384
+    /// Misses after which remembering stops unless at least as many lookups hit.
+    static let trial = 4_096
+
+    private var answers: [String: Answer] = [:]
+    private var hits = 0
+    private var misses = 0
+    private var enabled = true
+
+    func answer(for vector: String) -> Answer? {
+        guard enabled else { return nil }
+        if let answer = answers[vector] {
+            hits += 1
+            return answer
+        }
+        misses += 1
+        if misses >= Self.trial, hits < misses {
+            enabled = false
+            answers = [:]
+        }
+        return nil
+    }
+
+    func remember(_ vector: String, _ answer: Answer) {
+        guard enabled, answers.count < Self.capacity else { return }
+        answers[vector] = answer
+    }
+}
+
 /// CVSS scores are tenths from 0 to 10: their text is looked up, not formatted, when the
 /// number is exactly the double nearest to a tenth (any other number takes the general path).
 private enum Scores {
@@ -141,13 +242,14 @@ private enum Scores {
     }
 }
 
-/// Reads a file descriptor in large blocks and hands out its lines without their `\n` (and a
-/// `\r` before it, as `readLine` does); the last line may lack its `\n`.
+/// Reads a file descriptor in large blocks and hands out each block's complete lines without
+/// their `\n` (and a `\r` before it, as `readLine` does); the last line may lack its `\n`.
 private enum LineReader {
-    static func forEachLine(of descriptor: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    static func forEachBlock(of descriptor: Int32, _ body: ([UnsafeBufferPointer<UInt8>]) -> Void) {
         let blockSize = 1 << 20
         var buffer = [UInt8](repeating: 0, count: blockSize)
         var filled = 0
+        var lines: [UnsafeBufferPointer<UInt8>] = []
         while true {
             if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
             let count = buffer.withUnsafeMutableBytes { raw in
@@ -157,17 +259,15 @@ private enum LineReader {
             if count <= 0 { break }
             let end = filled + count
             let consumed = buffer.withUnsafeBufferPointer { bytes in
+                lines.removeAll(keepingCapacity: true)
                 var start = 0
-                var index = filled
-                while index < end {
-                    if bytes[index] == 0x0A {
-                        var lineEnd = index
-                        if lineEnd > start, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                        body(UnsafeBufferPointer(rebasing: bytes[start..<lineEnd]))
-                        start = index + 1
-                    }
-                    index += 1
+                for index in filled..<end where bytes[index] == 0x0A {
+                    var lineEnd = index
+                    if lineEnd > start, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                    lines.append(UnsafeBufferPointer(rebasing: bytes[start..<lineEnd]))
+                    start = index + 1
                 }
+                if !lines.isEmpty { body(lines) }
                 return start
             }
             // The unfinished line moves to the front of the buffer for the next block.
@@ -179,31 +279,59 @@ private enum LineReader {
             filled = end - consumed
         }
         if filled > 0 {
-            buffer.withUnsafeBufferPointer { bytes in body(UnsafeBufferPointer(rebasing: bytes[0..<filled])) }
+            buffer.withUnsafeBufferPointer { bytes in body([UnsafeBufferPointer(rebasing: bytes[0..<filled])]) }
         }
     }
 }
 
-/// Output collected in one large buffer and written when it fills (and at the end).
-private struct OutputBuffer {
+/// Bytes written to a file descriptor in large writes.
+private struct FileOutput {
     let descriptor: Int32
-    private var bytes: [UInt8] = []
+    private var pending: [UInt8] = []
     private let capacity = 1 << 20
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
-        bytes.reserveCapacity(capacity + 4096)
+    }
+
+    mutating func append(_ output: JSONBytes) {
+        pending.append(contentsOf: output.bytes)
+        if pending.count >= capacity { flush() }
+    }
+
+    mutating func flush() {
+        var written = 0
+        pending.withUnsafeBytes { raw in
+            while written < raw.count {
+                let count = write(descriptor, raw.baseAddress! + written, raw.count - written)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { return }
+                written += count
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Text collected as UTF-8 bytes, with JSON numbers and strings written as `JSONValue` writes them.
+private struct JSONBytes {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func reserveCapacity(_ count: Int) {
+        bytes.reserveCapacity(count)
     }
 
     mutating func append(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-        if bytes.count >= capacity { flush() }
     }
 
     mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { bytes.append(contentsOf: $0) }
-        if bytes.count >= capacity { flush() }
+    }
+
+    mutating func append(_ written: [UInt8]) {
+        bytes.append(contentsOf: written)
     }
 
     /// A JSON number as `JSONValue` writes it (`9.8`, `10`).
@@ -221,6 +349,12 @@ private struct OutputBuffer {
         var text = text
         text.withUTF8 { utf8 in
             bytes.append(0x22)
+            // Vectors need no escaping: copied whole, not byte by byte.
+            if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+                bytes.append(contentsOf: utf8)
+                bytes.append(0x22)
+                return
+            }
             for byte in utf8 {
                 switch byte {
                 case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
@@ -236,19 +370,5 @@ private struct OutputBuffer {
             }
             bytes.append(0x22)
         }
-        if bytes.count >= capacity { flush() }
-    }
-
-    mutating func flush() {
-        var written = 0
-        bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                let count = write(descriptor, raw.baseAddress! + written, raw.count - written)
-                if count < 0 && errno == EINTR { continue }
-                if count <= 0 { return }
-                written += count
-            }
-        }
-        bytes.removeAll(keepingCapacity: true)
     }
 }

@@ -59,14 +59,30 @@ enum SharedItemStore {
         return (ms, id)
     }
 
+    /// Finished items with their rows encoded, ready for `insert(batch:on:)`; made apart from
+    /// the writing, so a bulk load can encode the next batch while the last one is written.
+    struct EncodedBatch: Sendable {
+        let items: [SharedItem]
+        fileprivate let models: [SharedItemModel]
+
+        init(_ items: [SharedItem]) throws {
+            self.items = items
+            models = try items.map { try SharedItemModel($0) }
+        }
+    }
+
     /// Stores many finished items at once (the demo's scale data, imports): the items, their
     /// read index rows and search entries in one transaction, with multi-row INSERTs. Nothing
     /// is checked or audited here: the caller vouches for the items.
     static func insert(batch items: [SharedItem], on database: any Database) async throws {
-        guard !items.isEmpty else { return }
+        try await insert(batch: try EncodedBatch(items), on: database)
+    }
+
+    static func insert(batch: EncodedBatch, on database: any Database) async throws {
+        guard !batch.items.isEmpty else { return }
+        let (items, models) = (batch.items, batch.models)
         try await database.transaction { database in
             guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "Shared items need an SQL database.") }
-            let models = try items.map { try SharedItemModel($0) }
             // Ten binds a row: 1,000 rows stay under SQLite's and PostgreSQL's bind limits.
             for start in stride(from: 0, to: models.count, by: 1_000) {
                 let insert = sql.insert(into: SharedItemModel.schema)

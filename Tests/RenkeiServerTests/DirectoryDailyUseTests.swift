@@ -52,8 +52,10 @@ extension ServerTests {
             #expect(order(html, ">Alpha-CERT<", before: ">Beta-CSIRT<"))
             // Saturday 5 December 2026, 10:00 in Berlin: closed.
             app.renkei.clock.advance(by: 3 * 86_400)
-            (_, _, html) = try await body(app, "/teams")
-            #expect(html.contains(#"<td><span class="status closed">closed</span></td>"#))
+            for path in ["/teams", "/teams?sort=open"] {
+                (_, _, html) = try await body(app, path)
+                #expect(html.contains(#"<td><span class="status closed">closed</span></td>"#), "\(path): a page rendered earlier is not shown again")
+            }
         }
     }
 

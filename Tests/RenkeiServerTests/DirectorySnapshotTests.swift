@@ -119,6 +119,22 @@ extension ServerTests {
         }
     }
 
+    @Test func aDirectoryPageRenderedForOneVisitorIsNeverShownToASignedInReaderOrTheOtherWayRound() async throws {
+        try await withRenkei { app, _ in
+            let member = try await signIn(app, "member-alpha@test.example")
+            let signedIn = try await body(app, "/teams?q=alpha", headers: member.headers)
+            #expect(signedIn.contains(#"name="_csrf" value="\#(member.csrf)""#) && signedIn.contains("Sign out"))
+            for _ in 1...2 {
+                let anonymous = try await body(app, "/teams?q=alpha")
+                #expect(anonymous.contains("Alpha-CERT"))
+                #expect(!anonymous.contains("_csrf") && !anonymous.contains(member.csrf) && !anonymous.contains("Sign out"),
+                        "a visitor without a session gets the page without anybody's name or form token")
+            }
+            let again = try await body(app, "/teams?q=alpha", headers: member.headers)
+            #expect(again.contains(#"name="_csrf" value="\#(member.csrf)""#), "the signed-in reader is not given the visitors' page")
+        }
+    }
+
     @Test func theTeamsAPIPagesWalkEveryTeamExactlyOnce() async throws {
         try await withRenkei { app, _ in
             let author = ChangeAuthor(userID: nil, name: "Test", channel: "cli")

@@ -69,6 +69,12 @@ struct DirectoryController {
     static let memberTypeOptions = SelectOptions(MemberType.allCases.map { ($0.rawValue, $0.rawValue) })
 
     func list(request: Request) async throws -> View {
+        let snapshot = try await request.directorySnapshot()
+        let now = request.application.renkei.clock.now
+        let cacheKey = request.seesAnonymousPage ? request.url.query ?? "" : nil
+        if let cacheKey, let cached = snapshot.anonymousPages.page(for: cacheKey, minute: DirectoryPageCache.minute(of: now)) {
+            return View(data: cached)
+        }
         let query = try request.query.decode(ListQuery.self)
         let country = (query.country ?? "").uppercased()
         let region = query.region ?? ""
@@ -80,14 +86,13 @@ struct DirectoryController {
         let filter = DirectoryQuery(countries: country.isEmpty ? [] : [country], region: region,
                                     teamType: type.flatMap(TeamType.init(rawValue:)),
                                     memberType: member.flatMap(MemberType.init(rawValue:)), text: query.q ?? "")
-        let view = try await request.directory().view
+        let view = snapshot.prepared(for: DirectoryPolicy.audience(for: request.currentActor)).view
         let matched: [DirectoryView.Entry]
         do { matched = try view.matching(filter) } catch {
             throw AppError.badRequest("“\(region)” is not a region; choose one from the list.")
         }
         let sort: DirectorySort
         do { sort = try DirectorySort(parsing: query.sort) } catch { throw AppError.badRequest(error.message) }
-        let now = request.application.renkei.clock.now
         let listing = DirectoryListing(country: country, region: region, type: type ?? "", member: member ?? "", text: query.q ?? "", sort: sort)
         let lastPage = max(1, (matched.count + Self.pageSize - 1) / Self.pageSize)
         // Clamped before any arithmetic: a page number near Int.max would overflow and stop the server.
@@ -114,7 +119,9 @@ struct DirectoryController {
             nextPage: page < lastPage ? link(page: page + 1) : nil,
             pageInfo: "Page \(page) of \(lastPage)",
             headings: listing.headings(), csvURL: listing.csvURL, jsonURL: listing.jsonURL, sort: sort.isDefault ? nil : sort.parameter)
-        return try await context.render("teams", on: request)
+        let rendered = try await context.render("teams", on: request)
+        if let cacheKey { snapshot.anonymousPages.store(rendered.data, for: cacheKey, minute: DirectoryPageCache.minute(of: now)) }
+        return rendered
     }
 
     struct TeamPage: Encodable {

@@ -21,6 +21,8 @@ struct DirectorySnapshot: Sendable {
     /// The teams whose record names a kind of membership, by id: whether a signed-in person's
     /// team is a member is asked on every request (`TeamStatusMiddleware`).
     let memberTeams: Set<UUID>
+    /// The directory pages rendered from this snapshot for visitors without a session.
+    let anonymousPages = DirectoryPageCache()
 
     func prepared(for audience: DirectoryAudience) -> Prepared {
         audience == .members ? members : everyone

@@ -64,6 +64,15 @@ extension ServerTests {
             let sam = try await apiToken(app, "secretariat@test.example")
             let id = try await shareItem(app, rita, ["title": "Loader at 198.51.100.7", "body": "Seen from 198.51.100.7.", "tags": ["loader"],
                                                      "tlp": "TLP:AMBER", "audience": ["kind": "teams", "teams": ["beta-csirt"]]])
+            func listedTitle() async throws -> String? {
+                var title: String?
+                try await app.testing().test(.GET, "/api/v1/items", headers: bearer(ben)) { response in
+                    let items = try #require(try jsonObject(response)["items"] as? [[String: Any]])
+                    title = items.first { $0["id"] as? String == id }?["title"] as? String
+                }
+                return title
+            }
+            #expect(try await listedTitle() == "Loader at 198.51.100.7")
             try await app.testing().test(.POST, "/api/v1/items/\(id)/correction", headers: bearer(ben),
                                          body: try jsonBody(["title": "Ben's words", "body": "Not his to change."])) { response in
                 #expect(response.status == .forbidden, "a reader who is not the author does not correct")
@@ -75,6 +84,7 @@ extension ServerTests {
                 #expect(document["title"] as? String == "Loader at 198.51.100.8" && document["versions"] as? Int == 2)
                 #expect(document["tlp"] as? String == "TLP:AMBER", "the label stays")
             }
+            #expect(try await listedTitle() == "Loader at 198.51.100.8", "a list read before the correction does not keep the old text")
             try await app.testing().test(.POST, "/api/v1/items/\(id)/correction", headers: bearer(rita),
                                          body: try jsonBody(["title": "", "body": "x"])) { response in
                 #expect(response.status == .unprocessableEntity, "an empty title is refused")

@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import Metrics
 import Prometheus
+import RenkeiCore
 import Vapor
 
 /// The application's own services, kept in Vapor's storage.
@@ -14,6 +15,10 @@ final class AppContext: Sendable {
     let versions: DataVersions
     let lookup: LookupService
     let directory: DirectorySnapshots
+    /// Shared items decoded from their stored documents, and their API documents encoded, for
+    /// the lists everyone reads.
+    let decodedItems = VersionedItemCache<SharedItem>()
+    let itemDocuments = VersionedItemCache<ItemPageJSON.Document>()
     let rateLimiter = RateLimiter()
     let clock = AppClock()
     let isDemo: Bool

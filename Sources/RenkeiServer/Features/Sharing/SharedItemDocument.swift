@@ -5,7 +5,7 @@ import Vapor
 
 /// A shared item as the API returns it; `tlp` is the TLP 2.0 label text (`TLP:AMBER+STRICT`).
 struct SharedItemDocument: Content {
-    struct AudienceDocument: Content {
+    struct AudienceDocument: Content, Equatable {
         var kind: String
         var teams: [String]?
         var people: [String]?
@@ -52,12 +52,7 @@ struct SharedItemDocument: Content {
         title = item.title
         body = item.body
         tags = item.tags
-        audience = switch item.audience {
-        case .community: AudienceDocument(kind: "community")
-        case .sig: AudienceDocument(kind: "sig")
-        case .teams(let teams): AudienceDocument(kind: "teams", teams: teams.map(names.teamSlug))
-        case .individuals(let people): AudienceDocument(kind: "individuals", people: people.map(names.user))
-        }
+        audience = Self.audience(of: item, names: names)
         author = Author(name: item.authorName, team: item.authorTeamName)
         created = item.createdAt
         indicators = item.indicators
@@ -71,6 +66,16 @@ struct SharedItemDocument: Content {
         versions = item.versionCount
         corrected = item.correctedAt
         withdrawal = item.withdrawal
+    }
+
+    /// The audience as the document names it: teams by slug, people by name.
+    static func audience(of item: SharedItem, names: DisplayNames) -> AudienceDocument {
+        switch item.audience {
+        case .community: AudienceDocument(kind: "community")
+        case .sig: AudienceDocument(kind: "sig")
+        case .teams(let teams): AudienceDocument(kind: "teams", teams: teams.map(names.teamSlug))
+        case .individuals(let people): AudienceDocument(kind: "individuals", people: people.map(names.user))
+        }
     }
 
     /// The audience in words, for pages and feeds.

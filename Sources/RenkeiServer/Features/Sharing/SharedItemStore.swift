@@ -12,10 +12,26 @@ enum SharedItemStore {
     /// while items are added); with `listID`, of the posts to that list; with `notBefore`, of
     /// the items created then or later. The database filters by the reader's grants
     /// (`AccessPolicy.readableScope`, `ItemReadIndex`) and reads `limit + 1` rows; only the
-    /// page is decoded, and each item is checked again with `AccessPolicy.canRead`. `sigs`
-    /// are the Special Interest Groups the reader belongs to.
+    /// page is decoded (or taken from `decoded`), and each item is checked again with
+    /// `AccessPolicy.canRead`. `sigs` are the Special Interest Groups the reader belongs to.
     static func readable(by actor: Actor?, sigs: Set<UUID> = [], search: String? = nil, inList listID: UUID? = nil, notBefore: Date? = nil,
-                         page: PageRequest = PageRequest(), searchWindow: Int = SharedItemSearch.window, on database: any Database) async throws -> Page<SharedItem> {
+                         page: PageRequest = PageRequest(), searchWindow: Int = SharedItemSearch.window, decoded: VersionedItemCache<SharedItem>? = nil,
+                         on database: any Database) async throws -> Page<SharedItem> {
+        let found = try await readableVersions(by: actor, sigs: sigs, search: search, inList: listID, notBefore: notBefore, page: page,
+                                               searchWindow: searchWindow, decoded: decoded, on: database)
+        return Page(items: found.items.map(\.item), next: found.next)
+    }
+
+    /// An item with the version of its row, which whatever is made from it is kept by.
+    struct VersionedItem: Sendable {
+        var item: SharedItem
+        var version: Int
+    }
+
+    /// `readable(by:...)` with each item's row version.
+    static func readableVersions(by actor: Actor?, sigs: Set<UUID> = [], search: String? = nil, inList listID: UUID? = nil, notBefore: Date? = nil,
+                                 page: PageRequest = PageRequest(), searchWindow: Int = SharedItemSearch.window,
+                                 decoded: VersionedItemCache<SharedItem>? = nil, on database: any Database) async throws -> Page<VersionedItem> {
         guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "Shared items need an SQL database.") }
         let cursor = try keyset(page.after)
         let scope = AccessPolicy.readableScope(for: actor, sigs: sigs)
@@ -35,12 +51,17 @@ enum SharedItemStore {
         }
         // The page's stored documents come with their keys, in the same statement: the keys
         // are found by index first (the subquery), and only their documents are read.
-        struct Row: Decodable { var item_id: UUID; var created_ms: Int64; var document: String }
-        let rows = try await sql.raw("SELECT f.item_id, f.created_ms, d.document FROM (" + ids + ") AS f JOIN shared_items d ON d.id = f.item_id"
+        struct Row: Decodable { var item_id: UUID; var created_ms: Int64; var version: Int; var document: String }
+        let rows = try await sql.raw("SELECT f.item_id, f.created_ms, d.version, d.document FROM (" + ids + ") AS f JOIN shared_items d ON d.id = f.item_id"
             + " ORDER BY f.created_ms DESC, f.item_id DESC").all(decoding: Row.self)
         let keys = Page(probing: rows, limit: page.limit) { PageCursor(key: String($0.created_ms), id: $0.item_id.uuidString) }
-        let items = try keys.items.map { try SharedItemModel.decode($0.document) }
-            .filter { AccessPolicy.canRead($0.access, reader: actor, sigs: sigs) }.map { $0.withoutPrivateOfferText() }
+        let items = try keys.items.map { row in
+            let item = try decoded?.value(for: row.item_id, version: row.version) { try SharedItemModel.decode(row.document) }
+                ?? SharedItemModel.decode(row.document)
+            return VersionedItem(item: item, version: row.version)
+        }
+        .filter { AccessPolicy.canRead($0.item.access, reader: actor, sigs: sigs) }
+        .map { VersionedItem(item: $0.item.withoutPrivateOfferText(), version: $0.version) }
         return Page(items: items, next: keys.next)
     }
 

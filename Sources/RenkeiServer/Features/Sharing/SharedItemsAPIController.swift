@@ -65,10 +65,11 @@ struct SharedItemsAPIController {
     /// previous page's `next`), newest first; with `q`, of the items matching every word.
     func list(request: Request) async throws -> Response {
         let search = request.query[String.self, at: "q"]?.nonBlank
-        let page = try await SharedItemStore.readable(by: request.currentActor, search: search, page: try request.pageRequest(), on: request.db)
-        try await SharedItemStore.recordReads(page.items, channel: search == nil ? "api" : "api search", request: request)
-        let names = try await DisplayNames.load(for: page.items, on: request.db)
-        return try await page.response(for: request) { SharedItemDocument($0, names: names) }
+        let page = try await SharedItemStore.readableVersions(by: request.currentActor, search: search, page: try request.pageRequest(),
+                                                              decoded: request.application.renkei.decodedItems, on: request.db)
+        let items = page.items.map(\.item)
+        try await SharedItemStore.recordReads(items, channel: search == nil ? "api" : "api search", request: request)
+        return try ItemPageJSON.response(page, names: try await DisplayNames.load(for: items, on: request.db), for: request)
     }
 
     func show(request: Request) async throws -> SharedItemDocument {

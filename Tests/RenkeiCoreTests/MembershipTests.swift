@@ -708,3 +708,13 @@ extension MembershipScenario {
         #expect(everyone.availableSteps(for: secretariat, actorTeam: nil, at: duringVote, boardSize: boardSize) == ["extend-vote", "record-decision"])
     }
 }
+
+@Suite struct RecordedMembershipStatusTests {
+    @Test func aMemberTeamWithoutARecordIsActiveAndAnUnknownRecordGrantsNothing() {
+        #expect(MembershipStatus(recorded: nil) == .active)
+        #expect(MembershipStatus(recorded: "suspended") == .suspended)
+        #expect(MembershipStatus(recorded: "terminated") == .terminated)
+        #expect(MembershipStatus(recorded: "expelled") == .suspended)
+        #expect(MembershipStatus(recorded: "") == .suspended)
+    }
+}

@@ -5,6 +5,17 @@ public enum MembershipStatus: String, Sendable, Hashable, Codable, CaseIterable 
     case active, suspended, resigned, terminated
 
     public var label: String { rawValue.capitalized }
+
+    /// A member team's status from what is recorded of it: a team approved as a member and
+    /// never changed since has no record, and is active. A record naming a status this
+    /// version does not know grants nothing: suspended.
+    public init(recorded: String?) {
+        guard let recorded else {
+            self = .active
+            return
+        }
+        self = MembershipStatus(rawValue: recorded) ?? .suspended
+    }
 }
 
 /// A team's membership: its type, since when, and its status with the reason for the last change.

@@ -40,7 +40,7 @@ final class DataVersions: Sendable {
 
     /// Moves `name` on, in the caller's transaction so the counter and the data change together.
     static func bump(_ name: String, on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { throw AppError.conflict("The database does not support SQL.") }
+        let sql = try database.sql
         try await sql.raw("""
             INSERT INTO data_versions (name, version) VALUES (\(bind: name), 1)
             ON CONFLICT (name) DO UPDATE SET version = data_versions.version + 1
@@ -69,7 +69,7 @@ final class DataVersions: Sendable {
             var name: String
             var version: Int64
         }
-        guard let sql = database as? any SQLDatabase else { throw AppError.conflict("The database does not support SQL.") }
+        let sql = try database.sql
         let writes = Self.localWrites.withLockedValue { $0 }
         let read = state.withLockedValue { state in
             state.issuedReads += 1

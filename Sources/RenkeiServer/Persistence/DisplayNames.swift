@@ -16,7 +16,7 @@ struct DisplayNames {
     /// The names of the people and teams given (every one when both are nil). Only the name
     /// columns are read: a team's full record is not needed to name it.
     static func load(users userIDs: Set<UUID>? = nil, teams teamIDs: Set<UUID>? = nil, on database: any Database) async throws -> DisplayNames {
-        guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "Names need an SQL database.") }
+        let sql = try database.sql
         struct UserRow: Decodable { var id: UUID; var display_name: String }
         struct TeamRow: Decodable { var id: UUID; var slug: String; var short_name: String }
         var users: [UUID: String] = [:]

@@ -71,7 +71,7 @@ enum APITokens {
     /// The user of a valid, unrevoked token that may act for them now (`APITokenPolicy`), or
     /// 401 saying why not; notes when the token was used, at most once a minute.
     static func user(for secret: String, at now: Date, on database: any Database) async throws -> UserModel {
-        guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "Tokens need an SQL database.") }
+        let sql = try database.sql
         // One statement for the token and its owner: this runs before every API request.
         guard let row = try await sql.raw("""
             SELECT u.*, t.id AS token_id, t.created_at AS token_created_at, t.last_used_at AS token_last_used_at

@@ -10,7 +10,7 @@ enum AuditLog {
                        at now: Date, on database: any Database) async throws {
         // Written with SQLKit: Fluent reflects over the model's fields on every create, a
         // noticeable part of every audited read.
-        guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "The audit log needs an SQL database.") }
+        let sql = try database.sql
         try await sql.insert(into: AuditEventModel.schema)
             .columns("id", "at", "actor_user_id", "actor", "action", "subject", "detail", "address")
             .values(SQLBind(UUID()), SQLBind(now), SQLBind(actor?.id), SQLBind(actor?.email ?? "system"), SQLBind(action),

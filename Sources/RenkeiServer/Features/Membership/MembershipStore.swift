@@ -15,15 +15,10 @@ enum MembershipStore {
     static func standing(of team: TeamModel, status: MembershipStatusModel?) throws -> TeamStanding {
         let record = team.record
         let membership = record.memberType.map { type in
-            TeamMembership(type: type, since: record.memberSince, status: membershipStatus(stored: status?.status),
+            TeamMembership(type: type, since: record.memberSince, status: MembershipStatus(recorded: status?.status),
                            reason: status?.reason ?? "", changedAt: status?.changedAt ?? team.modifiedAt)
         }
         return TeamStanding(id: try team.requireID(), slug: record.slug, name: record.shortName, host: record.host, membership: membership)
-    }
-
-    /// A member team's status as stored; a member team without a status row is active.
-    static func membershipStatus(stored: String?) -> MembershipStatus {
-        stored.flatMap(MembershipStatus.init(rawValue:)) ?? .active
     }
 
     /// The membership status of the team `teamID`, nil when it is not a member team; whether
@@ -31,10 +26,10 @@ enum MembershipStore {
     /// is read.
     static func membershipStatus(ofTeam teamID: UUID, memberTeams: Set<UUID>, on database: any Database) async throws -> MembershipStatus? {
         guard memberTeams.contains(teamID) else { return nil }
-        guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "Membership needs an SQL database.") }
+        let sql = try database.sql
         let stored = try await sql.select().column("status").from(MembershipStatusModel.schema).where("team_id", .equal, teamID)
             .first()?.decode(column: "status", as: String.self)
-        return membershipStatus(stored: stored)
+        return MembershipStatus(recorded: stored)
     }
 
     static func standing(teamID: UUID?, on database: any Database) async throws -> TeamStanding? {
@@ -151,7 +146,7 @@ enum MembershipStore {
 
     /// Writes the application only if nobody wrote it since it was read (optimistic locking).
     private static func saveIfUnchanged(_ application: MembershipApplication, expectedVersion: Int, on database: any Database) async throws -> Bool {
-        guard let sql = database as? any SQLDatabase else { throw AppError.conflict("The database does not support SQL.") }
+        let sql = try database.sql
         let rows = try await sql.raw("""
             UPDATE membership_applications SET document = \(bind: try ApplicationModel.encode(application)),
             is_open = \(bind: application.isOpen), version = version + 1

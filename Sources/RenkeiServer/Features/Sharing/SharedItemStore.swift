@@ -32,7 +32,7 @@ enum SharedItemStore {
     static func readableVersions(by actor: Actor?, sigs: Set<UUID> = [], search: String? = nil, inList listID: UUID? = nil, notBefore: Date? = nil,
                                  page: PageRequest = PageRequest(), searchWindow: Int = SharedItemSearch.window,
                                  decoded: VersionedItemCache<SharedItem>? = nil, on database: any Database) async throws -> Page<VersionedItem> {
-        guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "Shared items need an SQL database.") }
+        let sql = try database.sql
         let cursor = try keyset(page.after)
         let scope = AccessPolicy.readableScope(for: actor, sigs: sigs)
         let words = (search ?? "").split(whereSeparator: \.isWhitespace).prefix(20).map(String.init)
@@ -103,7 +103,7 @@ enum SharedItemStore {
         guard !batch.items.isEmpty else { return }
         let (items, models) = (batch.items, batch.models)
         try await database.transaction { database in
-            guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError, reason: "Shared items need an SQL database.") }
+            let sql = try database.sql
             // Ten binds a row: 1,000 rows stay under SQLite's and PostgreSQL's bind limits.
             for start in stride(from: 0, to: models.count, by: 1_000) {
                 let insert = sql.insert(into: SharedItemModel.schema)

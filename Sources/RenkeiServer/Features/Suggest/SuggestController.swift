@@ -49,7 +49,7 @@ struct SuggestController {
     /// Rows whose `lower(column)` starts with `prefix`, in name order, at most `limit`.
     private func startingWith(_ prefix: NamePrefix, table: String, column: String, columns: [String], limit: Int,
                               on database: any Database) async throws -> [any SQLRow] {
-        guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let sql = try database.sql
         let key = SQLFunction("lower", args: SQLColumn(column))
         let query = sql.select().columns(columns.map { SQLColumn($0) }).from(table)
             .where(key, .greaterThanOrEqual, SQLBind(prefix.key))

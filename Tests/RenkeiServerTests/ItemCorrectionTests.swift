@@ -113,6 +113,26 @@ extension ServerTests {
         }
     }
 
+    @Test func aWriteMadeFromAnOlderReadOfTheRowIsRefused() async throws {
+        try await withRenkei { app, _ in
+            let rita = try await apiToken(app, "rep-alpha@test.example")
+            let id = try #require(UUID(uuidString: try await shareItem(app, rita, [
+                "title": "Loader", "body": "Seen.", "tlp": "TLP:AMBER", "audience": ["kind": "teams", "teams": ["beta-csirt"]],
+            ])))
+            // Two writers read version 1 at the same moment (PostgreSQL's default isolation allows it).
+            let first = try #require(try await SharedItemModel.find(id, on: app.db))
+            let second = try #require(try await SharedItemModel.find(id, on: app.db))
+            var firstText = try first.item(), secondText = try second.item()
+            firstText.title = "First writer"
+            secondText.title = "Second writer"
+            #expect(try await SharedItemStore.writeNextVersion(firstText, of: first, on: app.db))
+            #expect(try await SharedItemStore.writeNextVersion(secondText, of: second, on: app.db) == false, "version 2 names one text only")
+            let stored = try #require(try await SharedItemModel.find(id, on: app.db))
+            #expect(stored.version == 2)
+            #expect(try stored.item().title == "First writer")
+        }
+    }
+
     @Test func aWithdrawalTellsTheReadersOnlyAndLeavesTheLists() async throws {
         try await withRenkei { app, _ in
             let rita = try await apiToken(app, "rep-alpha@test.example")

@@ -71,11 +71,9 @@ extension SharedItemStore {
 
     /// Writes the changed item read in the same transaction, as a new version of the row.
     private static func save(_ item: SharedItem, model: SharedItemModel, on database: any Database) async throws {
-        model.document = try SharedItemModel.encode(item)
-        model.searchText = SharedItemModel.searchText(item)
-        model.version += 1
-        try await model.save(on: database)
-        try await SharedItemSearch.index(model, on: database)
+        guard try await writeNextVersion(item, of: model, on: database) else {
+            throw AppError.conflict("The item changed at the same moment; reload and try again.")
+        }
         // `withdrawn_at` (migration 016) is written here alone, not a field of `SharedItemModel`:
         // migrations before 016 query that model on a table without the column.
         if let at = item.withdrawal?.at, let sql = database as? any SQLDatabase {

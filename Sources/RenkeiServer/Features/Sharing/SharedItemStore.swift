@@ -56,7 +56,7 @@ enum SharedItemStore {
             + " ORDER BY f.created_ms DESC, f.item_id DESC").all(decoding: Row.self)
         let keys = Page(probing: rows, limit: page.limit) { PageCursor(key: String($0.created_ms), id: $0.item_id.uuidString) }
         let items = try keys.items.map { row in
-            let item = try decoded?.value(for: row.item_id, version: row.version) { try SharedItemModel.decode(row.document) }
+            let item = try decoded?.value(for: row.item_id, version: row.version) { (try SharedItemModel.decode(row.document), row.document.utf8.count) }
                 ?? SharedItemModel.decode(row.document)
             return VersionedItem(item: item, version: row.version)
         }
@@ -244,10 +244,24 @@ enum SharedItemStore {
     private static func update(_ item: SharedItem, from id: UUID, expectedVersion: Int? = nil, on database: any Database) async throws -> Bool {
         guard let model = try await SharedItemModel.find(id, on: database) else { return false }
         if let expectedVersion, model.version != expectedVersion { return false }
-        model.document = try SharedItemModel.encode(item)
-        model.searchText = SharedItemModel.searchText(item)
+        return try await writeNextVersion(item, of: model, on: database)
+    }
+
+    /// Writes `item` as the next version of the row `model` was read from, if the row is still
+    /// at that version; false when another write came first. The condition is in the UPDATE
+    /// itself, so two writes at the same moment never both succeed (PostgreSQL's default
+    /// isolation lets both read the same version), and one version always names one text,
+    /// which the lists' caches rely on (`VersionedItemCache`).
+    static func writeNextVersion(_ item: SharedItem, of model: SharedItemModel, on database: any Database) async throws -> Bool {
+        let document = try SharedItemModel.encode(item), searchText = SharedItemModel.searchText(item)
+        let written = try await database.sql.update(SharedItemModel.schema)
+            .set("document", to: document).set("search_text", to: searchText).set("version", to: model.version + 1)
+            .where("id", .equal, try model.requireID()).where("version", .equal, model.version)
+            .returning("version").all()
+        guard !written.isEmpty else { return false }
+        model.document = document
+        model.searchText = searchText
         model.version += 1
-        try await model.save(on: database)
         try await SharedItemSearch.index(model, on: database)
         return true
     }

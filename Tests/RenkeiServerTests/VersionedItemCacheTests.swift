@@ -17,7 +17,7 @@ import Testing
     }
 
     private func decoded(_ cache: VersionedItemCache<SharedItem>, _ id: UUID, version: Int, _ document: String) throws -> SharedItem {
-        try cache.value(for: id, version: version) { try SharedItemModel.decode(document) }
+        try cache.value(for: id, version: version) { (try SharedItemModel.decode(document), document.utf8.count) }
     }
 
     @Test func anEntryServesOnlyTheVersionItWasMadeFrom() throws {
@@ -35,9 +35,9 @@ import Testing
     @Test func anEntryTheCheckRefusesIsMadeAgain() {
         let cache = VersionedItemCache<String>(capacity: 8)
         let id = UUID()
-        #expect(cache.value(for: id, version: 1) { "made for Alpha-CERT" } == "made for Alpha-CERT")
-        #expect(cache.value(for: id, version: 1, where: { $0.hasSuffix("Alpha-CERT") }) { "unused" } == "made for Alpha-CERT")
-        #expect(cache.value(for: id, version: 1, where: { $0.hasSuffix("Alpha National CSIRT") }) { "made for Alpha National CSIRT" }
+        #expect(cache.value(for: id, version: 1) { ("made for Alpha-CERT", 19) } == "made for Alpha-CERT")
+        #expect(cache.value(for: id, version: 1, where: { $0.hasSuffix("Alpha-CERT") }) { ("unused", 6) } == "made for Alpha-CERT")
+        #expect(cache.value(for: id, version: 1, where: { $0.hasSuffix("Alpha National CSIRT") }) { ("made for Alpha National CSIRT", 29) }
                 == "made for Alpha National CSIRT")
     }
 
@@ -50,5 +50,18 @@ import Testing
             _ = try decoded(cache, other.id, version: 1, SharedItemModel.encode(other))
         }
         #expect(throws: (any Error).self) { try decoded(cache, kept.id, version: 1, "not JSON") }
+    }
+
+    @Test func theBytesKeptStayWithinTwoGenerations() {
+        let cache = VersionedItemCache<String>(capacity: 1_000, bytes: 100)
+        let ids = (0..<10).map { _ in UUID() }
+        for id in ids { _ = cache.value(for: id, version: 1) { ("large", 40) } }
+        // 40 bytes each, 100 a generation: two a generation, so four at most are kept. Looking
+        // up keeps nothing new: what is made then is more than a generation holds.
+        let kept = ids.filter { cache.value(for: $0, version: 1) { ("made again", 101) } == "large" }
+        #expect(kept.count <= 4 && kept.contains(ids[9]))
+        let huge = UUID()
+        _ = cache.value(for: huge, version: 1) { ("huge", 101) }
+        #expect(cache.value(for: huge, version: 1) { ("made again", 101) } == "made again", "more than a generation holds is not kept")
     }
 }

@@ -25,7 +25,8 @@ enum ItemPageJSON {
             let document = try documents.value(for: stored.item.id, version: stored.version, where: { $0.audience == audience }) {
                 var encoded = ByteBuffer()
                 try encoder.encode(SharedItemDocument(stored.item, names: names), to: &encoded, headers: &headers)
-                return Document(audience: audience, bytes: indented(encoded.readableBytesView))
+                let bytes = indented(encoded.readableBytesView)
+                return (Document(audience: audience, bytes: bytes), bytes.count)
             }
             if index > 0 { body.writeString(",\n") }
             body.writeBytes(document.bytes)

@@ -209,6 +209,18 @@ def test_cvss_repeated_vectors_are_answered_each_time_in_input_order(renkei_bin)
     assert len(errors) == 3_000 and all(line.startswith("renkei: CVSS:3.1/AV:Q: ") for line in errors)
 
 
+def test_cvss_answers_each_spelling_of_an_equivalent_line_with_its_own_bytes(renkei_bin):
+    """Lines that Unicode calls equivalent (a precomposed and a decomposed letter, the Kelvin
+    sign and K) are different input: each answer quotes its own line."""
+    lines = ["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:\u00e9", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:e\u0301",
+             "CVSS:3.1/AV:\u212a", "CVSS:3.1/AV:K"]
+    result = run_cvss(renkei_bin, "--json", stdin=("\n".join(lines) + "\n").encode())
+    assert result.returncode == 2
+    answers = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [answer["vectorString"] for answer in answers] == lines
+    assert [line.split(": ", 2)[1] for line in result.stderr.decode().splitlines()] == lines
+
+
 def test_cvss_arguments_are_scored_like_lines(renkei_bin):
     result = run_cvss(renkei_bin, "--json", "AV:N/AC:L/Au:N/C:C/I:C/A:C", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H")
     assert result.returncode == 0

@@ -194,7 +194,9 @@ private final class AnswerMemo {
         var error: [UInt8]
     }
     /// The most answers kept; later vectors are scored every time.
-    static let capacity = 16_384
+    static let capacity = 8_192
+    /// The longest vector kept: no real one is longer.
+    static let longestVector = 256
     /// Misses after which remembering stops unless at least as many lookups hit.
     static let trial = 4_096
 
@@ -203,8 +205,14 @@ private final class AnswerMemo {
     private var misses = 0
     private var enabled = true
 
+    /// Whether `vector` is one the memo keeps: ASCII (Swift compares other strings by canonical
+    /// equivalence, and a different spelling must get its own answer) and not too long.
+    static func keeps(_ vector: String) -> Bool {
+        vector.utf8.count <= longestVector && vector.utf8.allSatisfy { $0 < 0x80 }
+    }
+
     func answer(for vector: String) -> Answer? {
-        guard enabled else { return nil }
+        guard enabled, Self.keeps(vector) else { return nil }
         if let answer = answers[vector] {
             hits += 1
             return answer
@@ -218,7 +226,7 @@ private final class AnswerMemo {
     }
 
     func remember(_ vector: String, _ answer: Answer) {
-        guard enabled, answers.count < Self.capacity else { return }
+        guard enabled, answers.count < Self.capacity, Self.keeps(vector) else { return }
         answers[vector] = answer
     }
 }

@@ -714,7 +714,7 @@ extension MembershipScenario {
         #expect(MembershipStatus(recorded: nil) == .active)
         #expect(MembershipStatus(recorded: "suspended") == .suspended)
         #expect(MembershipStatus(recorded: "terminated") == .terminated)
-        #expect(MembershipStatus(recorded: "expelled") == .suspended)
-        #expect(MembershipStatus(recorded: "") == .suspended)
+        #expect(MembershipStatus(recorded: "expelled") == .terminated)
+        #expect(MembershipStatus(recorded: "") == .terminated)
     }
 }

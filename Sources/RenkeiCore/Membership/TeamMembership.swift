@@ -8,13 +8,14 @@ public enum MembershipStatus: String, Sendable, Hashable, Codable, CaseIterable 
 
     /// A member team's status from what is recorded of it: a team approved as a member and
     /// never changed since has no record, and is active. A record naming a status this
-    /// version does not know grants nothing: suspended.
+    /// version does not know (one a newer server wrote) grants nothing: terminated, since
+    /// even a suspended team keeps reading.
     public init(recorded: String?) {
         guard let recorded else {
             self = .active
             return
         }
-        self = MembershipStatus(rawValue: recorded) ?? .suspended
+        self = MembershipStatus(rawValue: recorded) ?? .terminated
     }
 }
 

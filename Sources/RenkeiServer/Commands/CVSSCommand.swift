@@ -185,8 +185,8 @@ enum CVSSCommand {
 }
 
 /// One worker's answers as written the first time, for the whole run: real feeds repeat
-/// vectors (a few thousand distinct ones among a million CVEs), and copying an answer is
-/// cheaper than scoring again. A feed that does not repeat turns it off after a while, so
+/// vectors (a vulnerability database's hundreds of thousands of entries share far fewer
+/// vectors), and copying an answer is cheaper than scoring again. A feed that does not repeat turns it off after a while, so
 /// it pays for remembering only at the start.
 private final class AnswerMemo {
     struct Answer {

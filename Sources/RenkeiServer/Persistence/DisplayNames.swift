@@ -2,7 +2,6 @@ import Fluent
 import Foundation
 import RenkeiCore
 import SQLKit
-import Vapor
 
 /// How people and teams are named on pages and in documents that refer to them by id.
 struct DisplayNames {

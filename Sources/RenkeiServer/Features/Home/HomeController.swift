@@ -68,7 +68,8 @@ struct HomeController {
         page.canShare = SharedItem.canShare(actor)
         page.teamName = try await user.$team.get(on: request.db)?.shortName
         let requests = try await SharedItemStore.openRequests(of: user, readableBy: actor, limit: Self.requestLimit, on: request.db)
-        let shared = try await SharedItemStore.readable(by: actor, page: PageRequest(limit: Self.sharedLimit), decoded: request.application.renkei.decodedItems, on: request.db).items
+        let shared = try await SharedItemStore.readable(by: actor, page: PageRequest(limit: Self.sharedLimit),
+                                                        decoded: request.application.renkei.decodedItems, on: request.db).items
         try await SharedItemStore.recordReads(requests + shared.filter { item in !requests.contains { $0.id == item.id } }, channel: "home page", request: request)
         page.openRequests = requests.nonEmpty?.map(Self.row)
         page.shared = shared.nonEmpty?.map(Self.row)

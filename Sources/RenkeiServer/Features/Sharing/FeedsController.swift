@@ -12,14 +12,16 @@ struct FeedsController {
     }
 
     func publicFeed(request: Request) async throws -> Response {
-        let items = try await SharedItemStore.readable(by: nil, page: PageRequest(limit: 100), decoded: request.application.renkei.decodedItems, on: request.db).items
+        let items = try await SharedItemStore.readable(by: nil, page: PageRequest(limit: 100),
+                                                       decoded: request.application.renkei.decodedItems, on: request.db).items
             .filter { AccessPolicy.mayLeave($0.tlp, through: .publicFeed) }
         return try await feed(items, title: "Renkei: public announcements", path: SiteURL.publicFeed.path, request: request)
     }
 
     func memberFeed(request: Request) async throws -> Response {
         guard let actor = request.currentActor else { throw AppError.unauthorized("A member feed needs your API token.") }
-        let items = try await SharedItemStore.readable(by: actor, page: PageRequest(limit: 100), decoded: request.application.renkei.decodedItems, on: request.db).items
+        let items = try await SharedItemStore.readable(by: actor, page: PageRequest(limit: 100),
+                                                       decoded: request.application.renkei.decodedItems, on: request.db).items
             .filter { AccessPolicy.mayLeave($0.tlp, through: .memberFeed) }
         try await SharedItemStore.recordReads(items, channel: "feed", request: request)
         return try await feed(items, title: "Renkei: shared with \(request.currentUser?.displayName ?? "you")", path: SiteURL.memberFeed.path, request: request)

@@ -91,7 +91,8 @@ struct SharedItemsController {
 
     func list(request: Request) async throws -> View {
         let search = request.query[String.self, at: "q"]?.nonBlank
-        let page = try await SharedItemStore.readable(by: request.currentActor, search: search, page: try request.pageRequest(), decoded: request.application.renkei.decodedItems, on: request.db)
+        let page = try await SharedItemStore.readable(by: request.currentActor, search: search, page: try request.pageRequest(),
+                                                      decoded: request.application.renkei.decodedItems, on: request.db)
         let items = page.items
         try await SharedItemStore.recordReads(items, channel: search == nil ? "web list" : "web search", request: request)
         return try await ListPage(

@@ -16,7 +16,7 @@ extension ServerTests {
             actor.teamStatus = try await MembershipStore.standing(of: team, on: app.db).membership?.status
         }
         let page = try await SharedItemStore.readable(by: actor, page: PageRequest(limit: limit, after: cursor), on: app.db)
-        let names = try await DisplayNames.load(for: page.items, on: app.db)
+        let names = try await DisplayNames.load(on: app.db)
         let request = Request(application: app, method: .GET, url: URI(string: path), on: app.eventLoopGroup.next())
         let document = PageDocument(items: page.items.map { SharedItemDocument($0, names: names) }, next: page.next.map(request.nextPagePath))
         var body = ByteBuffer()

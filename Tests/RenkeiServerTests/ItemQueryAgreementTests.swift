@@ -293,6 +293,25 @@ extension ServerTests {
         }
     }
 
+    /// A member's page reads one index range per grantee (the author, the person, the team, the
+    /// community, anyone), each already in page order: five ranges for fifteen grants, none
+    /// sorted before its limit (migration 019).
+    @Test func aPageReadsOneOrderedRangePerGrantee() async throws {
+        try await withRenkei { app, _ in
+            let sql = try #require(app.db as? any SQLDatabase)
+            guard sql.dialect.name == "sqlite" else { return }
+            let member = Actor(userID: UUID(), roles: [.member], teamID: UUID(), teamStatus: .active)
+            #expect(AccessPolicy.readableScope(for: member).grants.count == 15)
+            let plan = try await sql.raw("EXPLAIN QUERY PLAN " + ItemReadIndex.newest(51, in: AccessPolicy.readableScope(for: member), olderThan: nil)).all()
+                .map { try $0.decode(column: "detail", as: String.self) }
+            #expect(plan.count { $0.contains("USING COVERING INDEX item_audiences_reader (kind=? AND member_id=?)") } == 5, "\(plan)")
+            // A range that needed sorting would show the sort inside its subquery, before the
+            // subquery's rows are scanned; sorting the few rows of each for the union is fine.
+            let ranges = plan.indices.filter { plan[$0].hasPrefix("SEARCH item_audiences") }
+            #expect(ranges.allSatisfy { $0 + 1 < plan.count && plan[$0 + 1].hasPrefix("SCAN g") }, "\(plan)")
+        }
+    }
+
     /// A page of AMBER items is one audit line, naming each item shown and no other.
     @Test func aPageOfItemsIsAuditedInOneLine() async throws {
         try await withRenkei { app, fixture in

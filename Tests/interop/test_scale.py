@@ -87,7 +87,7 @@ def test_demo_scale_leaves_the_indexes_a_new_database_has(scaled, cli, tmp_path)
 
     loaded = indexes(directory)
     assert loaded == indexes(fresh)
-    assert {"shared_items_keyset", "shared_items_list_keyset", "item_audiences_keyset", "item_audiences_item"} <= {name for name, _, _ in loaded}
+    assert {"shared_items_keyset", "shared_items_list_keyset", "item_audiences_reader", "item_audiences_item"} <= {name for name, _, _ in loaded}
     with sqlite3.connect(directory / "renkei.sqlite") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 

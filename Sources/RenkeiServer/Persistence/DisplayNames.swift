@@ -33,21 +33,15 @@ struct DisplayNames {
         return DisplayNames(users: users, teams: teams)
     }
 
-    /// The names shared items refer to: the people and teams of their audiences.
-    static func load(for items: [SharedItem], on database: any Database) async throws -> DisplayNames {
-        var users = Set<UUID>(), teams = Set<UUID>()
+    /// The names shared items refer to: the people of their audiences, read here, and the
+    /// teams, looked up in `teamNames` (the directory snapshot's).
+    static func load(for items: [SharedItem], teamNames: [UUID: (slug: String, name: String)], on database: any Database) async throws -> DisplayNames {
+        var users = Set<UUID>()
         for item in items {
-            switch item.audience {
-            case .teams(let ids): teams.formUnion(ids)
-            case .individuals(let ids): users.formUnion(ids)
-            case .community, .sig: break
-            }
+            if case .individuals(let ids) = item.audience { users.formUnion(ids) }
         }
-        return try await load(users: users, teams: teams, on: database)
-    }
-
-    /// The names registry entries refer to: their holder teams.
-    static func load(for artifacts: [Artifact], on database: any Database) async throws -> DisplayNames {
-        try await load(users: [], teams: Set(artifacts.flatMap(\.holderTeamIDs)), on: database)
+        var names = try await load(users: users, teams: [], on: database)
+        names.teams = teamNames
+        return names
     }
 }

@@ -23,15 +23,14 @@ extension Request {
     }
 }
 
-/// Looks up where the signed-in user's team stands once per request: whether its people read
-/// members-only data depends on it (`DirectoryPolicy.audience`).
+/// Looks up where the signed-in user's team stands once per request, in the directory snapshot:
+/// whether its people read members-only data depends on it (`DirectoryPolicy.audience`).
 struct TeamStatusMiddleware: AsyncMiddleware {
     enum Key: StorageKey { typealias Value = MembershipStatus }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let teamID = request.currentUser?.$team.id {
-            request.storage[Key.self] = try await MembershipStore.membershipStatus(ofTeam: teamID, memberTeams: request.directorySnapshot().memberTeams,
-                                                                                  on: request.db)
+            request.storage[Key.self] = try await request.directorySnapshot().memberStatuses[teamID]
         }
         return try await next.respond(to: request)
     }

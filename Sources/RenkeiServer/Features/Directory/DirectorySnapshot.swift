@@ -18,9 +18,12 @@ struct DirectorySnapshot: Sendable {
     let version: Int64
     let everyone: Prepared
     let members: Prepared
-    /// The teams whose record names a kind of membership, by id: whether a signed-in person's
-    /// team is a member is asked on every request (`TeamStatusMiddleware`).
-    let memberTeams: Set<UUID>
+    /// The membership status of each team whose record names a kind of membership, by id:
+    /// where a signed-in person's team stands is asked on every request
+    /// (`TeamStatusMiddleware`). A status change moves the directory's version.
+    let memberStatuses: [UUID: MembershipStatus]
+    /// Each team's slug and short name, by id, for naming teams items are shared with.
+    let teamNames: [UUID: (slug: String, name: String)]
     /// The directory pages rendered from this snapshot for visitors without a session.
     let anonymousPages = DirectoryPageCache()
 
@@ -43,8 +46,15 @@ struct DirectorySnapshot: Sendable {
             }
             return Prepared(view: view, documents: documents)
         }
+        let recorded = try await MembershipStore.recordedStatuses(on: database)
+        var memberStatuses: [UUID: MembershipStatus] = [:], teamNames: [UUID: (slug: String, name: String)] = [:]
+        for model in models {
+            guard let id = model.id else { continue }
+            teamNames[id] = (model.record.slug, model.record.shortName)
+            if model.record.memberType != nil { memberStatuses[id] = MembershipStatus(recorded: recorded[id]) }
+        }
         return DirectorySnapshot(version: version, everyone: try prepare(.everyone), members: try prepare(.members),
-                                 memberTeams: Set(models.filter { $0.record.memberType != nil }.compactMap(\.id)))
+                                 memberStatuses: memberStatuses, teamNames: teamNames)
     }
 }
 
@@ -89,5 +99,15 @@ extension Request {
 
     func directorySnapshot() async throws -> DirectorySnapshot {
         try await application.renkei.directory.snapshot(on: db, publicURL: application.renkei.settings.publicURL)
+    }
+
+    /// The names of the people and teams `items` are shared with, the teams' from the snapshot.
+    func displayNames(for items: [SharedItem]) async throws -> DisplayNames {
+        try await DisplayNames.load(for: items, teamNames: directorySnapshot().teamNames, on: db)
+    }
+
+    /// The names of the teams holding `artifacts`, from the snapshot.
+    func displayNames(for artifacts: [Artifact]) async throws -> DisplayNames {
+        DisplayNames(users: [:], teams: try await directorySnapshot().teamNames)
     }
 }

@@ -56,7 +56,7 @@ struct ListsAPIController {
         let page = try await ListStore.archive(of: list, readBy: request.currentActor, search: request.query[String.self, at: "q"], page: paging,
                                                at: request.application.renkei.clock.now, on: request.db)
         try await SharedItemStore.recordReads(page.items, channel: "api list \(list.slug)", request: request)
-        let names = try await DisplayNames.load(for: page.items, on: request.db)
+        let names = try await request.displayNames(for: page.items)
         return try await page.response(for: request) { SharedItemDocument($0, names: names) }
     }
 
@@ -65,6 +65,6 @@ struct ListsAPIController {
         let list = try await ListStore.require(slug: try request.slugParameter(), visibleTo: request.currentActor, on: request.db)
         let input = try request.content.decode(ListPostInput.self)
         let item = try await ListsController.post(title: input.title, body: input.body, tlp: input.tlp, to: list, by: user, request: request)
-        return try await SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db)).encodeResponse(status: .created, for: request)
+        return try await SharedItemDocument(item, names: try await request.displayNames(for: [item])).encodeResponse(status: .created, for: request)
     }
 }

@@ -21,15 +21,11 @@ enum MembershipStore {
         return TeamStanding(id: try team.requireID(), slug: record.slug, name: record.shortName, host: record.host, membership: membership)
     }
 
-    /// The membership status of the team `teamID`, nil when it is not a member team; whether
-    /// it is one comes from `memberTeams` (the directory snapshot's), so only the status row
-    /// is read.
-    static func membershipStatus(ofTeam teamID: UUID, memberTeams: Set<UUID>, on database: any Database) async throws -> MembershipStatus? {
-        guard memberTeams.contains(teamID) else { return nil }
-        let sql = try database.sql
-        let stored = try await sql.select().column("status").from(MembershipStatusModel.schema).where("team_id", .equal, teamID)
-            .first()?.decode(column: "status", as: String.self)
-        return MembershipStatus(recorded: stored)
+    /// The statuses recorded apart from "active", by team id, for the directory snapshot.
+    static func recordedStatuses(on database: any Database) async throws -> [UUID: String] {
+        struct Row: Decodable { var team_id: UUID; var status: String }
+        let rows = try await database.sql.select().columns("team_id", "status").from(MembershipStatusModel.schema).all(decoding: Row.self)
+        return Dictionary(rows.map { ($0.team_id, $0.status) }, uniquingKeysWith: { first, _ in first })
     }
 
     static func standing(teamID: UUID?, on database: any Database) async throws -> TeamStanding? {
@@ -165,6 +161,7 @@ enum MembershipStore {
         let team = try await TeamWrites.save(record, existing: existing, author: ChangeAuthor(userID: nil, name: "Membership decision", channel: "web"),
                                              on: database, now: now)
         try await MembershipStatusModel.find(team.requireID(), on: database)?.delete(on: database)
+        try await DataVersions.bump(DataVersions.directory, on: database)
         guard let applicant = try await UserModel.find(application.applicantUserID, on: database) else { return }
         applicant.$team.id = try team.requireID()
         try await SecondFactorChanges.setRoles(MembershipApplication.admittedRoles(applicant.roleSet), of: applicant, at: now, mail: mail, on: database)
@@ -238,6 +235,8 @@ enum MembershipStore {
             if next.status != .active {
                 try await MembershipStatusModel(teamID: team.requireID(), membership: next).create(on: database)
             }
+            // The directory snapshot holds each member team's status (`TeamStatusMiddleware`).
+            try await DataVersions.bump(DataVersions.directory, on: database)
             try await AuditLog.record("membership.\(change.name)", subject: "team \(team.slug)", detail: next.reason,
                                       actor: user, address: request.clientAddress, at: now, on: database)
             return next

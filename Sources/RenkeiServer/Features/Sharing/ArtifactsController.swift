@@ -59,7 +59,7 @@ struct ArtifactsController {
         let user = try request.requireUser()
         let (artifact, bytes) = try await artifact(from: try request.content.decode(RegistrationInput.self), request: request)
         let stored = try await ArtifactStore.register(artifact, content: bytes, by: user, request: request)
-        return try await ArtifactDocument(stored, for: request.currentActor, names: try await DisplayNames.load(for: [stored], on: request.db))
+        return try await ArtifactDocument(stored, for: request.currentActor, names: try await request.displayNames(for: [stored]))
             .encodeResponse(status: .created, for: request)
     }
 
@@ -67,14 +67,14 @@ struct ArtifactsController {
     func apiList(request: Request) async throws -> Response {
         let page = try await ArtifactStore.readable(by: request.currentActor, page: try request.pageRequest(), on: request.db)
         try await ArtifactStore.recordReads(page.items, channel: "api", request: request)
-        let names = try await DisplayNames.load(for: page.items, on: request.db)
+        let names = try await request.displayNames(for: page.items)
         return try await page.response(for: request) { ArtifactDocument($0, for: request.currentActor, names: names) }
     }
 
     func apiShow(request: Request) async throws -> ArtifactDocument {
         let (_, artifact) = try await ArtifactStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
         try await ArtifactStore.recordReads([artifact], channel: "api", request: request)
-        return ArtifactDocument(artifact, for: request.currentActor, names: try await DisplayNames.load(for: [artifact], on: request.db))
+        return ArtifactDocument(artifact, for: request.currentActor, names: try await request.displayNames(for: [artifact]))
     }
 
     /// The sample as `<name>.bin` inside a ZIP encrypted with the password `infected`.
@@ -101,7 +101,7 @@ struct ArtifactsController {
     func apiShare(request: Request) async throws -> ArtifactDocument {
         let user = try request.requireUser()
         let artifact = try await ArtifactStore.share(try request.itemID(), askedBy: try request.content.decode(ShareInput.self).request, by: user, request: request)
-        return ArtifactDocument(artifact, for: request.currentActor, names: try await DisplayNames.load(for: [artifact], on: request.db))
+        return ArtifactDocument(artifact, for: request.currentActor, names: try await request.displayNames(for: [artifact]))
     }
 
     func shareFromPage(request: Request) async throws -> Response {
@@ -134,7 +134,7 @@ struct ArtifactsController {
         let page = try await ArtifactStore.readable(by: request.currentActor, page: try request.pageRequest(), on: request.db)
         let artifacts = page.items
         try await ArtifactStore.recordReads(artifacts, channel: "web list", request: request)
-        let names = try await DisplayNames.load(for: artifacts, on: request.db)
+        let names = try await request.displayNames(for: artifacts)
         return try await ListPage(
             chrome: Chrome(request: request, title: "Artifact registry"),
             rows: artifacts.nonEmpty?.map {
@@ -167,7 +167,7 @@ struct ArtifactsController {
     func show(request: Request) async throws -> View {
         let (_, artifact) = try await ArtifactStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
         try await ArtifactStore.recordReads([artifact], channel: "web", request: request)
-        let document = ArtifactDocument(artifact, for: request.currentActor, names: try await DisplayNames.load(for: [artifact], on: request.db))
+        let document = ArtifactDocument(artifact, for: request.currentActor, names: try await request.displayNames(for: [artifact]))
         return try await ShowPage(
             chrome: Chrome(request: request, title: "Sample " + artifact.sha256.prefix(12)), document: document, label: .init(artifact.tlp),
             firstSeen: TeamView.minute(artifact.firstSeen),

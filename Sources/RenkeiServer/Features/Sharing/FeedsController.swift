@@ -29,7 +29,7 @@ struct FeedsController {
 
     private func feed(_ items: [SharedItem], title: String, path: String, request: Request) async throws -> Response {
         let base = request.application.renkei.settings.publicURL
-        let names = try await DisplayNames.load(for: items, on: request.db)
+        let names = try await request.displayNames(for: items)
         let formatter = ISO8601DateFormatter()
         var xml = """
             <?xml version="1.0" encoding="utf-8"?>

@@ -113,13 +113,13 @@ extension SharedItemsAPIController {
         let input = try request.content.decode(ItemCorrectionsInput.self)
         let item = try await SharedItemStore.correct(try request.itemID(), title: input.title ?? "", body: input.body ?? "", tags: input.tags ?? [],
                                                      request: request)
-        return SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db))
+        return SharedItemDocument(item, names: try await request.displayNames(for: [item]))
     }
 
     func withdraw(request: Request) async throws -> SharedItemDocument {
         let input = try request.content.decode(ItemCorrectionsInput.self)
         let item = try await SharedItemStore.withdraw(try request.itemID(), reason: input.reason ?? "", request: request)
-        return SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db))
+        return SharedItemDocument(item, names: try await request.displayNames(for: [item]))
     }
 
     struct VersionDocument: Content {

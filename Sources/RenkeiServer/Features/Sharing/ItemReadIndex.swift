@@ -50,20 +50,28 @@ enum ItemReadIndex {
     }
 
     /// The query for the ids (`item_id`, `created_ms`) of the newest `count` items open to
-    /// `scope` that are older than `cursor`, newest first. One index range per grant, each
-    /// read at most `count` rows deep, so the cost depends on the page size and the reader's
-    /// grants, never on how many items exist.
+    /// `scope` that are older than `cursor`, newest first. One index range per grantee (kind
+    /// and member) with the grant's labels checked in the index (migration 019), each read
+    /// until `count` rows match, so the cost depends on the page size and the reader's
+    /// grantees, never on how many items exist.
     static func newest(_ count: Int, in scope: ReadableScope, olderThan cursor: (ms: Int64, id: UUID)?) -> SQLQueryString {
-        let grants = scope.grants.sorted { ($0.kind.rawValue, $0.memberID.uuidString, $0.tlp.rawValue) < ($1.kind.rawValue, $1.memberID.uuidString, $1.tlp.rawValue) }
+        let grantees = Dictionary(grouping: scope.grants) { GranteeKey(kind: $0.kind.rawValue, memberID: $0.memberID) }
+            .map { (grantee: $0.key, labels: $0.value.map(\.tlp.rawValue).sorted()) }
+            .sorted { ($0.grantee.kind, $0.grantee.memberID.uuidString) < ($1.grantee.kind, $1.grantee.memberID.uuidString) }
         var query: SQLQueryString = "SELECT item_id, created_ms FROM ("
-        for (index, grant) in grants.enumerated() {
+        for (index, group) in grantees.enumerated() {
             if index > 0 { query += " UNION " }
-            query += "SELECT item_id, created_ms FROM (SELECT item_id, created_ms FROM item_audiences WHERE kind = \(bind: grant.kind.rawValue)"
-            query += " AND member_id = \(bind: grant.memberID) AND tlp = \(bind: grant.tlp.rawValue)"
+            query += "SELECT item_id, created_ms FROM (SELECT item_id, created_ms FROM item_audiences WHERE kind = \(bind: group.grantee.kind)"
+            query += " AND member_id = \(bind: group.grantee.memberID) AND tlp IN (" + group.labels.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ") + ")"
             query += older(than: cursor, ms: "created_ms", id: "item_id")
             query += " ORDER BY created_ms DESC, item_id DESC LIMIT \(unsafeRaw: String(count))) AS g\(unsafeRaw: String(index))"
         }
         return query + ") AS found ORDER BY created_ms DESC, item_id DESC LIMIT \(unsafeRaw: String(count))"
+    }
+
+    private struct GranteeKey: Hashable {
+        var kind: String
+        var memberID: UUID
     }
 
     /// The same filter as one condition on `shared_items` (aliased `s`), for lists that are

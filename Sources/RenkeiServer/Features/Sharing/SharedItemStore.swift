@@ -60,7 +60,8 @@ enum SharedItemStore {
                 ?? SharedItemModel.decode(row.document)
             return VersionedItem(item: item, version: row.version)
         }
-        .filter { AccessPolicy.canRead($0.item.access, reader: actor, sigs: sigs) }
+        // `AccessPolicy.canRead`'s own test, with the reader's scope made once for the page.
+        .filter { scope.allows($0.item.access) }
         .map { VersionedItem(item: $0.item.withoutPrivateOfferText(), version: $0.version) }
         return Page(items: items, next: keys.next)
     }

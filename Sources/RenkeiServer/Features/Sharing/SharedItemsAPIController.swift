@@ -39,14 +39,14 @@ struct SharedItemsAPIController {
         let user = try request.requireUser()
         let (reply, confirm) = try ReferralDecisionInput.decision(of: request)
         let item = try await SharedItemStore.decideReferral(reply, confirm: confirm, on: try request.itemID(), by: user, request: request)
-        return SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db))
+        return SharedItemDocument(item, names: try await request.displayNames(for: [item]))
     }
 
     func reply(request: Request) async throws -> Response {
         let user = try request.requireUser()
         let draft = try await request.content.decode(ReplyInput.self).draft(on: request.db)
         let item = try await SharedItemStore.reply(draft, to: try request.itemID(), by: user, request: request)
-        return try await SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db)).encodeResponse(status: .created, for: request)
+        return try await SharedItemDocument(item, names: try await request.displayNames(for: [item])).encodeResponse(status: .created, for: request)
     }
 
     struct StatusInput: Content {
@@ -58,7 +58,7 @@ struct SharedItemsAPIController {
             throw AppError.invalid([FieldError(field: "status", message: "The status is open, answered or closed.")])
         }
         let item = try await SharedItemStore.setStatus(status, of: try request.itemID(), request: request)
-        return SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db))
+        return SharedItemDocument(item, names: try await request.displayNames(for: [item]))
     }
 
     /// A page of what the caller may read (`limit`, default 50, at most 500; `cursor` from the
@@ -69,20 +69,20 @@ struct SharedItemsAPIController {
                                                               decoded: request.application.renkei.decodedItems, on: request.db)
         let items = page.items.map(\.item)
         try await SharedItemStore.recordReads(items, channel: search == nil ? "api" : "api search", request: request)
-        return try ItemPageJSON.response(page, names: try await DisplayNames.load(for: items, on: request.db), for: request)
+        return try ItemPageJSON.response(page, names: try await request.displayNames(for: items), for: request)
     }
 
     func show(request: Request) async throws -> SharedItemDocument {
         let item = try await SharedItemStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
         try await SharedItemStore.recordReads([item], channel: "api", request: request)
-        return SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db))
+        return SharedItemDocument(item, names: try await request.displayNames(for: [item]))
     }
 
     func create(request: Request) async throws -> Response {
         let user = try request.requireUser()
         let input = try request.content.decode(SharedItemInput.self)
         let item = try await SharedItemStore.create(try await input.draft(on: request.db), attachments: try input.files(), by: user, request: request)
-        return try await SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db)).encodeResponse(status: .created, for: request)
+        return try await SharedItemDocument(item, names: try await request.displayNames(for: [item])).encodeResponse(status: .created, for: request)
     }
 }
 

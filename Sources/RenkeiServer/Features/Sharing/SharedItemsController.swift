@@ -171,7 +171,7 @@ struct SharedItemsController {
     func itemPage(request: Request, error: String?) async throws -> View {
         let item = try await SharedItemStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
         try await SharedItemStore.recordReads([item], channel: "web", request: request)
-        let document = SharedItemDocument(item, names: try await DisplayNames.load(for: [item], on: request.db))
+        let document = SharedItemDocument(item, names: try await request.displayNames(for: [item]))
         return try await ItemPage(
             chrome: Chrome(request: request, title: item.title), item: document, bodyHTML: Markdown.html(item.body), label: Label(item.tlp), audience: document.audienceText,
             created: TeamView.minute(item.createdAt),

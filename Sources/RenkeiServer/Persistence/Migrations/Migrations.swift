@@ -29,5 +29,6 @@ extension Application {
         migrations.add(AddItemCorrections())
         migrations.add(IndexNamesForSuggestions())
         migrations.add(KeepDatasetHistory())
+        migrations.add(IndexItemReadersByMember())
     }
 }

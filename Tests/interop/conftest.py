@@ -106,8 +106,9 @@ class ServerExited(RuntimeError):
 class RenkeiServer:
     """`renkei serve --demo` on a free port with its own data directory."""
 
-    def __init__(self, binary: Path, data_dir: Path, demo: bool = True, env: dict[str, str] | None = None):
+    def __init__(self, binary: Path, data_dir: Path, demo: bool = True, env: dict[str, str] | None = None, cwd: Path = REPO):
         self.binary = binary
+        self.cwd = cwd
         self.data_dir = data_dir
         self.demo = demo
         self.env = env or {}
@@ -122,7 +123,7 @@ class RenkeiServer:
             args.insert(2, "--demo")
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
-            args, cwd=REPO, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+            args, cwd=self.cwd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
             env=renkei_env(self.data_dir, RENKEI_PUBLIC_URL=self.base_url, **self.env),
         )
         deadline = time.monotonic() + timeout

@@ -215,3 +215,28 @@ def test_user_create_password_rules(cli, data_dir):
 ])
 def test_user_create_bad_arguments(cli, data_dir, args):
     usage_error(cli(data_dir, *args, env={"RENKEI_PASSWORD": "a-long-enough-passphrase"}))
+
+
+def test_a_server_started_outside_the_checkout_serves_its_pages(renkei_bin, tmp_path):
+    """Started from another folder, every page was a 500 (no templates in the working
+    directory); the program now finds its files above itself, or where RENKEI_HOME says."""
+    import subprocess
+
+    import requests
+
+    from conftest import RenkeiServer, renkei_env
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    server = RenkeiServer(renkei_bin, tmp_path / "data", demo=False, cwd=elsewhere).start()
+    try:
+        for path in ["/", "/lookup", "/teams", "/favicon.svg", "/css/renkei.css", "/api/v1/openapi.json"]:
+            response = requests.get(server.url(path), timeout=10)
+            assert response.status_code == 200, f"{path}: {response.status_code}"
+        assert "<form" in requests.get(server.url("/lookup"), timeout=10).text
+    finally:
+        server.stop()
+
+    refused = subprocess.run([str(renkei_bin), "serve", "--port", "1"], cwd=elsewhere, capture_output=True, text=True, timeout=60,
+                             env=renkei_env(tmp_path / "data2", RENKEI_HOME=str(elsewhere)))
+    assert refused.returncode == 2 and refused.stderr.startswith("renkei: RENKEI_HOME"), refused.stderr

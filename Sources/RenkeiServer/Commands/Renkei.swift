@@ -41,7 +41,12 @@ public enum Renkei {
             if arguments.count > 2 && arguments[1] == "demo" && arguments[2] == "scale" {
                 try DemoScaleCommand.prepare(Array(arguments.dropFirst(3)), settings: settings)
             }
+            let serving = arguments.count < 2 || arguments[1] == "serve"
+            let programFiles = try ProgramFiles.directory(environment: ProcessInfo.processInfo.environment,
+                                                          workingDirectory: FileManager.default.currentDirectoryPath, executable: ProgramFiles.executable,
+                                                          serving: serving)
             let app = try await Application.make(environment)
+            app.directory = DirectoryConfiguration(workingDirectory: programFiles)
             do {
                 try await configure(app, settings: settings)
                 app.asyncCommands.use(DemoCommand(), as: "demo")
@@ -57,7 +62,6 @@ public enum Renkei {
                 app.asyncCommands.use(ListCommand(), as: "list")
                 app.asyncCommands.use(KeysCommand(), as: "keys")
                 app.asyncCommands.use(BackupCommand(), as: "backup")
-                let serving = arguments.count < 2 || arguments[1] == "serve"
                 if serving {
                     app.usePeriodicWork()
                 }

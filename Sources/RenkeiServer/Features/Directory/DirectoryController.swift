@@ -72,7 +72,7 @@ struct DirectoryController {
         let snapshot = try await request.directorySnapshot()
         let now = request.application.renkei.clock.now
         let cacheKey = request.seesAnonymousPage ? request.url.query ?? "" : nil
-        if let cacheKey, let cached = snapshot.anonymousPages.page(for: cacheKey, minute: DirectoryPageCache.minute(of: now)) {
+        if let cacheKey, let cached = snapshot.anonymousPages.page(for: cacheKey, at: now) {
             return View(data: cached)
         }
         let query = try request.query.decode(ListQuery.self)
@@ -120,7 +120,7 @@ struct DirectoryController {
             pageInfo: "Page \(page) of \(lastPage)",
             headings: listing.headings(), csvURL: listing.csvURL, jsonURL: listing.jsonURL, sort: sort.isDefault ? nil : sort.parameter)
         let rendered = try await context.render("teams", on: request)
-        if let cacheKey { snapshot.anonymousPages.store(rendered.data, for: cacheKey, minute: DirectoryPageCache.minute(of: now)) }
+        if let cacheKey { snapshot.anonymousPages.store(rendered.data, bytes: rendered.data.readableBytes, for: cacheKey, at: now) }
         return rendered
     }
 

@@ -25,7 +25,9 @@ struct DirectorySnapshot: Sendable {
     /// Each team's slug and short name, by id, for naming teams items are shared with.
     let teamNames: [UUID: (slug: String, name: String)]
     /// The directory pages rendered from this snapshot for visitors without a session.
-    let anonymousPages = DirectoryPageCache()
+    let anonymousPages = DirectoryPageCache<ByteBuffer>()
+    /// The Global IRT answers made from this snapshot (`GlobalIRTController`).
+    let globalIRTAnswers = DirectoryPageCache<GlobalIRTController.Answer>()
 
     func prepared(for audience: DirectoryAudience) -> Prepared {
         audience == .members ? members : everyone

@@ -15,8 +15,38 @@ struct GlobalIRTController {
         request.headers[.accept].contains { $0.contains("text/csv") || $0.contains("application/csv") }
     }
 
+    /// An answer as it goes out, but for `If-Modified-Since`.
+    struct Answer: Sendable {
+        var headers: HTTPHeaders
+        var lastModified: Date?
+        var body: ByteBuffer
+    }
+
+    /// The answer depends only on the reader's view of the directory, the format and the query,
+    /// so it is made once per snapshot and kept (`DirectorySnapshot.globalIRTAnswers`).
     func teams(request: Request, csv: Bool) async throws -> Response {
-        let parameters = (request.url.query ?? "").split(separator: "&").map { pair -> (name: String, value: String) in
+        let snapshot = try await request.directorySnapshot()
+        let audience = DirectoryPolicy.audience(for: request.currentActor)
+        let key = "\(audience)|\(csv ? "csv" : "json")|\(request.url.query ?? "")"
+        let now = request.application.renkei.clock.now
+        let answer: Answer
+        if let kept = snapshot.globalIRTAnswers.page(for: key, at: now) {
+            answer = kept
+        } else {
+            answer = try Self.answer(to: request.url.query ?? "", csv: csv, from: snapshot.prepared(for: audience).view.globalIRT)
+            snapshot.globalIRTAnswers.store(answer, bytes: answer.body.readableBytes, for: key, at: now)
+        }
+        if let lastModified = answer.lastModified, let since = request.headers.first(name: .ifModifiedSince).flatMap(Self.parseHTTPDate),
+           Int(lastModified.timeIntervalSince1970) <= Int(since.timeIntervalSince1970) {
+            var headers = answer.headers
+            headers.remove(name: .contentType)
+            return Response(status: .notModified, headers: headers)
+        }
+        return Response(status: .ok, headers: answer.headers, body: .init(buffer: answer.body))
+    }
+
+    private static func answer(to rawQuery: String, csv: Bool, from prepared: [GlobalIRT.PreparedTeam]) throws -> Answer {
+        let parameters = rawQuery.split(separator: "&").map { pair -> (name: String, value: String) in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ text: Substring) -> String {
                 String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
@@ -26,17 +56,12 @@ struct GlobalIRTController {
         let query: GlobalIRT.Query
         do { query = try GlobalIRT.Query(parameters: parameters) } catch { throw AppError.invalid([error]) }
 
-        let answer = GlobalIRT.answer(query, prepared: try await request.directory().view.globalIRT, inDefaultOrder: true)
-
+        let answer = GlobalIRT.answer(query, prepared: prepared, inDefaultOrder: true)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: "X-Version", value: GlobalIRT.version)
         headers.replaceOrAdd(name: "X-Total-Count", value: String(answer.total))
         if let lastModified = answer.lastModified {
             headers.replaceOrAdd(name: .lastModified, value: GlobalIRT.httpDate(lastModified))
-            if let since = request.headers.first(name: .ifModifiedSince).flatMap(Self.parseHTTPDate),
-               Int(lastModified.timeIntervalSince1970) <= Int(since.timeIntervalSince1970) {
-                return Response(status: .notModified, headers: headers)
-            }
         }
         let body: String
         if csv {
@@ -51,7 +76,7 @@ struct GlobalIRTController {
             headers.contentType = .json
             body = GlobalIRT.arrayBody(answer, pretty: query.pretty) + "\n"
         }
-        return Response(status: .ok, headers: headers, body: .init(string: body))
+        return Answer(headers: headers, lastModified: answer.lastModified, body: ByteBuffer(string: body))
     }
 
     static func parseHTTPDate(_ text: String) -> Date? {

@@ -21,6 +21,19 @@ struct ProgramFilesTests {
         #expect(try ProgramFiles.directory(environment: ["RENKEI_HOME": checkout], workingDirectory: elsewhere, executable: nil, serving: true) == checkout)
     }
 
+    /// A program built in `/tmp/x` and started from `/` must not render templates another user
+    /// planted in `/tmp`, which everybody may write to.
+    @Test func templatesInAFolderOthersCanWriteToAreNotTaken() throws {
+        let shared = try folder(withTemplates: true)
+        defer { try? FileManager.default.removeItem(atPath: shared) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o1777], ofItemAtPath: shared)
+        let program = shared + "/x/renkei", elsewhere = FileManager.default.temporaryDirectory.path + "/renkei-nowhere-\(UUID().uuidString)"
+        #expect { try ProgramFiles.directory(environment: [:], workingDirectory: elsewhere, executable: program, serving: true) }
+            throws: { ($0 as? Settings.Problem)?.description.contains("RENKEI_HOME") == true }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: shared)
+        #expect(try ProgramFiles.directory(environment: [:], workingDirectory: elsewhere, executable: program, serving: true) == shared)
+    }
+
     @Test func aServerThatCannotFindItsTemplatesSaysWhatToSet() throws {
         let elsewhere = try folder(withTemplates: false)
         defer { try? FileManager.default.removeItem(atPath: elsewhere) }

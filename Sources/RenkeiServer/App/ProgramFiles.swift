@@ -10,7 +10,9 @@ enum ProgramFiles {
 
     /// `RENKEI_HOME` when set; else the working directory when it holds the files (`swift run`
     /// in the checkout); else the nearest folder above the executable that holds them (a build
-    /// in the checkout, started from elsewhere). None of these: for a server (`serving`), a
+    /// in the checkout, started from elsewhere) and that nobody else could have written to: a
+    /// program in `/tmp/x` must not take templates planted in `/tmp` by another user, and pages
+    /// rendered from them. None of these: for a server (`serving`), a
     /// message saying what to set; a command that serves no pages goes on in the working directory.
     static func directory(environment: [String: String], workingDirectory: String, executable: String?, serving: Bool) throws(Settings.Problem) -> String {
         if let home = environment["RENKEI_HOME"], !home.isEmpty {
@@ -23,7 +25,7 @@ enum ProgramFiles {
         if let executable {
             var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
             while folder.path != "/" {
-                if holdsFiles(folder.path) { return folder.path }
+                if holdsFiles(folder.path), onlyOwnerOrSystemWrites(folder.path) { return folder.path }
                 folder = folder.deletingLastPathComponent()
             }
         }
@@ -36,6 +38,14 @@ enum ProgramFiles {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent(templates).path, isDirectory: &isDirectory)
             && isDirectory.boolValue
+    }
+
+    /// Owned by this user or by the system, and not writable by others.
+    private static func onlyOwnerOrSystemWrites(_ folder: String) -> Bool {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: folder),
+              let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value,
+              let permissions = (attributes[.posixPermissions] as? NSNumber)?.uint16Value else { return false }
+        return (owner == getuid() || owner == 0) && permissions & 0o002 == 0
     }
 
     /// This process's executable, as the system names it.

@@ -240,3 +240,24 @@ def test_a_server_started_outside_the_checkout_serves_its_pages(renkei_bin, tmp_
     refused = subprocess.run([str(renkei_bin), "serve", "--port", "1"], cwd=elsewhere, capture_output=True, text=True, timeout=60,
                              env=renkei_env(tmp_path / "data2", RENKEI_HOME=str(elsewhere)))
     assert refused.returncode == 2 and refused.stderr.startswith("renkei: RENKEI_HOME"), refused.stderr
+
+
+@pytest.mark.parametrize("args, status", [(["--help"], 0), (["user", "--help"], 0), (["serve", "--help"], 0),
+                                          (["demo", "scale", "--help"], 2)])
+def test_help_opens_no_database(cli, tmp_path, args, status):
+    """`renkei --help` used to open (and so create and migrate) the SQLite file of the data
+    directory: asking how to use a program must leave nothing behind. (`demo scale` reads
+    its own options and refuses `--help` with its usage.)"""
+    data_dir = tmp_path / "data"
+    result = cli(data_dir, *args)
+    assert result.returncode == status, result.stderr
+    assert "usage" in (result.stdout + result.stderr).lower(), result.stdout + result.stderr
+    assert not data_dir.exists(), sorted(p.name for p in data_dir.iterdir())
+
+
+def test_serve_demo_writes_the_accounts_before_it_serves(server_factory):
+    """With its output going to a file, as a service's log does, the demo's accounts stayed in
+    the output buffer until the server stopped: nobody could read them while it ran."""
+    server = server_factory(demo=True)
+    log = server.log()
+    assert "member@renkei-demo.example" in log and "demo-member-pass" in log, log

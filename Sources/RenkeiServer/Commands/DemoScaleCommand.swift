@@ -15,7 +15,12 @@ enum DemoScaleCommand {
     static let usage = "usage: renkei demo scale --teams N --items N [--seed S]"
 
     static func options(_ arguments: [String]) throws -> Options {
-        let parsed = try CommandArguments(arguments, options: ["teams", "items", "seed"])
+        let parsed: CommandArguments
+        do {
+            parsed = try CommandArguments(arguments, options: ["teams", "items", "seed"])
+        } catch let error as UsageError {
+            throw UsageError(message: "\(error.message); \(usage)")
+        }
         guard parsed.operands.isEmpty else { throw UsageError(message: "unexpected \(parsed.operands.joined(separator: " ")); \(usage)") }
         guard let teams = parsed.options["teams"].flatMap({ Int($0) }), (ScaleData.minimumTeams...ScaleData.maximumTeams).contains(teams) else {
             throw UsageError(message: "--teams takes a number from \(ScaleData.minimumTeams) (the demo accounts' teams) to \(ScaleData.maximumTeams); \(usage)")

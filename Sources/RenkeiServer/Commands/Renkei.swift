@@ -35,20 +35,24 @@ public enum Renkei {
             let environment = try Environment.detect(arguments: arguments)
             bootstrapLogging()
             let settings = try Settings.fromEnvironment(loadDemo: loadDemo)
+            // Help is printed from the commands' signatures: no database is opened or created for it.
+            let askingForHelp = arguments.contains("--help") || arguments.contains("-h")
             if arguments.count > 1 && arguments[1] == "backup" {
                 try BackupCommand.refuseOnPostgres(settings)
             }
             if arguments.count > 2 && arguments[1] == "demo" && arguments[2] == "scale" {
                 try DemoScaleCommand.prepare(Array(arguments.dropFirst(3)), settings: settings)
             }
-            let serving = arguments.count < 2 || arguments[1] == "serve"
+            let serving = !askingForHelp && (arguments.count < 2 || arguments[1] == "serve")
             let programFiles = try ProgramFiles.directory(environment: ProcessInfo.processInfo.environment,
                                                           workingDirectory: FileManager.default.currentDirectoryPath, executable: ProgramFiles.executable,
                                                           serving: serving)
             let app = try await Application.make(environment)
             app.directory = DirectoryConfiguration(workingDirectory: programFiles)
             do {
-                try await configure(app, settings: settings)
+                if !askingForHelp {
+                    try await configure(app, settings: settings)
+                }
                 app.asyncCommands.use(DemoCommand(), as: "demo")
                 app.asyncCommands.use(ImportCommand(), as: "import")
                 app.asyncCommands.use(ExportCommand(), as: "export")
@@ -65,8 +69,9 @@ public enum Renkei {
                 if serving {
                     app.usePeriodicWork()
                 }
-                if app.renkei.isDemo && serving {
-                    print(DemoNetwork.notice + "\n" + DemoLoader.credentials)
+                if serving && app.renkei.isDemo {
+                    // Written at once, not buffered by `print`: a service's log file must show them while it runs.
+                    FileHandle.standardOutput.write(Data((DemoNetwork.notice + "\n" + DemoLoader.credentials + "\n").utf8))
                 }
                 // Not `execute()`: it logs a failing command's error, which main reports already.
                 try await app.startup()

@@ -95,9 +95,12 @@ extension ServerTests {
                         || html.contains("The domain alpha.example is in Alpha-CERT's declared constituency."))
             }
             try await app.testing().test(.POST, "/lookup", headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                                         body: formBody([("q", "192.0.2.9\n192.0.2.10\nexample.jp\n8.8.8.8\nbad input!")])) { response in
+                                         body: formBody([("q", "192.0.2.9\nhxxps://www[.]example[.]jp/login\nexample.jp\n8.8.8.8\nbad input!")])) { response in
                 let html = response.body.string
                 #expect(html.contains("id=\"lookup-groups\""))
+                // Each row shows its line as pasted, and what it was read as when that differs.
+                #expect(html.contains("line 1: 192.0.2.9</td>"))
+                #expect(html.contains("line 2: hxxps://www[.]example[.]jp/login<br><span class=\"hint\">read as www.example.jp</span>"))
                 #expect(html.contains("5 lines: 3 answered for 2 teams, 1 without a team, 1 unreadable."))
                 #expect(html.contains("line 5"))
                 #expect(html.contains("id=\"lookup-unmatched\""))

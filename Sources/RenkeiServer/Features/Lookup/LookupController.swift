@@ -74,10 +74,10 @@ struct LookupController {
         let resolver = try await request.application.lookup.resolver(on: request.db)
         let audience = DirectoryPolicy.audience(for: request.currentActor)
         let now = request.application.renkei.clock.now
-        var resolutions: [Resolution] = []
+        var resolutions: [LookupPage.PastedLine] = []
         var unreadable: [LookupPage.LineError] = []
         for (line, input) in lines {
-            do { resolutions.append(try resolver.resolve(input, audience: audience, now: now)) } catch {
+            do { resolutions.append(.init(line: line, input: input, resolution: try resolver.resolve(input, audience: audience, now: now))) } catch {
                 unreadable.append(.init(line: line, input: input, error: error.reason))
             }
         }
@@ -128,18 +128,32 @@ struct LookupPage: Encodable {
         var candidates: [CandidateView]?
         var explanation: String?
     }
-    struct Group: Encodable {
-        struct Item: Encodable {
-            var indicator: String
-            var reason: String
+    /// A line of a pasted list and what it was read as.
+    struct PastedLine {
+        var line: Int
+        var input: String
+        var resolution: Resolution
+    }
+    /// One row of a pasted list's answer: the line as pasted, so it can be matched to its
+    /// source, and what it was read as when that differs (a URL as its host, a defanged name).
+    struct Row: Encodable {
+        var line: Int
+        var pasted: String
+        var readAs: String?
+        /// Why this team, or why no team.
+        var answer: String
+
+        init(_ pasted: PastedLine, answer: String) {
+            line = pasted.line
+            self.pasted = pasted.input
+            readAs = pasted.resolution.indicator == pasted.input ? nil : pasted.resolution.indicator
+            self.answer = answer
         }
+    }
+    struct Group: Encodable {
         var contact: Contact
         var count: Int
-        var items: [Item]
-    }
-    struct Unmatched: Encodable {
-        var indicator: String
-        var explanation: String
+        var items: [Row]
     }
     struct LineError: Encodable {
         var line: Int
@@ -153,7 +167,7 @@ struct LookupPage: Encodable {
     var zoneError: String?
     var single: Single?
     var groups: [Group]?
-    var unmatched: [Unmatched]?
+    var unmatched: [Row]?
     var errors: [LineError]?
     var summary: String?
     var sources: [String]?
@@ -175,13 +189,13 @@ struct LookupPage: Encodable {
         }
     }
 
-    mutating func fill(resolutions: [Resolution], unreadable: [LineError], single isSingle: Bool, datasets: [DatasetSource],
+    mutating func fill(resolutions: [PastedLine], unreadable: [LineError], single isSingle: Bool, datasets: [DatasetSource],
                        readerZone: String? = nil) {
         errors = unreadable.nonEmpty
         let rir = datasets.first { $0.kind == .rir }, routing = datasets.first { $0.kind == .pfx2as }
         sources = [rir.map { "RIR data: \($0.summary)" } ?? "No RIR data imported",
                    routing.map { "Routing data: \($0.summary)" } ?? "No routing (pfx2as) data imported"]
-        if isSingle, let resolution = resolutions.first {
+        if isSingle, let resolution = resolutions.first?.resolution {
             single = Single(indicator: resolution.indicator, type: resolution.type, facts: resolution.facts.nonEmpty,
                             candidates: resolution.candidates.map {
                                 CandidateView(rank: $0.rank, kind: Self.kindLabel($0.kind), reasons: $0.reasons, contact: Contact($0.team, readerZone: readerZone))
@@ -192,10 +206,10 @@ struct LookupPage: Encodable {
         // A pasted list: each indicator goes to its first-ranked team.
         var order: [String] = []
         var byTeam: [String: Group] = [:]
-        var misses: [Unmatched] = []
-        for resolution in resolutions {
-            guard let best = resolution.candidates.first else {
-                misses.append(Unmatched(indicator: resolution.indicator, explanation: resolution.explanation ?? ""))
+        var misses: [Row] = []
+        for pasted in resolutions {
+            guard let best = pasted.resolution.candidates.first else {
+                misses.append(Row(pasted, answer: pasted.resolution.explanation ?? ""))
                 continue
             }
             let slug = best.team.slug
@@ -204,7 +218,7 @@ struct LookupPage: Encodable {
                 byTeam[slug] = Group(contact: Contact(best.team, readerZone: readerZone), count: 0, items: [])
             }
             byTeam[slug]!.count += 1
-            byTeam[slug]!.items.append(.init(indicator: resolution.indicator, reason: best.reasons.first ?? ""))
+            byTeam[slug]!.items.append(Row(pasted, answer: best.reasons.first ?? ""))
         }
         groups = order.compactMap { byTeam[$0] }.sorted { $0.count > $1.count }.nonEmpty
         unmatched = misses.nonEmpty

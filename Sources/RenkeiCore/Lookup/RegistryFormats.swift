@@ -287,6 +287,12 @@ public enum ConstituencyCSV {
                 skipped.append(SkippedLine(line: lineNumber, reason: error.description))
                 continue
             }
+            // A single label claims a whole top-level domain: a country's (`.jp`) may be, a
+            // typing slip (`nope`) or a generic one (`com`) is no team's constituency.
+            if case .domain(let domain) = indicator, !domain.name.contains("."), Country.named(domain.name) == nil {
+                skipped.append(SkippedLine(line: lineNumber, reason: "“\(domain.name)” is a single label, not a country's top-level domain; name a domain under it (example.\(domain.name))"))
+                continue
+            }
             guard knownTeams?.contains(fields[1]) ?? true else {
                 skipped.append(SkippedLine(line: lineNumber, reason: "no team with the slug “\(fields[1])”"))
                 continue

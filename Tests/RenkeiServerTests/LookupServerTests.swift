@@ -91,6 +91,7 @@ extension ServerTests {
                 #expect(response.status == .ok)
                 let html = response.body.string
                 #expect(html.contains("id=\"lookup-result\"") && html.contains("Alpha-CERT"))
+                #expect(html.contains("<title>alpha.example · Who to call? · Renkei</title>"))
                 #expect(html.contains("The domain alpha.example is in Alpha-CERT&#39;s declared constituency.")
                         || html.contains("The domain alpha.example is in Alpha-CERT's declared constituency."))
             }
@@ -102,6 +103,7 @@ extension ServerTests {
                 #expect(html.contains("line 1: 192.0.2.9</td>"))
                 #expect(html.contains("line 2: hxxps://www[.]example[.]jp/login<br><span class=\"hint\">read as www.example.jp</span>"))
                 #expect(html.contains("5 lines: 3 answered for 2 teams, 1 without a team, 1 unreadable."))
+                #expect(html.contains("<title>5 lines · Who to call? · Renkei</title>"))
                 #expect(html.contains("line 5"))
                 #expect(html.contains("id=\"lookup-unmatched\""))
             }

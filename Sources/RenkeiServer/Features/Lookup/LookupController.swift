@@ -66,7 +66,10 @@ struct LookupController {
             throw AppError.payloadTooLarge("Paste at most \(maxLines) lines at a time"
                                            + (request.currentUser == nil ? " without signing in (members: \(Self.maxLines))." : " (the API takes up to 100,000)."))
         }
-        var context = LookupPage(chrome: Chrome(request: request, title: "Who to call?"), query: text, zone: zone ?? "", zoneError: zoneError)
+        // The tab names what was asked, so a reader with several lookups open tells them apart.
+        let asked = lines.count == 1 ? lines[0].1 : "\(lines.count) lines"
+        let title = lines.isEmpty ? "Who to call?" : "\(asked.prefix(80)) · Who to call?"
+        var context = LookupPage(chrome: Chrome(request: request, title: title), query: text, zone: zone ?? "", zoneError: zoneError)
         guard !lines.isEmpty else { return try await context.render("lookup", on: request) }
         let limits = request.application.renkei.settings.rateLimits
         try request.chargeRateLimit(lines.count, kind: "lookup", identified: limits.lookupPerToken, anonymous: limits.lookupAnonymous,

@@ -182,6 +182,29 @@ func fixtureText(_ path: String) throws -> String {
         }
     }
 
+    /// The countries a national team's or a coordinator's constituency lists named the team to
+    /// anonymous readers even when its constituency was not public; its own country (public
+    /// on every team) still does.
+    @Test func declaredCountriesFollowTheTeamsConstituencyVisibility() throws {
+        let teams = [
+            TeamRecord(slug: "fj-national", shortName: "FJ-CERT", officialName: "Fiji National CERT", countryCode: "FJ", email: "cert@fj.example",
+                       constituency: Constituency(countries: ["FJ", "TV"]), teamTypes: [.national], publicFields: [.email]),
+            TeamRecord(slug: "pacific-cc", shortName: "Pacific-CC", officialName: "Pacific Coordination Centre", countryCode: "WS", email: "cc@pacific.example",
+                       constituency: Constituency(countries: ["TO"]), teamTypes: [.regionalCoordinator], publicFields: [.email]),
+        ].map { try! $0.validated() }
+        let resolver = Resolver(teams: teams)
+        func slugs(_ query: String, _ audience: DirectoryAudience) throws -> [String] {
+            try resolver.resolve(query, audience: audience, now: now).candidates.map(\.team.slug)
+        }
+        #expect(try slugs("TV", .members) == ["fj-national", "pacific-cc"])
+        #expect(try slugs("TV", .everyone) == ["pacific-cc"], "Tuvalu is listed only in FJ-CERT's hidden constituency; the coordinator is in its region")
+        #expect(try slugs("FJ", .everyone) == ["fj-national", "pacific-cc"], "its own country is public")
+        #expect(try slugs("TO", .members) == ["pacific-cc"])
+        let tonga = try resolver.resolve("TO", audience: .everyone, now: now).candidates
+        #expect(tonga.map(\.team.slug) == ["pacific-cc"] && tonga[0].reasons.allSatisfy { !$0.contains("coordinator for Tonga") },
+                "to everyone Pacific-CC is a coordinator in Tonga's region, not the one its hidden constituency names")
+    }
+
     @Test func aPrefixMatchesOnlyCoveringConstituencies() throws {
         let resolver = try Self.resolver()
         let wide = try resolver.resolve("203.0.113.0/24", audience: .members, now: now)

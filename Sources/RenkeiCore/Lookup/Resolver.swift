@@ -179,6 +179,9 @@ public struct Resolver: Sendable {
     struct Claim: Sendable, Hashable {
         var team: Int
         var imported: Bool
+        /// A national team for its own country: its country and type are public, unlike the
+        /// countries its constituency lists.
+        var ownCountry = false
     }
 
     public init(teams: [TeamRecord], registry: RegistryTables = RegistryTables(), extra: [ConstituencyCSV.Entry] = [], extraSource: DatasetSource? = nil) {
@@ -199,7 +202,9 @@ public struct Resolver: Sendable {
             for text in team.constituency.domains { if let domain = DomainName(parsing: text) { add(claim, domain.name, to: &domains) } }
             if team.teamTypes.contains(.national) {
                 let countries = team.constituency.countries.isEmpty ? [team.countryCode] : team.constituency.countries
-                for country in countries { add(claim, country, to: &national) }
+                for country in countries {
+                    add(Claim(team: position, imported: false, ownCountry: country == team.countryCode), country, to: &national)
+                }
             }
             if team.teamTypes.contains(.regionalCoordinator) { coordinators.append(position) }
         }
@@ -316,13 +321,13 @@ public struct Resolver: Sendable {
     }
 
     private func resolveCountry(_ code: String, because subject: String, into found: inout Found, checked: inout [String]) {
-        // An imported entry is part of the team's constituency: shown only to whom may see that.
-        let national = (nationalTeams[code] ?? []).filter { !$0.imported || !found.visible([$0]).isEmpty }.map(\.team)
+        // The countries a constituency lists, declared or imported, are shown only to whom may see it.
+        let national = found.visible(nationalTeams[code] ?? []).map(\.team)
         for team in national {
             found.add(team, .nationalTeam, "\(subject), and \(teams[team].shortName) is a national team for \(countryName(code)).")
         }
         if national.isEmpty { checked.append("\(countryName(code)) has no national team in the directory") }
-        let (serving, inRegion) = coordinators(for: code)
+        let (serving, inRegion) = coordinators(for: code, seenBy: found)
         for team in serving {
             found.add(team, .regionalCoordinator, "\(teams[team].shortName) is the regional coordinator for \(countryName(code)).")
         }
@@ -333,8 +338,13 @@ public struct Resolver: Sendable {
     }
 
     /// Coordinators that name the country, or else those based in its M49 region.
-    private func coordinators(for code: String) -> (serving: [Int], inRegion: [Int]) {
-        let serving = coordinators.filter { Set(teams[$0].constituency.countries + teams[$0].allCountryCodes).contains(code) }
+    /// Regional coordinators for a country: those serving it (their own countries, which are
+    /// public, and those their constituency lists, if the reader may see it), else those of its region.
+    private func coordinators(for code: String, seenBy found: Found) -> (serving: [Int], inRegion: [Int]) {
+        let serving = coordinators.filter {
+            teams[$0].allCountryCodes.contains(code)
+                || (!found.visible([Claim(team: $0, imported: false)]).isEmpty && teams[$0].constituency.countries.contains(code))
+        }
         guard serving.isEmpty, let region = Country.named(code)?.region else { return (serving, []) }
         return ([], coordinators.filter { Country.named(teams[$0].countryCode)?.region == region })
     }
@@ -354,7 +364,7 @@ public struct Resolver: Sendable {
         guard registered >= 0 else { return nil }
         let country = CountryCode.unpack(registration.entries[Int(registered)].value)
         if let national = nationalTeams[country]?.first { return teams[national.team].slug }
-        let (serving, inRegion) = coordinators(for: country)
+        let (serving, inRegion) = coordinators(for: country, seenBy: Found(teams: teams, audience: .members))
         return (serving.first ?? inRegion.first).map { teams[$0].slug }
     }
 
@@ -390,7 +400,7 @@ public struct Resolver: Sendable {
         /// Claims the reader may know of: a team's constituency is used for anonymous readers
         /// only when the team made it public, so a lookup cannot reveal what the page hides.
         func visible(_ claims: [Claim]) -> [Claim] {
-            audience == .members ? claims : claims.filter { teams[$0.team].publicFields.contains(.constituency) }
+            audience == .members ? claims : claims.filter { $0.ownCountry || teams[$0.team].publicFields.contains(.constituency) }
         }
 
         init(teams: [TeamRecord], audience: DirectoryAudience) {

@@ -34,6 +34,24 @@ struct ProgramFilesTests {
         #expect(try ProgramFiles.directory(environment: [:], workingDirectory: elsewhere, executable: program, serving: true) == shared)
     }
 
+    /// A writable template below a folder only its owner may write to, and a working directory
+    /// others may write to, are refused alike.
+    @Test func templatesOthersCouldHaveChangedAreNotTaken() throws {
+        let checkout = try folder(withTemplates: true)
+        defer { try? FileManager.default.removeItem(atPath: checkout) }
+        let page = checkout + "/" + ProgramFiles.templates + "/lookup.leaf"
+        try "<h1>Who to call?</h1>".write(toFile: page, atomically: true, encoding: .utf8)
+        let program = checkout + "/.build/release/renkei", elsewhere = FileManager.default.temporaryDirectory.path + "/renkei-nowhere-\(UUID().uuidString)"
+        #expect(try ProgramFiles.directory(environment: [:], workingDirectory: elsewhere, executable: program, serving: true) == checkout)
+        try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: page)
+        #expect { try ProgramFiles.directory(environment: [:], workingDirectory: elsewhere, executable: program, serving: true) }
+            throws: { ($0 as? Settings.Problem)?.description.contains("RENKEI_HOME") == true }
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: page)
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: checkout + "/Resources")
+        #expect { try ProgramFiles.directory(environment: [:], workingDirectory: checkout, executable: nil, serving: true) }
+            throws: { ($0 as? Settings.Problem)?.description.contains("RENKEI_HOME") == true }
+    }
+
     @Test func aServerThatCannotFindItsTemplatesSaysWhatToSet() throws {
         let elsewhere = try folder(withTemplates: false)
         defer { try? FileManager.default.removeItem(atPath: elsewhere) }

@@ -261,3 +261,30 @@ def test_serve_demo_writes_the_accounts_before_it_serves(server_factory):
     server = server_factory(demo=True)
     log = server.log()
     assert "member@renkei-demo.example" in log and "demo-member-pass" in log, log
+
+
+def test_serve_demo_serves_with_its_output_closed(renkei_bin, tmp_path):
+    """Writing the demo's accounts to a closed standard output must not stop the server."""
+    import os
+    import subprocess
+    import time
+
+    import requests
+
+    from conftest import REPO, free_port, renkei_env
+
+    port = free_port()
+    server = subprocess.Popen([str(renkei_bin), "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(port)], cwd=REPO,
+                              env=renkei_env(tmp_path / "data"), stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=lambda: os.close(1))
+    try:
+        deadline, answered = time.monotonic() + 60, False
+        while time.monotonic() < deadline and server.poll() is None and not answered:
+            try:
+                answered = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200
+            except requests.RequestException:
+                time.sleep(0.25)
+        assert answered, f"the server exited with {server.poll()}"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -70,8 +70,9 @@ public enum Renkei {
                     app.usePeriodicWork()
                 }
                 if serving && app.renkei.isDemo {
-                    // Written at once, not buffered by `print`: a service's log file must show them while it runs.
-                    FileHandle.standardOutput.write(Data((DemoNetwork.notice + "\n" + DemoLoader.credentials + "\n").utf8))
+                    // Written at once, not buffered by `print`: a service's log file must show them while
+                    // it runs. A closed output is no reason not to serve.
+                    try? FileHandle.standardOutput.write(contentsOf: Data((DemoNetwork.notice + "\n" + DemoLoader.credentials + "\n").utf8))
                 }
                 // Not `execute()`: it logs a failing command's error, which main reports already.
                 try await app.startup()

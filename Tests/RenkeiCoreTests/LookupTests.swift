@@ -71,8 +71,9 @@ func fixtureText(_ path: String) throws -> String {
 
     /// `nope` was taken as the whole top-level domain `nope`: only a country's may be claimed.
     @Test func constituencyCSVTakesASingleLabelOnlyForACountrysTopLevelDomain() {
-        let (entries, skipped) = ConstituencyCSV.parse("nope,jp-national\n.jp,jp-national\ncom,jp-national\nexample.nope,jp-national\n", knownTeams: ["jp-national"])
-        #expect(entries.map(\.indicator.description) == ["jp", "example.nope"])
+        let (entries, skipped) = ConstituencyCSV.parse("nope,jp-national\n.jp,jp-national\ncom,jp-national\nexample.nope,jp-national\n.uk,jp-national\n",
+                                                       knownTeams: ["jp-national"])
+        #expect(entries.map(\.indicator.description) == ["jp", "example.nope", "uk"], "uk is the United Kingdom's, though its code is GB")
         #expect(skipped.map(\.line) == [1, 3])
         #expect(skipped[0].reason.contains("“nope” is a single label"))
     }

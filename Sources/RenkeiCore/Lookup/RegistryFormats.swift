@@ -289,7 +289,7 @@ public enum ConstituencyCSV {
             }
             // A single label claims a whole top-level domain: a country's (`.jp`) may be, a
             // typing slip (`nope`) or a generic one (`com`) is no team's constituency.
-            if case .domain(let domain) = indicator, !domain.name.contains("."), Country.named(domain.name) == nil {
+            if case .domain(let domain) = indicator, !domain.name.contains("."), domain.countryOfTopLevelDomain == nil {
                 skipped.append(SkippedLine(line: lineNumber, reason: "“\(domain.name)” is a single label, not a country's top-level domain; name a domain under it (example.\(domain.name))"))
                 continue
             }

@@ -263,7 +263,7 @@ public struct Resolver: Sendable {
                 }
             }
             if !matchedDomain { checked.append("no team declares \(domain.name) or a parent domain") }
-            if let country = countryOfTLD(domain) {
+            if let country = domain.countryOfTopLevelDomain {
                 facts.append("The top-level domain .\(domain.selfAndParents.last!) is \(countryName(country))'s.")
                 resolveCountry(country, because: ".\(domain.selfAndParents.last!) is the top-level domain of \(countryName(country))", into: &found, checked: &checked)
             } else {
@@ -369,13 +369,6 @@ public struct Resolver: Sendable {
     }
 
     func country(of asn: ASN) -> String? { registry.registration.country(of: asn) }
-
-    /// The country whose ccTLD ends the name (`.uk` is the United Kingdom's, ISO code GB).
-    func countryOfTLD(_ domain: DomainName) -> String? {
-        guard let tld = domain.selfAndParents.last, tld.count == 2 else { return nil }
-        let code = tld == "uk" ? "GB" : tld.uppercased()
-        return Country.named(code) == nil ? nil : code
-    }
 
     func countryName(_ code: String) -> String {
         Country.named(code).map { "\($0.name) (\($0.code))" } ?? code

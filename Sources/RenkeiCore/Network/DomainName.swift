@@ -37,6 +37,13 @@ public struct DomainName: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     public static func < (lhs: DomainName, rhs: DomainName) -> Bool { lhs.name < rhs.name }
 
+    /// The country whose ccTLD ends the name (`.uk` is the United Kingdom's, ISO code GB).
+    public var countryOfTopLevelDomain: String? {
+        guard let tld = selfAndParents.last, tld.count == 2 else { return nil }
+        let code = tld == "uk" ? "GB" : tld.uppercased()
+        return Country.named(code) == nil ? nil : code
+    }
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let parsed = DomainName(parsing: text) else {

@@ -91,7 +91,7 @@ extension ServerTests {
                 #expect(response.status == .ok)
                 let html = response.body.string
                 #expect(html.contains("id=\"lookup-result\"") && html.contains("Alpha-CERT"))
-                #expect(html.contains("<title>alpha.example · Who to call? · Renkei</title>"))
+                #expect(html.contains("<title>“alpha.example” · Who to call? · Renkei</title>"))
                 #expect(html.contains("The domain alpha.example is in Alpha-CERT&#39;s declared constituency.")
                         || html.contains("The domain alpha.example is in Alpha-CERT's declared constituency."))
             }

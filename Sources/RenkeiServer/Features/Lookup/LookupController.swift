@@ -66,9 +66,10 @@ struct LookupController {
             throw AppError.payloadTooLarge("Paste at most \(maxLines) lines at a time"
                                            + (request.currentUser == nil ? " without signing in (members: \(Self.maxLines))." : " (the API takes up to 100,000)."))
         }
-        // The tab names what was asked, so a reader with several lookups open tells them apart.
-        let asked = lines.count == 1 ? lines[0].1 : "\(lines.count) lines"
-        let title = lines.isEmpty ? "Who to call?" : "\(asked.prefix(80)) · Who to call?"
+        // The tab names what was asked, so a reader with several lookups open tells them apart;
+        // a line is quoted, as the reader's words and not the site's (a link can set it).
+        let asked = lines.count == 1 ? "“\(lines[0].1.prefix(80))”" : "\(lines.count) lines"
+        let title = lines.isEmpty ? "Who to call?" : "\(asked) · Who to call?"
         var context = LookupPage(chrome: Chrome(request: request, title: title), query: text, zone: zone ?? "", zoneError: zoneError)
         guard !lines.isEmpty else { return try await context.render("lookup", on: request) }
         let limits = request.application.renkei.settings.rateLimits

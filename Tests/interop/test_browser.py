@@ -442,25 +442,29 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
     assert not failures, "\n".join(failures)
 
 
-def test_i2_a_pasted_list_reads_line_by_line_on_a_phone(browser):
-    """At 390 px the tables of a pasted list's answers scrolled sideways inside themselves, so a
-    long address pushed its reason out of sight: every row must now fit the screen."""
+def test_i2_a_pasted_list_reads_line_by_line_on_a_phone_and_a_laptop(browser):
+    """The tables of a pasted list's answers grew with their longest line: at 390 px they
+    scrolled inside themselves, and at 1366 px one long URL pushed every reason of its team off
+    the page. Every row must fit the screen at both widths."""
     pasted = ["hxxps://a-rather-long-host-name-for-a-phishing-kit[.]lindenfeld.example/login/verify/account/session",
+              "hxxp://192.0.2.45:8080/gate.php?id=" + "a" * 130 + "&ref=mail",
               "2001:db8:1234:5678:9abc:def0:1234:5678", "192.0.2.45",
               "https://nobody-answers-for-this-name.invalid.example/with/a/long/path/that/goes/on/and/on"]
     browser.open("/lookup?" + urlencode({"q": "\n".join(pasted)}))
-    browser.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": False})
-    try:
-        tables = browser.driver.execute_script(
-            "return [...document.querySelectorAll('#lookup-groups table, #lookup-unmatched table')]"
-            ".map(t => [t.closest('section').id, t.scrollWidth, t.clientWidth, t.getBoundingClientRect().right, window.innerWidth]);")
-        browser.driver.execute_script("document.getElementById('lookup-groups').scrollIntoView();")
-        browser.shot("lookup-pasted-390")
-    finally:
-        browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    assert {section for section, *_ in tables} == {"lookup-groups", "lookup-unmatched"}, tables
-    for section, scroll_width, client_width, right, inner_width in tables:
-        assert scroll_width <= client_width and right <= inner_width, (section, scroll_width, client_width, right, inner_width)
+    for width, height in SCREENS:
+        browser.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        try:
+            tables = browser.driver.execute_script(
+                "return [...document.querySelectorAll('#lookup-groups table, #lookup-unmatched table')]"
+                ".map(t => [t.closest('section').id, t.scrollWidth, t.clientWidth, t.getBoundingClientRect().right,"
+                " document.documentElement.clientWidth]);")
+            browser.driver.execute_script("document.getElementById('lookup-groups').scrollIntoView();")
+            browser.shot(f"lookup-pasted-{width}")
+        finally:
+            browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        assert {section for section, *_ in tables} == {"lookup-groups", "lookup-unmatched"}, tables
+        for section, scroll_width, client_width, right, page_width in tables:
+            assert scroll_width <= client_width and right <= page_width, (width, section, scroll_width, client_width, right, page_width)
 
 
 def test_j_a_signed_out_reader_of_a_mailed_link_signs_in_and_returns(browser, server):

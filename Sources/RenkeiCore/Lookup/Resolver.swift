@@ -337,9 +337,9 @@ public struct Resolver: Sendable {
         if serving.isEmpty && inRegion.isEmpty { checked.append("no regional coordinator covers \(countryName(code))") }
     }
 
-    /// Coordinators that name the country, or else those based in its M49 region.
-    /// Regional coordinators for a country: those serving it (their own countries, which are
-    /// public, and those their constituency lists, if the reader may see it), else those of its region.
+    /// Regional coordinators for a country: those naming it (among their own countries, which
+    /// are public, or the ones their constituency lists, if the reader may see it), or else
+    /// those based in its M49 region.
     private func coordinators(for code: String, seenBy found: Found) -> (serving: [Int], inRegion: [Int]) {
         let serving = coordinators.filter {
             teams[$0].allCountryCodes.contains(code)

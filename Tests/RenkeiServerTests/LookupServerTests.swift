@@ -96,15 +96,17 @@ extension ServerTests {
                         || html.contains("The domain alpha.example is in Alpha-CERT's declared constituency."))
             }
             try await app.testing().test(.POST, "/lookup", headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                                         body: formBody([("q", "192.0.2.9\nhxxps://www[.]example[.]jp/login\nexample.jp\n8.8.8.8\nbad input!")])) { response in
+                                         body: formBody([("q", "# ticket 4711\n192.0.2.9:443\nhxxps://www[.]example[.]jp/login\nexample.jp\n8.8.8.8\nbad input!")])) { response in
                 let html = response.body.string
                 #expect(html.contains("id=\"lookup-groups\""))
                 // Each row shows its line as pasted, and what it was read as when that differs.
-                #expect(html.contains("line 1: 192.0.2.9</td>"))
-                #expect(html.contains("line 2: hxxps://www[.]example[.]jp/login<br><span class=\"hint\">read as www.example.jp</span>"))
+                // A comment line is no question; the rest keep their numbers in the paste.
+                #expect(html.contains("line 2: 192.0.2.9:443<br><span class=\"hint\">read as 192.0.2.9</span>"))
+                #expect(html.contains("line 3: hxxps://www[.]example[.]jp/login<br><span class=\"hint\">read as www.example.jp</span>"))
+                #expect(!html.contains("ticket 4711</"))
                 #expect(html.contains("5 lines: 3 answered for 2 teams, 1 without a team, 1 unreadable."))
                 #expect(html.contains("<title>5 lines · Who to call? · Renkei</title>"))
-                #expect(html.contains("line 5"))
+                #expect(html.contains("line 6"))
                 #expect(html.contains("id=\"lookup-unmatched\""))
             }
             let lines = (0...LookupController.maxLines).map { "192.0.2.\($0 % 250)" }.joined(separator: "\n")

@@ -69,6 +69,51 @@ public enum Indicator: Sendable, Hashable, CustomStringConvertible {
         self = .domain(domain)
     }
 
+    /// Reads a line as analysts paste it into a lookup: the indicator with what often comes
+    /// around it, a note after it (`198.51.100.7 (C2)`, a CSV row's other columns), a port
+    /// (`198.51.100.7:443`, `[2001:db8::1]:443`) or `AS 64500`; then as `init(parsing:)`. An
+    /// import file's fields stay with the strict form.
+    public init(pasted raw: String) throws(ParseError) {
+        guard raw.utf8.count <= 2048 else { throw ParseError(input: raw, reason: "longer than 2048 bytes") }
+        var text = Self.refanged(raw.trimmingCharacters(in: .whitespacesAndNewlines))
+        let upper = text.uppercased()
+        for prefix in ["ASN", "AS"] where upper.hasPrefix(prefix) {
+            let number = text.dropFirst(prefix.count).drop(while: \.isWhitespace)
+            if number.first?.isASCIIDigit == true { text = "AS" + number }
+            break
+        }
+        // A note is dropped only after something that is plainly an indicator: in `no such
+        // thing` the first word would be read as a country code, in `nope` as a top-level domain.
+        if let note = text.firstIndex(where: { $0.isWhitespace || $0 == "," || $0 == ";" }), note > text.startIndex,
+           let indicator = try? Indicator(parsing: Self.withoutPort(String(text[..<note]))), indicator.isPlainlyAnIndicator {
+            self = indicator
+            return
+        }
+        do { try self.init(parsing: Self.withoutPort(text)) } catch { throw ParseError(input: raw, reason: error.reason) }
+    }
+
+    /// `198.51.100.7:443` as `198.51.100.7`, `[2001:db8::1]:443` as `2001:db8::1`; else unchanged.
+    private static func withoutPort(_ text: String) -> String {
+        guard let colon = text.lastIndex(of: ":"), case let port = text[text.index(after: colon)...],
+              port.allSatisfy(\.isASCIIDigit), let number = UInt16(port), number > 0 else { return text }
+        let host = text[..<colon]
+        if host.hasPrefix("["), host.hasSuffix("]"), IPAddress(String(host.dropFirst().dropLast())) != nil {
+            return String(host.dropFirst().dropLast())
+        }
+        if let address = IPAddress(String(host)), case .v4 = address { return String(host) }
+        return text
+    }
+
+    /// Not a word that happens to read as one: an address, a prefix, an AS number or a domain
+    /// of two labels or more (not `no`, a country code, or `nope`, a top-level domain).
+    private var isPlainlyAnIndicator: Bool {
+        switch self {
+        case .address, .prefix, .asn: true
+        case .domain(let domain): domain.name.contains(".")
+        case .country: false
+        }
+    }
+
     /// Undoes the ways analysts defang indicators so that nobody clicks them: a bracketed dot,
     /// colon, slash or at sign in any of `[]`, `()`, `{}` (`[.]`, `(.)`, `{.}`, `[dot]`, `[:]`,
     /// `[://]`, `[/]`, `[at]`, `[@]`, spaces around them allowed), `\.` for a dot, and the

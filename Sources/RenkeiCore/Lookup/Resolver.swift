@@ -232,7 +232,7 @@ public struct Resolver: Sendable {
 
     /// Parses and resolves one line of input; unparseable input is an error, not a crash.
     public func resolve(_ input: String, audience: DirectoryAudience, now: Date = Date()) throws(Indicator.ParseError) -> Resolution {
-        resolve(try Indicator(parsing: input), input: input, audience: audience, now: now)
+        resolve(try Indicator(pasted: input), input: input, audience: audience, now: now)
     }
 
     public func resolve(_ indicator: Indicator, input: String? = nil, audience: DirectoryAudience, now: Date = Date()) -> Resolution {

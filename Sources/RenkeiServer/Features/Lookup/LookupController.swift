@@ -60,7 +60,7 @@ struct LookupController {
     private func answer(_ text: String, zone: String?, zoneError: String?, request: Request) async throws -> View {
         let lines = text.split(whereSeparator: \.isNewline).enumerated()
             .map { ($0.offset + 1, $0.element.trimmingCharacters(in: .whitespaces)) }
-            .filter { !$0.1.isEmpty }
+            .filter { !$0.1.isEmpty && !$0.1.hasPrefix("#") }  // a pasted file's comments are no question
         let maxLines = request.currentUser == nil ? Self.maxAnonymousLines : Self.maxLines
         guard lines.count <= maxLines else {
             throw AppError.payloadTooLarge("Paste at most \(maxLines) lines at a time"

@@ -20,6 +20,7 @@ final class AppContext: Sendable {
     let decodedItems = VersionedItemCache<SharedItem>()
     let itemDocuments = VersionedItemCache<ItemPageJSON.Document>()
     let rateLimiter = RateLimiter()
+    let auditWriter = AuditWriter()
     let clock = AppClock()
     let isDemo: Bool
     let mail: MailAddressing

@@ -27,7 +27,11 @@ extension Request {
 extension Response {
     /// RFC 8288 `Link: <…>; rel="next"` for API clients that page by header.
     func linkNextPage(_ next: PageCursor?, of request: Request) {
-        guard let next else { return }
-        headers.replaceOrAdd(name: .link, value: "<\(request.nextPagePath(next))>; rel=\"next\"")
+        linkNextPage(path: next.map(request.nextPagePath))
+    }
+
+    func linkNextPage(path: String?) {
+        guard let path else { return }
+        headers.replaceOrAdd(name: .link, value: "<\(path)>; rel=\"next\"")
     }
 }

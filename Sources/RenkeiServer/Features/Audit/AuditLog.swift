@@ -8,19 +8,24 @@ import Vapor
 enum AuditLog {
     static func record(_ action: String, subject: String, detail: String = "", actor: UserModel?, address: String?,
                        at now: Date, on database: any Database) async throws {
-        // Written with SQLKit: Fluent reflects over the model's fields on every create, a
-        // noticeable part of every audited read.
-        let sql = try database.sql
-        try await sql.insert(into: AuditEventModel.schema)
-            .columns("id", "at", "actor_user_id", "actor", "action", "subject", "detail", "address")
-            .values(SQLBind(UUID()), SQLBind(now), SQLBind(actor?.id), SQLBind(actor?.email ?? "system"), SQLBind(action),
-                    SQLBind(subject), SQLBind(detail), SQLBind(address ?? ""))
-            .run()
+        try await AuditWriter.insert([event(action, subject: subject, detail: detail, actor: actor, address: address, at: now)], on: database.sql)
     }
 
+    /// An event of `request`'s user and address. Without a `database` (a transaction to be
+    /// part of) it is written in a group commit with those of concurrent requests.
     static func record(_ action: String, subject: String, detail: String = "", request: Request, on database: (any Database)? = nil) async throws {
-        try await record(action, subject: subject, detail: detail, actor: request.currentUser, address: request.clientAddress,
-                         at: request.application.renkei.clock.now, on: database ?? request.db)
+        let event = event(action, subject: subject, detail: detail, actor: request.currentUser, address: request.clientAddress,
+                          at: request.application.renkei.clock.now)
+        if let database {
+            try await AuditWriter.insert([event], on: database.sql)
+        } else {
+            try await request.application.renkei.auditWriter.write(event, on: request.application.db)
+        }
+    }
+
+    private static func event(_ action: String, subject: String, detail: String, actor: UserModel?, address: String?, at now: Date) -> AuditWriter.Event {
+        AuditWriter.Event(at: now, actorUserID: actor?.id, actor: actor?.email ?? "system", action: action, subject: subject, detail: detail,
+                          address: address ?? "")
     }
 
     /// What the secretariat filters the log by; every part is optional. The page and the API

@@ -32,11 +32,12 @@ enum ItemPageJSON {
             body.writeBytes(document.bytes)
         }
         body.writeString("\n  ],\n  \"next\" : ")
-        try encoder.encode(page.next.map(request.nextPagePath), to: &body, headers: &headers)
+        let nextPath = page.next.map(request.nextPagePath)
+        try encoder.encode(nextPath, to: &body, headers: &headers)
         body.writeString("\n}")
         headers.contentType = .json
         let response = Response(status: .ok, headers: headers, body: .init(buffer: body))
-        response.linkNextPage(page.next, of: request)
+        response.linkNextPage(path: nextPath)
         return response
     }
 

@@ -49,20 +49,35 @@ enum SharedItemStore {
             ids += ItemReadIndex.older(than: cursor, ms: "s.created_ms", id: "s.id")
             ids += " ORDER BY s.created_ms DESC, s.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"
         }
-        // The page's stored documents come with their keys, in the same statement: the keys
-        // are found by index first (the subquery), and only their documents are read.
-        struct Row: Decodable { var item_id: UUID; var created_ms: Int64; var version: Int; var document: String }
-        let rows = try await sql.raw("SELECT f.item_id, f.created_ms, d.version, d.document FROM (" + ids + ") AS f JOIN shared_items d ON d.id = f.item_id"
-            + " ORDER BY f.created_ms DESC, f.item_id DESC").all(decoding: Row.self)
-        let keys = Page(probing: rows, limit: page.limit) { PageCursor(key: String($0.created_ms), id: $0.item_id.uuidString) }
-        let items = try keys.items.map { row in
-            let item = try decoded?.value(for: row.item_id, version: row.version) { (try SharedItemModel.decode(row.document), row.document.utf8.count) }
-                ?? SharedItemModel.decode(row.document)
-            return VersionedItem(item: item, version: row.version)
+        // The page's keys and row versions first, found by index (the subquery); the stored
+        // documents are then read only for the items `decoded` does not hold at that version.
+        let keyRows = try await sql.raw("SELECT f.item_id, f.created_ms, d.version FROM (" + ids + ") AS f JOIN shared_items d ON d.id = f.item_id"
+            + " ORDER BY f.created_ms DESC, f.item_id DESC").all()
+        let rows = try keyRows.map { row in
+            (id: try row.decode(column: "item_id", as: UUID.self), ms: try row.decode(column: "created_ms", as: Int64.self),
+             version: try row.decode(column: "version", as: Int.self))
+        }
+        let keys = Page(probing: rows, limit: page.limit) { PageCursor(key: String($0.ms), id: $0.id.uuidString) }
+        var found: [UUID: VersionedItem] = [:]
+        var unread: [UUID] = []
+        for row in keys.items {
+            if let item = decoded?.cached(for: row.id, version: row.version) { found[row.id] = VersionedItem(item: item, version: row.version) } else { unread.append(row.id) }
+        }
+        if !unread.isEmpty {
+            // A row written since the keys were read comes at its newer version: the newer
+            // text, checked like every other.
+            for row in try await sql.select().columns("id", "version", "document").from(SharedItemModel.schema).where("id", .in, unread).all() {
+                let id = try row.decode(column: "id", as: UUID.self), version = try row.decode(column: "version", as: Int.self)
+                let document = try row.decode(column: "document", as: String.self)
+                let item = try decoded?.value(for: id, version: version) { (try SharedItemModel.decode(document), document.utf8.count) }
+                    ?? SharedItemModel.decode(document)
+                found[id] = VersionedItem(item: item, version: version)
+            }
         }
         // `AccessPolicy.canRead`'s own test, with the reader's scope made once for the page.
-        .filter { scope.allows($0.item.access) }
-        .map { VersionedItem(item: $0.item.withoutPrivateOfferText(), version: $0.version) }
+        let items = keys.items.compactMap { found[$0.id] }
+            .filter { scope.allows($0.item.access) }
+            .map { VersionedItem(item: $0.item.withoutPrivateOfferText(), version: $0.version) }
         return Page(items: items, next: keys.next)
     }
 

@@ -35,17 +35,21 @@ final class VersionedItemCache<Value: Sendable>: Sendable {
     }
 
     /// The value made for `id` at `version` if there is one and `isCurrent` accepts it (a
-    /// value that also depends on something else checks that here); otherwise `make`'s, kept
-    /// unless its size alone is more than a generation holds.
-    func value(for id: UUID, version: Int, where isCurrent: (Value) -> Bool = { _ in true },
-               make: () throws -> (value: Value, bytes: Int)) rethrows -> Value {
-        let kept = generations.withLockedValue { generations -> Value? in
+    /// value that also depends on something else checks that here).
+    func cached(for id: UUID, version: Int, where isCurrent: (Value) -> Bool = { _ in true }) -> Value? {
+        generations.withLockedValue { generations -> Value? in
             if let entry = generations.current.entries[id], entry.version == version, isCurrent(entry.value) { return entry.value }
             guard let entry = generations.previous.entries[id], entry.version == version, isCurrent(entry.value) else { return nil }
             keep(entry, for: id, in: &generations)
             return entry.value
         }
-        if let kept { return kept }
+    }
+
+    /// `cached(for:version:where:)`, or else `make`'s value, kept unless its size alone is
+    /// more than a generation holds.
+    func value(for id: UUID, version: Int, where isCurrent: (Value) -> Bool = { _ in true },
+               make: () throws -> (value: Value, bytes: Int)) rethrows -> Value {
+        if let kept = cached(for: id, version: version, where: isCurrent) { return kept }
         let made = try make()
         if made.bytes <= bytes {
             generations.withLockedValue { keep(Entry(version: version, value: made.value, bytes: made.bytes), for: id, in: &$0) }

@@ -19,6 +19,7 @@ final class AppContext: Sendable {
     /// the lists everyone reads.
     let decodedItems = VersionedItemCache<SharedItem>()
     let itemDocuments = VersionedItemCache<ItemPageJSON.Document>()
+    let peopleNames: PeopleNames
     let rateLimiter = RateLimiter()
     let auditWriter = AuditWriter()
     let clock = AppClock()
@@ -33,6 +34,7 @@ final class AppContext: Sendable {
         self.versions = versions
         lookup = LookupService(versions: versions)
         directory = DirectorySnapshots(versions: versions)
+        peopleNames = PeopleNames(versions: versions)
         // Several servers may share a PostgreSQL database, and then a guesser must meet one history.
         if case .postgres = settings.database { signInThrottle = SignInThrottle(sharedInDatabase: true) } else { signInThrottle = SignInThrottle() }
         let gnupg = GnuPG(binary: GnuPG.resolve(settings.gpgBinary))

@@ -24,6 +24,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     case .postgres(let url):
         app.databases.use(try .postgres(url: url), as: .psql)
     }
+    app.databases.middleware.use(PeopleVersionMiddleware())
     app.registerMigrations()
     try await app.autoMigrate()
 

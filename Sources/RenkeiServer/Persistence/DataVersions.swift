@@ -16,6 +16,9 @@ final class DataVersions: Sendable {
     /// The team directory: any team created, changed or imported.
     static let directory = "directory"
 
+    /// People's accounts: any account made or changed (`PeopleNames`).
+    static let people = "people"
+
     /// A lookup dataset (`renkei import rir|pfx2as|constituency`).
     static func dataset(_ kind: String) -> String { "dataset.\(kind)" }
 

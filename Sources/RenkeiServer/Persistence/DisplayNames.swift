@@ -33,15 +33,14 @@ struct DisplayNames {
         return DisplayNames(users: users, teams: teams)
     }
 
-    /// The names shared items refer to: the people of their audiences, read here, and the
+    /// The names shared items refer to: the people of their audiences, from `people`, and the
     /// teams, looked up in `teamNames` (the directory snapshot's).
-    static func load(for items: [SharedItem], teamNames: [UUID: (slug: String, name: String)], on database: any Database) async throws -> DisplayNames {
+    static func load(for items: [SharedItem], teamNames: [UUID: (slug: String, name: String)], people: PeopleNames,
+                     on database: any Database) async throws -> DisplayNames {
         var users = Set<UUID>()
         for item in items {
             if case .individuals(let ids) = item.audience { users.formUnion(ids) }
         }
-        var names = try await load(users: users, teams: [], on: database)
-        names.teams = teamNames
-        return names
+        return DisplayNames(users: try await people.names(of: users, on: database), teams: teamNames)
     }
 }

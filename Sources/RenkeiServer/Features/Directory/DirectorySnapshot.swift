@@ -105,7 +105,7 @@ extension Request {
 
     /// The names of the people and teams `items` are shared with, the teams' from the snapshot.
     func displayNames(for items: [SharedItem]) async throws -> DisplayNames {
-        try await DisplayNames.load(for: items, teamNames: directorySnapshot().teamNames, on: db)
+        try await DisplayNames.load(for: items, teamNames: directorySnapshot().teamNames, people: application.renkei.peopleNames, on: db)
     }
 
     /// The names of the teams holding `artifacts`, from the snapshot.

@@ -1,0 +1,62 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+
+/// Display names of accounts by id, kept once read, for the documents that name the people of
+/// an item's audience: reading them was a statement on every page of items. They are kept
+/// while the `people` change counter stands; every change to an account written through its
+/// model moves it (`PeopleVersionMiddleware`), on this server at once and on others within
+/// a second (`DataVersions.refresh`).
+final class PeopleNames: Sendable {
+    /// Names kept at most; when full the store starts again empty.
+    let capacity: Int
+    private let versions: DataVersions
+    private let kept = NIOLockedValueBox<(version: Int64, names: [UUID: String])>((-1, [:]))
+
+    init(versions: DataVersions, capacity: Int = 100_000) {
+        self.versions = versions
+        self.capacity = capacity
+    }
+
+    /// The names of those of `ids` that have an account; only names not kept are read.
+    func names(of ids: Set<UUID>, on database: any Database) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        // Read before the names: a change after this moves the counter past what they are kept under.
+        let version = try await versions.current(DataVersions.people, on: database)
+        var known: [UUID: String] = [:]
+        var unread = Set<UUID>()
+        kept.withLockedValue { kept in
+            if kept.version != version { kept = (version, [:]) }
+            for id in ids {
+                if let name = kept.names[id] { known[id] = name } else { unread.insert(id) }
+            }
+        }
+        guard !unread.isEmpty else { return known }
+        let read = try await DisplayNames.load(users: unread, teams: [], on: database).users
+        kept.withLockedValue { kept in
+            guard kept.version == version, !database.inTransaction else { return }
+            if kept.names.count + read.count > capacity { kept.names = [:] }
+            kept.names.merge(read) { _, new in new }
+        }
+        return known.merging(read) { _, new in new }
+    }
+}
+
+/// Moves the `people` counter after every change to an account made through `UserModel`, in
+/// the same database (and transaction) as the change.
+struct PeopleVersionMiddleware: AsyncModelMiddleware {
+    func create(model: UserModel, on db: any Database, next: any AnyAsyncModelResponder) async throws {
+        try await next.create(model, on: db)
+        try await DataVersions.bump(DataVersions.people, on: db)
+    }
+
+    func update(model: UserModel, on db: any Database, next: any AnyAsyncModelResponder) async throws {
+        try await next.update(model, on: db)
+        try await DataVersions.bump(DataVersions.people, on: db)
+    }
+
+    func delete(model: UserModel, force: Bool, on db: any Database, next: any AnyAsyncModelResponder) async throws {
+        try await next.delete(model, force: force, on: db)
+        try await DataVersions.bump(DataVersions.people, on: db)
+    }
+}

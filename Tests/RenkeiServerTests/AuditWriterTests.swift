@@ -30,4 +30,31 @@ extension ServerTests {
             #expect(Set(lines.compactMap(\.id)).count == writers, "every line has its own id")
         }
     }
+
+    /// An event the database refuses (PostgreSQL takes no NUL in text; SQLite stores it) fails
+    /// only its own writer: the events grouped with it are stored and their writers return.
+    @Test func anEventTheDatabaseRefusesFailsOnlyItsOwnWriter() async throws {
+        try await withRenkei { app, _ in
+            let writer = AuditWriter()
+            func event(_ subject: String, detail: String = "via api") -> AuditWriter.Event {
+                AuditWriter.Event(at: Date(), actorUserID: nil, actor: "system", action: "item.read", subject: subject, detail: detail, address: "")
+            }
+            let refused = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await writer.write(event("grouped \(index)"), on: app.db)
+                        return false
+                    }
+                }
+                group.addTask {
+                    do { try await writer.write(event("grouped odd", detail: "nul \u{0} here"), on: app.db) } catch { return true }
+                    return false
+                }
+                return try await group.reduce(false) { $0 || $1 }
+            }
+            let stored = try await AuditEventModel.query(on: app.db).filter(\.$subject ~~ "grouped ").all().map(\.subject)
+            #expect(Set(stored).isSuperset(of: (0..<20).map { "grouped \($0)" }))
+            #expect(stored.contains("grouped odd") != refused, "the odd event is stored or its writer is told it was not")
+        }
+    }
 }

@@ -224,6 +224,18 @@ extension ServerTests {
                     #expect(response.headers.contentType?.description.hasPrefix("application/problem+json") == true, "\(query)")
                 }
             }
+            // A `limit` that is not a plain value counts as absent; the cursor beside it still holds.
+            var cursor: String?
+            try await app.testing().test(.GET, "/api/v1/items?limit=3", headers: headers) { response in
+                let next = try #require(try jsonObject(response)["next"] as? String)
+                cursor = URLComponents(string: next)?.queryItems?.first { $0.name == "cursor" }?.value
+            }
+            var afterCursor: [String] = []
+            try await app.testing().test(.GET, "/api/v1/items?limit%5B%5D=5&cursor=\(try #require(cursor))", headers: headers) { response in
+                #expect(response.status == .ok)
+                afterCursor = try ItemQuery.titles(response)
+            }
+            #expect(afterCursor == ["Item 5", "Item 4", "Item 3", "Item 2", "Item 1"])
         }
     }
 

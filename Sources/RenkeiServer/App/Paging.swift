@@ -6,9 +6,21 @@ import Vapor
 typealias Page = RenkeiCore.Page
 typealias PageRequest = RenkeiCore.PageRequest
 
+/// `limit` and `cursor`, each read on its own: one that is not a plain value (`limit[]=5`)
+/// counts as absent and leaves the other as it was given.
 private struct PageQuery: Decodable {
     var limit: String?
     var cursor: String?
+
+    private enum CodingKeys: String, CodingKey { case limit, cursor }
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        let query = try decoder.container(keyedBy: CodingKeys.self)
+        limit = try? query.decodeIfPresent(String.self, forKey: .limit)
+        cursor = try? query.decodeIfPresent(String.self, forKey: .cursor)
+    }
 }
 
 extension Request {

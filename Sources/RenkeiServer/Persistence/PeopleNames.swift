@@ -26,7 +26,8 @@ final class PeopleNames: Sendable {
         var known: [UUID: String] = [:]
         var unread = Set<UUID>()
         kept.withLockedValue { kept in
-            if kept.version != version { kept = (version, [:]) }
+            // A reader that saw an older counter may still use newer names, but keeps none.
+            if version > kept.version { kept = (version, [:]) }
             for id in ids {
                 if let name = kept.names[id] { known[id] = name } else { unread.insert(id) }
             }
@@ -42,8 +43,9 @@ final class PeopleNames: Sendable {
     }
 }
 
-/// Moves the `people` counter after every change to an account made through `UserModel`, in
-/// the same database (and transaction) as the change.
+/// Moves the `people` counter after an account is made, deleted or renamed through
+/// `UserModel`, in the same database (and transaction) as the change; other changes to an
+/// account (a sign-in, a second factor) leave the names kept.
 struct PeopleVersionMiddleware: AsyncModelMiddleware {
     func create(model: UserModel, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         try await next.create(model, on: db)
@@ -51,12 +53,23 @@ struct PeopleVersionMiddleware: AsyncModelMiddleware {
     }
 
     func update(model: UserModel, on db: any Database, next: any AnyAsyncModelResponder) async throws {
+        let renamed = SetFields()
+        model.$displayName.input(to: renamed)
         try await next.update(model, on: db)
-        try await DataVersions.bump(DataVersions.people, on: db)
+        if !renamed.keys.isEmpty { try await DataVersions.bump(DataVersions.people, on: db) }
     }
 
     func delete(model: UserModel, force: Bool, on db: any Database, next: any AnyAsyncModelResponder) async throws {
         try await next.delete(model, force: force, on: db)
         try await DataVersions.bump(DataVersions.people, on: db)
+    }
+
+    /// The fields a save is about to write (Fluent hands over only those set since the model was read).
+    private final class SetFields: DatabaseInput {
+        var keys: [FieldKey] = []
+
+        func set(_ value: DatabaseQuery.Value, at key: FieldKey) {
+            keys.append(key)
+        }
     }
 }

@@ -24,7 +24,8 @@ actor AuditWriter {
     private var waiting: [(event: Event, stored: CheckedContinuation<Void, any Error>)] = []
     private var isWriting = false
 
-    /// Returns once `event` is stored, or throws what writing it threw.
+    /// Returns once `event` is stored, or throws what writing it threw. `database` is the
+    /// application's, never a transaction: the events of other requests are written through it.
     func write(_ event: Event, on database: any Database) async throws {
         try await withCheckedThrowingContinuation { (stored: CheckedContinuation<Void, any Error>) in
             waiting.append((event, stored))
@@ -42,7 +43,15 @@ actor AuditWriter {
                 try await Self.insert(batch.map(\.event), on: database.sql)
                 for entry in batch { entry.stored.resume() }
             } catch {
-                for entry in batch { entry.stored.resume(throwing: error) }
+                // One event the database refuses must not fail the requests it was grouped with.
+                for entry in batch {
+                    do {
+                        try await Self.insert([entry.event], on: database.sql)
+                        entry.stored.resume()
+                    } catch {
+                        entry.stored.resume(throwing: error)
+                    }
+                }
             }
         }
         isWriting = false

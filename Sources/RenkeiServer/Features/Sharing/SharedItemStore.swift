@@ -74,9 +74,10 @@ enum SharedItemStore {
                 found[id] = VersionedItem(item: item, version: version)
             }
         }
-        // `AccessPolicy.canRead`'s own test, with the reader's scope made once for the page.
+        // `AccessPolicy.canRead`'s own test, with the reader's scope made once for the page; an
+        // item withdrawn after its key was read leaves the list as its index rows did.
         let items = keys.items.compactMap { found[$0.id] }
-            .filter { scope.allows($0.item.access) }
+            .filter { scope.allows($0.item.access) && !$0.item.isWithdrawn }
             .map { VersionedItem(item: $0.item.withoutPrivateOfferText(), version: $0.version) }
         return Page(items: items, next: keys.next)
     }

@@ -39,15 +39,22 @@ extension SharedItemAccess {
     /// The item's grants: a CLEAR item is open to everyone; any other to its author and to each
     /// member of its effective audience (the author's team included, see `effectiveAudience`).
     public var grants: Set<ReadGrant> {
-        if tlp == .clear { return [ReadGrant(.anyone, tlp)] }
-        var grants: Set<ReadGrant> = [ReadGrant(.author, authorUserID, tlp)]
-        switch effectiveAudience {
-        case .community: grants.insert(ReadGrant(.community, tlp))
-        case .sig(let sig): grants.insert(ReadGrant(.sig, sig, tlp))
-        case .teams(let teams): grants.formUnion(teams.map { ReadGrant(.team, $0, tlp) })
-        case .individuals(let people): grants.formUnion(people.map { ReadGrant(.person, $0, tlp) })
-        }
+        var grants: Set<ReadGrant> = []
+        _ = hasGrant { grants.insert($0); return false }
         return grants
+    }
+
+    /// Whether `isHeld` accepts one of the item's grants (`grants`), made one at a time: the
+    /// access check of every item that leaves a list need not build the set.
+    func hasGrant(where isHeld: (ReadGrant) -> Bool) -> Bool {
+        if tlp == .clear { return isHeld(ReadGrant(.anyone, tlp)) }
+        if isHeld(ReadGrant(.author, authorUserID, tlp)) { return true }
+        switch effectiveAudience {
+        case .community: return isHeld(ReadGrant(.community, tlp))
+        case .sig(let sig): return isHeld(ReadGrant(.sig, sig, tlp))
+        case .teams(let teams): return teams.contains { isHeld(ReadGrant(.team, $0, tlp)) }
+        case .individuals(let people): return people.contains { isHeld(ReadGrant(.person, $0, tlp)) }
+        }
     }
 }
 
@@ -62,7 +69,7 @@ public struct ReadableScope: Sendable, Hashable {
     }
 
     public func allows(_ item: SharedItemAccess) -> Bool {
-        !grants.isDisjoint(with: item.grants)
+        item.hasGrant(where: grants.contains)
     }
 }
 

@@ -16,7 +16,7 @@ final class DataVersions: Sendable {
     /// The team directory: any team created, changed or imported.
     static let directory = "directory"
 
-    /// People's accounts: any account made or changed (`PeopleNames`).
+    /// People's names: any account made, renamed or deleted (`PeopleNames`).
     static let people = "people"
 
     /// A lookup dataset (`renkei import rir|pfx2as|constituency`).

@@ -4,7 +4,7 @@ import NIOConcurrencyHelpers
 
 /// Display names of accounts by id, kept once read, for the documents that name the people of
 /// an item's audience: reading them was a statement on every page of items. They are kept
-/// while the `people` change counter stands; every change to an account written through its
+/// while the `people` change counter stands; an account made, renamed or deleted through its
 /// model moves it (`PeopleVersionMiddleware`), on this server at once and on others within
 /// a second (`DataVersions.refresh`).
 final class PeopleNames: Sendable {

@@ -43,7 +43,7 @@ enum ArtifactStore {
     static func register(_ artifact: Artifact, content: [UInt8]?, by user: UserModel, request: Request) async throws -> Artifact {
         let now = request.application.renkei.clock.now
         let actor = request.currentActor
-        return try await request.db.transaction { database in
+        return try await request.db.writeTransaction { database in
             let models = try await ArtifactModel.query(on: database).filter(\.$sha256 == artifact.sha256).all()
             let known = try models.map { try $0.artifact() }
             var stored = artifact
@@ -114,7 +114,7 @@ enum ArtifactStore {
     static func share(_ id: UUID, askedBy requestID: UUID, by user: UserModel, request: Request) async throws -> Artifact {
         guard let actor = request.currentActor else { throw AppError.unauthorized("Sign in first.") }
         let now = request.application.renkei.clock.now
-        return try await request.db.transaction { database in
+        return try await request.db.writeTransaction { database in
             let (model, found) = try await require(id, readableBy: actor, on: database)
             guard found.isHolder(actor) else { throw AppError.forbidden("Only people of a team that holds the sample share it.") }
             var artifact = found

@@ -15,7 +15,7 @@ extension SharedItemStore {
         guard let actor = request.currentActor, let user = request.currentUser else { throw AppError.unauthorized("Sign in first.") }
         let now = request.application.renkei.clock.now
         let mail = request.application.renkei.mail
-        return try await request.db.transaction { database in
+        return try await request.db.writeTransaction { database in
             let (model, original) = try await readableModel(id, actor: actor, on: database)
             guard original.canCorrect(actor) || original.isWithdrawn else { throw AppError.forbidden("Only the author corrects an item.") }
             var item = original
@@ -35,7 +35,7 @@ extension SharedItemStore {
         guard let actor = request.currentActor, let user = request.currentUser else { throw AppError.unauthorized("Sign in first.") }
         let now = request.application.renkei.clock.now
         let mail = request.application.renkei.mail
-        return try await request.db.transaction { database in
+        return try await request.db.writeTransaction { database in
             let (model, original) = try await readableModel(id, actor: actor, on: database)
             guard original.canWithdraw(actor) || original.isWithdrawn else {
                 throw AppError.forbidden("Only the author (or the secretariat, as moderation) withdraws an item.")

@@ -119,7 +119,7 @@ enum SharedItemStore {
     static func insert(batch: EncodedBatch, on database: any Database) async throws {
         guard !batch.items.isEmpty else { return }
         let (items, models) = (batch.items, batch.models)
-        try await database.transaction { database in
+        try await database.writeTransaction { database in
             let sql = try database.sql
             // Ten binds a row: 1,000 rows stay under SQLite's and PostgreSQL's bind limits.
             for start in stride(from: 0, to: models.count, by: 1_000) {
@@ -227,7 +227,7 @@ enum SharedItemStore {
             item.answerPointOfContact(using: resolver, namedPeople: named, at: now)
         }
         let (snapshot, requester) = (item, actor)
-        return try await database.transaction { database in
+        return try await database.writeTransaction { database in
             let item = snapshot
             // The requester alone hears that the registry knows the sample (when they may read
             // its entry): a reply would tell everyone who reads the request.
@@ -291,7 +291,7 @@ enum SharedItemStore {
         guard SharedItem.canShare(actor) else { throw AppError.forbidden("Only people of active member teams and the secretariat reply.") }
         let now = request.application.renkei.clock.now
         let team = try await user.$team.get(on: request.db)
-        return try await request.db.transaction { database in
+        return try await request.db.writeTransaction { database in
             guard let model = try await SharedItemModel.find(id, on: database), case var item = try model.item(),
                   AccessPolicy.canRead(item.access, reader: actor) else {
                 throw AppError.notFound("There is no such item, or it is not shared with you.")
@@ -331,7 +331,7 @@ enum SharedItemStore {
     static func decideReferral(_ replyID: UUID, confirm: Bool, on id: UUID, by user: UserModel, request: Request) async throws -> SharedItem {
         guard let actor = request.currentActor else { throw AppError.unauthorized("Sign in first.") }
         let now = request.application.renkei.clock.now
-        return try await request.db.transaction { database in
+        return try await request.db.writeTransaction { database in
             guard let model = try await SharedItemModel.find(id, on: database), case var item = try model.item(),
                   AccessPolicy.canRead(item.access, reader: actor) else {
                 throw AppError.notFound("There is no such item, or it is not shared with you.")
@@ -358,7 +358,7 @@ enum SharedItemStore {
     /// The requester marks a request answered, closed or open again.
     static func setStatus(_ status: RequestDetails.Status, of id: UUID, request: Request) async throws -> SharedItem {
         guard let actor = request.currentActor else { throw AppError.unauthorized("Sign in first.") }
-        return try await request.db.transaction { database in
+        return try await request.db.writeTransaction { database in
             guard let model = try await SharedItemModel.find(id, on: database), case var item = try model.item(),
                   AccessPolicy.canRead(item.access, reader: actor) else {
                 throw AppError.notFound("There is no such item, or it is not shared with you.")

@@ -146,6 +146,24 @@ extension ServerTests {
             try await app.testing().test(.POST, "/items/\(red)/withdrawal", headers: session.formHeaders(),
                                          body: formBody([("_csrf", session.csrf), ("reason", "")])) { response in
                 #expect(response.status == .unprocessableEntity, "a withdrawal says why")
+                // The form sent back stays open, its problem linked from the summary and shown at its field.
+                let page = response.body.string
+                #expect(page.contains("<details id=\"withdraw-item\" open>"))
+                #expect(page.contains("<a href=\"#withdraw-reason\">Say why the item is withdrawn"))
+                #expect(page.contains("<div class=\"field invalid\"><label for=\"withdraw-reason\">"))
+                #expect(page.contains("<details id=\"correct-item\"><summary>"), "the other form stays closed")
+            }
+            // A correction with a problem keeps what was typed.
+            try await app.testing().test(.POST, "/items/\(red)/correction", headers: session.formHeaders(),
+                                         body: formBody([("_csrf", session.csrf), ("title", ""), ("body", "Only Ben reads this, and a new line."),
+                                                         ("tags", "draft")])) { response in
+                #expect(response.status == .unprocessableEntity)
+                let page = response.body.string
+                #expect(page.contains("<details id=\"correct-item\" open>"))
+                #expect(page.contains(">Only Ben reads this, and a new line.</textarea>"), "the text typed is kept")
+                #expect(page.contains("id=\"correct-tags\" name=\"tags\" value=\"draft\""))
+                #expect(page.contains("<a href=\"#correct-title\">"), "the summary links to the title")
+                #expect(page.contains("The correction was not saved"))
             }
             try await app.testing().test(.POST, "/items/\(red)/withdrawal", headers: session.formHeaders(),
                                          body: formBody([("_csrf", session.csrf), ("reason", "Sent to the wrong person")])) { response in

@@ -378,6 +378,15 @@ extension ServerTests {
             try await app.testing().test(.GET, "/api/v1/audit?since=yesterday", headers: bearer(officer)) { response in
                 #expect(response.status == .unprocessableEntity)
             }
+            // The page lists nothing for a filter it cannot read: an unfiltered log would pass for a filtered one.
+            try await app.testing().test(.GET, "/admin/audit?action=sign-in&since=yesterday", headers: secretariat.headers) { response in
+                #expect(response.status == .unprocessableEntity)
+                let html = response.body.string
+                #expect(!html.contains("id=\"audit-entries\"") && !html.contains("member-alpha@test.example"))
+                #expect(html.contains("<a href=\"#audit-since\">“yesterday” is not a date"))
+                #expect(html.contains("id=\"audit-since\" name=\"since\" value=\"yesterday\""), "the filter typed is kept")
+                #expect(html.contains("Nothing is listed until the filter can be read."))
+            }
         }
     }
 

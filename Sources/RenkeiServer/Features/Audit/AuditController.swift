@@ -23,7 +23,8 @@ struct AuditController {
         var chrome: Chrome
         var filter: [String: String]
         var entries: [Entry]?
-        var error: String?
+        /// A bad filter's problems by field (`since`, `until`, `limit`, `cursor`).
+        var errors: [String: String]?
         /// The next page with the same filters (nil on the last page).
         var olderURL: String?
     }
@@ -33,19 +34,24 @@ struct AuditController {
         guard AuditPolicy.canRead(request.currentActor) else { throw AppError.forbidden("Only the secretariat reads the audit log.") }
     }
 
-    /// The page names people, teams and items (`AuditNames`); a bad filter is shown above the
-    /// unfiltered log rather than as an error page.
-    func page(request: Request) async throws -> View {
+    /// The page names people, teams and items (`AuditNames`). A bad filter lists nothing, so
+    /// an unfiltered log is never taken for a filtered one: the form comes back with the
+    /// problem at its field and in the summary.
+    func page(request: Request) async throws -> Response {
         try requireReader(request)
         let query = try request.query.decode([String: String].self)
-        var filter = AuditLog.Filter()
-        var paging = PageRequest()
-        var error: String?
+        let chrome = Chrome(request: request, title: "Audit log")
+        let filter: AuditLog.Filter, paging: PageRequest
         do {
             filter = try AuditLog.Filter(query: query)
             paging = try request.pageRequest()
         } catch let failure as ValidationFailure {
-            error = failure.errors.map(\.message).joined(separator: " ")
+            // The dates have fields of their own; a bad page size or cursor came from a link.
+            let errors = FormErrors(failure.errors) { ["since", "until"].contains($0.control) ? "audit-\($0.control)" : "audit-filter" }
+            return try await Page(chrome: chrome.with(errors, headline: "The log was not filtered"), filter: query, entries: nil,
+                                  errors: ["since": errors.byControl["audit-since"], "until": errors.byControl["audit-until"],
+                                           "filter": errors.byControl["audit-filter"]].compactMapValues { $0 }, olderURL: nil)
+                .render("audit", on: request).encodeResponse(status: .unprocessableEntity, for: request)
         }
         let page = try await AuditLog.events(matching: filter, page: paging, on: request.db)
         let names = try await AuditNames.load(for: page.items, reader: request.currentActor, on: request.db)
@@ -53,9 +59,8 @@ struct AuditController {
             Page.Entry(at: TeamView.minute(event.at), actor: names.actor(of: event), action: event.action, subject: names.named(event.subject),
                        subjectURL: Self.link(of: event.subject), detail: names.named(event.detail), address: event.address)
         }
-        return try await Page(chrome: Chrome(request: request, title: "Audit log"), filter: query, entries: entries.nonEmpty, error: error,
-                              olderURL: page.next.map(request.nextPagePath))
-            .render("audit", on: request)
+        return try await Page(chrome: chrome, filter: query, entries: entries.nonEmpty, errors: nil, olderURL: page.next.map(request.nextPagePath))
+            .render("audit", on: request).encodeResponse(for: request)
     }
 
     /// `GET /api/v1/audit`: the entries as written (ids, not names), a page at a time.

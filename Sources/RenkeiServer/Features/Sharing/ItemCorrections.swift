@@ -34,11 +34,47 @@ struct ItemCorrectionsPanel: Encodable {
     var canWithdraw: Bool
     var correctionURL: String
     var withdrawalURL: String
-    /// The tags as the correction form shows them.
-    var tagsText: String
+    /// What the correction form shows: the item's text, or what was sent back with problems.
+    var draftTitle: String
+    var draftBody: String
+    var draftTags: String
+    var draftReason: String?
+    /// The form sent back stays open, its problems next to their fields (keyed by control id).
+    var correctionOpen = false
+    var withdrawalOpen = false
+    var errors: FieldMessages?
+
+    /// The problems of the form sent back, by field; `correction` and `withdrawal` are those
+    /// about the item as a whole, shown on their form.
+    struct FieldMessages: Encodable {
+        var title: String?
+        var body: String?
+        var tags: String?
+        var correction: String?
+        var reason: String?
+        var withdrawal: String?
+    }
+
+    /// A correction or withdrawal sent back with its problems.
+    struct Attempt {
+        var form: ItemCorrectionsForm
+        var isWithdrawal: Bool
+        var errors: [FieldError]
+
+        /// Each problem on the control it belongs to; one about the item as a whole on the form.
+        var formErrors: FormErrors {
+            FormErrors(errors) { error in
+                switch (isWithdrawal, error.field) {
+                case (true, "reason"): "withdraw-reason"
+                case (false, "title"), (false, "body"), (false, "tags"): "correct-\(error.field)"
+                default: isWithdrawal ? "withdrawal-form" : "correction-form"
+                }
+            }
+        }
+    }
 
     /// The panel for `item`, which the caller found readable by `actor`.
-    static func load(_ item: SharedItem, actor: Actor?, on database: any Database) async throws -> ItemCorrectionsPanel {
+    static func load(_ item: SharedItem, actor: Actor?, attempt: Attempt? = nil, on database: any Database) async throws -> ItemCorrectionsPanel {
         let versions = item.versionCount > 1
             ? try await SharedItemVersionModel.query(on: database).filter(\.$item.$id == item.id).sort(\.$number, .descending).all().map(\.version)
             : []
@@ -53,7 +89,16 @@ struct ItemCorrectionsPanel: Encodable {
             statusChoices: item.statusChoices(for: actor).map { StatusChoice(value: $0.rawValue, label: Self.label($0)) }.nonEmpty,
             canCorrect: item.canCorrect(actor), canWithdraw: item.canWithdraw(actor),
             correctionURL: SiteURL.itemCorrection(.value(id)).path, withdrawalURL: SiteURL.itemWithdrawal(.value(id)).path,
-            tagsText: item.tags.joined(separator: ", "))
+            draftTitle: attempt.flatMap { $0.isWithdrawal ? nil : $0.form.title } ?? item.title,
+            draftBody: attempt.flatMap { $0.isWithdrawal ? nil : $0.form.body } ?? item.body,
+            draftTags: attempt.flatMap { $0.isWithdrawal ? nil : $0.form.tags } ?? item.tags.joined(separator: ", "),
+            draftReason: attempt.flatMap { $0.isWithdrawal ? $0.form.reason : nil },
+            correctionOpen: attempt.map { !$0.isWithdrawal } ?? false, withdrawalOpen: attempt?.isWithdrawal ?? false,
+            errors: attempt.map { attempt in
+                let byControl = attempt.formErrors.byControl
+                return FieldMessages(title: byControl["correct-title"], body: byControl["correct-body"], tags: byControl["correct-tags"],
+                                     correction: byControl["correction-form"], reason: byControl["withdraw-reason"], withdrawal: byControl["withdrawal-form"])
+            })
     }
 
     static func label(_ status: RequestDetails.Status) -> String {
@@ -90,7 +135,7 @@ extension SharedItemsController {
             _ = try await SharedItemStore.correct(id, title: form.title ?? "", body: form.body ?? "", tags: ItemForm.items(form.tags), request: request)
             return request.redirect(to: SiteURL.item(.value(id.uuidString)).path, flash: "Corrected; readers were told")
         } catch let failure as ValidationFailure {
-            return try await itemPage(request: request, error: failure.errors.map(\.message).joined(separator: " "))
+            return try await itemPage(request: request, attempt: ItemCorrectionsPanel.Attempt(form: form, isWithdrawal: false, errors: failure.errors))
                 .encodeResponse(status: .unprocessableEntity, for: request)
         }
     }
@@ -102,7 +147,7 @@ extension SharedItemsController {
             _ = try await SharedItemStore.withdraw(id, reason: form.reason ?? "", request: request)
             return request.redirect(to: SiteURL.item(.value(id.uuidString)).path, flash: "Withdrawn; readers were told")
         } catch let failure as ValidationFailure {
-            return try await itemPage(request: request, error: failure.errors.map(\.message).joined(separator: " "))
+            return try await itemPage(request: request, attempt: ItemCorrectionsPanel.Attempt(form: form, isWithdrawal: true, errors: failure.errors))
                 .encodeResponse(status: .unprocessableEntity, for: request)
         }
     }

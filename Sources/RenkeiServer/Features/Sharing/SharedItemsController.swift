@@ -168,12 +168,14 @@ struct SharedItemsController {
         }
     }
 
-    func itemPage(request: Request, error: String?) async throws -> View {
+    /// The item's page; with `attempt`, a correction or withdrawal form sent back with its problems.
+    func itemPage(request: Request, error: String? = nil, attempt: ItemCorrectionsPanel.Attempt? = nil) async throws -> View {
         let item = try await SharedItemStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
         try await SharedItemStore.recordReads([item], channel: "web", request: request)
         let document = SharedItemDocument(item, names: try await request.displayNames(for: [item]))
         return try await ItemPage(
-            chrome: Chrome(request: request, title: item.title), item: document, bodyHTML: Markdown.html(item.body), label: Label(item.tlp), audience: document.audienceText,
+            chrome: attempt.map { Chrome(request: request, title: item.title).with($0.formErrors, headline: $0.isWithdrawal ? "The item was not withdrawn" : "The correction was not saved") }
+                ?? Chrome(request: request, title: item.title), item: document, bodyHTML: Markdown.html(item.body), label: Label(item.tlp), audience: document.audienceText,
             created: TeamView.minute(item.createdAt),
             indicators: item.indicators.nonEmpty?.map { indicator in
                 ItemPage.Indicator(kind: indicator.kind.rawValue, value: indicator.value, score: indicator.score.map { String(format: "%.1f", $0) },
@@ -197,7 +199,7 @@ struct SharedItemsController {
             canReply: item.canReply(request.currentActor),
             isRequest: item.kind == .request,
             repliesURL: SiteURL.itemReplies(.value(item.id.uuidString)).path, statusURL: SiteURL.itemStatus(.value(item.id.uuidString)).path, error: error,
-            corrections: try await ItemCorrectionsPanel.load(item, actor: request.currentActor, on: request.db)
+            corrections: try await ItemCorrectionsPanel.load(item, actor: request.currentActor, attempt: attempt, on: request.db)
         ).render("item", on: request)
     }
 

@@ -41,6 +41,17 @@ extension ServerTests {
         }
     }
 
+    @Test func aSearchThatMatchesNoTeamSaysSoInsteadOfAnEmptyTable() async throws {
+        try await withRenkei { app, _ in
+            let (status, _, html) = try await body(app, "/teams?q=no-such-team-anywhere")
+            #expect(status == .ok)
+            #expect(html.contains("<p id=\"no-teams\">No team matches this search and these filters.</p>"))
+            #expect(!html.contains("<table class=\"teams\">") && !html.contains("id=\"team-count\""))
+            let (_, _, all) = try await body(app, "/teams")
+            #expect(all.contains("<span id=\"team-count\">2 teams</span>") && !all.contains("id=\"no-teams\""))
+        }
+    }
+
     @Test func theOpenNowColumnFollowsEachTeamsHoursInItsZone() async throws {
         try await withRenkei { app, _ in
             // Wednesday 2 December 2026, 10:00 in Berlin (09:00 UTC): Alpha (Mon-Fri 09-17 Berlin) is open.

@@ -255,7 +255,9 @@ extension ServerTests {
             let colleague = try #require(readers.first { $0.name == "member of an audience team" })
             for tlp in [TLPLabel.green, .amber, .amberStrict] {
                 let toBeta = try #require(items.first { $0.tlp == tlp && $0.audience == .teams([fixture.betaID]) })
-                #expect(try await Self.get(app, "/items/\(toBeta.id)", colleague, api: false).status == .ok, "the author's team reads \(tlp.text) shared with Beta")
+                let page = try await Self.get(app, "/items/\(toBeta.id)", colleague, api: false)
+                #expect(page.status == .ok, "the author's team reads \(tlp.text) shared with Beta")
+                #expect(page.body.string.contains("shared with the team Beta-CSIRT</p>"), "the page names the team, not its slug")
                 #expect(try await Self.get(app, "/items/\(toBeta.id)", try #require(readers.first { $0.name == "member of a non-audience team" }), api: false).status == .notFound)
             }
 

@@ -44,7 +44,8 @@ struct DirectoryController {
         }
         var chrome: Chrome
         var rows: [Row]
-        var totalLabel: String
+        /// "2 teams"; nil when no team matches, and the page says so instead of an empty table.
+        var totalLabel: String?
         /// `<option>` elements, escaped (`SelectOptions`).
         var countries: String
         var regions: String
@@ -111,7 +112,7 @@ struct DirectoryController {
         func link(page: Int) -> String { listing.page(page) }
         let context = ListPage(
             chrome: Chrome(request: request, title: "Team directory"),
-            rows: Array(rows), totalLabel: matched.count == 1 ? "1 team" : "\(matched.count) teams",
+            rows: Array(rows), totalLabel: matched.isEmpty ? nil : matched.count.counted("team", "teams"),
             countries: Self.countryOptions.html(selected: country), regions: Self.regionOptions.html(selected: region),
             types: Self.typeOptions.html(selected: type ?? ""), memberTypes: Self.memberTypeOptions.html(selected: member ?? ""),
             q: query.q ?? "",

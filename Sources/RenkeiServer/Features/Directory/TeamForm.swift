@@ -156,7 +156,7 @@ struct TeamFormPage: Encodable {
         self.values = values
         let formErrors = FormErrors(errors, control: { $0.control.hasPrefix("pgpKeys") ? "pgpKeys" : $0.control.replacingOccurrences(of: ".", with: "_") },
                                     anchor: { $0 == "pgpKeys" ? "newKey" : $0 })
-        self.chrome = chrome.with(formErrors, headline: "Nothing was saved: \(errors.count) problem(s) to correct")
+        self.chrome = chrome.with(formErrors, headline: "Nothing was saved: \(errors.count.counted("problem", "problems")) to correct")
         self.errors = formErrors.byControl
         canChangeMembership = DirectoryPolicy.canChangeMembership(actor: actor)
         countries = Country.all.map { Choice(value: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == values.countryCode?.uppercased()) }

@@ -226,7 +226,7 @@ struct LookupPage: Encodable {
         }
         groups = order.compactMap { byTeam[$0] }.sorted { $0.count > $1.count }.nonEmpty
         unmatched = misses.nonEmpty
-        summary = "\(resolutions.count + unreadable.count) lines: \(resolutions.count - misses.count) answered for \(order.count) teams, \(misses.count) without a team, \(unreadable.count) unreadable."
+        summary = "\((resolutions.count + unreadable.count).counted("line", "lines")): \(resolutions.count - misses.count) answered for \(order.count.counted("team", "teams")), \(misses.count) without a team, \(unreadable.count) unreadable."
     }
 }
 

@@ -167,7 +167,7 @@ struct MembershipController {
         let formErrors = FormErrors(errors, anchor: { ["constituency": "constituency_domains", "teamTypes": "apply-form"][$0] ?? $0 })
         return try await ApplyPage(
             chrome: Chrome(request: request, title: "Apply for membership")
-                .with(formErrors, headline: "The application was not submitted: \(errors.count) problem(s) to correct"), csrf: CSRF.token(for: request),
+                .with(formErrors, headline: "The application was not submitted: \(errors.count.counted("problem", "problems")) to correct"), csrf: CSRF.token(for: request),
             needsAccount: request.currentUser == nil, form: form, sim3: categories,
             levels: SIM3.Level.allCases.map { ["value": String($0.rawValue), "label": "\($0.rawValue) – \($0.label)"] },
             memberTypes: MemberType.allCases.map(\.rawValue),

@@ -51,7 +51,7 @@ struct FeedsController {
                 <link href="\(Self.escape(base + document.url))"/>
                 <category term="\(item.tlp.text)" label="\(item.tlp.text)"/>
                 \(item.tags.map { "<category term=\"\(Self.escape($0))\"/>" }.joined())
-                <content type="text">\(Self.escape(item.tlp.text + " (" + document.audienceText + ")\n\n" + item.body))</content>
+                <content type="text">\(Self.escape(item.tlp.text + " (" + SharedItemDocument.audienceText(of: item, names: names) + ")\n\n" + item.body))</content>
                 </entry>
 
                 """

@@ -78,13 +78,14 @@ struct SharedItemDocument: Content {
         }
     }
 
-    /// The audience in words, for pages and feeds.
-    var audienceText: String {
-        switch audience.kind {
-        case "community": "the whole community"
-        case "teams": "the teams " + (audience.teams ?? []).joined(separator: ", ")
-        case "individuals": "named people only: " + (audience.people ?? []).joined(separator: ", ")
-        default: "a Special Interest Group"
+    /// The audience in words, for pages and feeds: teams by name (the documents name them by
+    /// their directory slug, which scripts use).
+    static func audienceText(of item: SharedItem, names: DisplayNames) -> String {
+        switch item.audience {
+        case .community: "the whole community"
+        case .teams(let teams): (teams.count == 1 ? "the team " : "the teams ") + teams.map(names.team).joined(separator: ", ")
+        case .individuals(let people): "named people only: " + people.map(names.user).joined(separator: ", ")
+        case .sig: "a Special Interest Group"
         }
     }
 }

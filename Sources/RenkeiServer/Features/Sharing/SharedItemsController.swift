@@ -172,10 +172,11 @@ struct SharedItemsController {
     func itemPage(request: Request, error: String? = nil, attempt: ItemCorrectionsPanel.Attempt? = nil) async throws -> View {
         let item = try await SharedItemStore.require(try request.itemID(), readableBy: request.currentActor, on: request.db)
         try await SharedItemStore.recordReads([item], channel: "web", request: request)
-        let document = SharedItemDocument(item, names: try await request.displayNames(for: [item]))
+        let names = try await request.displayNames(for: [item])
+        let document = SharedItemDocument(item, names: names)
         return try await ItemPage(
             chrome: attempt.map { Chrome(request: request, title: item.title).with($0.formErrors, headline: $0.isWithdrawal ? "The item was not withdrawn" : "The correction was not saved") }
-                ?? Chrome(request: request, title: item.title), item: document, bodyHTML: Markdown.html(item.body), label: Label(item.tlp), audience: document.audienceText,
+                ?? Chrome(request: request, title: item.title), item: document, bodyHTML: Markdown.html(item.body), label: Label(item.tlp), audience: SharedItemDocument.audienceText(of: item, names: names),
             created: TeamView.minute(item.createdAt),
             indicators: item.indicators.nonEmpty?.map { indicator in
                 ItemPage.Indicator(kind: indicator.kind.rawValue, value: indicator.value, score: indicator.score.map { String(format: "%.1f", $0) },
@@ -264,7 +265,7 @@ struct SharedItemsController {
 
     private func formPage(request: Request, form: ItemForm, errors: [FieldError]) async throws -> View {
         let formErrors = FormErrors(errors, control: { $0.control.components(separatedBy: ".").last ?? $0.control })
-        return try await FormPage(chrome: Chrome(request: request, title: "Share").with(formErrors, headline: "Nothing was shared: \(errors.count) problem(s) to correct"),
+        return try await FormPage(chrome: Chrome(request: request, title: "Share").with(formErrors, headline: "Nothing was shared: \(errors.count.counted("problem", "problems")) to correct"),
                                   form: form, labels: TLPLabel.allCases.map(\.text),
                                   requestKinds: RequestDetails.Kind.allCases.map(\.rawValue), urgencies: RequestDetails.Urgency.allCases.map(\.rawValue),
                                   errors: formErrors.byControl.nonEmpty)

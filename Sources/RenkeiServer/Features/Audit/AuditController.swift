@@ -23,7 +23,7 @@ struct AuditController {
         var chrome: Chrome
         var filter: [String: String]
         var entries: [Entry]?
-        /// A bad filter's problems by field (`since`, `until`, `limit`, `cursor`).
+        /// A bad filter's problems: at `since`, at `until`, and the others' (a page size or cursor) on the form.
         var errors: [String: String]?
         /// The next page with the same filters (nil on the last page).
         var olderURL: String?

@@ -39,7 +39,7 @@ struct ItemCorrectionsPanel: Encodable {
     var draftBody: String
     var draftTags: String
     var draftReason: String?
-    /// The form sent back stays open, its problems next to their fields (keyed by control id).
+    /// The form sent back stays open, its problems next to their fields.
     var correctionOpen = false
     var withdrawalOpen = false
     var errors: FieldMessages?

@@ -128,7 +128,7 @@ enum ClaimStore {
         }
         let author = request.changeAuthor
         let now = request.application.renkei.clock.now
-        return try await request.db.transaction { database in
+        return try await request.db.writeTransaction { database in
             guard let row = try await PendingClaimModel.find(id, on: database), let claim = row.claim,
                   let team = try await TeamModel.find(row.$team.id, on: database) else {
                 throw AppError.notFound("There is no waiting claim \(id.uuidString); it may have been decided already.")

@@ -75,7 +75,7 @@ struct InvitationsController {
         let link = request.application.renkei.settings.publicURL + SiteURL.invitation(.value(secret)).path
         let expires = now.addingTimeInterval(InvitationRules.validity)
         let roles = InvitationRules.roles(for: role)
-        try await request.db.transaction { database in
+        try await request.db.writeTransaction { database in
             let standing = try await MembershipStore.standing(of: team, on: database)
             let representatives = try await UserModel.query(on: database).filter(\.$team.$id == teamID).all().count { $0.roleSet.contains(.teamRepresentative) }
             let pending = try await InvitationModel.query(on: database).filter(\.$team.$id == teamID).filter(\.$acceptedAt == nil)

@@ -118,7 +118,7 @@ enum MembershipStore {
         let rules = request.application.renkei.settings.membershipRules
         for _ in 0..<3 {
             let now = request.application.renkei.clock.now
-            let result: MembershipApplication? = try await request.db.transaction { database in
+            let result: MembershipApplication? = try await request.db.writeTransaction { database in
                 let model = try await require(id, on: database)
                 var application = try model.application()
                 let actor = user.actor
@@ -184,7 +184,7 @@ enum MembershipStore {
     /// `MembershipApplication.announceDeadline`); run every minute by the server (`usePeriodicWork`).
     static func announceDeadlines(at now: Date, mail: MailAddressing?, on database: any Database) async throws {
         for model in try await ApplicationModel.query(on: database).filter(\.$isOpen == true).all() {
-            try await database.transaction { database in
+            try await database.writeTransaction { database in
                 var application = try model.application()
                 guard let event = application.announceDeadline(at: now),
                       try await saveIfUnchanged(application, expectedVersion: model.version, on: database) else { return }
@@ -226,7 +226,7 @@ enum MembershipStore {
     /// termination) with its audit line.
     static func change(_ change: TeamMembership.Change, team: TeamModel, by user: UserModel, request: Request) async throws -> TeamMembership {
         let now = request.application.renkei.clock.now
-        return try await request.db.transaction { database in
+        return try await request.db.writeTransaction { database in
             guard let current = try await standing(of: team, on: database).membership else {
                 throw AppError.conflict("\(team.shortName) is not a member.")
             }

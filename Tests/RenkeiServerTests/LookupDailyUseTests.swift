@@ -36,6 +36,19 @@ extension ServerTests {
         }
     }
 
+    /// On a phone the answer is below the form: the form and the indicators' links go to it.
+    @Test func theLookupFormLandsOnItsAnswerAndMarksABadZone() async throws {
+        try await withRenkei { app, _ in
+            try await app.testing().test(.GET, "/lookup?q=192.0.2.9&zone=Mars/Olympus") { response in
+                let html = response.body.string
+                #expect(html.contains(#"<form method="post" action="/lookup#lookup-answer" class="stacked lookup-form">"#))
+                #expect(html.contains(#"<div id="lookup-answer" tabindex="-1">"#))
+                #expect(html.contains(#"aria-invalid="true" aria-describedby="lookup-zone-error">"#))
+                #expect(html.contains(#"id="lookup-zone-error""#))
+            }
+        }
+    }
+
     @Test func theLookupSaysWhenAClosedTeamOpensInTheReadersZone() async throws {
         try await withRenkei { app, _ in
             // Saturday 5 January 2030, 12:00 UTC: Alpha-CERT (weekdays 09:00-17:00 Europe/Berlin) is closed.

@@ -180,7 +180,7 @@ struct SharedItemsController {
             created: TeamView.minute(item.createdAt),
             indicators: item.indicators.nonEmpty?.map { indicator in
                 ItemPage.Indicator(kind: indicator.kind.rawValue, value: indicator.value, score: indicator.score.map { String(format: "%.1f", $0) },
-                                   lookupURL: [.ipv4, .ipv6, .url].contains(indicator.kind) ? SiteURL.lookup.path + "?q=" + (indicator.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") : nil)
+                                   lookupURL: [.ipv4, .ipv6, .url].contains(indicator.kind) ? SiteURL.lookup.path + "?q=" + (indicator.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + "#lookup-answer" : nil)
             },
             attachments: item.attachments.nonEmpty?.map {
                 ItemPage.AttachmentRow(name: $0.name, size: $0.size, fileType: $0.fileType, sha256: $0.sha256,

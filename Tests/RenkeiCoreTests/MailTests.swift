@@ -691,9 +691,11 @@ private enum MailFixture {
         #expect(teams.canSubscribe(MailFixture.activeMember))
         #expect(!teams.canSubscribe(Actor(userID: UUID(), roles: [.member], teamID: MailFixture.otherTeam, teamStatus: .active)))
         let sig = MailingList(id: UUID(), slug: "sig-ics", name: "ICS", kind: .sig, audience: .sig(MailFixture.sig), createdAt: now)
-        #expect(sig.canSubscribe(MailFixture.activeMember, sigs: [MailFixture.sig]))
+        var participant = MailFixture.activeMember
+        participant.sigSeats = [SIGSeat(sigID: MailFixture.sig, teamID: participant.teamID)]
+        #expect(sig.canSubscribe(participant))
         #expect(!sig.canSubscribe(MailFixture.activeMember))
-        #expect(sig.canPost(MailFixture.activeMember, sigs: [MailFixture.sig], at: now))
+        #expect(sig.canPost(participant, at: now))
         #expect(!sig.canPost(MailFixture.activeMember, at: now))
     }
 

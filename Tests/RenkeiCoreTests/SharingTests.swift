@@ -16,9 +16,15 @@ private enum Who: String, CaseIterable, CustomStringConvertible {
     case named
     /// A person of an active team not in the audience, in the SIG.
     case sigMember
+    /// A guest of the SIG from outside the membership: no team, a guest's seat.
+    case sigGuest
+    /// A person who left the SIG: of an active team, with no seat any more.
+    case formerParticipant
+    /// A participant who moved to another active member team; the chairs have not decided yet.
+    case movedParticipant
     /// A person of a suspended member team not in the audience.
     case suspendedTeam
-    /// Roles member and board, no team.
+    /// Roles member and board, no team; the SIG's board liaison.
     case board
     /// Roles member and secretariat, no team.
     case secretariat
@@ -83,20 +89,18 @@ private enum SharingFixture {
         case .otherTeam: Actor(userID: id(104), roles: [.member], teamID: otherTeam, teamStatus: .active)
         case .audienceTeam: Actor(userID: id(101), roles: [.member], teamID: listedTeam, teamStatus: .active)
         case .named: Actor(userID: namedPerson, roles: [.member], teamID: namedPersonsTeam, teamStatus: .active)
-        case .sigMember: Actor(userID: id(106), roles: [.member], teamID: sigMembersTeam, teamStatus: .active)
+        case .sigMember: Actor(userID: id(106), roles: [.member], teamID: sigMembersTeam, teamStatus: .active,
+                               sigSeats: [SIGSeat(sigID: sig, teamID: sigMembersTeam)])
+        case .sigGuest: Actor(userID: id(108), roles: [], teamID: nil, sigSeats: [SIGSeat(sigID: sig, teamID: nil)])
+        case .formerParticipant: Actor(userID: id(109), roles: [.member], teamID: sigMembersTeam, teamStatus: .active)
+        case .movedParticipant: Actor(userID: id(110), roles: [.member], teamID: otherTeam, teamStatus: .active,
+                                      sigSeats: [SIGSeat(sigID: sig, teamID: sigMembersTeam)])
         case .suspendedTeam: Actor(userID: id(107), roles: [.member], teamID: suspendedTeam, teamStatus: .suspended)
         case .board: Actor(userID: id(200), roles: [.member, .board], teamID: nil)
         case .secretariat: Actor(userID: id(300), roles: [.member, .secretariat], teamID: nil)
-        case .terminatedTeam: Actor(userID: id(102), roles: [.member], teamID: terminatedTeam, teamStatus: .terminated)
+        case .terminatedTeam: Actor(userID: id(102), roles: [.member], teamID: terminatedTeam, teamStatus: .terminated,
+                                    sigSeats: [SIGSeat(sigID: sig, teamID: terminatedTeam)])
         case .candidate: Actor(userID: id(400), roles: [], teamID: nil)
-        }
-    }
-
-    /// The SIGs each reader belongs to.
-    static func sigs(_ who: Who) -> Set<UUID> {
-        switch who {
-        case .sigMember, .terminatedTeam: [sig]
-        default: []
         }
     }
 }
@@ -106,6 +110,9 @@ private enum SharingFixture {
 /// - GREEN to the community: every signed-in member of the community (people of active or
 ///   suspended member teams, Liaisons included, the board and the secretariat); to a SIG, the
 ///   listed teams or named people: that audience only.
+/// - A SIG's audience is its participants: a guest reads the SIG's GREEN and AMBER and nothing
+///   of the community's; a former participant, a participant who moved team before the chairs
+///   decided, and the board and secretariat by role read nothing of it.
 /// - AMBER and AMBER+STRICT: the audience only; to the community that is the people of active or
 ///   suspended member teams, not the board or the secretariat by role alone.
 /// - RED: to named people only, and only they read it (RED to anything else is invalid).
@@ -130,6 +137,9 @@ private enum LeakMatrix {
         (.audienceTeam,   "XXXX  X-X-  X-X-  X-X-  -"),
         (.named,          "XXXX  X--X  X--X  X--X  X"),
         (.sigMember,      "XXXX  XX--  XX--  XX--  -"),
+        (.sigGuest,       "XXXX  -X--  -X--  -X--  -"),
+        (.formerParticipant, "XXXX  X---  X---  X---  -"),
+        (.movedParticipant, "XXXX  X---  X---  X---  -"),
         (.suspendedTeam,  "XXXX  X---  X---  X---  -"),
         (.board,          "XXXX  X---  ----  ----  -"),
         (.secretariat,    "XXXX  X---  ----  ----  -"),
@@ -162,7 +172,7 @@ private enum LeakMatrix {
                     Issue.record("the row of \(who) has a mark other than X or -")
                     continue
                 }
-                let reads = AccessPolicy.canRead(LeakMatrix.item(column), reader: SharingFixture.actor(who), sigs: SharingFixture.sigs(who))
+                let reads = AccessPolicy.canRead(LeakMatrix.item(column), reader: SharingFixture.actor(who))
                 #expect(reads == allowed,
                         "\(who) reading \(column.tlp.text) to \(column.kind): expected \(allowed ? "allow" : "deny"), got \(reads ? "allow" : "deny")")
             }
@@ -205,7 +215,7 @@ private enum LeakMatrix {
     fileprivate func invalidRedItemIsReadByNobody(kind: AudienceKind) {
         let item = SharedItemAccess(tlp: .red, audience: SharingFixture.audience(kind), authorUserID: SharingFixture.author)
         for who in Who.allCases {
-            #expect(!AccessPolicy.canRead(item, reader: SharingFixture.actor(who), sigs: SharingFixture.sigs(who)), "\(who), TLP:RED to \(kind)")
+            #expect(!AccessPolicy.canRead(item, reader: SharingFixture.actor(who)), "\(who), TLP:RED to \(kind)")
         }
     }
 

@@ -8,12 +8,16 @@ public struct Actor: Sendable, Hashable {
     public var teamID: UUID?
     /// The membership status of the actor's team; nil when it has none (or is not known).
     public var teamStatus: MembershipStatus?
+    /// The SIGs the actor takes part in (`SIGParticipant.seat`); whether a seat opens the SIG's
+    /// content is the access rule's to say (`AccessPolicy.takesPart`).
+    public var sigSeats: [SIGSeat]
 
-    public init(userID: UUID, roles: Set<Role>, teamID: UUID?, teamStatus: MembershipStatus? = nil) {
+    public init(userID: UUID, roles: Set<Role>, teamID: UUID?, teamStatus: MembershipStatus? = nil, sigSeats: [SIGSeat] = []) {
         self.userID = userID
         self.roles = roles
         self.teamID = teamID
         self.teamStatus = teamStatus
+        self.sigSeats = sigSeats
     }
 }
 

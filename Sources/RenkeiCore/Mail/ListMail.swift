@@ -292,12 +292,12 @@ public enum PostRefusal: Error, Sendable, Hashable {
 extension MailingList {
     /// Whether `sender` may post what they sent; `signatureValid` is GnuPG's verdict against
     /// the key on the sender's own record.
-    public func checkPost(by sender: Actor?, subscribed: Bool, signed: Bool, signatureValid: Bool, label: TLPLabel, sigs: Set<UUID> = [],
+    public func checkPost(by sender: Actor?, subscribed: Bool, signed: Bool, signatureValid: Bool, label: TLPLabel,
                           at now: Date) throws(PostRefusal) {
         guard isOpen(at: now) else { throw .listClosed }
         guard let sender else { throw .notAMember }
         guard subscribed else { throw .notSubscribed }
-        guard canPost(sender, sigs: sigs, at: now) else { throw .mayNotPost }
+        guard canPost(sender, at: now) else { throw .mayNotPost }
         guard signed else { throw .unsigned }
         guard signatureValid else { throw .badSignature }
         if let problem = AccessPolicy.problems(tlp: label, audience: audience).first { throw .labelNotAllowed(problem.message) }

@@ -42,23 +42,23 @@ public struct MailingList: Sendable, Hashable, Codable {
     public func isOpen(at now: Date) -> Bool { endsAt.map { now < $0 } ?? true }
 
     /// Whoever would read an AMBER post to the list may subscribe to it.
-    public func canSubscribe(_ actor: Actor?, sigs: Set<UUID> = []) -> Bool {
+    public func canSubscribe(_ actor: Actor?) -> Bool {
         guard let actor else { return false }
-        return AccessPolicy.isInAudience(actor, audience, sigs: sigs)
+        return AccessPolicy.isInAudience(actor, audience)
     }
 
-    public func canPost(_ actor: Actor?, sigs: Set<UUID> = [], at now: Date) -> Bool {
+    public func canPost(_ actor: Actor?, at now: Date) -> Bool {
         guard let actor, isOpen(at: now) else { return false }
         switch posting {
         case .secretariat: return actor.roles.contains(.secretariat)
-        case .members: return canSubscribe(actor, sigs: sigs) && SharedItem.canShare(actor)
+        case .members: return canSubscribe(actor) && SharedItem.canShare(actor)
         }
     }
 
     public static func canCreate(_ actor: Actor?) -> Bool { actor?.roles.contains(.secretariat) == true }
 
     /// Who may subscribe sees the list (its page, its archive); the secretariat sees every list.
-    public func isVisible(to actor: Actor?, sigs: Set<UUID> = []) -> Bool { canSubscribe(actor, sigs: sigs) || Self.canCreate(actor) }
+    public func isVisible(to actor: Actor?) -> Bool { canSubscribe(actor) || Self.canCreate(actor) }
 
     /// Posts older than this leave the archive (and the database).
     public func retentionCutoff(at now: Date) -> Date { now.addingTimeInterval(-TimeInterval(retentionDays) * 86_400) }
@@ -66,10 +66,10 @@ public struct MailingList: Sendable, Hashable, Codable {
     /// A draft as posted to this list: announcements only (requests have conversations and
     /// registry asks that must outlive a list's retention), the list's audience, and its
     /// default label unless the author chose one.
-    public func post(_ draft: SharedItemDraft, labelled: Bool, by actor: Actor?, sigs: Set<UUID> = [], at now: Date) throws(PostRefusal) -> SharedItemDraft {
+    public func post(_ draft: SharedItemDraft, labelled: Bool, by actor: Actor?, at now: Date) throws(PostRefusal) -> SharedItemDraft {
         guard draft.kind == .announcement else { throw .notAnAnnouncement }
         guard isOpen(at: now) else { throw .listClosed }
-        guard canPost(actor, sigs: sigs, at: now) else { throw .mayNotPost }
+        guard canPost(actor, at: now) else { throw .mayNotPost }
         var draft = draft
         draft.audience = audience
         if !labelled { draft.tlp = defaultLabel }

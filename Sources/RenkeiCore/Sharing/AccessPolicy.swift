@@ -58,16 +58,19 @@ public enum OnwardChannel: Sendable, Hashable, CaseIterable {
 /// - CLEAR: anyone, signed in or not.
 /// - GREEN: signed-in members of the audience.
 /// - AMBER and AMBER+STRICT: people of the audience teams or SIG (or the people named) only.
+///   A SIG's audience is its participants (`takesPart`): people of member teams for the team
+///   they joined for, and guests the chairs invited, who read their SIGs and nothing else.
 /// - RED: the named individuals only: never a whole team, never an officer by virtue of the role.
 /// The author always reads what they wrote, and the author's team is part of every teams
 /// audience of GREEN, AMBER and AMBER+STRICT (`SharedItemAccess.effectiveAudience`).
 /// A person counts as a member while their team's membership is active or suspended; the board
-/// and the secretariat count as members of the community for CLEAR and GREEN, and for nothing more.
+/// and the secretariat count as members of the community for CLEAR and GREEN, and for nothing more:
+/// never a SIG's content by role.
 public enum AccessPolicy {
     /// Whether `reader` may read the item: the one rule, stated once as grants in
-    /// `readableScope(for:sigs:)`, which the store's SQL filter uses too.
-    public static func canRead(_ item: SharedItemAccess, reader: Actor?, sigs: Set<UUID> = []) -> Bool {
-        readableScope(for: reader, sigs: sigs).allows(item)
+    /// `readableScope(for:)`, which the store's SQL filter uses too.
+    public static func canRead(_ item: SharedItemAccess, reader: Actor?) -> Bool {
+        readableScope(for: reader).allows(item)
     }
 
     /// Whether an item may go out through `channel` at all (the onward rule); the reader of a
@@ -96,6 +99,15 @@ public enum AccessPolicy {
         return errors
     }
 
+    /// `problems(tlp:audience:)`, and a SIG audience only from the SIG's participants.
+    public static func problems(tlp: TLPLabel, audience: Audience, sharedBy actor: Actor) -> [FieldError] {
+        var errors = problems(tlp: tlp, audience: audience)
+        if case .sig(let sig) = audience, !takesPart(actor, in: sig) {
+            errors.append(FieldError(field: "audience", message: "Only the SIG's participants share with it."))
+        }
+        return errors
+    }
+
     /// Whether `person` may be named in an audience: people of member teams (active or
     /// suspended) and the platform's officers, who read what is shared with them. An address
     /// that is not one of these is refused with the same words as an unknown address, so the
@@ -113,17 +125,32 @@ public enum AccessPolicy {
         DirectoryPolicy.audience(for: reader) == .members
     }
 
-    static func isInAudience(_ reader: Actor, _ audience: Audience, sigs: Set<UUID>) -> Bool {
+    /// A person of a member team whose membership is active or suspended.
+    public static func isMemberOfMemberTeam(_ person: Actor) -> Bool {
+        guard person.teamID != nil, let status = person.teamStatus else { return false }
+        return status == .active || status == .suspended
+    }
+
+    /// Whether `person` takes part in the SIG: a guest's seat counts as such; a member's only
+    /// for the team they joined for, while its membership is active or suspended. A person who
+    /// changed team, or whose team's membership ended, reads nothing of the SIG until its
+    /// chairs decide (`SIGParticipant.affiliationChanged`).
+    public static func takesPart(_ person: Actor, in sig: UUID) -> Bool {
+        person.sigSeats.contains { seat in
+            seat.sigID == sig && (seat.teamID == nil || (seat.teamID == person.teamID && isMemberOfMemberTeam(person)))
+        }
+    }
+
+    static func isInAudience(_ reader: Actor, _ audience: Audience) -> Bool {
         switch audience {
         case .community:
             // Officers read community items by role only up to GREEN (see canRead).
-            guard let status = reader.teamStatus, reader.teamID != nil else { return false }
-            return status == .active || status == .suspended
+            return isMemberOfMemberTeam(reader)
         case .sig(let sig):
-            return sigs.contains(sig) && isCommunityMember(reader)
+            return takesPart(reader, in: sig)
         case .teams(let teams):
-            guard let team = reader.teamID, let status = reader.teamStatus else { return false }
-            return teams.contains(team) && (status == .active || status == .suspended)
+            guard let team = reader.teamID else { return false }
+            return teams.contains(team) && isMemberOfMemberTeam(reader)
         case .individuals(let people):
             return people.contains(reader.userID)
         }

@@ -90,7 +90,7 @@ public struct Artifact: Sendable, Hashable, Codable {
         guard Self.canRegister(actor) else {
             throw ValidationFailure([FieldError(field: "author", message: "Samples are registered by people of active member teams, for their team.")])
         }
-        let problems = AccessPolicy.problems(tlp: tlp, audience: audience)
+        let problems = AccessPolicy.problems(tlp: tlp, audience: audience, sharedBy: actor)
         if !problems.isEmpty { throw ValidationFailure(problems) }
     }
 

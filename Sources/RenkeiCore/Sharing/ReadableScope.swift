@@ -79,20 +79,20 @@ extension AccessPolicy {
     /// - the author: every label.
     /// - GREEN to the community: members of the community, officers included.
     /// - GREEN, AMBER and AMBER+STRICT to the community or a team: people of an active or
-    ///   suspended member team (of that team); to a SIG: community members in that SIG;
+    ///   suspended member team (of that team); to a SIG: its participants (`takesPart`);
     ///   to named people: those people.
     /// - RED: the people named, and nobody by role or team.
-    public static func readableScope(for reader: Actor?, sigs: Set<UUID> = []) -> ReadableScope {
+    public static func readableScope(for reader: Actor?) -> ReadableScope {
         var grants: Set<ReadGrant> = [ReadGrant(.anyone, .clear)]
         guard let reader else { return ReadableScope(grants: grants) }
         let shared: [TLPLabel] = [.green, .amber, .amberStrict]
         grants.formUnion(TLPLabel.allCases.filter { $0 != .clear }.map { ReadGrant(.author, reader.userID, $0) })
         grants.formUnion((shared + [.red]).map { ReadGrant(.person, reader.userID, $0) })
-        if isCommunityMember(reader) {
-            grants.insert(ReadGrant(.community, .green))
-            for sig in sigs { grants.formUnion(shared.map { ReadGrant(.sig, sig, $0) }) }
+        if isCommunityMember(reader) { grants.insert(ReadGrant(.community, .green)) }
+        for seat in reader.sigSeats where takesPart(reader, in: seat.sigID) {
+            grants.formUnion(shared.map { ReadGrant(.sig, seat.sigID, $0) })
         }
-        if let team = reader.teamID, let status = reader.teamStatus, status == .active || status == .suspended {
+        if let team = reader.teamID, isMemberOfMemberTeam(reader) {
             grants.formUnion([ReadGrant(.community, .amber), ReadGrant(.community, .amberStrict)])
             grants.formUnion(shared.map { ReadGrant(.team, team, $0) })
         }

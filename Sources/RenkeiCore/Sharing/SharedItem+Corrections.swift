@@ -69,10 +69,10 @@ extension SharedItem {
 
     /// The author withdraws their item; the secretariat withdraws, as moderation, an item it
     /// can read (TLP gives it no more: a RED item is the named people's alone).
-    public func canWithdraw(_ actor: Actor?, sigs: Set<UUID> = []) -> Bool {
+    public func canWithdraw(_ actor: Actor?) -> Bool {
         guard let actor, !isWithdrawn else { return false }
         if actor.userID == authorUserID { return true }
-        return actor.roles.contains(.secretariat) && AccessPolicy.canRead(access, reader: actor, sigs: sigs)
+        return actor.roles.contains(.secretariat) && AccessPolicy.canRead(access, reader: actor)
     }
 
     /// Replaces the title, text and tags (checked as when sharing) and returns the text they
@@ -100,8 +100,8 @@ extension SharedItem {
     }
 
     /// Withdraws the item with a reason its readers see.
-    public mutating func withdraw(reason: String, by actor: Actor, name: String, at now: Date, sigs: Set<UUID> = []) throws(ValidationFailure) {
-        guard canWithdraw(actor, sigs: sigs) else {
+    public mutating func withdraw(reason: String, by actor: Actor, name: String, at now: Date) throws(ValidationFailure) {
+        guard canWithdraw(actor) else {
             throw ValidationFailure([FieldError(field: "item", message: isWithdrawn ? "The item was withdrawn already."
                                                     : "Only the author (or the secretariat, as moderation) withdraws an item.")])
         }
@@ -115,7 +115,7 @@ extension SharedItem {
     /// Who hears of a correction or a withdrawal: of `candidates` (the people the item was
     /// shared with, as the caller found them), those the access policy lets read it, less the
     /// person who made the change. Nobody who cannot read the item learns of it.
-    public func peopleToTell(among candidates: some Sequence<Actor>, except changer: UUID, sigs: Set<UUID> = []) -> Set<UUID> {
-        Set(candidates.filter { $0.userID != changer && AccessPolicy.canRead(access, reader: $0, sigs: sigs) }.map(\.userID))
+    public func peopleToTell(among candidates: some Sequence<Actor>, except changer: UUID) -> Set<UUID> {
+        Set(candidates.filter { $0.userID != changer && AccessPolicy.canRead(access, reader: $0) }.map(\.userID))
     }
 }

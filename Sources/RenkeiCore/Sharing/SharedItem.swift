@@ -124,7 +124,7 @@ extension SharedItem {
         }
         let (title, body, tags, textErrors) = checkText(title: draft.title, body: draft.body, tags: draft.tags)
         var errors = textErrors
-        errors += AccessPolicy.problems(tlp: draft.tlp, audience: draft.audience)
+        errors += AccessPolicy.problems(tlp: draft.tlp, audience: draft.audience, sharedBy: actor)
         if (draft.kind == .request) != (draft.request != nil) {
             errors.append(FieldError(field: "request", message: "A request says what it asks for; other items do not."))
         }

@@ -20,6 +20,7 @@ final class AppContext: Sendable {
     let decodedItems = VersionedItemCache<SharedItem>()
     let itemDocuments = VersionedItemCache<ItemPageJSON.Document>()
     let peopleNames: PeopleNames
+    let sigs: SIGRegistry
     let rateLimiter = RateLimiter()
     let auditWriter = AuditWriter()
     let clock = AppClock()
@@ -35,6 +36,7 @@ final class AppContext: Sendable {
         lookup = LookupService(versions: versions)
         directory = DirectorySnapshots(versions: versions)
         peopleNames = PeopleNames(versions: versions)
+        sigs = SIGRegistry(versions: versions)
         // Several servers may share a PostgreSQL database, and then a guesser must meet one history.
         if case .postgres = settings.database { signInThrottle = SignInThrottle(sharedInDatabase: true) } else { signInThrottle = SignInThrottle() }
         let gnupg = GnuPG(binary: GnuPG.resolve(settings.gpgBinary))

@@ -28,6 +28,7 @@ struct Chrome: Encodable {
         var audit = SiteURL.audit.path
         var claims = SiteURL.adminClaims.path
         var lists = SiteURL.lists.path
+        var sigs = SiteURL.sigs.path
         var listKey = SiteURL.listKey.path
         var favicon = SiteURL.faviconSVG.path
         var suggestTeams = SiteURL.apiSuggestTeams.path

@@ -106,6 +106,26 @@ public enum SiteURL: Sendable, Equatable {
     case apiClaim(Parameter)
     case apiSuggestTeams
     case apiSuggestPeople
+    case sigs
+    case sigNew
+    case sig(Parameter)
+    case sigDecisions(Parameter)
+    case sigParticipants(Parameter)
+    case sigGuests(Parameter)
+    case sigDocuments(Parameter)
+    case sigDocument(Parameter, Parameter)
+    case sigMeetings(Parameter)
+    case sigMeetingMinutes(Parameter, Parameter)
+    case sigInvitation(Parameter)
+    case apiSIGs
+    case apiSIG(Parameter)
+    case apiSIGDecisions(Parameter)
+    case apiSIGParticipants(Parameter)
+    case apiSIGJoinRequests(Parameter)
+    case apiSIGGuests(Parameter)
+    case apiSIGDocuments(Parameter)
+    case apiSIGDocument(Parameter, Parameter)
+    case apiSIGMeetings(Parameter)
 
     static let slugKey = "slug"
     static let tokenKey = "token"
@@ -115,6 +135,8 @@ public enum SiteURL: Sendable, Equatable {
     static let fileKey = "file"
     static let replyKey = "reply"
     static let claimKey = "claim"
+    static let documentKey = "document"
+    static let meetingKey = "meeting"
 
     private var components: [String] {
         switch self {
@@ -197,6 +219,26 @@ public enum SiteURL: Sendable, Equatable {
         case .apiArtifactShares(let id): ["api", "v1", "artifacts", id.text(Self.itemKey), "shares"]
         case .apiItems: ["api", "v1", "items"]
         case .apiItem(let id): ["api", "v1", "items", id.text(Self.itemKey)]
+        case .sigs: ["sigs"]
+        case .sigNew: ["sigs", "new"]
+        case .sig(let slug): ["sigs", slug.text(Self.slugKey)]
+        case .sigDecisions(let slug): ["sigs", slug.text(Self.slugKey), "decisions"]
+        case .sigParticipants(let slug): ["sigs", slug.text(Self.slugKey), "participants"]
+        case .sigGuests(let slug): ["sigs", slug.text(Self.slugKey), "guests"]
+        case .sigDocuments(let slug): ["sigs", slug.text(Self.slugKey), "documents"]
+        case .sigDocument(let slug, let id): ["sigs", slug.text(Self.slugKey), "documents", id.text(Self.documentKey)]
+        case .sigMeetings(let slug): ["sigs", slug.text(Self.slugKey), "meetings"]
+        case .sigMeetingMinutes(let slug, let id): ["sigs", slug.text(Self.slugKey), "meetings", id.text(Self.meetingKey), "minutes"]
+        case .sigInvitation(let token): ["sig-invitations", token.text(Self.tokenKey)]
+        case .apiSIGs: ["api", "v1", "sigs"]
+        case .apiSIG(let slug): ["api", "v1", "sigs", slug.text(Self.slugKey)]
+        case .apiSIGDecisions(let slug): ["api", "v1", "sigs", slug.text(Self.slugKey), "decisions"]
+        case .apiSIGParticipants(let slug): ["api", "v1", "sigs", slug.text(Self.slugKey), "participants"]
+        case .apiSIGJoinRequests(let slug): ["api", "v1", "sigs", slug.text(Self.slugKey), "join-requests"]
+        case .apiSIGGuests(let slug): ["api", "v1", "sigs", slug.text(Self.slugKey), "guests"]
+        case .apiSIGDocuments(let slug): ["api", "v1", "sigs", slug.text(Self.slugKey), "documents"]
+        case .apiSIGDocument(let slug, let id): ["api", "v1", "sigs", slug.text(Self.slugKey), "documents", id.text(Self.documentKey)]
+        case .apiSIGMeetings(let slug): ["api", "v1", "sigs", slug.text(Self.slugKey), "meetings"]
         case .publicFeed: ["feeds", "public.atom"]
         case .memberFeed: ["feeds", "items.atom"]
         case .lists: ["lists"]

@@ -19,6 +19,9 @@ final class DataVersions: Sendable {
     /// People's names: any account made, renamed or deleted (`PeopleNames`).
     static let people = "people"
 
+    /// Special Interest Groups and their participants (`SIGRegistry`).
+    static let sigs = "sigs"
+
     /// A lookup dataset (`renkei import rir|pfx2as|constituency`).
     static func dataset(_ kind: String) -> String { "dataset.\(kind)" }
 

@@ -3,14 +3,17 @@ import Foundation
 import RenkeiCore
 import SQLKit
 
-/// How people and teams are named on pages and in documents that refer to them by id.
+/// How people, teams and SIGs are named on pages and in documents that refer to them by id.
 struct DisplayNames {
     var users: [UUID: String]
     var teams: [UUID: (slug: String, name: String)]
+    var sigs: [UUID: (slug: String, name: String)] = [:]
 
     func user(_ id: UUID) -> String { users[id] ?? "a former account" }
     func team(_ id: UUID) -> String { teams[id]?.name ?? "a former team" }
     func teamSlug(_ id: UUID) -> String { teams[id]?.slug ?? id.uuidString }
+    func sig(_ id: UUID) -> String { sigs[id].map { "the \($0.name) SIG" } ?? "a Special Interest Group" }
+    func sigSlug(_ id: UUID) -> String { sigs[id]?.slug ?? id.uuidString }
 
     /// The names of the people and teams given (every one when both are nil). Only the name
     /// columns are read: a team's full record is not needed to name it.
@@ -35,12 +38,12 @@ struct DisplayNames {
 
     /// The names shared items refer to: the people of their audiences, from `people`, and the
     /// teams, looked up in `teamNames` (the directory snapshot's).
-    static func load(for items: [SharedItem], teamNames: [UUID: (slug: String, name: String)], people: PeopleNames,
-                     on database: any Database) async throws -> DisplayNames {
+    static func load(for items: [SharedItem], teamNames: [UUID: (slug: String, name: String)], sigNames: [UUID: (slug: String, name: String)],
+                     people: PeopleNames, on database: any Database) async throws -> DisplayNames {
         var users = Set<UUID>()
         for item in items {
             if case .individuals(let ids) = item.audience { users.formUnion(ids) }
         }
-        return DisplayNames(users: try await people.names(of: users, on: database), teams: teamNames)
+        return DisplayNames(users: try await people.names(of: users, on: database), teams: teamNames, sigs: sigNames)
     }
 }

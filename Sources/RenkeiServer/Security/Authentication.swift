@@ -12,6 +12,7 @@ extension Request {
     var currentActor: Actor? {
         guard var actor = currentUser?.actor else { return nil }
         actor.teamStatus = storage[TeamStatusMiddleware.Key.self]
+        actor.sigSeats = storage[TeamStatusMiddleware.SeatsKey.self] ?? []
         return actor
     }
 
@@ -23,14 +24,19 @@ extension Request {
     }
 }
 
-/// Looks up where the signed-in user's team stands once per request, in the directory snapshot:
-/// whether its people read members-only data depends on it (`DirectoryPolicy.audience`).
+/// Looks up where the signed-in user's team stands, and their SIG seats, once per request in
+/// the directory and SIG snapshots: what they read depends on both (`DirectoryPolicy.audience`,
+/// `AccessPolicy.takesPart`).
 struct TeamStatusMiddleware: AsyncMiddleware {
     enum Key: StorageKey { typealias Value = MembershipStatus }
+    enum SeatsKey: StorageKey { typealias Value = [SIGSeat] }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let teamID = request.currentUser?.$team.id {
             request.storage[Key.self] = try await request.directorySnapshot().memberStatuses[teamID]
+        }
+        if let userID = request.currentUser?.id {
+            request.storage[SeatsKey.self] = try await request.sigSnapshot().seatsByUser[userID]
         }
         return try await next.respond(to: request)
     }

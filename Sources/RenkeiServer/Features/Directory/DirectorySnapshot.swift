@@ -103,9 +103,10 @@ extension Request {
         try await application.renkei.directory.snapshot(on: db, publicURL: application.renkei.settings.publicURL)
     }
 
-    /// The names of the people and teams `items` are shared with, the teams' from the snapshot.
+    /// The names of the people, teams and SIGs `items` are shared with, the teams' and SIGs' from the snapshots.
     func displayNames(for items: [SharedItem]) async throws -> DisplayNames {
-        try await DisplayNames.load(for: items, teamNames: directorySnapshot().teamNames, people: application.renkei.peopleNames, on: db)
+        try await DisplayNames.load(for: items, teamNames: directorySnapshot().teamNames, sigNames: sigSnapshot().names,
+                                    people: application.renkei.peopleNames, on: db)
     }
 
     /// The names of the teams holding `artifacts`, from the snapshot.

@@ -65,7 +65,7 @@ enum ListStore {
         }
     }
 
-    /// Each user as the access policy sees them, with their team's membership status.
+    /// Each user as the access policy sees them, with their team's membership status and their SIG seats.
     static func readers(_ users: [UserModel], on database: any Database) async throws -> [UUID: Actor] {
         let teamIDs = Set(users.compactMap { $0.$team.id })
         let teams = teamIDs.isEmpty ? [] : try await TeamModel.query(on: database).filter(\.$id ~~ Array(teamIDs)).all()
@@ -75,10 +75,12 @@ enum ListStore {
             let id = try team.requireID()
             standing[id] = try MembershipStore.standing(of: team, status: statuses.first { $0.id == id }).membership?.status
         }
+        let seats = try await SIGRegistry.seats(of: Set(users.compactMap(\.id)), on: database)
         var actors: [UUID: Actor] = [:]
         for user in users {
             var actor = user.actor
             actor.teamStatus = user.$team.id.flatMap { standing[$0] }
+            actor.sigSeats = seats[actor.userID] ?? []
             actors[actor.userID] = actor
         }
         return actors

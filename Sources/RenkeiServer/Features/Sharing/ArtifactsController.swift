@@ -33,6 +33,8 @@ struct ArtifactsController {
         var audience: String?
         var teams: String?
         var people: String?
+        /// The SIG's slug, for the audience `sig`.
+        var sig: String?
     }
 
     private func artifact(from input: RegistrationInput, request: Request) async throws -> (Artifact, [UInt8]?) {
@@ -42,7 +44,7 @@ struct ArtifactsController {
             throw AppError.invalid([FieldError(field: "tlp", message: "“\(input.tlp ?? "")” is not a TLP 2.0 label.")])
         }
         let items = SharedItemsController.ItemForm.items
-        let audience = try await SharedItemStore.audience(kind: input.audience ?? "community", teams: items(input.teams), people: items(input.people), on: request.db)
+        let audience = try await SharedItemStore.audience(kind: input.audience ?? "community", teams: items(input.teams), people: items(input.people), sig: input.sig, on: request.db)
         let now = request.application.renkei.clock.now
         if let file = input.file, file.data.readableBytes > 0 {
             let bytes = Array(file.data.readableBytesView)

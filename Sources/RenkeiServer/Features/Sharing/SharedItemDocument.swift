@@ -9,6 +9,8 @@ struct SharedItemDocument: Content {
         var kind: String
         var teams: [String]?
         var people: [String]?
+        /// The SIG's slug.
+        var sig: String?
     }
     struct Author: Content {
         var name: String
@@ -72,7 +74,7 @@ struct SharedItemDocument: Content {
     static func audience(of item: SharedItem, names: DisplayNames) -> AudienceDocument {
         switch item.audience {
         case .community: AudienceDocument(kind: "community")
-        case .sig: AudienceDocument(kind: "sig")
+        case .sig(let sig): AudienceDocument(kind: "sig", sig: names.sigSlug(sig))
         case .teams(let teams): AudienceDocument(kind: "teams", teams: teams.map(names.teamSlug))
         case .individuals(let people): AudienceDocument(kind: "individuals", people: people.map(names.user))
         }
@@ -85,7 +87,7 @@ struct SharedItemDocument: Content {
         case .community: "the whole community"
         case .teams(let teams): (teams.count == 1 ? "the team " : "the teams ") + teams.map(names.team).joined(separator: ", ")
         case .individuals(let people): "named people only: " + people.map(names.user).joined(separator: ", ")
-        case .sig: "a Special Interest Group"
+        case .sig(let sig): names.sig(sig)
         }
     }
 }
@@ -96,6 +98,8 @@ struct SharedItemInput: Content {
         var kind: String
         var teams: [String]?
         var people: [String]?
+        /// The SIG's slug, for the kind `sig`.
+        var sig: String?
     }
     struct RequestInput: Content {
         var kind: String
@@ -146,7 +150,7 @@ struct SharedItemInput: Content {
         guard let label = tlp.map(TLPLabel.init(parsing:)) ?? .default else {
             throw AppError.invalid([FieldError(field: "tlp", message: "“\(tlp ?? "")” is not a TLP 2.0 label: use TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED.")])
         }
-        let audience = try await SharedItemStore.audience(kind: audience.kind, teams: audience.teams ?? [], people: audience.people ?? [], on: database)
+        let audience = try await SharedItemStore.audience(kind: audience.kind, teams: audience.teams ?? [], people: audience.people ?? [], sig: audience.sig, on: database)
         return SharedItemDraft(kind: itemKind, title: title, body: body, tags: tags ?? [], tlp: label, audience: audience, request: details)
     }
 }

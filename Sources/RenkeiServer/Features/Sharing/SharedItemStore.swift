@@ -13,11 +13,11 @@ enum SharedItemStore {
     /// the items created then or later. The database filters by the reader's grants
     /// (`AccessPolicy.readableScope`, `ItemReadIndex`) and reads `limit + 1` rows; only the
     /// page is decoded (or taken from `decoded`), and each item is checked again with
-    /// `AccessPolicy.canRead`. `sigs` are the Special Interest Groups the reader belongs to.
-    static func readable(by actor: Actor?, sigs: Set<UUID> = [], search: String? = nil, inList listID: UUID? = nil, notBefore: Date? = nil,
+    /// `AccessPolicy.canRead`.
+    static func readable(by actor: Actor?, search: String? = nil, inList listID: UUID? = nil, notBefore: Date? = nil,
                          page: PageRequest = PageRequest(), searchWindow: Int = SharedItemSearch.window, decoded: VersionedItemCache<SharedItem>? = nil,
                          on database: any Database) async throws -> Page<SharedItem> {
-        let found = try await readableVersions(by: actor, sigs: sigs, search: search, inList: listID, notBefore: notBefore, page: page,
+        let found = try await readableVersions(by: actor, search: search, inList: listID, notBefore: notBefore, page: page,
                                                searchWindow: searchWindow, decoded: decoded, on: database)
         return Page(items: found.items.map(\.item), next: found.next)
     }
@@ -29,12 +29,12 @@ enum SharedItemStore {
     }
 
     /// `readable(by:...)` with each item's row version.
-    static func readableVersions(by actor: Actor?, sigs: Set<UUID> = [], search: String? = nil, inList listID: UUID? = nil, notBefore: Date? = nil,
+    static func readableVersions(by actor: Actor?, search: String? = nil, inList listID: UUID? = nil, notBefore: Date? = nil,
                                  page: PageRequest = PageRequest(), searchWindow: Int = SharedItemSearch.window,
                                  decoded: VersionedItemCache<SharedItem>? = nil, on database: any Database) async throws -> Page<VersionedItem> {
         let sql = try database.sql
         let cursor = try keyset(page.after)
-        let scope = AccessPolicy.readableScope(for: actor, sigs: sigs)
+        let scope = AccessPolicy.readableScope(for: actor)
         let words = (search ?? "").split(whereSeparator: \.isWhitespace).prefix(20).map(String.init)
         var ids: SQLQueryString
         if words.isEmpty, listID == nil, notBefore == nil {
@@ -159,8 +159,9 @@ enum SharedItemStore {
         }
     }
 
-    /// The audience as people write it (team slugs, e-mail addresses) turned into ids.
-    static func audience(kind: String, teams: [String], people: [String], on database: any Database) async throws -> Audience {
+    /// The audience as people write it (team slugs, e-mail addresses, a SIG's slug) turned into
+    /// ids. Whether the author may share with that SIG is the core's to say (`SharedItem.compose`).
+    static func audience(kind: String, teams: [String], people: [String], sig: String? = nil, on database: any Database) async throws -> Audience {
         switch kind {
         case "community":
             return .community
@@ -187,9 +188,16 @@ enum SharedItemStore {
             }
             return .individuals(ids)
         case "sig":
-            throw AppError.invalid([FieldError(field: "audience.kind", message: "There are no Special Interest Groups yet; share with the community, teams or people.")])
+            guard let slug = sig?.trimmingCharacters(in: .whitespaces).lowercased(), !slug.isEmpty,
+                  let model = try await SIGModel.query(on: database).filter(\.$slug == slug).first(), let id = model.id else {
+                throw AppError.invalid([FieldError(field: "audience.sig", message: "Name the SIG you share with by its short name, as in /sigs.")])
+            }
+            guard try model.sig().isOpenForWork else {
+                throw AppError.invalid([FieldError(field: "audience.sig", message: "\(model.name) is \(model.status); it takes no new posts.")])
+            }
+            return .sig(id)
         default:
-            throw AppError.invalid([FieldError(field: "audience.kind", message: "The audience is “community”, “teams” or “individuals”.")])
+            throw AppError.invalid([FieldError(field: "audience.kind", message: "The audience is “community”, “sig”, “teams” or “individuals”.")])
         }
     }
 
@@ -208,8 +216,7 @@ enum SharedItemStore {
         var attachments: [(SharedItem.Attachment, [UInt8])] = []
         for file in files { attachments.append((try SharedItem.Attachment.describe(file.bytes, name: file.name, id: UUID()), file.bytes)) }
         let team = try await user.$team.get(on: database)
-        var actor = user.actor
-        if let team { actor.teamStatus = try await MembershipStore.standing(of: team, on: database).membership?.status }
+        guard let actor = try await ListStore.readers([user], on: database)[try user.requireID()] else { throw AppError.unauthorized("Sign in first.") }
         guard SharedItem.canShare(actor) else { throw AppError.forbidden("Only people of active member teams and the secretariat share items.") }
         var item = try SharedItem.compose(draft, id: UUID(), by: actor, authorName: user.displayName,
                                           authorTeam: try team.map { (try $0.requireID(), $0.shortName) }, at: now)

@@ -234,7 +234,15 @@ struct SharedItemsController {
         var labels: [String]
         var requestKinds: [String]
         var urgencies: [String]
+        /// The SIGs the author takes part in, with their default label; nil when none.
+        var sigs: [SIGChoice]?
         var errors: [String: String]?
+    }
+
+    struct SIGChoice: Encodable {
+        var slug: String
+        var name: String
+        var label: String
     }
 
     /// The share form as posted: lists separated by commas or lines.
@@ -250,6 +258,8 @@ struct SharedItemsController {
         var audience: String?
         var teams: String?
         var people: String?
+        /// The SIG's slug, for the audience `sig`.
+        var sig: String?
         var attachments: [File]?
 
         static func items(_ text: String?) -> [String] {
@@ -260,6 +270,10 @@ struct SharedItemsController {
     func newForm(request: Request) async throws -> View {
         try requireSharer(request)
         let kind = request.query[String.self, at: "kind"] == "request" ? "request" : "announcement"
+        // Shared from a SIG's page: its audience, and its default label pre-selected.
+        if let slug = request.query[String.self, at: "sig"], let sig = try await request.sigSnapshot().sig(slug: slug) {
+            return try await formPage(request: request, form: ItemForm(kind: kind, tlp: sig.charter.defaultLabel.text, audience: "sig", sig: sig.slug), errors: [])
+        }
         return try await formPage(request: request, form: ItemForm(kind: kind, tlp: TLPLabel.default.text, audience: "community"), errors: [])
     }
 
@@ -268,7 +282,7 @@ struct SharedItemsController {
         return try await FormPage(chrome: Chrome(request: request, title: "Share").with(formErrors, headline: "Nothing was shared: \(errors.count.counted("problem", "problems")) to correct"),
                                   form: form, labels: TLPLabel.allCases.map(\.text),
                                   requestKinds: RequestDetails.Kind.allCases.map(\.rawValue), urgencies: RequestDetails.Urgency.allCases.map(\.rawValue),
-                                  errors: formErrors.byControl.nonEmpty)
+                                  sigs: try await Self.sigChoices(request).nonEmpty, errors: formErrors.byControl.nonEmpty)
             .render("item-form", on: request)
     }
 
@@ -278,7 +292,7 @@ struct SharedItemsController {
         let form = try request.content.decode(ItemForm.self)
         let isRequest = form.kind == "request"
         let input = SharedItemInput(kind: form.kind, title: form.title ?? "", body: form.body ?? "", tags: ItemForm.items(form.tags), tlp: form.tlp,
-                                    audience: .init(kind: form.audience ?? "community", teams: ItemForm.items(form.teams), people: ItemForm.items(form.people)),
+                                    audience: .init(kind: form.audience ?? "community", teams: ItemForm.items(form.teams), people: ItemForm.items(form.people), sig: form.sig),
                                     request: isRequest ? .init(kind: form.requestKind ?? "information", urgency: form.urgency, subject: form.subject) : nil)
         do {
             let files = (form.attachments ?? []).filter { $0.data.readableBytes > 0 }.map { ($0.filename, Array($0.data.readableBytesView)) }
@@ -295,10 +309,20 @@ struct SharedItemsController {
     static func sharedMessage(_ item: SharedItem) -> String {
         switch item.audience {
         case .community: "Shared with the community"
-        case .sig: "Shared with the Special Interest Group"
+        case .sig: "Shared with the SIG's participants"
         case .teams(let teams): teams.count == 1 ? "Shared with 1 team" : "Shared with \(teams.count) teams"
         case .individuals(let people): people.count == 1 ? "Shared with 1 person" : "Shared with \(people.count) people"
         }
+    }
+
+    /// The SIGs the signed-in person takes part in and may post to, by name.
+    static func sigChoices(_ request: Request) async throws -> [SIGChoice] {
+        guard let actor = request.currentActor else { return [] }
+        let snapshot = try await request.sigSnapshot()
+        return actor.sigSeats.compactMap { snapshot.sigs[$0.sigID] }
+            .filter { $0.isOpenForWork && AccessPolicy.takesPart(actor, in: $0.id) }
+            .sorted { $0.name < $1.name }
+            .map { SIGChoice(slug: $0.slug, name: $0.name, label: $0.charter.defaultLabel.text) }
     }
 
     private func requireSharer(_ request: Request) throws {

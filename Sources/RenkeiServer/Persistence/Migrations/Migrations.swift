@@ -30,5 +30,6 @@ extension Application {
         migrations.add(IndexNamesForSuggestions())
         migrations.add(KeepDatasetHistory())
         migrations.add(IndexItemReadersByMember())
+        migrations.add(CreateSIGs())
     }
 }

@@ -50,6 +50,11 @@ struct ProblemMiddleware: AsyncMiddleware {
             detail = refusal.message
             fields = refusal.fieldErrors.isEmpty ? nil : refusal.fieldErrors
             reason = refusal.reason.rawValue
+        case let refusal as SIGRefusal:
+            status = refusal.isAboutWho ? .forbidden : refusal.reason == .invalid ? .unprocessableEntity : .conflict
+            detail = refusal.message
+            fields = refusal.fieldErrors.isEmpty ? nil : refusal.fieldErrors
+            reason = refusal.reason.rawValue
         case let error as AppError:
             status = error.status
             detail = error.detail

@@ -10,14 +10,14 @@ enum SharedItemStore {
     /// One page of the items `actor` may read, newest first (by `created_ms`, then id); with
     /// `search`, of the items matching every word (newest first too, so a cursor stays valid
     /// while items are added); with `listID`, of the posts to that list; with `notBefore`, of
-    /// the items created then or later. The database filters by the reader's grants
+    /// the items created then or later; with `sig`, of the items shared with that SIG. The database filters by the reader's grants
     /// (`AccessPolicy.readableScope`, `ItemReadIndex`) and reads `limit + 1` rows; only the
     /// page is decoded (or taken from `decoded`), and each item is checked again with
     /// `AccessPolicy.canRead`.
-    static func readable(by actor: Actor?, search: String? = nil, inList listID: UUID? = nil, notBefore: Date? = nil,
+    static func readable(by actor: Actor?, search: String? = nil, inList listID: UUID? = nil, sharedWith sig: UUID? = nil, notBefore: Date? = nil,
                          page: PageRequest = PageRequest(), searchWindow: Int = SharedItemSearch.window, decoded: VersionedItemCache<SharedItem>? = nil,
                          on database: any Database) async throws -> Page<SharedItem> {
-        let found = try await readableVersions(by: actor, search: search, inList: listID, notBefore: notBefore, page: page,
+        let found = try await readableVersions(by: actor, search: search, inList: listID, sharedWith: sig, notBefore: notBefore, page: page,
                                                searchWindow: searchWindow, decoded: decoded, on: database)
         return Page(items: found.items.map(\.item), next: found.next)
     }
@@ -29,7 +29,7 @@ enum SharedItemStore {
     }
 
     /// `readable(by:...)` with each item's row version.
-    static func readableVersions(by actor: Actor?, search: String? = nil, inList listID: UUID? = nil, notBefore: Date? = nil,
+    static func readableVersions(by actor: Actor?, search: String? = nil, inList listID: UUID? = nil, sharedWith sig: UUID? = nil, notBefore: Date? = nil,
                                  page: PageRequest = PageRequest(), searchWindow: Int = SharedItemSearch.window,
                                  decoded: VersionedItemCache<SharedItem>? = nil, on database: any Database) async throws -> Page<VersionedItem> {
         let sql = try database.sql
@@ -37,7 +37,7 @@ enum SharedItemStore {
         let scope = AccessPolicy.readableScope(for: actor)
         let words = (search ?? "").split(whereSeparator: \.isWhitespace).prefix(20).map(String.init)
         var ids: SQLQueryString
-        if words.isEmpty, listID == nil, notBefore == nil {
+        if words.isEmpty, listID == nil, sig == nil, notBefore == nil {
             ids = ItemReadIndex.newest(page.limit + 1, in: scope, olderThan: cursor)
         } else {
             let search: (from: SQLQueryString, condition: SQLQueryString) = words.isEmpty ? ("shared_items s", "1 = 1")
@@ -45,6 +45,9 @@ enum SharedItemStore {
             ids = "SELECT s.id AS item_id, s.created_ms FROM " + search.from + " WHERE " + search.condition
             ids += " AND \(ItemReadIndex.opens(to: scope))"
             if let listID { ids += " AND s.list_id = \(bind: listID)" }
+            if let sig {
+                ids += " AND EXISTS (SELECT 1 FROM \(unsafeRaw: ItemReadIndex.table) g WHERE g.item_id = s.id AND g.kind = \(bind: ReadGrant.Kind.sig.rawValue) AND g.member_id = \(bind: sig))"
+            }
             if let notBefore { ids += " AND s.created_ms >= \(bind: SharedItemModel.milliseconds(notBefore))" }
             ids += ItemReadIndex.older(than: cursor, ms: "s.created_ms", id: "s.id")
             ids += " ORDER BY s.created_ms DESC, s.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"

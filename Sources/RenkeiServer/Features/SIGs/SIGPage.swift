@@ -1,0 +1,307 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// A SIG's page as its reader may see it: the charter for everyone; the space (items,
+/// documents, meetings, participants) for its participants; published documents as their
+/// labels allow; the chairs' and the board's tools for them. Each list pages on its own
+/// query parameter (`items`, `documents`, `meetings`, `participants`).
+struct SIGPage: Encodable {
+    struct Person: Encodable {
+        var id: String
+        var name: String
+        var team: String?
+        var kind: String
+        var chairUntil: String?
+        var affiliationChanged: Bool
+        var steps: [Step]?
+    }
+    struct Step: Encodable {
+        var name: String
+        var label: String
+        var needsReason: Bool
+    }
+    struct ItemRow: Encodable {
+        var url: String
+        var title: String
+        var label: SharedItemsController.Label
+        var author: String
+        var created: String
+    }
+    struct DocumentRow: Encodable {
+        var id: String
+        var url: String
+        var title: String
+        var label: SharedItemsController.Label
+        var state: String
+        var updated: String
+    }
+    struct MeetingRow: Encodable {
+        var id: String
+        var title: String
+        var startsLocal: String
+        var startsUTC: String
+        var location: String
+        var agenda: String?
+        var minutesURL: String?
+        var minutesFormURL: String
+    }
+    struct BoardMember: Encodable {
+        var email: String
+        var name: String
+    }
+
+    var chrome: Chrome
+    var name: String
+    var slug: String
+    var status: String
+    var isProposed: Bool
+    var isRetired: Bool
+    var retirement: String?
+    var mission: String
+    var scope: String
+    var deliverables: String
+    var decisionMaking: String
+    var label: SharedItemsController.Label
+    var joining: String
+    var chairsAppointed: String
+    var chairs: [Person]?
+    var liaison: String?
+    var charterApproved: String?
+    var charterDue: String?
+    var charterOverdue: Bool
+    var participantCount: Int
+    // The reader's own standing.
+    var signedIn: Bool
+    var takesPart: Bool
+    var isGuest: Bool
+    var hasRequested: Bool
+    var canJoin: Bool
+    var joinLabel: String
+    var isChair: Bool
+    var isBoard: Bool
+    var canLeave: Bool
+    /// Why the reader's seat reads nothing now (moved team, membership ended).
+    var seatOnHold: Bool
+    // The space.
+    var items: [ItemRow]?
+    var itemsOlderURL: String?
+    var shareURL: String?
+    var listURL: String?
+    var listAddress: String?
+    var documents: [DocumentRow]?
+    var documentsOlderURL: String?
+    var meetings: [MeetingRow]?
+    var meetingsOlderURL: String?
+    var documentChoices: [DocumentRow]?
+    var participants: [Person]?
+    var participantsMoreURL: String?
+    var requests: [Person]?
+    var labels: [String]
+    var boardMembers: [BoardMember]?
+    // Form targets.
+    var decisionsURL: String
+    var participantsURL: String
+    var guestsURL: String
+    var documentsURL: String
+    var meetingsURL: String
+    var defaultZone: String
+
+    static func build(for request: Request) async throws -> SIGPage {
+        let actor = request.currentActor
+        let now = request.application.renkei.clock.now
+        let model = try await SIGStore.find(slug: try request.slugParameter(), for: actor, on: request.db)
+        let sig = try model.sig()
+        let sigID = sig.id
+        let database = request.db
+        var mine: SIGParticipantModel?
+        if let actor { mine = try await SIGStore.participation(of: actor.userID, in: sigID, on: database) }
+        let myState = mine?.participant.state
+        let takesPart = actor.map { AccessPolicy.takesPart($0, in: sigID) } ?? false
+        let isChair = mine?.participant.isChair(at: now) == true && takesPart
+        let isBoard = actor?.roles.contains(.board) == true
+        let snapshot = try await request.directorySnapshot()
+        let path = SiteURL.sig(.value(sig.slug)).path
+
+        func cursor(_ name: String) throws -> PageRequest {
+            try PageRequest.parse(limit: nil, cursor: request.query[String.self, at: name])
+        }
+        func older(_ name: String, _ next: PageCursor?) -> String? {
+            next.map { path + "?\(name)=" + $0.encoded + "#\(name)" }
+        }
+
+        // Chairs, for everyone: the charter names who leads.
+        let chairRows = try await SIGParticipantModel.query(on: database).filter(\.$sigID == sigID)
+            .filter(\.$state == SIGParticipant.State.active.rawValue).filter(\.$chairUntil > now).all()
+        var names = try await DisplayNames.load(users: Set(chairRows.map(\.userID) + [sig.boardLiaison].compactMap { $0 }), teams: [], on: database)
+        names.teams = snapshot.teamNames
+        let chairs = chairRows.map { row in
+            Person(id: row.userID.uuidString, name: names.user(row.userID), team: row.teamID.map(names.team), kind: row.kind,
+                   chairUntil: row.chairUntil.map(TeamView.day), affiliationChanged: false, steps: nil)
+        }
+
+        let participantCount = try await request.sigSnapshot().activeCountBySIG[sigID] ?? 0
+        let canJoin = (actor.map(AccessPolicy.isMemberOfMemberTeam) ?? false) && sig.isOpenForWork && (myState == nil || myState == .ended)
+        var page = SIGPage(
+            chrome: Chrome(request: request, title: sig.name), name: sig.name, slug: sig.slug, status: sig.status.label,
+            isProposed: sig.status == .proposed, isRetired: sig.status == .retired,
+            retirement: sig.retiredAt.map { "Retired on \(TeamView.day($0)): \(sig.retirementReason ?? "")" },
+            mission: sig.charter.mission, scope: sig.charter.scope, deliverables: sig.charter.deliverables, decisionMaking: sig.charter.decisionMaking,
+            label: .init(sig.charter.defaultLabel), joining: sig.charter.joining == .open ? "People of member teams join at once." : "People of member teams ask to join; the chairs decide.",
+            chairsAppointed: sig.charter.chairsAppointedByBoard ? "The board appoints the chairs." : "The participants elect the chairs, for two years.",
+            chairs: chairs.nonEmpty, liaison: sig.boardLiaison.map(names.user), charterApproved: sig.charterApprovedAt.map(TeamView.day),
+            charterDue: sig.charterDue.map(TeamView.day), charterOverdue: sig.isCharterOverdue(at: now),
+            participantCount: participantCount,
+            signedIn: actor != nil, takesPart: takesPart, isGuest: mine?.participant.kind == .guest && myState == .active,
+            hasRequested: myState == .requested, canJoin: canJoin,
+            joinLabel: sig.charter.joining == .open ? "Join" : "Ask to join", isChair: isChair, isBoard: isBoard,
+            canLeave: myState == .active || myState == .requested,
+            seatOnHold: myState == .active && !takesPart,
+            labels: TLPLabel.allCases.filter { $0 != .red }.map(\.text),
+            decisionsURL: SiteURL.sigDecisions(.value(sig.slug)).path, participantsURL: SiteURL.sigParticipants(.value(sig.slug)).path,
+            guestsURL: SiteURL.sigGuests(.value(sig.slug)).path, documentsURL: SiteURL.sigDocuments(.value(sig.slug)).path,
+            meetingsURL: SiteURL.sigMeetings(.value(sig.slug)).path, defaultZone: "UTC")
+
+        // Documents: published ones for whom their label allows, drafts for participants.
+        let documents = try await SIGStore.documents(in: sig, readBy: actor, page: try cursor("documents"), on: database)
+        page.documents = documents.items.map { document in
+            DocumentRow(id: document.id.uuidString, url: SiteURL.sigDocument(.value(sig.slug), .value(document.id.uuidString)).path, title: document.title, label: .init(document.tlp),
+                        state: document.state.rawValue, updated: TeamView.minute(document.updatedAt))
+        }.nonEmpty
+        page.documentsOlderURL = older("documents", documents.next)
+
+        if isBoard, sig.status != .retired {
+            page.boardMembers = try await UserModel.query(on: database).all().filter { $0.roleSet.contains(.board) }
+                .map { BoardMember(email: $0.email, name: $0.displayName) }.nonEmpty
+        }
+        guard takesPart, let actor else { return page }
+
+        // The space, for participants.
+        let items = try await SharedItemStore.readable(by: actor, sharedWith: sigID, page: try cursor("items"), on: database)
+        try await SharedItemStore.recordReads(items.items, channel: "sig \(sig.slug)", request: request)
+        page.items = items.items.map { item in
+            ItemRow(url: SiteURL.item(.value(item.id.uuidString)).path, title: item.title, label: .init(item.tlp),
+                    author: item.authorName + (item.authorTeamName.map { " (\($0))" } ?? ""), created: TeamView.minute(item.createdAt))
+        }.nonEmpty
+        page.itemsOlderURL = older("items", items.next)
+        if sig.isOpenForWork, SharedItem.canShare(actor) { page.shareURL = SiteURL.itemNew.path + "?sig=" + sig.slug }
+        if let listID = model.listID, let list = try await MailingListModel.find(listID, on: database) {
+            page.listURL = SiteURL.list(.value(list.slug)).path
+            page.listAddress = request.application.renkei.mail.listAddress(list.slug)
+        }
+        let meetings = try await SIGStore.meetings(in: sig, readBy: actor, page: try cursor("meetings"), on: database)
+        page.meetings = meetings.items.map { meeting in
+            let zone = TimeZone(identifier: meeting.timeZone) ?? .gmt
+            return MeetingRow(id: meeting.id.uuidString, title: meeting.title,
+                              startsLocal: meeting.startsAt.formatted(Date.VerbatimFormatStyle(format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)", timeZone: zone, calendar: Calendar(identifier: .gregorian))) + " " + meeting.timeZone,
+                              startsUTC: TeamView.minute(meeting.startsAt) + " UTC", location: meeting.location, agenda: meeting.agenda.nonBlank,
+                              minutesURL: meeting.minutesDocumentID.map { SiteURL.sigDocument(.value(sig.slug), .value($0.uuidString)).path },
+                              minutesFormURL: SiteURL.sigMeetingMinutes(.value(sig.slug), .value(meeting.id.uuidString)).path)
+        }.nonEmpty
+        page.meetingsOlderURL = older("meetings", meetings.next)
+        if isChair { page.documentChoices = page.documents }
+
+        // Participants, with the chairs' steps on each; requests for the chairs.
+        let participants = try await SIGStore.participants(of: sig, state: .active, page: try cursor("participants"), on: database)
+        let people = try await ListStore.readers(participants.items.map(\.1), on: database)
+        let chairCount = chairRows.count
+        func person(_ participant: SIGParticipant, _ user: UserModel, steps: Bool) -> Person {
+            let seen = people[participant.userID] ?? user.actor
+            let context = SIGParticipant.Context(sig: sig, actor: actor, actorIsChair: isChair, person: seen, chairCount: chairCount, now: now)
+            return Person(id: participant.userID.uuidString, name: user.displayName, team: participant.teamID.map(names.team), kind: participant.kind.rawValue,
+                          chairUntil: participant.isChair(at: now) ? participant.chairUntil.map(TeamView.day) : nil,
+                          affiliationChanged: participant.affiliationChanged(person: seen),
+                          steps: steps ? participant.availableSteps(in: context).filter { $0.name != "leave" }.map {
+                              Step(name: $0.name, label: $0.label, needsReason: $0.needsReason)
+                          }.nonEmpty : nil)
+        }
+        page.participants = participants.items.map { person($0.0, $0.1, steps: isChair || isBoard) }.nonEmpty
+        page.participantsMoreURL = older("participants", participants.next)
+        if isChair {
+            let requests = try await SIGStore.participants(of: sig, state: .requested, page: PageRequest(limit: PageRequest.maximumLimit), on: database)
+            let requesters = try await ListStore.readers(requests.items.map(\.1), on: database)
+            page.requests = requests.items.map { participant, user in
+                let seen = requesters[participant.userID] ?? user.actor
+                let context = SIGParticipant.Context(sig: sig, actor: actor, actorIsChair: true, person: seen, chairCount: chairCount, now: now)
+                return Person(id: participant.userID.uuidString, name: user.displayName, team: participant.teamID.map(names.team), kind: participant.kind.rawValue,
+                              chairUntil: nil, affiliationChanged: false,
+                              steps: participant.availableSteps(in: context).map { Step(name: $0.name, label: $0.label, needsReason: $0.needsReason) }.nonEmpty)
+            }.nonEmpty
+        }
+        return page
+    }
+}
+
+extension SIGParticipant.Step {
+    /// The step as a button says it.
+    var label: String {
+        switch self {
+        case .join: "Join"
+        case .approve: "Approve"
+        case .decline: "Decline"
+        case .leave: "Leave"
+        case .remove: "Remove"
+        case .confirmAffiliation: "Keep for their new team"
+        case .seatChair: "Record as elected chair"
+        case .unseatChair: "End chair's term"
+        }
+    }
+}
+
+/// One of a SIG's documents, at its current version or (`?version=N`) an earlier one.
+struct SIGDocumentPage: Encodable {
+    struct VersionRow: Encodable {
+        var number: Int
+        var url: String
+        var editor: String
+        var edited: String
+        var label: SharedItemsController.Label
+        var isShown: Bool
+    }
+    var chrome: Chrome
+    var sig: String
+    var sigURL: String
+    var title: String
+    var label: SharedItemsController.Label
+    var state: String
+    var isPublished: Bool
+    var published: String?
+    var bodyHTML: String
+    var body: String
+    var disclaimer: String?
+    var shownVersion: Int
+    var versions: [VersionRow]
+    var canEdit: Bool
+    var canPublish: Bool
+    var formURL: String
+    var labels: [String]
+
+    static func build(for request: Request) async throws -> SIGDocumentPage {
+        let actor = request.currentActor
+        let now = request.application.renkei.clock.now
+        let sig = try await SIGStore.find(slug: try request.slugParameter(), for: actor, on: request.db).sig()
+        guard let id = request.parameters.get(SiteURL.documentKey, as: UUID.self) else { throw AppError.notFound("There is no such document.") }
+        let document = try await SIGStore.document(id, in: sig, readBy: actor, on: request.db)
+        let wanted = request.query[Int.self, at: "version"] ?? document.versions.count
+        guard let shown = document.versions.first(where: { $0.number == wanted }) else { throw AppError.notFound("The document has no version \(wanted).") }
+        let names = try await DisplayNames.load(users: Set(document.versions.map(\.editedBy)), teams: [], on: request.db)
+        let takesPart = actor.map { AccessPolicy.takesPart($0, in: sig.id) } ?? false
+        var isChair = false
+        if let actor { isChair = try await SIGStore.isChair(actor.userID, of: sig.id, at: now, on: request.db) }
+        let path = SiteURL.sigDocument(.value(sig.slug), .value(id.uuidString)).path
+        // Readers outside the SIG see only the published text, not the drafts before it.
+        let versions = takesPart ? document.versions : [document.current]
+        return SIGDocumentPage(
+            chrome: Chrome(request: request, title: shown.title), sig: sig.name, sigURL: SiteURL.sig(.value(sig.slug)).path, title: shown.title,
+            label: .init(shown.tlp), state: document.state.rawValue, isPublished: document.state == .published,
+            published: document.publishedAt.map(TeamView.minute), bodyHTML: Markdown.html(shown.body), body: document.current.body,
+            disclaimer: document.state == .published ? SIGDocument.disclaimer(sigName: sig.name) : nil, shownVersion: shown.number,
+            versions: versions.reversed().map { version in
+                VersionRow(number: version.number, url: path + "?version=\(version.number)", editor: names.user(version.editedBy),
+                           edited: TeamView.minute(version.editedAt), label: .init(version.tlp), isShown: version.number == shown.number)
+            },
+            canEdit: takesPart && sig.isOpenForWork, canPublish: isChair && takesPart && document.state == .draft && sig.isOpenForWork,
+            formURL: path, labels: TLPLabel.allCases.filter { $0 != .red }.map(\.text))
+    }
+}

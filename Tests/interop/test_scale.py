@@ -70,8 +70,8 @@ def test_demo_scale_loads_teams_accounts_and_every_label_with_every_audience(sca
     assert set(pairs) == EVERY_PAIR
     with sqlite3.connect(directory / "renkei.sqlite") as db:
         emails = {row[0] for row in db.execute("SELECT email FROM users")}
-        # One analyst for each of the five invented teams, and the six demo accounts.
-        assert len(emails) == 11
+        # One analyst for each of the five invented teams, and the seven demo accounts.
+        assert len(emails) == 12
         assert {"secretariat@renkei-demo.example", "member@renkei-demo.example", "applicant@renkei-demo.example"} <= emails
 
 

@@ -6,12 +6,14 @@ public struct DemoAccount: Sendable, Hashable {
     public let password: String
     public let displayName: String
     public let roles: Set<Role>
-    /// The team the account belongs to; nil for no team (the secretariat, an applicant).
+    /// The team the account belongs to; nil for no team (the secretariat, an applicant, a guest).
     public let teamSlug: String?
+    /// What the account is for when its roles do not say it (a SIG's guest).
+    public let purpose: String?
 
-    public init(email: String, password: String, displayName: String, roles: Set<Role>, teamSlug: String?) {
+    public init(email: String, password: String, displayName: String, roles: Set<Role>, teamSlug: String?, purpose: String? = nil) {
         self.email = email; self.password = password; self.displayName = displayName
-        self.roles = roles; self.teamSlug = teamSlug
+        self.roles = roles; self.teamSlug = teamSlug; self.purpose = purpose
     }
 }
 
@@ -40,6 +42,8 @@ public enum DemoNetwork {
                     displayName: "Mo Member", roles: [.member], teamSlug: "lindenfeld-csirt"),
         DemoAccount(email: "applicant@renkei-demo.example", password: "demo-applicant-pass",
                     displayName: "Ada Applicant", roles: [], teamSlug: nil),
+        DemoAccount(email: DemoNetwork.sigGuestEmail, password: "demo-guest-pass",
+                    displayName: "Gil Guest", roles: [], teamSlug: nil, purpose: "Guest of the Law Enforcement Cooperation SIG (no team)"),
     ]
 
     /// A demo announcement; the audience names teams by slug and people by e-mail address.

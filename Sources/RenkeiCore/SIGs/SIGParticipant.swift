@@ -140,6 +140,12 @@ public struct SIGParticipant: Sendable, Hashable, Codable {
         func requireChair(_ what: String) throws(SIGRefusal) {
             guard context.actorIsChair else { throw SIGRefusal(.wrongRole, "Only the SIG's chairs \(what).") }
         }
+        // A moderated SIG's first participants have no chair to approve them: the board does.
+        func requireChairOrBoardWhileUnchaired(_ what: String) throws(SIGRefusal) {
+            guard context.actorIsChair || (context.chairCount == 0 && context.actor.roles.contains(.board)) else {
+                throw SIGRefusal(.wrongRole, "Only the SIG's chairs (the board, while it has none) \(what).")
+            }
+        }
         func requireState(_ wanted: State, _ message: String) throws(SIGRefusal) {
             guard state == wanted else { throw SIGRefusal(.wrongState, message) }
         }
@@ -147,7 +153,7 @@ public struct SIGParticipant: Sendable, Hashable, Codable {
         case .join:
             throw SIGRefusal(.wrongState, state == .active ? "They already take part in \(sigName)." : "There is already a pending request.")
         case .approve:
-            try requireChair("approve requests to join")
+            try requireChairOrBoardWhileUnchaired("approve requests to join")
             try requireState(.requested, "There is no pending request to approve.")
             guard AccessPolicy.isMemberOfMemberTeam(context.person), context.person.teamID == teamID else {
                 throw SIGRefusal(.wrongState, "The person is no longer of the member team they asked for; decline the request.")
@@ -155,7 +161,7 @@ public struct SIGParticipant: Sendable, Hashable, Codable {
             next.state = .active
             next.decidedBy = context.actor.userID
         case .decline(let reason):
-            try requireChair("decline requests to join")
+            try requireChairOrBoardWhileUnchaired("decline requests to join")
             try requireState(.requested, "There is no pending request to decline.")
             next.state = .ended
             next.decidedBy = context.actor.userID

@@ -64,6 +64,7 @@ public enum Renkei {
                 app.asyncCommands.use(PostCommand(asks: true), as: "ask")
                 app.asyncCommands.use(MailCommand(), as: "mail")
                 app.asyncCommands.use(ListCommand(), as: "list")
+                app.asyncCommands.use(SIGCommand(), as: "sig")
                 app.asyncCommands.use(KeysCommand(), as: "keys")
                 app.asyncCommands.use(BackupCommand(), as: "backup")
                 if serving {

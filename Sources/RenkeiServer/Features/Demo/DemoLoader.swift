@@ -31,6 +31,7 @@ enum DemoLoader {
                 try await ArtifactSampleModel(sha256: artifact.sha256, content: Data(sample.content)).create(on: database)
             }
             try await loadRequests(directory, resolver: try await lookup.resolver(on: database), on: database)
+            try await loadSIGs(directory, passwordHashes: passwordHashes, on: database)
         }
         logger.notice("Loaded the fictional demo network: \(teams.count) teams.")
     }
@@ -38,7 +39,7 @@ enum DemoLoader {
     /// The demo accounts' password hashes by e-mail address, made before a transaction opens.
     static func hashPasswords(_ hasher: AsyncPasswordHasher) async throws -> [String: String] {
         var hashes: [String: String] = [:]
-        for account in DemoNetwork.accounts {
+        for account in DemoNetwork.accounts + DemoNetwork.sigChairs {
             hashes[account.email] = try await hasher.hash(account.password)
         }
         return hashes
@@ -124,11 +125,60 @@ enum DemoLoader {
         }
     }
 
+    /// The SIGs, through the same steps as people take them: proposed by their first chair,
+    /// approved by the board (which opens each SIG's list), chairs seated, participants joined,
+    /// the guest invited and accepting the TLP agreement, then items and documents posted.
+    private static func loadSIGs(_ directory: DemoDirectory, passwordHashes: [String: String], on database: any Database) async throws {
+        var users = directory.users
+        for account in DemoNetwork.sigChairs {
+            guard let team = account.teamSlug.flatMap({ directory.teams[$0] }) else { throw AppError.conflict("The demo has no team \(account.teamSlug ?? "")") }
+            let user = UserModel(email: account.email, displayName: account.displayName, passwordHash: passwordHashes[account.email]!,
+                                 roles: account.roles, teamID: team, createdAt: Date())
+            try await user.create(on: database)
+            users[account.email] = user
+        }
+        func acting(_ email: String) async throws -> SIGStore.Acting {
+            let user = users[email]!
+            return SIGStore.Acting(user: user, actor: try await ListStore.readers([user], on: database)[try user.requireID()]!, address: "demo", now: Date(), mail: nil)
+        }
+        let board = try await acting(DemoNetwork.sigBoardLiaison)
+        for demo in DemoNetwork.sigs {
+            _ = try await SIGStore.propose(slug: demo.slug, name: demo.name, charter: demo.charter, by: try await acting(demo.chairs[0]), on: database)
+            _ = try await SIGStore.apply(.approveCharter(liaison: board.actor.userID), to: demo.slug, by: board, on: database)
+            for (index, email) in (demo.chairs + demo.participants).enumerated() {
+                let person = try users[email]!.requireID()
+                if try await SIGStore.join(demo.slug, by: try await acting(email), on: database).state == .requested {
+                    // Moderated: the board approves while the SIG has no chair, the first chair afterwards.
+                    _ = try await SIGStore.step(.approve, on: person, in: demo.slug, by: index == 0 ? board : try await acting(demo.chairs[0]), on: database)
+                }
+                if demo.chairs.contains(email) { _ = try await SIGStore.step(.seatChair, on: person, in: demo.slug, by: board, on: database) }
+            }
+            for guest in demo.guests {
+                let (_, link) = try await SIGStore.inviteGuest(guest, to: demo.slug, by: try await acting(demo.chairs[0]), publicURL: "", on: database)
+                _ = try await SIGStore.acceptInvitation(secret: String(link.split(separator: "/").last!), agreementAccepted: true, newAccount: nil,
+                                                        signedIn: users[guest]!, address: "demo", now: Date(), on: database)
+            }
+        }
+        for demo in DemoNetwork.sigItems {
+            let sig = try await SIGStore.find(slug: demo.sig, for: nil, on: database)
+            let draft = SharedItemDraft(title: demo.title, body: demo.body, tags: ["sig"], tlp: demo.tlp, audience: .sig(try sig.requireID()))
+            _ = try await SharedItemStore.create(draft, by: users[demo.author]!, address: "demo", at: Date(), resolver: nil, mail: nil, on: database)
+        }
+        for demo in DemoNetwork.sigDocuments {
+            let author = try await acting(demo.author)
+            let document = try await SIGStore.change(.draft(title: demo.title, body: demo.body, tlp: demo.tlp), in: demo.sig, by: author, on: database)
+            if demo.published {
+                let chair = DemoNetwork.sigs.first { $0.slug == demo.sig }!.chairs[0]
+                _ = try await SIGStore.change(.publish(document.id), in: demo.sig, by: try await acting(chair), on: database)
+            }
+        }
+    }
+
     /// The sign-in table printed at start.
     static var credentials: String {
         var lines = ["Demo accounts (fictional network; passwords are public, do not use in production):"]
-        for account in DemoNetwork.accounts {
-            let roles = account.roles.isEmpty ? "Applicant (no team yet)" : account.roles.sorted().map(\.label).joined(separator: ", ")
+        for account in DemoNetwork.accounts + DemoNetwork.sigChairs {
+            let roles = account.purpose ?? (account.roles.isEmpty ? "Applicant (no team yet)" : account.roles.sorted().map(\.label).joined(separator: ", "))
             lines.append("  \(account.email.padding(toLength: 32, withPad: " ", startingAt: 0))  \(account.password.padding(toLength: 26, withPad: " ", startingAt: 0))  \(roles)\(account.teamSlug.map { " (team \($0))" } ?? "")")
         }
         return lines.joined(separator: "\n")

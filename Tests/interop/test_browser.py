@@ -251,6 +251,8 @@ NOT_PAGES = {
     "artifactShares": "POST", "listSubscription": "POST", "listPosts": "POST", "adminClaim": "POST",
     "itemCorrection": "POST", "itemWithdrawal": "POST", "twoFactorRecoveryCodes": "POST (a download)",
     "twoFactorNewRecoveryCodes": "POST",
+    "sigDecisions": "POST", "sigParticipants": "POST", "sigGuests": "POST", "sigDocuments": "POST", "sigMeetings": "POST",
+    "sigMeetingMinutes": "POST",
     "healthz": "plain text", "metrics": "plain text", "stylesheet": "CSS", "favicon": "image",
     "faviconSVG": "image", "twoFactorQRCode": "image", "teamRFC2350": "plain text", "teamVCard": "vCard",
     "teamKeys": "OpenPGP keys", "itemAttachment": "download", "artifactSample": "download", "listKey": "OpenPGP key",
@@ -367,13 +369,15 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
     visit_all(browser, {
         "home": ["/"], "teams": ["/teams", "/teams?q=lindenfeld"], "team": [f"/teams/{SLUG}"], "lookup": ["/lookup", "/lookup?q=192.0.2.45"],
         "cvss": ["/cvss"], "cvssCalculator": ["/cvss/4.0", "/cvss/3.1"], "membership": ["/membership"], "membershipApply": ["/membership/apply"],
-        "items": ["/items"], "artifacts": ["/artifacts"], "lists": ["/lists"],
+        "items": ["/items"], "artifacts": ["/artifacts"], "lists": ["/lists"], "sigs": ["/sigs"], "sig": ["/sigs/abuse-handling"],
         # Pages reached from a mail with a token: an unknown token gets the error page, in the same frame.
         "invitation": [f"/invitations/{bogus}"], "membershipConfirm": [f"/membership/confirm/{bogus}"],
+        "sigInvitation": [f"/sig-invitations/{bogus}"],
         # Pages that need a signed-in reader send a visitor to sign in.
         "account": ["/account"], "notifications": ["/notifications"], "audit": ["/admin/audit"], "adminClaims": ["/admin/claims"],
         "itemNew": ["/items/new"], "artifactNew": ["/artifacts/new"], "listNew": ["/lists/new"], "teamNew": ["/teams/new"],
         "teamEdit": [f"/teams/{SLUG}/edit"], "twoFactor": ["/account/two-factor"], "signInTwoFactor": ["/sign-in/two-factor"],
+        "sigNew": ["/sigs/new"],
     }, failures, "visitor", seen)
     browser.open("/sign-in")
     seen.add("signIn")
@@ -392,6 +396,8 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
     STATE["red_item"] = red_item or ""
     artifact = first_link(browser, "/artifacts", r"/artifacts/[0-9A-Fa-f-]{36}$")
     mailing_list = first_link(browser, "/lists", r"/lists/(?!new$|key\.asc$)[a-z0-9-]+$")
+    # The representative takes part in Abuse Handling (its drafts included) and chairs CVSS.
+    sig_document = first_link(browser, "/sigs/abuse-handling", r"/sigs/abuse-handling/documents/[0-9A-Fa-f-]{36}$")
     visit_all(browser, {
         "home": ["/"], "teams": ["/teams"], "team": [f"/teams/{SLUG}"], "teamEdit": [f"/teams/{SLUG}/edit"],
         "account": ["/account"], "twoFactor": ["/account/two-factor"], "lookup": ["/lookup?q=192.0.2.45"],
@@ -399,6 +405,8 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "items": ["/items", "/items?q=phishing"], "itemNew": ["/items/new", "/items/new?kind=request"], "item": [item] + ([red_item] if red_item else []),
         "artifacts": ["/artifacts"], "artifactNew": ["/artifacts/new"], "artifact": [artifact],
         "lists": ["/lists"], "listNew": ["/lists/new"], "list": [mailing_list], "notifications": ["/notifications"],
+        "sigs": ["/sigs"], "sigNew": ["/sigs/new"], "sig": ["/sigs/abuse-handling", "/sigs/cvss", "/sigs/lecc"],
+        "sigDocument": [sig_document],
     }, failures, "member", seen)
     # The invitation form, from an invitation the representative makes.
     cookies = {c["name"]: c["value"] for c in browser.driver.get_cookies()}
@@ -409,9 +417,18 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
             "_csrf": re.search(r'name="_csrf" value="([^"]+)"', team_page).group(1),
             "email": f"new-{bogus[:8]}@lindenfeld.example", "displayName": "New Colleague", "role": "member"})
         link = re.search(r"/invitations/[A-Za-z0-9_-]{16,}", made.text)
-        if link:
+        # The guest's invitation form, from a guest the representative invites to CVSS, which they chair.
+        sig_page = requests.get(server.url("/sigs/cvss"), cookies=cookies, timeout=30).text
+        guest_action = re.search(r'<form method="post" action="(/sigs/cvss/guests)"', sig_page)
+        guest_link = None
+        if guest_action:
+            invited = requests.post(server.url(guest_action.group(1)), cookies=cookies, timeout=30, data={
+                "_csrf": re.search(r'name="_csrf" value="([^"]+)"', sig_page).group(1), "email": f"guest-{bogus[:8]}@police.example"})
+            guest_link = re.search(r"/sig-invitations/[A-Za-z0-9_-]{16,}", invited.text)
+        if link or guest_link:
             browser.sign_out()
-            visit_all(browser, {"invitation": [link.group(0)]}, failures, "invited person", seen)
+            visit_all(browser, {"invitation": [link.group(0)] if link else [], "sigInvitation": [guest_link.group(0)] if guest_link else []},
+                      failures, "invited person", seen)
             browser.open("/sign-in")
             sign_in_from_here(browser, REP_EMAIL, REP_PASSWORD, failures, "member")
     browser.sign_out()
@@ -424,6 +441,7 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "home": ["/"], "teamNew": ["/teams/new"], "teamEdit": [f"/teams/{OTHER_SLUG}/edit"], "audit": ["/admin/audit"],
         "adminClaims": ["/admin/claims"], "membershipApplication": [application], "membership": ["/membership"],
         "items": ["/items"], "notifications": ["/notifications"], "account": ["/account"], "listNew": ["/lists/new"],
+        "sigs": ["/sigs"], "sig": ["/sigs/lecc"],
     }, failures, "secretariat", seen)
     # A form with its error summary, and an error page.
     browser.open("/items/new")

@@ -122,10 +122,16 @@ public struct SpecialInterestGroup: Sendable, Hashable, Codable {
 
     // MARK: - The SIG's life
 
-    /// A new SIG as a member proposes it: any person of an active member team may.
+    /// Any person of an active member team may propose a SIG.
+    public static func canPropose(_ actor: Actor?) -> Bool {
+        guard let actor else { return false }
+        return actor.teamID != nil && actor.teamStatus == .active
+    }
+
+    /// A new SIG as a member proposes it (`canPropose`).
     public static func propose(id: UUID, slug rawSlug: String, name rawName: String, charter: Charter, by actor: Actor?,
                                at now: Date) throws(SIGRefusal) -> SpecialInterestGroup {
-        guard let actor, actor.teamID != nil, actor.teamStatus == .active else {
+        guard let actor, canPropose(actor) else {
             throw SIGRefusal(.wrongRole, "Only people of active member teams propose a SIG.")
         }
         let (slug, name, checked, errors) = check(slug: rawSlug, name: rawName, charter: charter)

@@ -86,7 +86,7 @@ struct SIGCommand: AnyAsyncCommand {
             case ("invite", 3):
                 let (invitation, link) = try await SIGStore.inviteGuest(operands[2], to: operands[1], by: try await acting(arguments.options["as"]),
                                                                         publicURL: app.renkei.settings.publicURL, on: app.db)
-                context.console.print("Invited \(invitation.email) until \(TeamView.minute(invitation.expiresAt)) UTC: \(link)")
+                context.console.print("Invited \(invitation.email) until \(TeamView.minute(invitation.expiresAt)): \(link)")
             default:
                 throw UsageError(message: "usage: renkei sig list | show SLUG | create SLUG … | join SLUG EMAIL | chair SLUG EMAIL --as EMAIL | invite SLUG EMAIL --as EMAIL")
             }

@@ -82,6 +82,7 @@ struct SIGPage: Encodable {
     var isChair: Bool
     var isBoard: Bool
     var canLeave: Bool
+    var canWriteDocuments: Bool
     /// Why the reader's seat reads nothing now (moved team, membership ended).
     var seatOnHold: Bool
     // The space.
@@ -156,7 +157,7 @@ struct SIGPage: Encodable {
             signedIn: actor != nil, takesPart: takesPart, isGuest: mine?.participant.kind == .guest && myState == .active,
             hasRequested: myState == .requested, canJoin: canJoin,
             joinLabel: sig.charter.joining == .open ? "Join" : "Ask to join", isChair: isChair, isBoard: isBoard,
-            canLeave: myState == .active || myState == .requested,
+            canLeave: myState == .active || myState == .requested, canWriteDocuments: takesPart && sig.isOpenForWork,
             seatOnHold: myState == .active && !takesPart,
             labels: TLPLabel.allCases.filter { $0 != .red }.map(\.text),
             decisionsURL: SiteURL.sigDecisions(.value(sig.slug)).path, participantsURL: SiteURL.sigParticipants(.value(sig.slug)).path,
@@ -175,10 +176,47 @@ struct SIGPage: Encodable {
             page.boardMembers = try await UserModel.query(on: database).all().filter { $0.roleSet.contains(.board) }
                 .map { BoardMember(email: $0.email, name: $0.displayName) }.nonEmpty
         }
-        guard takesPart, let actor else { return page }
+        guard let actor else { return page }
+        if takesPart { try await addSpace(to: &page, sig: sig, listID: model.listID, reader: actor, request: request) }
+        if isChair { page.documentChoices = page.documents }
 
-        // The space, for participants.
-        let items = try await SharedItemStore.readable(by: actor, sharedWith: sigID, page: try cursor("items"), on: database)
+        // Participants for those who take part and the board, with the steps each may take on
+        // them; requests for the chairs (and the board, which decides while there is none).
+        guard takesPart || isBoard else { return page }
+        let participants = try await SIGStore.participants(of: sig, state: .active, page: try cursor("participants"), on: database)
+        let people = try await ListStore.readers(participants.items.map(\.1), on: database)
+        let chairCount = chairRows.count
+        func person(_ participant: SIGParticipant, _ user: UserModel, seen: Actor, withSteps: Bool) -> Person {
+            let context = SIGParticipant.Context(sig: sig, actor: actor, actorIsChair: isChair, person: seen, chairCount: chairCount, now: now)
+            return Person(id: participant.userID.uuidString, name: user.displayName, team: participant.teamID.map(names.team), kind: participant.kind.rawValue,
+                          chairUntil: participant.isChair(at: now) ? participant.chairUntil.map(TeamView.day) : nil,
+                          affiliationChanged: participant.affiliationChanged(person: seen),
+                          steps: withSteps ? participant.availableSteps(in: context).filter { $0.name != "leave" }.map {
+                              Step(name: $0.name, label: $0.label, needsReason: $0.needsReason)
+                          }.nonEmpty : nil)
+        }
+        page.participants = participants.items.map { person($0.0, $0.1, seen: people[$0.0.userID] ?? $0.1.actor, withSteps: isChair || isBoard) }.nonEmpty
+        page.participantsMoreURL = older("participants", participants.next)
+        if isChair || isBoard {
+            let requests = try await SIGStore.participants(of: sig, state: .requested, page: PageRequest(limit: PageRequest.maximumLimit), on: database)
+            let requesters = try await ListStore.readers(requests.items.map(\.1), on: database)
+            page.requests = requests.items.map { person($0.0, $0.1, seen: requesters[$0.0.userID] ?? $0.1.actor, withSteps: true) }
+                .filter { $0.steps != nil }.nonEmpty
+        }
+        return page
+    }
+
+    /// The items shared with the SIG, its list and its meetings: for those who take part.
+    private static func addSpace(to page: inout SIGPage, sig: SpecialInterestGroup, listID: UUID?, reader actor: Actor, request: Request) async throws {
+        let database = request.db
+        let path = SiteURL.sig(.value(sig.slug)).path
+        func cursor(_ name: String) throws -> PageRequest {
+            try PageRequest.parse(limit: nil, cursor: request.query[String.self, at: name])
+        }
+        func older(_ name: String, _ next: PageCursor?) -> String? {
+            next.map { path + "?\(name)=" + $0.encoded + "#\(name)" }
+        }
+        let items = try await SharedItemStore.readable(by: actor, sharedWith: sig.id, page: try cursor("items"), on: database)
         try await SharedItemStore.recordReads(items.items, channel: "sig \(sig.slug)", request: request)
         page.items = items.items.map { item in
             ItemRow(url: SiteURL.item(.value(item.id.uuidString)).path, title: item.title, label: .init(item.tlp),
@@ -186,7 +224,7 @@ struct SIGPage: Encodable {
         }.nonEmpty
         page.itemsOlderURL = older("items", items.next)
         if sig.isOpenForWork, SharedItem.canShare(actor) { page.shareURL = SiteURL.itemNew.path + "?sig=" + sig.slug }
-        if let listID = model.listID, let list = try await MailingListModel.find(listID, on: database) {
+        if let listID, let list = try await MailingListModel.find(listID, on: database) {
             page.listURL = SiteURL.list(.value(list.slug)).path
             page.listAddress = request.application.renkei.mail.listAddress(list.slug)
         }
@@ -195,41 +233,11 @@ struct SIGPage: Encodable {
             let zone = TimeZone(identifier: meeting.timeZone) ?? .gmt
             return MeetingRow(id: meeting.id.uuidString, title: meeting.title,
                               startsLocal: meeting.startsAt.formatted(Date.VerbatimFormatStyle(format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)", timeZone: zone, calendar: Calendar(identifier: .gregorian))) + " " + meeting.timeZone,
-                              startsUTC: TeamView.minute(meeting.startsAt) + " UTC", location: meeting.location, agenda: meeting.agenda.nonBlank,
+                              startsUTC: TeamView.minute(meeting.startsAt), location: meeting.location, agenda: meeting.agenda.nonBlank,
                               minutesURL: meeting.minutesDocumentID.map { SiteURL.sigDocument(.value(sig.slug), .value($0.uuidString)).path },
                               minutesFormURL: SiteURL.sigMeetingMinutes(.value(sig.slug), .value(meeting.id.uuidString)).path)
         }.nonEmpty
         page.meetingsOlderURL = older("meetings", meetings.next)
-        if isChair { page.documentChoices = page.documents }
-
-        // Participants, with the chairs' steps on each; requests for the chairs.
-        let participants = try await SIGStore.participants(of: sig, state: .active, page: try cursor("participants"), on: database)
-        let people = try await ListStore.readers(participants.items.map(\.1), on: database)
-        let chairCount = chairRows.count
-        func person(_ participant: SIGParticipant, _ user: UserModel, steps: Bool) -> Person {
-            let seen = people[participant.userID] ?? user.actor
-            let context = SIGParticipant.Context(sig: sig, actor: actor, actorIsChair: isChair, person: seen, chairCount: chairCount, now: now)
-            return Person(id: participant.userID.uuidString, name: user.displayName, team: participant.teamID.map(names.team), kind: participant.kind.rawValue,
-                          chairUntil: participant.isChair(at: now) ? participant.chairUntil.map(TeamView.day) : nil,
-                          affiliationChanged: participant.affiliationChanged(person: seen),
-                          steps: steps ? participant.availableSteps(in: context).filter { $0.name != "leave" }.map {
-                              Step(name: $0.name, label: $0.label, needsReason: $0.needsReason)
-                          }.nonEmpty : nil)
-        }
-        page.participants = participants.items.map { person($0.0, $0.1, steps: isChair || isBoard) }.nonEmpty
-        page.participantsMoreURL = older("participants", participants.next)
-        if isChair {
-            let requests = try await SIGStore.participants(of: sig, state: .requested, page: PageRequest(limit: PageRequest.maximumLimit), on: database)
-            let requesters = try await ListStore.readers(requests.items.map(\.1), on: database)
-            page.requests = requests.items.map { participant, user in
-                let seen = requesters[participant.userID] ?? user.actor
-                let context = SIGParticipant.Context(sig: sig, actor: actor, actorIsChair: true, person: seen, chairCount: chairCount, now: now)
-                return Person(id: participant.userID.uuidString, name: user.displayName, team: participant.teamID.map(names.team), kind: participant.kind.rawValue,
-                              chairUntil: nil, affiliationChanged: false,
-                              steps: participant.availableSteps(in: context).map { Step(name: $0.name, label: $0.label, needsReason: $0.needsReason) }.nonEmpty)
-            }.nonEmpty
-        }
-        return page
     }
 }
 

@@ -120,7 +120,7 @@ extension SIGStore {
             let meeting = try SIGMeeting.plan(id: UUID(), in: sig, title: title, startsAt: startsAt, timeZone: timeZone, location: location, agenda: agenda,
                                               actorIsChair: try await isChair(acting.actor.userID, of: sig.id, at: acting.now, on: database))
             try await SIGMeetingModel(meeting).create(on: database)
-            try await AuditLog.record("sig.meeting-plan", subject: "sig \(sig.slug)", detail: "\(meeting.title) at \(TeamView.minute(meeting.startsAt)) UTC",
+            try await AuditLog.record("sig.meeting-plan", subject: "sig \(sig.slug)", detail: "\(meeting.title) at \(TeamView.minute(meeting.startsAt))",
                                       actor: acting.user, address: acting.address, at: acting.now, on: database)
             return meeting
         }

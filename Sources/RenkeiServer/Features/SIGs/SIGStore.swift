@@ -216,7 +216,7 @@ enum SIGStore {
 
                     Open this link to read the group's TLP agreement and accept it: \(link)
 
-                    The link works until \(TeamView.minute(invitation.expiresAt)) UTC and only once.
+                    The link works until \(TeamView.minute(invitation.expiresAt)) and only once.
                     """
                 try await Outbox.enqueue(from: ("Renkei", mail.platformAddress), subject: "Invitation to the \(sig.name) SIG", content: .text(text),
                                          messageID: mail.messageID(), to: [Outbox.Recipient(address: invitation.email, userID: nil, form: .signed)],

@@ -61,7 +61,7 @@ struct SIGsController {
                                    active: listed.filter(\.isOpenForWork).map(row).nonEmpty,
                                    proposed: listed.filter { $0.status == .proposed }.map(row).nonEmpty,
                                    retired: listed.filter { $0.status == .retired }.map(row).nonEmpty,
-                                   canPropose: actor.map { $0.teamID != nil && $0.teamStatus == .active } ?? false, newURL: SiteURL.sigNew.path)
+                                   canPropose: SpecialInterestGroup.canPropose(actor), newURL: SiteURL.sigNew.path)
             .render("sigs", on: request)
     }
 
@@ -105,6 +105,7 @@ struct SIGsController {
 
     private func proposePage(request: Request, form: CharterForm, errors: [FieldError]) async throws -> View {
         _ = try request.requireUser()
+        guard SpecialInterestGroup.canPropose(request.currentActor) else { throw AppError.forbidden("Only people of active member teams propose a SIG.") }
         let formErrors = FormErrors(errors)
         return try await ProposePage(chrome: Chrome(request: request, title: "Propose a SIG")
                                         .with(formErrors, headline: "Nothing was proposed: \(errors.count.counted("problem", "problems")) to correct"),

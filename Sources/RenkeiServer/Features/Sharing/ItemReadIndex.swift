@@ -29,11 +29,18 @@ enum ItemReadIndex {
         }
     }
 
-    /// Indexes one item written through its model, page key included.
+    /// Indexes one item written through its model, page key and SIG included.
     static func write(_ model: SharedItemModel, on sql: any SQLDatabase) async throws {
         let id = try model.requireID(), createdMs = SharedItemModel.milliseconds(model.createdAt)
-        try await sql.update(SharedItemModel.schema).set("created_ms", to: createdMs).where("id", .equal, id).run()
-        try await write([(id, try model.item().access, createdMs)], replacing: true, on: sql)
+        let item = try model.item()
+        try await sql.update(SharedItemModel.schema).set("created_ms", to: createdMs).set("sig_id", to: sigID(of: item)).where("id", .equal, id).run()
+        try await write([(id, item.access, createdMs)], replacing: true, on: sql)
+    }
+
+    /// The SIG an item is shared with, kept in `shared_items.sig_id` (migration 020): a SIG's
+    /// list is found by it at every label, TLP:CLEAR included, whose grant names nobody.
+    static func sigID(of item: SharedItem) -> UUID? {
+        if case .sig(let id) = item.audience { id } else { nil }
     }
 
     static func remove(_ id: UUID, on sql: any SQLDatabase) async throws {

@@ -45,9 +45,7 @@ enum SharedItemStore {
             ids = "SELECT s.id AS item_id, s.created_ms FROM " + search.from + " WHERE " + search.condition
             ids += " AND \(ItemReadIndex.opens(to: scope))"
             if let listID { ids += " AND s.list_id = \(bind: listID)" }
-            if let sig {
-                ids += " AND EXISTS (SELECT 1 FROM \(unsafeRaw: ItemReadIndex.table) g WHERE g.item_id = s.id AND g.kind = \(bind: ReadGrant.Kind.sig.rawValue) AND g.member_id = \(bind: sig))"
-            }
+            if let sig { ids += " AND s.sig_id = \(bind: sig)" }
             if let notBefore { ids += " AND s.created_ms >= \(bind: SharedItemModel.milliseconds(notBefore))" }
             ids += ItemReadIndex.older(than: cursor, ms: "s.created_ms", id: "s.id")
             ids += " ORDER BY s.created_ms DESC, s.id DESC LIMIT \(unsafeRaw: String(page.limit + 1))"
@@ -124,14 +122,14 @@ enum SharedItemStore {
         let (items, models) = (batch.items, batch.models)
         try await database.writeTransaction { database in
             let sql = try database.sql
-            // Ten binds a row: 1,000 rows stay under SQLite's and PostgreSQL's bind limits.
+            // Eleven binds a row: 1,000 rows stay under SQLite's and PostgreSQL's bind limits.
             for start in stride(from: 0, to: models.count, by: 1_000) {
                 let insert = sql.insert(into: SharedItemModel.schema)
-                    .columns("id", "kind", "tlp", "author_user_id", "created_at", "document", "search_text", "version", "list_id", "created_ms")
-                for model in models[start..<min(start + 1_000, models.count)] {
+                    .columns("id", "kind", "tlp", "author_user_id", "created_at", "document", "search_text", "version", "list_id", "created_ms", "sig_id")
+                for (item, model) in zip(items[start..<min(start + 1_000, models.count)], models[start..<min(start + 1_000, models.count)]) {
                     _ = insert.values(SQLBind(model.id), SQLBind(model.kind), SQLBind(model.tlp), SQLBind(model.authorUserID), SQLBind(model.createdAt),
                                       SQLBind(model.document), SQLBind(model.searchText), SQLBind(model.version), SQLBind(model.listID),
-                                      SQLBind(SharedItemModel.milliseconds(model.createdAt)))
+                                      SQLBind(SharedItemModel.milliseconds(model.createdAt)), SQLBind(ItemReadIndex.sigID(of: item)))
                 }
                 try await insert.run()
             }

@@ -2,7 +2,8 @@ import Fluent
 import SQLKit
 
 /// Special Interest Groups: the groups, their participants and guest invitations, their
-/// documents with every version, and their meetings.
+/// documents with every version, and their meetings; and the SIG an item is shared with
+/// (`shared_items.sig_id`, written with the item's read index), by which a SIG's page lists them.
 struct CreateSIGs: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(SIGModel.schema)
@@ -75,7 +76,9 @@ struct CreateSIGs: AsyncMigration {
             .field("agenda", .string, .required)
             .field("minutes_document_id", .uuid, .references(SIGDocumentModel.schema, "id", onDelete: .setNull))
             .create()
+        try await database.schema(SharedItemModel.schema).field("sig_id", .uuid).update()
         guard let sql = database as? any SQLDatabase else { return }
+        try await sql.raw("CREATE INDEX shared_items_sig_keyset ON shared_items (sig_id, created_ms DESC, id DESC)").run()
         // A person's seats are read on every request (`SIGSeats`); a SIG's page lists its participants and documents.
         try await sql.raw("CREATE INDEX sig_participants_user ON sig_participants (user_id)").run()
         try await sql.raw("CREATE INDEX sig_documents_sig ON sig_documents (sig_id, updated_at DESC, id DESC)").run()
@@ -83,6 +86,8 @@ struct CreateSIGs: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase { try await sql.raw("DROP INDEX shared_items_sig_keyset").run() }
+        try await database.schema(SharedItemModel.schema).deleteField("sig_id").update()
         for schema in [SIGMeetingModel.schema, SIGDocumentVersionModel.schema, SIGDocumentModel.schema, SIGGuestInvitationModel.schema,
                        SIGParticipantModel.schema, SIGModel.schema] {
             try await database.schema(schema).delete()

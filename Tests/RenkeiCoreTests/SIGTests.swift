@@ -260,6 +260,7 @@ private enum SIGFixture {
         #expect(F.refusal { try published.published(in: sig, by: participant, actorIsChair: true, at: F.now) } == .wrongState)
         let retired = try sig.applying(.retire(reason: "Done."), by: F.board, isChair: false, at: F.now)
         #expect(F.refusal { try published.revised(in: retired, title: "T3", body: "B3", tlp: .amber, by: participant, at: F.now) } == .wrongState)
+        #expect(F.refusal { try second.published(in: retired, by: participant, actorIsChair: true, at: F.now) } == .wrongState, "a retired SIG publishes nothing")
         #expect(SIGDocument.disclaimer(sigName: "CVSS").contains("CVSS Special Interest Group"))
     }
 

@@ -88,6 +88,7 @@ public struct SIGDocument: Sendable, Hashable, Codable {
 
     /// A chair publishes the document: from then on its label decides who reads it.
     public func published(in sig: SpecialInterestGroup, by actor: Actor, actorIsChair: Bool, at now: Date) throws(SIGRefusal) -> SIGDocument {
+        guard sig.isOpenForWork else { throw SIGRefusal(.wrongState, "\(sig.name) is \(sig.status.rawValue); its documents are closed.") }
         guard actorIsChair else { throw SIGRefusal(.wrongRole, "Only the SIG's chairs publish a document.") }
         guard state == .draft else { throw SIGRefusal(.wrongState, "The document is already published.") }
         var next = self

@@ -35,6 +35,8 @@ extension ServerTests {
         var sessions: [String: BrowserSession] = [:]
         var items: [(name: String, id: String, title: String)] = []
         var documents: [(name: String, id: String, title: String)] = []
+        /// A sample's registry entry shared with the SIG at TLP:AMBER.
+        var artifact = ""
     }
 
     static let guest = MembershipCast.candidate
@@ -95,6 +97,10 @@ extension ServerTests {
             #expect(made.status == .created, "\(name): \(made.body.string)")
             sig.items.append((name, try #require(try jsonObject(made)["id"] as? String), title))
         }
+        let artifact = try await call(app, .POST, "/api/v1/artifacts", token: chair,
+                                      body: ["sha256": String(repeating: "ab", count: 32), "names": "dropper.exe", "tlp": "AMBER", "audience": "sig", "sig": "abuse"])
+        #expect(artifact.status == .created, "\(artifact.body.string)")
+        sig.artifact = try #require(try jsonObject(artifact)["id"] as? String)
         for (name, tlp, publish) in [("draft AMBER", "AMBER", false), ("published CLEAR", "CLEAR", true), ("published GREEN", "GREEN", true),
                                      ("published AMBER", "AMBER", true)] {
             let title = "Paper \(name) quokka\(unique)"
@@ -167,6 +173,8 @@ extension ServerTests {
                     #expect(documentList.contains(document.id) == allowed, "document list API · \(label)")
                     #expect(sigPage.contains(document.title) == allowed, "SIG page documents · \(label)")
                 }
+                #expect((try await call(app, .GET, "/api/v1/artifacts/\(sig.artifact)", token: token).status == .ok) == marks[2], "AMBER sample entry · \(name)")
+                #expect(try await call(app, .GET, "/api/v1/artifacts", token: token).body.string.contains(sig.artifact) == marks[2], "sample list · \(name)")
                 let participants = try await call(app, .GET, "/api/v1/sigs/abuse/participants", token: token).status
                 let meetings = try await call(app, .GET, "/api/v1/sigs/abuse/meetings", token: token).status
                 let requests = try await call(app, .GET, "/api/v1/sigs/abuse/join-requests", token: token).status
@@ -225,6 +233,13 @@ extension ServerTests {
             let forms = Dictionary(deliveries.map { ($0.recipient, $0.form) }, uniquingKeysWith: { $0 + "," + $1 })
             #expect(forms == [Self.guest: "encrypted", "rep-alpha@test.example": "notice"],
                     "the guest (with a key) and the author (without) only; not the removed, the moved, the one who left, nor outsiders: \(forms)")
+            // The list's archive, as its readers and others see it.
+            for (email, reads) in [(Self.guest, true), ("rep-alpha@test.example", true), ("member-alpha@test.example", false), ("member-gamma@test.example", false),
+                                   ("secretariat@test.example", false)] {
+                let archive = try await page(app, "/lists/sig-abuse", sig.sessions[email])
+                #expect(archive.body.string.contains("Takedown list for Friday") == reads, "archive · \(email)")
+                #expect(try await call(app, .GET, "/api/v1/lists/sig-abuse/posts", token: sig.tokens[email]).body.string.contains(idText) == reads, "API archive · \(email)")
+            }
         }
     }
 

@@ -99,6 +99,22 @@ private enum SIGFixture {
         #expect(proposed.isListed(to: F.member) && proposed.isListed(to: F.board) && proposed.isListed(to: F.suspendedMember))
         #expect(!proposed.isListed(to: nil) && !proposed.isListed(to: F.outsider))
         #expect(try F.chartered().isListed(to: nil), "a chartered SIG's charter is public")
+        let declined = try proposed.applying(.retire(reason: "Declined: the flaw at ACME is not for a SIG."), by: F.board, isChair: false, at: F.now)
+        #expect(!declined.isListed(to: nil) && !declined.isListed(to: F.outsider) && declined.isListed(to: F.member), "a declined proposal stays with the members")
+        #expect(try F.chartered().applying(.retire(reason: "Done."), by: F.board, isChair: false, at: F.now).isListed(to: nil), "a retired SIG stays on record")
+    }
+
+    @Test func chairsChangeTheCharterWordsAndTheBoardItsRules() throws {
+        let sig = try F.chartered()
+        var words = sig.charter
+        words.scope = "Abuse reports and sensor feeds."
+        #expect(F.refusal { try sig.applying(.amendCharter(words), by: F.colleague, isChair: true, at: F.now) } == nil)
+        for change in [{ (c: inout SpecialInterestGroup.Charter) in c.joining = .moderated }, { $0.chairsAppointedByBoard = true }, { $0.defaultLabel = .clear }] {
+            var rules = sig.charter
+            change(&rules)
+            #expect(F.refusal { try sig.applying(.amendCharter(rules), by: F.colleague, isChair: true, at: F.now) } == .wrongRole)
+            #expect(F.refusal { try sig.applying(.amendCharter(rules), by: F.board, isChair: false, at: F.now) } == nil)
+        }
     }
 }
 
@@ -159,6 +175,23 @@ private enum SIGFixture {
         #expect(F.refusal { try joinedThere.applying(.seatChair, in: F.context(byBoard, actor: F.colleague, chair: true, person: F.member)) } == .wrongRole,
                 "where the charter says so, only the board appoints chairs")
         #expect(F.refusal { try chair.applying(.unseatChair, in: F.context(sig, actor: F.member, person: F.member)) } == nil, "a chair steps down")
+        #expect(F.refusal { try joined.applying(.seatChair, in: F.context(sig, actor: F.member, chair: true, person: F.member, chairs: 1)) } == .wrongRole,
+                "nobody records themself as chair")
+        var moderatedBoard = F.board
+        moderatedBoard.teamID = F.teamB
+        moderatedBoard.teamStatus = .active
+        let moderated = try F.chartered(joining: .moderated)
+        let ownRequest = try SIGParticipant.join(existing: nil, in: F.context(moderated, actor: moderatedBoard, person: moderatedBoard))
+        #expect(F.refusal { try ownRequest.applying(.approve, in: F.context(moderated, actor: moderatedBoard, person: moderatedBoard, chairs: 0)) } == .wrongRole,
+                "a board member approves no request of their own")
+        // A chair whose seat reads nothing (moved team) holds no chair's power.
+        var movedChair = F.member
+        movedChair.sigSeats = [chair.seat!]
+        #expect(chair.actsAsChair(movedChair, at: F.now))
+        movedChair.teamID = F.teamB
+        #expect(!chair.actsAsChair(movedChair, at: F.now))
+        #expect(F.refusal { try chair.applying(.confirmAffiliation, in: F.context(sig, actor: movedChair, chair: true, person: movedChair)) } == .wrongRole,
+                "a chair does not confirm their own new affiliation")
         #expect(try chair.applying(.leave, in: F.context(sig, actor: F.member, person: F.member)).chairUntil == nil, "leaving ends the chair's term")
     }
 
@@ -234,7 +267,7 @@ private enum SIGFixture {
         var documents = [draft]
         for tlp in [TLPLabel.clear, .green, .amber, .amberStrict] {
             let written = try SIGDocument.draft(id: UUID(), in: sig, title: "Paper", body: "Text", tlp: tlp, by: participant, at: F.now)
-            documents.append(try written.published(in: sig, by: participant, actorIsChair: true, at: F.now))
+            documents.append(try written.published(version: 1, in: sig, by: participant, actorIsChair: true, at: F.now))
         }
         for (name, reader) in readers {
             let marks = documents.map { $0.isReadable(by: reader) ? "X" : "-" }
@@ -253,14 +286,25 @@ private enum SIGFixture {
         #expect(F.refusal { try SIGDocument.draft(id: UUID(), in: sig, title: "T", body: "B", tlp: .red, by: participant, at: F.now) } == .invalid)
         #expect(F.refusal { try SIGDocument.draft(id: UUID(), in: sig, title: "", body: "", tlp: .green, by: participant, at: F.now) } == .invalid)
         let draft = try SIGDocument.draft(id: UUID(), in: sig, title: "T", body: "B", tlp: .green, by: participant, at: F.now)
-        let second = try draft.revised(in: sig, title: "T2", body: "B2", tlp: .amber, by: participant, at: F.now.addingTimeInterval(60))
+        let second = try draft.revised(in: sig, title: "T2", body: "B2", tlp: .amber, by: participant, actorIsChair: false, at: F.now.addingTimeInterval(60))
         #expect(second.versions.map(\.number) == [1, 2] && second.title == "T2" && second.tlp == .amber && second.versions[0].body == "B")
-        #expect(F.refusal { try second.published(in: sig, by: participant, actorIsChair: false, at: F.now) } == .wrongRole)
-        let published = try second.published(in: sig, by: participant, actorIsChair: true, at: F.now)
-        #expect(F.refusal { try published.published(in: sig, by: participant, actorIsChair: true, at: F.now) } == .wrongState)
+        #expect(F.refusal { try second.published(version: 2, in: sig, by: participant, actorIsChair: false, at: F.now) } == .wrongRole)
+        #expect(F.refusal { try second.published(version: 1, in: sig, by: participant, actorIsChair: true, at: F.now) } == .wrongState,
+                "a chair publishes the version they read, not one written since")
+        let published = try second.published(version: 2, in: sig, by: participant, actorIsChair: true, at: F.now)
+        #expect(F.refusal { try published.published(version: 2, in: sig, by: participant, actorIsChair: true, at: F.now) } == .wrongState)
+        #expect(F.refusal { try published.revised(in: sig, title: "T3", body: "B3", tlp: .clear, by: participant, actorIsChair: false, at: F.now) } == .wrongRole,
+                "a participant who does not chair changes no published text or label")
+        #expect(try published.revised(in: sig, title: "T3", body: "B3", tlp: .amber, by: participant, actorIsChair: true, at: F.now).versions.count == 3)
         let retired = try sig.applying(.retire(reason: "Done."), by: F.board, isChair: false, at: F.now)
-        #expect(F.refusal { try published.revised(in: retired, title: "T3", body: "B3", tlp: .amber, by: participant, at: F.now) } == .wrongState)
-        #expect(F.refusal { try second.published(in: retired, by: participant, actorIsChair: true, at: F.now) } == .wrongState, "a retired SIG publishes nothing")
+        #expect(F.refusal { try published.revised(in: retired, title: "T3", body: "B3", tlp: .amber, by: participant, actorIsChair: true, at: F.now) } == .wrongState)
+        #expect(F.refusal { try second.published(version: 2, in: retired, by: participant, actorIsChair: true, at: F.now) } == .wrongState, "a retired SIG publishes nothing")
+        // Outside the SIG, a published document is its published text alone.
+        var wider = try SIGDocument.draft(id: UUID(), in: sig, title: "Draft", body: "Victims at bank X", tlp: .amberStrict, by: participant, at: F.now)
+        wider = try wider.revised(in: sig, title: "Summary", body: "Sanitised", tlp: .clear, by: participant, actorIsChair: false, at: F.now)
+        wider = try wider.published(version: 2, in: sig, by: participant, actorIsChair: true, at: F.now)
+        #expect(wider.versions(readBy: nil).map(\.body) == ["Sanitised"] && wider.versions(readBy: F.colleague).map(\.number) == [2])
+        #expect(wider.versions(readBy: participant).map(\.number) == [1, 2])
         #expect(SIGDocument.disclaimer(sigName: "CVSS").contains("CVSS Special Interest Group"))
     }
 
@@ -270,5 +314,21 @@ private enum SIGFixture {
         #expect(F.refusal { try SIGMeeting.plan(id: UUID(), in: sig, title: "M", startsAt: nil, timeZone: "Mars/Olympus", location: "", agenda: "", actorIsChair: true) } == .invalid)
         let meeting = try SIGMeeting.plan(id: UUID(), in: sig, title: " Spring meeting ", startsAt: F.now, timeZone: "Europe/Berlin", location: "online", agenda: "1. Feeds", actorIsChair: true)
         #expect(meeting.title == "Spring meeting" && meeting.timeZone == "Europe/Berlin")
+    }
+}
+
+@Suite struct SIGPointOfContactTests {
+    /// A SIG's readers may be guests: a point-of-contact answer shared with a SIG shows what
+    /// everyone sees of the directory, never members-only contacts.
+    @Test func anAnswerInASIGShowsWhatEveryoneSees() throws {
+        let sig = UUID()
+        var participant = SIGFixture.member
+        participant.sigSeats = [SIGSeat(sigID: sig, teamID: SIGFixture.teamA)]
+        for tlp in [TLPLabel.green, .amber, .amberStrict] {
+            let draft = SharedItemDraft(kind: .request, title: "Who handles 198.18.109.5?", body: "Scanning.", tlp: tlp, audience: .sig(sig),
+                                        request: RequestDetails(kind: .pointOfContact, subject: "198.18.109.5"))
+            let item = try SharedItem.compose(draft, id: UUID(), by: participant, authorName: "Mo", authorTeam: (SIGFixture.teamA, "A"), at: SIGFixture.now)
+            #expect(item.directoryAudience() == .everyone, "\(tlp.text)")
+        }
     }
 }

@@ -110,8 +110,8 @@ extension ServerTests {
             let id = try #require(try jsonObject(made)["id"] as? String)
             if publish {
                 #expect(try await call(app, .POST, "/api/v1/sigs/abuse/documents/\(id)", token: sig.tokens["member-gamma@test.example"],
-                                       body: ["action": "publish"]).status == .forbidden, "a participant who does not chair publishes nothing")
-                #expect(try await call(app, .POST, "/api/v1/sigs/abuse/documents/\(id)", token: chair, body: ["action": "publish"]).status == .ok)
+                                       body: ["action": "publish", "version": 1]).status == .forbidden, "a participant who does not chair publishes nothing")
+                #expect(try await call(app, .POST, "/api/v1/sigs/abuse/documents/\(id)", token: chair, body: ["action": "publish", "version": 1]).status == .ok)
             }
             sig.documents.append((name, id, title))
         }
@@ -240,6 +240,70 @@ extension ServerTests {
                 #expect(archive.body.string.contains("Takedown list for Friday") == reads, "archive · \(email)")
                 #expect(try await call(app, .GET, "/api/v1/lists/sig-abuse/posts", token: sig.tokens[email]).body.string.contains(idText) == reads, "API archive · \(email)")
             }
+        }
+    }
+
+    /// What an attacker tried, each closed: earlier versions of a published document, a
+    /// participant relabelling one, a chair who lost their team acting as chair, a removed
+    /// guest's second link, a chair opening a SIG by amending its charter, a declined proposal,
+    /// and telling who takes part from the answers to a stranger's steps.
+    @Test func whatAnAttackerTriedStaysClosed() async throws {
+        try await withRenkei { app, _ in
+            let sig = try await makeSIG(app)
+            let chair = sig.tokens["rep-alpha@test.example"], participant = sig.tokens["member-gamma@test.example"], guest = sig.tokens[Self.guest]
+            // A draft at AMBER+STRICT, revised by the chair to a CLEAR summary and published.
+            let made = try await call(app, .POST, "/api/v1/sigs/abuse/documents", token: chair,
+                                      body: ["title": "Sinkhole report", "body": "SECRET-V1: victims at bank X", "tlp": "AMBER+STRICT"])
+            let id = try #require(try jsonObject(made)["id"] as? String)
+            #expect(try await call(app, .POST, "/api/v1/sigs/abuse/documents/\(id)", token: chair,
+                                   body: ["action": "revise", "title": "Sinkhole summary", "body": "Sanitised.", "tlp": "CLEAR"]).status == .ok)
+            #expect(try await call(app, .POST, "/api/v1/sigs/abuse/documents/\(id)", token: chair, body: ["action": "publish", "version": 1]).status == .conflict,
+                    "the chair read version 1; version 2 is not published unread")
+            #expect(try await call(app, .POST, "/api/v1/sigs/abuse/documents/\(id)", token: chair, body: ["action": "publish"]).status == .unprocessableEntity)
+            #expect(try await call(app, .POST, "/api/v1/sigs/abuse/documents/\(id)", token: chair, body: ["action": "publish", "version": 2]).status == .ok)
+            let old = try await page(app, "/sigs/abuse/documents/\(id)?version=1", nil)
+            #expect(old.status == .notFound && !old.body.string.contains("SECRET-V1"), "a reader outside the SIG reads no earlier version")
+            #expect(try await page(app, "/sigs/abuse/documents/\(id)?version=1", sig.sessions["member-alpha@test.example"]).status == .notFound)
+            #expect(try await page(app, "/sigs/abuse/documents/\(id)?version=1", sig.sessions["member-gamma@test.example"]).body.string.contains("SECRET-V1"),
+                    "participants read every version")
+            #expect(!(try await call(app, .GET, "/api/v1/sigs/abuse/documents/\(id)", token: nil).body.string.contains("SECRET-V1")))
+            // Participants and guests change no published document; its label stays the chairs'.
+            for token in [participant, guest] {
+                #expect(try await call(app, .POST, "/api/v1/sigs/abuse/documents/\(id)", token: token,
+                                       body: ["action": "revise", "title": "Edited", "body": "Edited.", "tlp": "CLEAR"]).status == .forbidden)
+            }
+            // Steps on others: refused alike whether the person exists, takes part, or not.
+            for person in [Self.guest, "nobody@nowhere.example", "rep-beta@test.example", "secretariat@test.example"] {
+                let refused = try await call(app, .POST, "/api/v1/sigs/abuse/participants", token: sig.tokens["member-alpha@test.example"],
+                                             body: ["step": "remove", "person": person, "reason": "x"])
+                #expect(refused.status == .forbidden && refused.body.string.contains("act on other participants"), "\(person)")
+            }
+            // A removed guest's other invitation dies with the seat.
+            let second = try await call(app, .POST, "/api/v1/sigs/abuse/guests", token: chair, body: ["email": Self.guest])
+            let link = try #require(try jsonObject(second)["link"] as? String)
+            #expect(try await call(app, .POST, "/api/v1/sigs/abuse/participants", token: chair,
+                                   body: ["step": "remove", "person": Self.guest, "reason": "Investigation closed."]).status == .ok)
+            let guestSession = try #require(sig.sessions[Self.guest])
+            #expect(try await page(app, String(link.dropFirst("https://renkei.test".count)), guestSession).status == .notFound)
+            // A chair changes the words of the charter, not who joins.
+            let charter: [String: Any] = ["slug": "abuse", "name": "Abuse Handling", "mission": "Route abuse reports. Well.", "scope": "Abuse.",
+                                          "deliverables": "A guide.", "decisionMaking": "Consensus.", "joining": "moderated"]
+            #expect(try await call(app, .POST, "/api/v1/sigs/abuse/decisions", token: chair, body: ["decision": "amend-charter", "charter": charter]).status == .forbidden)
+            // A chair whose team's membership ends holds no chair's power.
+            #expect(try await call(app, .POST, "/api/v1/teams/alpha-cert/membership", token: sig.tokens["secretariat@test.example"],
+                                   body: ["change": "terminate", "reason": "Ceased operations"]).status == .ok)
+            #expect(try await call(app, .POST, "/api/v1/sigs/abuse/guests", token: chair, body: ["email": "private@mail.example"]).status == .forbidden)
+            #expect(try await call(app, .POST, "/api/v1/sigs/abuse/participants", token: chair,
+                                   body: ["step": "confirm-affiliation", "person": "rep-alpha@test.example"]).status == .forbidden)
+            // A declined proposal stays with the members.
+            let proposal: [String: Any] = ["slug": "declined-one", "name": "Declined", "mission": "The VPN flaw at ACME.", "scope": "S.", "deliverables": "D.",
+                                           "decisionMaking": "C."]
+            #expect(try await call(app, .POST, "/api/v1/sigs", token: participant, body: proposal).status == .created)
+            #expect(try await call(app, .POST, "/api/v1/sigs/declined-one/decisions", token: sig.tokens[MembershipCast.boardMembers[0]],
+                                   body: ["decision": "retire", "reason": "Declined."]).status == .ok)
+            #expect(try await call(app, .GET, "/api/v1/sigs/declined-one", token: nil).status == .notFound)
+            #expect(!(try await page(app, "/sigs", nil).body.string.contains("declined-one")))
+            #expect(try await call(app, .GET, "/api/v1/sigs/declined-one", token: participant).status == .ok)
         }
     }
 

@@ -457,6 +457,12 @@ def test_e_the_guest_reads_the_sig_and_nothing_else(browser, server):
     # Other SIGs show their public charter only.
     browser.open("/sigs/abuse-handling")
     assert not browser.has("#sig-items") and not browser.has("#items")
+    # A guest is of no member team, so proposes no SIG: no link to the form, and the form refuses.
+    browser.open("/sigs")
+    assert not browser.has("#propose-sig-link"), "only people of member teams are offered the proposal form"
+    browser.open("/sigs/new", error_page_ok=True)
+    assert browser.find("main h1").text.startswith("403"), browser.find("main").text[:300]
+    assert not browser.has("#sig-form")
 
 
 # (f) ------------------------------------------------------------------------------------------

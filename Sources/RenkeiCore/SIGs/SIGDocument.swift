@@ -67,6 +67,13 @@ public struct SIGDocument: Sendable, Hashable, Codable {
         !AccessPolicy.readableScope(for: actor).grants.isDisjoint(with: grants)
     }
 
+    /// The versions `actor` reads: every one for the SIG's participants; for anyone else the
+    /// published text alone, never the drafts before it (which carried their own labels).
+    public func versions(readBy actor: Actor?) -> [Version] {
+        guard isReadable(by: actor) else { return [] }
+        return actor.map { AccessPolicy.takesPart($0, in: sigID) } == true ? versions : [current]
+    }
+
     // MARK: - Writing
 
     /// A new draft by a participant of the SIG.
@@ -77,20 +84,28 @@ public struct SIGDocument: Sendable, Hashable, Codable {
         return SIGDocument(id: id, sigID: sig.id, state: .draft, publishedAt: nil, versions: [version])
     }
 
-    /// The document with a new version; a published document stays published and the new
-    /// version is what readers see.
-    public func revised(in sig: SpecialInterestGroup, title: String, body: String, tlp: TLPLabel, by actor: Actor, at now: Date) throws(SIGRefusal) -> SIGDocument {
+    /// The document with a new version. A draft is revised by any participant; a published
+    /// document only by a chair, since its new version (and label) is what readers see at once.
+    public func revised(in sig: SpecialInterestGroup, title: String, body: String, tlp: TLPLabel, by actor: Actor, actorIsChair: Bool,
+                        at now: Date) throws(SIGRefusal) -> SIGDocument {
         try Self.requireWriter(actor, in: sig)
+        guard state == .draft || actorIsChair else {
+            throw SIGRefusal(.wrongRole, "A published document is changed by the SIG's chairs only; write a new draft to propose changes.")
+        }
         var next = self
         next.versions.append(try Self.checked(number: versions.count + 1, title: title, body: body, tlp: tlp, by: actor.userID, at: now))
         return next
     }
 
-    /// A chair publishes the document: from then on its label decides who reads it.
-    public func published(in sig: SpecialInterestGroup, by actor: Actor, actorIsChair: Bool, at now: Date) throws(SIGRefusal) -> SIGDocument {
+    /// A chair publishes the document as of `version`, the one they read: from then on its
+    /// label decides who reads it. A version written since is not published unread.
+    public func published(version: Int, in sig: SpecialInterestGroup, by actor: Actor, actorIsChair: Bool, at now: Date) throws(SIGRefusal) -> SIGDocument {
         guard sig.isOpenForWork else { throw SIGRefusal(.wrongState, "\(sig.name) is \(sig.status.rawValue); its documents are closed.") }
         guard actorIsChair else { throw SIGRefusal(.wrongRole, "Only the SIG's chairs publish a document.") }
         guard state == .draft else { throw SIGRefusal(.wrongState, "The document is already published.") }
+        guard version == current.number else {
+            throw SIGRefusal(.wrongState, "The document changed since you read it (it is at version \(current.number)); read it again before publishing.")
+        }
         var next = self
         next.state = .published
         next.publishedAt = now

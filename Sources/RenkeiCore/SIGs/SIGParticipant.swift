@@ -58,8 +58,15 @@ public struct SIGParticipant: Sendable, Hashable, Codable {
         self.reason = reason
     }
 
-    /// Whether the person chairs the SIG at `now`.
+    /// Whether the person holds a chair's term at `now`.
     public func isChair(at now: Date) -> Bool { state == .active && (chairUntil.map { $0 > now } ?? false) }
+
+    /// Whether `actor`, the person of this participation, acts as a chair now: a term, and a seat
+    /// that reads the SIG (a chair whose team changed or left holds no chair's power until the
+    /// other chairs or the board decide).
+    public func actsAsChair(_ actor: Actor, at now: Date) -> Bool {
+        actor.userID == userID && isChair(at: now) && AccessPolicy.takesPart(actor, in: sigID)
+    }
 
     /// The seat the access rule reads; nil unless the participation is active.
     public var seat: SIGSeat? { state == .active ? SIGSeat(sigID: sigID, teamID: kind == .guest ? nil : teamID) : nil }
@@ -141,10 +148,12 @@ public struct SIGParticipant: Sendable, Hashable, Codable {
             guard context.actorIsChair else { throw SIGRefusal(.wrongRole, "Only the SIG's chairs \(what).") }
         }
         // A moderated SIG's first participants have no chair to approve them: the board does.
+        // Nobody decides on their own request.
         func requireChairOrBoardWhileUnchaired(_ what: String) throws(SIGRefusal) {
             guard context.actorIsChair || (context.chairCount == 0 && context.actor.roles.contains(.board)) else {
                 throw SIGRefusal(.wrongRole, "Only the SIG's chairs (the board, while it has none) \(what).")
             }
+            guard !context.actsForThemself else { throw SIGRefusal(.wrongRole, "Nobody decides on their own request; another chair or the board does.") }
         }
         func requireState(_ wanted: State, _ message: String) throws(SIGRefusal) {
             guard state == wanted else { throw SIGRefusal(.wrongState, message) }
@@ -181,6 +190,7 @@ public struct SIGParticipant: Sendable, Hashable, Codable {
             next.reason = try Self.requiredReason(reason)
         case .confirmAffiliation:
             try requireChair("confirm a participant's new affiliation")
+            guard !context.actsForThemself else { throw SIGRefusal(.wrongRole, "Another chair confirms a chair's new affiliation.") }
             guard affiliationChanged(person: context.person) else { throw SIGRefusal(.wrongState, "Their affiliation has not changed.") }
             guard AccessPolicy.isMemberOfMemberTeam(context.person), let team = context.person.teamID else {
                 throw SIGRefusal(.wrongState, "They are no longer of a member team: remove them, or invite them as a guest.")
@@ -198,6 +208,7 @@ public struct SIGParticipant: Sendable, Hashable, Codable {
             guard state == .active, kind == .member, !affiliationChanged(person: context.person) else {
                 throw SIGRefusal(.wrongState, "A chair is a participant from a member team.")
             }
+            guard !context.actsForThemself else { throw SIGRefusal(.wrongRole, "Nobody records themself as chair; another chair or the board does.") }
             guard !isChair(at: context.now) else { throw SIGRefusal(.wrongState, "They already chair \(sigName); their term runs to the date shown.") }
             guard context.chairCount < SpecialInterestGroup.maximumChairs else {
                 throw SIGRefusal(.chairLimit, "\(sigName) has \(SpecialInterestGroup.maximumChairs) chairs, the most a SIG has.")

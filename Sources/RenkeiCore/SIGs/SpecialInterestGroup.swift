@@ -108,16 +108,13 @@ public struct SpecialInterestGroup: Sendable, Hashable, Codable {
 
     // MARK: - Who may see it
 
-    /// Chartered and active SIGs are listed for everyone (their charter is public); proposed
-    /// ones for people of member teams and officers; retired ones for the record, to everyone.
+    /// Chartered and active SIGs are listed for everyone (their charter is public), and so are
+    /// retired ones that were chartered, for the record; proposals (and proposals the board
+    /// declined) only to people of member teams, officers and their proposer.
     public func isListed(to actor: Actor?) -> Bool {
-        switch status {
-        case .proposed:
-            guard let actor else { return false }
-            return AccessPolicy.isCommunityMember(actor) || actor.userID == proposedBy
-        case .chartered, .active, .retired:
-            return true
-        }
+        if status == .chartered || status == .active || (status == .retired && charterApprovedAt != nil) { return true }
+        guard let actor else { return false }
+        return AccessPolicy.isCommunityMember(actor) || actor.userID == proposedBy
     }
 
     // MARK: - The SIG's life
@@ -145,8 +142,8 @@ public struct SpecialInterestGroup: Sendable, Hashable, Codable {
         case approveCharter(liaison: UUID)
         /// The board closes the SIG, or declines a proposal.
         case retire(reason: String)
-        /// The board or a chair changes the charter; a changed charter goes to the board again
-        /// only at its next approval.
+        /// A chair or the board changes the charter's words; who joins, who appoints the chairs
+        /// and the default label are the board's alone once it approved the charter.
         case amendCharter(Charter)
     }
 
@@ -176,6 +173,11 @@ public struct SpecialInterestGroup: Sendable, Hashable, Codable {
                 throw SIGRefusal(.wrongRole, "Only the SIG's chairs, its proposer before approval, or the board change the charter.")
             }
             guard status != .retired else { throw SIGRefusal(.wrongState, "The SIG is retired.") }
+            let governs = charter.joining != self.charter.joining || charter.chairsAppointedByBoard != self.charter.chairsAppointedByBoard
+                || charter.defaultLabel != self.charter.defaultLabel
+            guard !governs || isBoard || status == .proposed else {
+                throw SIGRefusal(.wrongRole, "Only the board changes who joins, who appoints the chairs and the default label of a chartered SIG.")
+            }
             let (_, _, checked, errors) = Self.check(slug: slug, name: name, charter: charter)
             guard errors.isEmpty else { throw .invalid(errors) }
             next.charter = checked

@@ -191,12 +191,15 @@ extension SharedItem {
 
     /// How much of the directory every reader of the item may see: what everyone sees for
     /// CLEAR; for the other labels, what members see when each possible reader is a member
-    /// (a community, SIG or teams audience, whose readers are people of member teams), and for
+    /// (a community or teams audience, whose readers are people of member teams), and for
     /// named people the least any of them (`namedPeople`, as the caller knows them) may see.
+    /// A SIG's readers may be guests from outside the membership: what everyone sees.
     public func directoryAudience(namedPeople: [Actor] = []) -> DirectoryAudience {
         guard tlp != .clear else { return .everyone }
         switch audience {
-        case .community, .sig, .teams:
+        case .sig:
+            return .everyone
+        case .community, .teams:
             return .members
         case .individuals(let people):
             let known = namedPeople.filter { people.contains($0.userID) }

@@ -45,16 +45,11 @@ struct ProblemMiddleware: AsyncMiddleware {
         var fields: [FieldError]?
         var reason: String?
         switch error {
-        case let refusal as MembershipRefusal:
-            status = refusal.isAboutWho ? .forbidden : refusal.reason == .invalid ? .unprocessableEntity : .conflict
+        case let refusal as any RuleRefusal:
+            status = refusal.isAboutWho ? .forbidden : refusal.isInvalidInput ? .unprocessableEntity : .conflict
             detail = refusal.message
             fields = refusal.fieldErrors.isEmpty ? nil : refusal.fieldErrors
-            reason = refusal.reason.rawValue
-        case let refusal as SIGRefusal:
-            status = refusal.isAboutWho ? .forbidden : refusal.reason == .invalid ? .unprocessableEntity : .conflict
-            detail = refusal.message
-            fields = refusal.fieldErrors.isEmpty ? nil : refusal.fieldErrors
-            reason = refusal.reason.rawValue
+            reason = refusal.code
         case let error as AppError:
             status = error.status
             detail = error.detail

@@ -92,7 +92,7 @@ struct SIGCommand: AnyAsyncCommand {
             }
         } catch let failure as ValidationFailure {
             throw UsageError(message: failure.errors.map { "\($0.field): \($0.message)" }.joined(separator: "\n"))
-        } catch let refusal as SIGRefusal {
+        } catch let refusal as any RuleRefusal {
             throw UsageError(message: refusal.fieldErrors.isEmpty ? refusal.message : refusal.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "\n"))
         } catch let error as AppError {
             throw UsageError(message: error.fieldErrors.isEmpty ? error.detail : error.fieldErrors.map { "\($0.field): \($0.message)" }.joined(separator: "\n"))

@@ -169,7 +169,7 @@ enum DemoLoader {
             let document = try await SIGStore.change(.draft(title: demo.title, body: demo.body, tlp: demo.tlp), in: demo.sig, by: author, on: database)
             if demo.published {
                 let chair = DemoNetwork.sigs.first { $0.slug == demo.sig }!.chairs[0]
-                _ = try await SIGStore.change(.publish(document.id), in: demo.sig, by: try await acting(chair), on: database)
+                _ = try await SIGStore.change(.publish(document.id, version: document.versions.count), in: demo.sig, by: try await acting(chair), on: database)
             }
         }
     }

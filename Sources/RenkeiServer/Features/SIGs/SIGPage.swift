@@ -182,7 +182,8 @@ struct SIGPage: Encodable {
 
         // Participants for those who take part and the board, with the steps each may take on
         // them; requests for the chairs (and the board, which decides while there is none).
-        guard takesPart || isBoard else { return page }
+        guard SIGParticipant.mayList(in: sigID, by: actor) else { return page }
+        let manages = SIGParticipant.mayManage(in: sigID, by: actor, isChair: isChair)
         let participants = try await SIGStore.participants(of: sig, state: .active, page: try cursor("participants"), on: database)
         let people = try await ListStore.readers(participants.items.map(\.1), on: database)
         let chairCount = chairRows.count
@@ -195,9 +196,9 @@ struct SIGPage: Encodable {
                               Step(name: $0.name, label: $0.label, needsReason: $0.needsReason)
                           }.nonEmpty : nil)
         }
-        page.participants = participants.items.map { person($0.0, $0.1, seen: people[$0.0.userID] ?? $0.1.actor, withSteps: isChair || isBoard) }.nonEmpty
+        page.participants = participants.items.map { person($0.0, $0.1, seen: people[$0.0.userID] ?? $0.1.actor, withSteps: manages) }.nonEmpty
         page.participantsMoreURL = older("participants", participants.next)
-        if isChair || isBoard {
+        if manages {
             let requests = try await SIGStore.participants(of: sig, state: .requested, page: PageRequest(limit: PageRequest.maximumLimit), on: database)
             let requesters = try await ListStore.readers(requests.items.map(\.1), on: database)
             page.requests = requests.items.map { person($0.0, $0.1, seen: requesters[$0.0.userID] ?? $0.1.actor, withSteps: true) }
@@ -259,6 +260,19 @@ extension SIGParticipant.Step {
 
 /// One of a SIG's documents, at its current version or (`?version=N`) an earlier one.
 struct SIGDocumentPage: Encodable {
+    struct Version: Encodable {
+        var number: Int
+        var title: String
+        var body: String
+        var label: String
+
+        init(_ version: SIGDocument.Version) {
+            number = version.number
+            title = version.title
+            body = version.body
+            label = version.tlp.text
+        }
+    }
     struct VersionRow: Encodable {
         var number: Int
         var url: String
@@ -276,7 +290,8 @@ struct SIGDocumentPage: Encodable {
     var isPublished: Bool
     var published: String?
     var bodyHTML: String
-    var body: String
+    /// The newest version, which the form for a new version starts from and a chair publishes.
+    var current: Version
     var disclaimer: String?
     var shownVersion: Int
     var versions: [VersionRow]
@@ -291,25 +306,26 @@ struct SIGDocumentPage: Encodable {
         let sig = try await SIGStore.find(slug: try request.slugParameter(), for: actor, on: request.db).sig()
         guard let id = request.parameters.get(SiteURL.documentKey, as: UUID.self) else { throw AppError.notFound("There is no such document.") }
         let document = try await SIGStore.document(id, in: sig, readBy: actor, on: request.db)
-        let wanted = request.query[Int.self, at: "version"] ?? document.versions.count
-        guard let shown = document.versions.first(where: { $0.number == wanted }) else { throw AppError.notFound("The document has no version \(wanted).") }
-        let names = try await DisplayNames.load(users: Set(document.versions.map(\.editedBy)), teams: [], on: request.db)
+        // Readers outside the SIG read only the published text, not the drafts before it.
+        let versions = document.versions(readBy: actor)
+        let wanted = request.query[Int.self, at: "version"] ?? document.current.number
+        guard let shown = versions.first(where: { $0.number == wanted }) else { throw AppError.notFound("There is no such version of the document.") }
+        let names = try await DisplayNames.load(users: Set(versions.map(\.editedBy)), teams: [], on: request.db)
         let takesPart = actor.map { AccessPolicy.takesPart($0, in: sig.id) } ?? false
         var isChair = false
-        if let actor { isChair = try await SIGStore.isChair(actor.userID, of: sig.id, at: now, on: request.db) }
+        if let actor { isChair = try await SIGStore.isChair(actor, of: sig.id, at: now, on: request.db) }
         let path = SiteURL.sigDocument(.value(sig.slug), .value(id.uuidString)).path
-        // Readers outside the SIG see only the published text, not the drafts before it.
-        let versions = takesPart ? document.versions : [document.current]
         return SIGDocumentPage(
             chrome: Chrome(request: request, title: shown.title), sig: sig.name, sigURL: SiteURL.sig(.value(sig.slug)).path, title: shown.title,
             label: .init(shown.tlp), state: document.state.rawValue, isPublished: document.state == .published,
-            published: document.publishedAt.map(TeamView.minute), bodyHTML: Markdown.html(shown.body), body: document.current.body,
+            published: document.publishedAt.map(TeamView.minute), bodyHTML: Markdown.html(shown.body), current: Version(document.current),
             disclaimer: document.state == .published ? SIGDocument.disclaimer(sigName: sig.name) : nil, shownVersion: shown.number,
             versions: versions.reversed().map { version in
                 VersionRow(number: version.number, url: path + "?version=\(version.number)", editor: names.user(version.editedBy),
                            edited: TeamView.minute(version.editedAt), label: .init(version.tlp), isShown: version.number == shown.number)
             },
-            canEdit: takesPart && sig.isOpenForWork, canPublish: isChair && takesPart && document.state == .draft && sig.isOpenForWork,
+            canEdit: takesPart && sig.isOpenForWork && (document.state == .draft || isChair),
+            canPublish: isChair && document.state == .draft && sig.isOpenForWork,
             formURL: path, labels: TLPLabel.allCases.filter { $0 != .red }.map(\.text))
     }
 }

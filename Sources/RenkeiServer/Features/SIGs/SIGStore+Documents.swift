@@ -55,7 +55,8 @@ extension SIGStore {
     enum DocumentChange: Sendable {
         case draft(title: String, body: String, tlp: TLPLabel)
         case revise(UUID, title: String, body: String, tlp: TLPLabel)
-        case publish(UUID)
+        /// Publishes the document as of the version the chair read.
+        case publish(UUID, version: Int)
     }
 
     static func change(_ change: DocumentChange, in slug: String, by acting: Acting, on database: any Database) async throws -> SIGDocument {
@@ -73,12 +74,13 @@ extension SIGStore {
                 action = "sig.document-draft"
             case .revise(let id, let title, let body, let tlp):
                 let current = try await Self.document(id, in: sig, readBy: acting.actor, on: database)
-                document = try current.revised(in: sig, title: title, body: body, tlp: tlp, by: acting.actor, at: acting.now)
+                document = try current.revised(in: sig, title: title, body: body, tlp: tlp, by: acting.actor,
+                                               actorIsChair: try await isChair(acting.actor, of: sig.id, at: acting.now, on: database), at: acting.now)
                 try await write(document, into: try await SIGDocumentModel.find(id, on: database)!, on: database)
                 action = "sig.document-revise"
-            case .publish(let id):
+            case .publish(let id, let version):
                 let current = try await Self.document(id, in: sig, readBy: acting.actor, on: database)
-                document = try current.published(in: sig, by: acting.actor, actorIsChair: try await isChair(acting.actor.userID, of: sig.id, at: acting.now, on: database),
+                document = try current.published(version: version, in: sig, by: acting.actor, actorIsChair: try await isChair(acting.actor, of: sig.id, at: acting.now, on: database),
                                                  at: acting.now)
                 try await write(document, into: try await SIGDocumentModel.find(id, on: database)!, on: database)
                 action = "sig.document-publish"
@@ -118,7 +120,7 @@ extension SIGStore {
         try await database.writeTransaction { database in
             let sig = try await find(slug: slug, for: acting.actor, on: database).sig()
             let meeting = try SIGMeeting.plan(id: UUID(), in: sig, title: title, startsAt: startsAt, timeZone: timeZone, location: location, agenda: agenda,
-                                              actorIsChair: try await isChair(acting.actor.userID, of: sig.id, at: acting.now, on: database))
+                                              actorIsChair: try await isChair(acting.actor, of: sig.id, at: acting.now, on: database))
             try await SIGMeetingModel(meeting).create(on: database)
             try await AuditLog.record("sig.meeting-plan", subject: "sig \(sig.slug)", detail: "\(meeting.title) at \(TeamView.minute(meeting.startsAt))",
                                       actor: acting.user, address: acting.address, at: acting.now, on: database)
@@ -130,9 +132,10 @@ extension SIGStore {
     static func setMinutes(of meetingID: UUID, to documentID: UUID, in slug: String, by acting: Acting, on database: any Database) async throws {
         try await database.writeTransaction { database in
             let sig = try await find(slug: slug, for: acting.actor, on: database).sig()
-            guard try await isChair(acting.actor.userID, of: sig.id, at: acting.now, on: database) else {
+            guard try await isChair(acting.actor, of: sig.id, at: acting.now, on: database) else {
                 throw SIGRefusal(.wrongRole, "Only the SIG's chairs record a meeting's minutes.")
             }
+            guard sig.isOpenForWork else { throw SIGRefusal(.wrongState, "\(sig.name) is \(sig.status.rawValue).") }
             guard let meeting = try await SIGMeetingModel.find(meetingID, on: database), meeting.sigID == sig.id else { throw AppError.notFound("There is no such meeting.") }
             _ = try await document(documentID, in: sig, readBy: acting.actor, on: database)
             meeting.minutesDocumentID = documentID

@@ -35,8 +35,9 @@ enum SIGStore {
         try await SIGParticipantModel.query(on: database).filter(\.$sigID == sigID).filter(\.$userID == userID).first()
     }
 
-    static func isChair(_ userID: UUID, of sigID: UUID, at now: Date, on database: any Database) async throws -> Bool {
-        try await participation(of: userID, in: sigID, on: database)?.participant.isChair(at: now) ?? false
+    /// Whether `actor` acts as a chair of the SIG now (`SIGParticipant.actsAsChair`).
+    static func isChair(_ actor: Actor, of sigID: UUID, at now: Date, on database: any Database) async throws -> Bool {
+        try await participation(of: actor.userID, in: sigID, on: database)?.participant.actsAsChair(actor, at: now) ?? false
     }
 
     static func chairCount(of sigID: UUID, at now: Date, on database: any Database) async throws -> Int {
@@ -66,7 +67,7 @@ enum SIGStore {
         try await database.writeTransaction { database in
             let model = try await find(slug: slug, for: acting.actor, on: database)
             let sig = try model.sig()
-            let isChair = try await isChair(acting.actor.userID, of: sig.id, at: acting.now, on: database)
+            let isChair = try await isChair(acting.actor, of: sig.id, at: acting.now, on: database)
             let next = try sig.applying(step, by: acting.actor, isChair: isChair, at: acting.now)
             try model.update(from: next)
             let detail: String
@@ -132,20 +133,30 @@ enum SIGStore {
 
     /// A step on `personID`'s participation: by the person (leave) or a chair (approve, decline,
     /// remove, confirm a new affiliation, seat or unseat a chair) or the board (chairs).
-    static func step(_ step: SIGParticipant.Step, on personID: UUID, in slug: String, by acting: Acting, on database: any Database) async throws -> SIGParticipant {
+    static func step(_ step: SIGParticipant.Step, on personID: UUID?, in slug: String, by acting: Acting, on database: any Database) async throws -> SIGParticipant {
         try await database.writeTransaction { database in
             let model = try await find(slug: slug, for: acting.actor, on: database)
             var sig = try model.sig()
-            guard let existing = try await participation(of: personID, in: sig.id, on: database),
+            let actorIsChair = try await isChair(acting.actor, of: sig.id, at: acting.now, on: database)
+            // Who may act on others is settled before anyone is looked up: the answer must not
+            // tell a stranger who takes part or has an account.
+            guard personID == acting.actor.userID || actorIsChair || acting.actor.roles.contains(.board) else {
+                throw SIGRefusal(.wrongRole, "Only the SIG's chairs (and the board) act on other participants.")
+            }
+            guard let personID, let existing = try await participation(of: personID, in: sig.id, on: database),
                   let personUser = try await UserModel.find(personID, on: database),
                   let person = try await ListStore.readers([personUser], on: database)[personID] else {
-                throw AppError.notFound("That person does not take part in \(sig.name).")
+                throw AppError.notFound(SIGStore.notTakingPart)
             }
-            let context = SIGParticipant.Context(sig: sig, actor: acting.actor,
-                                                 actorIsChair: try await isChair(acting.actor.userID, of: sig.id, at: acting.now, on: database),
+            let context = SIGParticipant.Context(sig: sig, actor: acting.actor, actorIsChair: actorIsChair,
                                                  person: person, chairCount: try await chairCount(of: sig.id, at: acting.now, on: database), now: acting.now)
             let next = try existing.participant.applying(step, in: context)
             try await save(next, over: existing, list: model.listID, on: database)
+            if next.state == .ended {
+                // A removed guest's other links stop working with the seat.
+                try await SIGGuestInvitationModel.query(on: database).filter(\.$sigID == sig.id).filter(\.$email == personUser.email)
+                    .filter(\.$acceptedAt == nil).delete()
+            }
             if case .seatChair = step, sig.status == .chartered {
                 sig = sig.seatingChair()
                 try model.update(from: sig)
@@ -178,6 +189,9 @@ enum SIGStore {
         }
     }
 
+    /// The same words whether the person has no account or takes no part.
+    static let notTakingPart = "That person does not take part in the SIG."
+
     static func chairs(of sigID: UUID, at now: Date, on database: any Database) async throws -> [UUID] {
         try await SIGParticipantModel.query(on: database).filter(\.$sigID == sigID).filter(\.$state == SIGParticipant.State.active.rawValue)
             .filter(\.$chairUntil > now).all().map(\.userID)
@@ -198,7 +212,7 @@ enum SIGStore {
                 isOfMemberTeam = try await ListStore.readers([user], on: database)[id].map(AccessPolicy.isMemberOfMemberTeam) ?? false
             }
             let invitation = try SIGGuestInvitation.invite(email: email, to: sig, by: acting.actor,
-                                                           actorIsChair: try await isChair(acting.actor.userID, of: sig.id, at: acting.now, on: database),
+                                                           actorIsChair: try await isChair(acting.actor, of: sig.id, at: acting.now, on: database),
                                                            inviteeIsOfMemberTeam: isOfMemberTeam, at: acting.now)
             let row = SIGGuestInvitationModel()
             row.sigID = sig.id

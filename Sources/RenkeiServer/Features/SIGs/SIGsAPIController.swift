@@ -79,39 +79,25 @@ struct SIGsAPIController {
         return try await summary(try await SIGStore.apply(step, to: try request.slugParameter(), by: acting, on: request.db), request: request)
     }
 
-    /// The SIG as `request`'s reader may manage it: participants read the list of participants; chairs and the board manage it.
-    private func sigForParticipants(_ request: Request, chairsOnly: Bool) async throws -> SpecialInterestGroup {
+    /// A page of the SIG's participants (`SIGParticipant.mayList`) or requests to join (`mayManage`);
+    /// addresses only for those who manage it.
+    private func participantPage(_ request: Request, state: SIGParticipant.State) async throws -> Response {
         let actor = try request.currentActor ?? { throw AppError.unauthorized("Sign in first.") }()
         let sig = try await SIGStore.find(slug: try request.slugParameter(), for: actor, on: request.db).sig()
         let now = request.application.renkei.clock.now
-        let isChair = try await SIGStore.isChair(actor.userID, of: sig.id, at: now, on: request.db) && AccessPolicy.takesPart(actor, in: sig.id)
-        let allowed = chairsOnly ? isChair || actor.roles.contains(.board) : AccessPolicy.takesPart(actor, in: sig.id) || actor.roles.contains(.board)
-        guard allowed else {
-            throw AppError.forbidden(chairsOnly ? "Only the SIG's chairs and the board see requests to join." : "Only the SIG's participants and the board see who takes part.")
+        let manages = SIGParticipant.mayManage(in: sig.id, by: actor, isChair: try await SIGStore.isChair(actor, of: sig.id, at: now, on: request.db))
+        guard state == .requested ? manages : SIGParticipant.mayList(in: sig.id, by: actor) else {
+            throw AppError.forbidden(state == .requested ? "Only the SIG's chairs and the board see requests to join." : "Only the SIG's participants and the board see who takes part.")
         }
-        return sig
-    }
-
-    private func participantPage(_ request: Request, state: SIGParticipant.State) async throws -> Response {
-        let sig = try await sigForParticipants(request, chairsOnly: state == .requested)
         let page = try await SIGStore.participants(of: sig, state: state, page: try request.pageRequest(), on: request.db)
         let people = try await ListStore.readers(page.items.map(\.1), on: request.db)
         let teams = try await request.directorySnapshot().teamNames
-        let now = request.application.renkei.clock.now
-        let showsAddresses = try await sigForParticipantsIsManager(request, sig: sig)
         return try await page.response(for: request) { participant, user in
-            SIGParticipantDocument(id: participant.userID, name: user.displayName, email: showsAddresses ? user.email : nil, kind: participant.kind.rawValue,
+            SIGParticipantDocument(id: participant.userID, name: user.displayName, email: manages ? user.email : nil, kind: participant.kind.rawValue,
                                    state: participant.state.rawValue, team: participant.teamID.flatMap { teams[$0]?.slug },
                                    chairUntil: participant.isChair(at: now) ? participant.chairUntil : nil,
                                    affiliationChanged: participant.affiliationChanged(person: people[participant.userID] ?? user.actor), since: participant.changedAt)
         }
-    }
-
-    /// Chairs and the board see participants' addresses (they write to them); participants see names.
-    private func sigForParticipantsIsManager(_ request: Request, sig: SpecialInterestGroup) async throws -> Bool {
-        guard let actor = request.currentActor else { return false }
-        if actor.roles.contains(.board) { return true }
-        return try await SIGStore.isChair(actor.userID, of: sig.id, at: request.application.renkei.clock.now, on: request.db) && AccessPolicy.takesPart(actor, in: sig.id)
     }
 
     func participants(request: Request) async throws -> Response {
@@ -151,14 +137,12 @@ struct SIGsAPIController {
             .encodeResponse(status: .ok, for: request)
     }
 
-    /// A person named by account id or e-mail address; one that does not exist is "not found", as one who takes no part.
-    static func person(_ text: String?, default caller: UUID, on database: any Database) async throws -> UUID {
+    /// A person named by account id or e-mail address (the caller when absent); nil for an
+    /// address without an account, which `SIGStore.step` answers like a person who takes no part.
+    static func person(_ text: String?, default caller: UUID, on database: any Database) async throws -> UUID? {
         guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return caller }
         if let id = UUID(uuidString: text) { return id }
-        guard let user = try await UserModel.query(on: database).filter(\.$email == text.lowercased()).first(), let id = user.id else {
-            throw AppError.notFound("That person does not take part in the SIG.")
-        }
-        return id
+        return try await UserModel.query(on: database).filter(\.$email == text.lowercased()).first()?.id
     }
 
     struct GuestInput: Content {
@@ -190,8 +174,7 @@ struct SIGsAPIController {
     }
 
     static func document(_ document: SIGDocument, sig: SpecialInterestGroup, for actor: Actor?, on database: any Database) async throws -> SIGDocumentDocument {
-        let takesPart = actor.map { AccessPolicy.takesPart($0, in: sig.id) } ?? false
-        let versions = takesPart ? document.versions : [document.current]
+        let versions = document.versions(readBy: actor)
         let names = try await DisplayNames.load(users: Set(versions.map(\.editedBy)), teams: [], on: database)
         return SIGDocumentDocument(id: document.id, sig: sig.slug, title: document.title, tlp: document.tlp.text, state: document.state.rawValue,
                                    publishedAt: document.publishedAt, body: document.current.body,
@@ -212,9 +195,11 @@ struct SIGsAPIController {
         var tlp: String?
         /// On an existing document: `revise` (the default) or `publish`.
         var action: String?
+        /// With `publish`: the version the chair read.
+        var version: Int?
 
         func label() throws -> TLPLabel {
-            try SIGsController.DocumentForm(title: title, body: body, tlp: tlp, action: action).label()
+            try SIGsController.DocumentForm(title: title, body: body, tlp: tlp, action: action, version: version).label()
         }
     }
 
@@ -236,7 +221,7 @@ struct SIGsAPIController {
         let input = try request.content.decode(DocumentInput.self)
         let change: SIGStore.DocumentChange
         switch input.action ?? "revise" {
-        case "publish": change = .publish(id)
+        case "publish": change = .publish(id, version: try SIGsController.publishedVersion(input.version))
         case "revise": change = .revise(id, title: input.title ?? "", body: input.body ?? "", tlp: try input.label())
         default: throw AppError.invalid([FieldError(field: "action", message: "The action is “revise” or “publish”.")])
         }

@@ -232,11 +232,19 @@ struct SIGsController {
         var tlp: String?
         /// `revise` or `publish`, on an existing document.
         var action: String?
+        /// The version a chair read and publishes.
+        var version: Int?
 
         func label() throws -> TLPLabel {
             guard let label = TLPLabel(parsing: tlp ?? "") else { throw AppError.invalid([FieldError(field: "tlp", message: "Choose a TLP 2.0 label.")]) }
             return label
         }
+    }
+
+    /// A publish names the version the chair read (`SIGDocument.published`).
+    static func publishedVersion(_ version: Int?) throws -> Int {
+        guard let version else { throw AppError.invalid([FieldError(field: "version", message: "Name the version you publish (the number you read).")]) }
+        return version
     }
 
     func draftDocument(request: Request) async throws -> Response {
@@ -256,7 +264,7 @@ struct SIGsController {
         let slug = try request.slugParameter()
         guard let id = request.parameters.get(SiteURL.documentKey, as: UUID.self) else { throw AppError.notFound("There is no such document.") }
         let form = try request.content.decode(DocumentForm.self)
-        let change: SIGStore.DocumentChange = form.action == "publish" ? .publish(id)
+        let change: SIGStore.DocumentChange = form.action == "publish" ? .publish(id, version: try Self.publishedVersion(form.version))
             : .revise(id, title: form.title ?? "", body: form.body ?? "", tlp: try form.label())
         let document = try await SIGStore.change(change, in: slug, by: acting, on: request.db)
         return request.redirect(to: SiteURL.sigDocument(.value(slug.lowercased()), .value(id.uuidString)).path,

@@ -240,6 +240,17 @@ extension ServerTests {
                 #expect(archive.body.string.contains("Takedown list for Friday") == reads, "archive · \(email)")
                 #expect(try await call(app, .GET, "/api/v1/lists/sig-abuse/posts", token: sig.tokens[email]).body.string.contains(idText) == reads, "API archive · \(email)")
             }
+            // The guest is removed while the mail waits for the relay: the policy is asked again
+            // as it leaves, and their copy is withheld; the author's waits for the relay.
+            #expect(try await call(app, .POST, "/api/v1/sigs/abuse/participants", token: sig.tokens["rep-alpha@test.example"],
+                                   body: ["step": "remove", "person": Self.guest, "reason": "Investigation closed."]).status == .ok)
+            let relay = SMTPRelay(host: "127.0.0.1", port: try await closedPort(), security: .none, timeout: 2)
+            let report = try await OutboxDelivery(database: app.db, keyring: app.renkei.keyring, relay: relay, addressing: app.renkei.mail,
+                                                  logger: app.logger, now: { Date() }).run()
+            #expect(report.failed == 1, "the guest's copy only: \(report)")
+            let after = try await MailDeliveryModel.query(on: app.db).filter(\.$message.$id ~~ messages).all()
+            #expect(after.first { $0.recipient == Self.guest }?.lastError?.hasPrefix("withheld") == true)
+            #expect(after.first { $0.recipient == "rep-alpha@test.example" }?.state == "queued")
         }
     }
 
@@ -304,6 +315,37 @@ extension ServerTests {
             #expect(try await call(app, .GET, "/api/v1/sigs/declined-one", token: nil).status == .notFound)
             #expect(!(try await page(app, "/sigs", nil).body.string.contains("declined-one")))
             #expect(try await call(app, .GET, "/api/v1/sigs/declined-one", token: participant).status == .ok)
+        }
+    }
+
+    /// A refused form of a SIG's page shows the page again with the reason by that form and
+    /// what was typed, never a bare error page; the step's own words after it succeeds.
+    @Test func theSIGPagesFormsKeepWhatWasTypedAndSayWhy() async throws {
+        try await withRenkei { app, _ in
+            let sig = try await makeSIG(app)
+            let chair = try #require(sig.sessions["rep-alpha@test.example"])
+            func post(_ path: String, _ fields: [(String, String)]) async throws -> TestingHTTPResponse {
+                var result: TestingHTTPResponse?
+                try await app.testing().test(.POST, path, headers: chair.formHeaders(), body: formBody([("_csrf", chair.csrf)] + fields)) { result = $0 }
+                return try #require(result)
+            }
+            let meeting = try await post("/sigs/abuse/meetings", [("title", "Spring meeting"), ("startsAt", "2027-03-10T14:00"), ("timeZone", "Europe/Berln"),
+                                                                  ("location", "Room 2, Berlin"), ("agenda", "1. Feeds")])
+            let shown = meeting.body.string
+            #expect(meeting.status == .unprocessableEntity)
+            #expect(shown.contains("<details id=\"plan-meeting\" open>") && shown.contains("id=\"meeting-zone-error\""))
+            #expect(shown.contains("value=\"Spring meeting\"") && shown.contains("value=\"Europe/Berln\"") && shown.contains("1. Feeds"), "what was typed stays")
+            #expect(!shown.contains("id=\"meeting-start-error\""), "the start was right; only the zone is marked")
+            let gamma = try #require(try await UserModel.query(on: app.db).filter(\.$email == "member-gamma@test.example").first()).requireID()
+            let blank = try await post("/sigs/abuse/participants", [("step", "remove"), ("person", gamma.uuidString), ("reason", "   ")])
+            #expect(blank.status == .unprocessableEntity && blank.body.string.contains("id=\"participants-error\""))
+            let removed = try await post("/sigs/abuse/participants", [("step", "remove"), ("person", gamma.uuidString), ("reason", "Left the field.")])
+            #expect(removed.status == .seeOther)
+            #expect(try await page(app, "/sigs/abuse", chair).body.string.contains("Removed; they are told, with your reason"))
+            let notices = try await NotificationModel.query(on: app.db).filter(\.$userID == gamma).all().map(\.text)
+            #expect(notices.contains("You no longer take part in Abuse Handling: Left the field."))
+            let guest = try await post("/sigs/abuse/guests", [("email", "member-alpha@test.example")])
+            #expect(guest.status == .conflict && guest.body.string.contains("<details id=\"invite-guest\" open>") && guest.body.string.contains("value=\"member-alpha@test.example\""))
         }
     }
 

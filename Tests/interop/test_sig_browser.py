@@ -263,7 +263,7 @@ def test_b_the_board_charters_it_and_records_the_elected_chair(browser, server):
     assert f"Charter approved\n{approved.isoformat()}, due again {due.isoformat()}" in facts, facts
     assert f"Board liaison\n{BOARD_NAME}" in facts, facts
     assert browser.find("#sig-chairs").text.strip() == "none yet"
-    assert browser.find("#approve-charter-submit").text.strip() == "Approve the charter again (two more years)"
+    assert browser.find("#approve-charter-submit").text.strip() == "Approve for two more years"
     fits(browser, "board")
     # Chartered SIGs are listed for everyone, with the date the charter is due.
     visitor = requests.get(server.url("/sigs"), timeout=30).text

@@ -297,11 +297,16 @@ public struct SIGGuestInvitation: Sendable, Hashable, Codable {
         self.expiresAt = expiresAt
     }
 
-    /// The words of the agreement a guest accepts, naming the SIG.
+    /// The words of the agreement a guest accepts, naming the SIG: TLP 2.0's rules, as FIRST
+    /// states them, for someone outside the membership.
     public static func agreement(sigName: String) -> String {
-        "I will handle what I read in \(sigName) under the Traffic Light Protocol (TLP 2.0) label it carries: "
-            + "TLP:GREEN stays within the community, TLP:AMBER and TLP:AMBER+STRICT within my own organisation on a need-to-know basis, "
-            + "and I will not pass on anything marked otherwise. My access is for this SIG only and ends when the chairs end it."
+        "I will handle everything I read in the \(sigName) Special Interest Group under the Traffic Light Protocol (TLP 2.0) label it carries. "
+            + "TLP:CLEAR may be shared without restriction. "
+            + "TLP:GREEN stays within the SIG and the community of teams it belongs to, and with peers in my own organisation, never on public channels. "
+            + "TLP:AMBER goes, on a need-to-know basis, only to people of my own organisation and its clients who must act on it. "
+            + "TLP:AMBER+STRICT stays within my own organisation, on a need-to-know basis. "
+            + "TLP:RED is for the people named only. "
+            + "My access is for this SIG alone and ends when its chairs end it; what I read stays under its label after that."
     }
 
     /// A chair invites `email`; `inviteeIsOfMemberTeam` when the address has an account of a

@@ -67,8 +67,9 @@ struct OutboxDelivery: Sendable {
         return try await MailDeliveryModel.query(on: database).filter(\.$id ~~ taken).with(\.$message).sort(\.$createdAt).all()
     }
 
-    private func deliver(_ deliveries: [MailDeliveryModel]) async throws -> Report {
+    private func deliver(_ claimed: [MailDeliveryModel]) async throws -> Report {
         var report = Report()
+        let deliveries = try await withholdingFromFormerReaders(claimed, report: &report)
         var entities: [UUID: MIMEPart] = [:]
         for delivery in deliveries where entities[delivery.$message.id] == nil {
             entities[delivery.$message.id] = try await signedEntity(of: delivery.message)
@@ -122,6 +123,39 @@ struct OutboxDelivery: Sendable {
         }
         await session?.close()
         return report
+    }
+
+    /// The deliveries whose recipient may still read the item the message carries: the policy
+    /// is asked again as the mail leaves, since a reader may have left a SIG, or their team's
+    /// membership ended, while it waited in the outbox (for a relay, or for three days of
+    /// retries). The others are withheld, and counted as failed with the reason.
+    private func withholdingFromFormerReaders(_ deliveries: [MailDeliveryModel], report: inout Report) async throws -> [MailDeliveryModel] {
+        let itemIDs = Set(deliveries.compactMap { $0.recipientUserID == nil ? nil : $0.message.itemID })
+        guard !itemIDs.isEmpty else { return deliveries }
+        var items: [UUID: SharedItem] = [:]
+        for model in try await SharedItemModel.query(on: database).filter(\.$id ~~ Array(itemIDs)).all() {
+            items[try model.requireID()] = try model.item()
+        }
+        let readers = try await ListStore.readers(try await UserModel.query(on: database).filter(\.$id ~~ deliveries.compactMap(\.recipientUserID)).all(),
+                                                  on: database)
+        var kept: [MailDeliveryModel] = []
+        for delivery in deliveries {
+            guard let itemID = delivery.message.itemID, let userID = delivery.recipientUserID else {
+                kept.append(delivery)
+                continue
+            }
+            if let item = items[itemID], !item.isWithdrawn, AccessPolicy.canRead(item.access, reader: readers[userID]) {
+                kept.append(delivery)
+            } else {
+                delivery.state = MailDeliveryModel.State.failed.rawValue
+                delivery.leasedUntil = nil
+                delivery.lastError = "withheld: the recipient may no longer read the item"
+                try await delivery.save(on: database)
+                logger.notice("mail to \(delivery.recipient) withheld: they may no longer read item \(itemID)")
+                report.failed += 1
+            }
+        }
+        return kept
     }
 
     /// The message's signed entity, made (and stored) by the first delivery that needs it.

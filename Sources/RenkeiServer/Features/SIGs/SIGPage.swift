@@ -43,9 +43,26 @@ struct SIGPage: Encodable {
         var startsLocal: String
         var startsUTC: String
         var location: String
-        var agenda: String?
+        var agendaHTML: String?
         var minutesURL: String?
         var minutesFormURL: String
+    }
+    /// A refused form of this page: which one, why, and its fields' problems.
+    struct FormError: Encodable {
+        var form: String
+        var message: String
+        var fields: [String: String]
+    }
+    /// What was typed into the refused form, shown again.
+    struct Typed: Encodable {
+        var email: String?
+        var title: String?
+        var body: String?
+        var label: String?
+        var startsAt: String?
+        var timeZone: String?
+        var location: String?
+        var agenda: String?
     }
     struct BoardMember: Encodable {
         var email: String
@@ -108,6 +125,10 @@ struct SIGPage: Encodable {
     var documentsURL: String
     var meetingsURL: String
     var defaultZone: String
+    var formError: FormError?
+    var typed = Typed()
+    /// How many requests to join wait for this reader's decision.
+    var waitingRequests: Int?
 
     static func build(for request: Request) async throws -> SIGPage {
         let actor = request.currentActor
@@ -192,8 +213,9 @@ struct SIGPage: Encodable {
             return Person(id: participant.userID.uuidString, name: user.displayName, team: participant.teamID.map(names.team), kind: participant.kind.rawValue,
                           chairUntil: participant.isChair(at: now) ? participant.chairUntil.map(TeamView.day) : nil,
                           affiliationChanged: participant.affiliationChanged(person: seen),
-                          steps: withSteps ? participant.availableSteps(in: context).filter { $0.name != "leave" }.map {
-                              Step(name: $0.name, label: $0.label, needsReason: $0.needsReason)
+                          // One's own leaving and stepping down are in "my participation", asked to confirm.
+                          steps: withSteps && participant.userID != actor.userID ? participant.availableSteps(in: context).filter { $0.name != "leave" }.map {
+                              Step(name: $0.name, label: $0.label(chairsAppointedByBoard: sig.charter.chairsAppointedByBoard), needsReason: $0.needsReason)
                           }.nonEmpty : nil)
         }
         page.participants = participants.items.map { person($0.0, $0.1, seen: people[$0.0.userID] ?? $0.1.actor, withSteps: manages) }.nonEmpty
@@ -203,6 +225,7 @@ struct SIGPage: Encodable {
             let requesters = try await ListStore.readers(requests.items.map(\.1), on: database)
             page.requests = requests.items.map { person($0.0, $0.1, seen: requesters[$0.0.userID] ?? $0.1.actor, withSteps: true) }
                 .filter { $0.steps != nil }.nonEmpty
+            page.waitingRequests = page.requests?.count
         }
         return page
     }
@@ -234,7 +257,7 @@ struct SIGPage: Encodable {
             let zone = TimeZone(identifier: meeting.timeZone) ?? .gmt
             return MeetingRow(id: meeting.id.uuidString, title: meeting.title,
                               startsLocal: meeting.startsAt.formatted(Date.VerbatimFormatStyle(format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)", timeZone: zone, calendar: Calendar(identifier: .gregorian))) + " " + meeting.timeZone,
-                              startsUTC: TeamView.minute(meeting.startsAt), location: meeting.location, agenda: meeting.agenda.nonBlank,
+                              startsUTC: TeamView.minute(meeting.startsAt), location: meeting.location, agendaHTML: meeting.agenda.nonBlank.map(Markdown.html),
                               minutesURL: meeting.minutesDocumentID.map { SiteURL.sigDocument(.value(sig.slug), .value($0.uuidString)).path },
                               minutesFormURL: SiteURL.sigMeetingMinutes(.value(sig.slug), .value(meeting.id.uuidString)).path)
         }.nonEmpty
@@ -243,8 +266,8 @@ struct SIGPage: Encodable {
 }
 
 extension SIGParticipant.Step {
-    /// The step as a button says it.
-    var label: String {
+    /// The step as a button says it; where the board appoints the chairs, it appoints.
+    func label(chairsAppointedByBoard: Bool) -> String {
         switch self {
         case .join: "Join"
         case .approve: "Approve"
@@ -252,8 +275,22 @@ extension SIGParticipant.Step {
         case .leave: "Leave"
         case .remove: "Remove"
         case .confirmAffiliation: "Keep for their new team"
-        case .seatChair: "Record as elected chair"
+        case .seatChair: chairsAppointedByBoard ? "Appoint as chair" : "Record as elected chair"
         case .unseatChair: "End chair's term"
+        }
+    }
+
+    /// What the page says once the step is taken.
+    func done(_ participant: SIGParticipant) -> String {
+        switch self {
+        case .join: participant.state == .active ? "You take part now; the SIG's list reaches you" : "Asked: the chairs (the board, while there is none) decide"
+        case .approve: "Approved: they take part now"
+        case .decline: "Declined; they are told, with your reason"
+        case .leave: "You no longer take part"
+        case .remove: "Removed; they are told, with your reason"
+        case .confirmAffiliation: "Kept for their new team"
+        case .seatChair: "Chair until \(participant.chairUntil.map(TeamView.day) ?? "—")"
+        case .unseatChair: "The chair's term ended"
         }
     }
 }
@@ -294,6 +331,7 @@ struct SIGDocumentPage: Encodable {
     var current: Version
     var disclaimer: String?
     var shownVersion: Int
+    var isCurrentShown: Bool
     var versions: [VersionRow]
     var canEdit: Bool
     var canPublish: Bool
@@ -320,6 +358,7 @@ struct SIGDocumentPage: Encodable {
             label: .init(shown.tlp), state: document.state.rawValue, isPublished: document.state == .published,
             published: document.publishedAt.map(TeamView.minute), bodyHTML: Markdown.html(shown.body), current: Version(document.current),
             disclaimer: document.state == .published ? SIGDocument.disclaimer(sigName: sig.name) : nil, shownVersion: shown.number,
+            isCurrentShown: shown.number == document.current.number,
             versions: versions.reversed().map { version in
                 VersionRow(number: version.number, url: path + "?version=\(version.number)", editor: names.user(version.editedBy),
                            edited: TeamView.minute(version.editedAt), label: .init(version.tlp), isShown: version.number == shown.number)

@@ -56,6 +56,8 @@ enum SIGStore {
             try await SIGModel(sig).create(on: database)
             try await DataVersions.bump(DataVersions.sigs, on: database)
             try await AuditLog.record("sig.propose", subject: "sig \(sig.slug)", detail: sig.name, actor: acting.user, address: acting.address, at: acting.now, on: database)
+            try await Notify.people(try await boardMembers(on: database), text: "\(acting.user.displayName) proposes the SIG \(sig.name); the board decides on its charter.",
+                                    link: SiteURL.sig(.value(sig.slug)).path + "#board-tools", at: acting.now, mail: acting.mail, on: database)
         }
         return sig
     }
@@ -86,6 +88,10 @@ enum SIGStore {
                     model.listID = list.id
                 }
                 detail = "charter approved, liaison \(person.email), due \(TeamView.day(next.charterDue ?? acting.now))"
+                if sig.status == .proposed {
+                    try await Notify.people([sig.proposedBy], text: "The board approved the charter of \(sig.name): people may join it now.",
+                                            link: SiteURL.sig(.value(sig.slug)).path, at: acting.now, mail: acting.mail, on: database)
+                }
             case .retire(let reason):
                 if let listID = model.listID, let list = try await MailingListModel.find(listID, on: database) {
                     list.endsAt = acting.now
@@ -123,7 +129,9 @@ enum SIGStore {
             try await AuditLog.record("sig.\(participant.state == .active ? "join" : "request")", subject: "sig \(sig.slug)", detail: acting.user.email,
                                       actor: acting.user, address: acting.address, at: acting.now, on: database)
             if participant.state == .requested {
-                try await Notify.people(try await chairs(of: sig.id, at: acting.now, on: database),
+                // While the SIG has no chair, the board decides.
+                let chairs = try await chairs(of: sig.id, at: acting.now, on: database)
+                try await Notify.people(chairs.isEmpty ? try await boardMembers(on: database) : chairs,
                                         text: "\(acting.user.displayName) asks to join \(sig.name).", link: SiteURL.sig(.value(sig.slug)).path + "#requests",
                                         at: acting.now, mail: acting.mail, on: database)
             }
@@ -187,6 +195,10 @@ enum SIGStore {
         } else if participant.state != .active, let subscription {
             try await subscription.delete(on: database)
         }
+    }
+
+    static func boardMembers(on database: any Database) async throws -> [UUID] {
+        try await UserModel.query(on: database).filter(\.$roles ~~ "board").all().filter { $0.roleSet.contains(.board) }.compactMap(\.id)
     }
 
     /// The same words whether the person has no account or takes no part.
@@ -299,8 +311,8 @@ extension SIGParticipant.Step {
     func notice(sig: String) -> String? {
         switch self {
         case .approve: "Your request to join \(sig) was approved."
-        case .decline: "Your request to join \(sig) was declined."
-        case .remove: "You no longer take part in \(sig)."
+        case .decline(let reason): "Your request to join \(sig) was declined: \(reason.trimmingCharacters(in: .whitespacesAndNewlines))"
+        case .remove(let reason): "You no longer take part in \(sig): \(reason.trimmingCharacters(in: .whitespacesAndNewlines))"
         case .confirmAffiliation: "The chairs of \(sig) confirmed your participation for your team."
         case .seatChair: "You now chair \(sig)."
         case .unseatChair: "You no longer chair \(sig)."

@@ -146,9 +146,35 @@ struct SIGsController {
         let acting = try SIGStore.acting(request)
         let slug = try request.slugParameter()
         let form = try request.content.decode(DecisionForm.self)
-        let step = try await Self.step(decision: form.decision, liaison: form.liaison, reason: form.reason, on: request.db)
-        let sig = try await SIGStore.apply(step, to: slug, by: acting, on: request.db)
-        return request.redirect(to: SiteURL.sig(.value(sig.slug)).path, flash: sig.status == .retired ? "\(sig.name) is retired" : "The charter is approved until \(sig.charterDue.map(TeamView.day) ?? "—")")
+        return try await Self.onSIGPage(request, form: "board") {
+            let step = try await Self.step(decision: form.decision, liaison: form.liaison, reason: form.reason, on: request.db)
+            let sig = try await SIGStore.apply(step, to: slug, by: acting, on: request.db)
+            return request.redirect(to: SiteURL.sig(.value(sig.slug)).path,
+                                    flash: sig.status == .retired ? "\(sig.name) is retired" : "The charter is approved until \(sig.charterDue.map(TeamView.day) ?? "—")")
+        }
+    }
+
+    /// Runs a form of a SIG's page; a refusal or bad input shows the page again, with the
+    /// reason next to that form (`formError`) and what was typed, not a bare error page.
+    static func onSIGPage(_ request: Request, form: String, typed: SIGPage.Typed = .init(),
+                          _ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error where isFormProblem(error) {
+            let problem = ProblemMiddleware.problem(for: error, request: request)
+            var page = try await SIGPage.build(for: request)
+            page.formError = SIGPage.FormError(form: form, message: problem.detail, fields: FormErrors(problem.errors ?? []).byControl)
+            page.typed = typed
+            return try await page.render("sig", on: request).encodeResponse(status: .init(statusCode: problem.status), for: request)
+        }
+    }
+
+    private static func isFormProblem(_ error: any Error) -> Bool {
+        switch error {
+        case is any RuleRefusal, is ValidationFailure: true
+        case AppError.invalid, AppError.conflict, AppError.forbidden: true
+        default: false
+        }
     }
 
     /// The board's decision as the forms and the API name it; the liaison by e-mail address.
@@ -182,22 +208,22 @@ struct SIGsController {
         let acting = try SIGStore.acting(request)
         let slug = try request.slugParameter()
         let form = try request.content.decode(ParticipationForm.self)
-        let participant: SIGParticipant
-        if form.step == "join" {
-            participant = try await SIGStore.join(slug, by: acting, on: request.db)
-        } else {
-            guard let step = SIGParticipant.Step(name: form.step, reason: form.reason ?? "") else {
-                throw AppError.invalid([FieldError(field: "step", message: "“\(form.step)” is not a step of participation.")])
+        return try await Self.onSIGPage(request, form: form.person == nil ? "mine" : "participants") {
+            let participant: SIGParticipant
+            let step: SIGParticipant.Step
+            if form.step == "join" {
+                step = .join
+                participant = try await SIGStore.join(slug, by: acting, on: request.db)
+            } else {
+                guard let named = SIGParticipant.Step(name: form.step, reason: form.reason ?? "") else {
+                    throw AppError.invalid([FieldError(field: "step", message: "“\(form.step)” is not a step of participation.")])
+                }
+                step = named
+                participant = try await SIGStore.step(step, on: form.person ?? acting.actor.userID, in: slug, by: acting, on: request.db)
             }
-            participant = try await SIGStore.step(step, on: form.person ?? acting.actor.userID, in: slug, by: acting, on: request.db)
+            return request.redirect(to: SiteURL.sig(.value(slug.lowercased())).path + (form.person == nil ? "" : "#participants"),
+                                    flash: step.done(participant))
         }
-        let message = switch (form.step, participant.state) {
-        case ("join", .active): "You take part now; the SIG's list reaches you"
-        case ("join", _): "Asked: the chairs decide"
-        case ("leave", _): "You no longer take part"
-        default: "Done"
-        }
-        return request.redirect(to: SiteURL.sig(.value(slug.lowercased())).path + (form.person == nil ? "" : "#participants"), flash: message)
     }
 
     struct GuestForm: Content {
@@ -213,15 +239,17 @@ struct SIGsController {
         var expires: String
     }
 
-    func inviteGuest(request: Request) async throws -> View {
+    func inviteGuest(request: Request) async throws -> Response {
         let acting = try SIGStore.acting(request)
         let slug = try request.slugParameter()
         let email = try request.content.decode(GuestForm.self).email
-        let (invitation, link) = try await SIGStore.inviteGuest(email, to: slug, by: acting, publicURL: request.application.renkei.settings.publicURL, on: request.db)
-        let sig = try await SIGStore.find(slug: slug, for: acting.actor, on: request.db)
-        return try await GuestInvitedPage(chrome: Chrome(request: request, title: "Guest invited"), sig: sig.name, sigURL: SiteURL.sig(.value(sig.slug)).path,
-                                          email: invitation.email, link: link, expires: TeamView.minute(invitation.expiresAt))
-            .render("sig-guest-invited", on: request)
+        return try await Self.onSIGPage(request, form: "guest", typed: SIGPage.Typed(email: email)) {
+            let (invitation, link) = try await SIGStore.inviteGuest(email, to: slug, by: acting, publicURL: request.application.renkei.settings.publicURL, on: request.db)
+            let sig = try await SIGStore.find(slug: slug, for: acting.actor, on: request.db)
+            return try await GuestInvitedPage(chrome: Chrome(request: request, title: "Guest invited"), sig: sig.name, sigURL: SiteURL.sig(.value(sig.slug)).path,
+                                              email: invitation.email, link: link, expires: TeamView.minute(invitation.expiresAt))
+                .render("sig-guest-invited", on: request).encodeResponse(for: request)
+        }
     }
 
     // MARK: - Documents
@@ -251,8 +279,10 @@ struct SIGsController {
         let acting = try SIGStore.acting(request)
         let slug = try request.slugParameter()
         let form = try request.content.decode(DocumentForm.self)
-        let document = try await SIGStore.change(.draft(title: form.title ?? "", body: form.body ?? "", tlp: try form.label()), in: slug, by: acting, on: request.db)
-        return request.redirect(to: SiteURL.sigDocument(.value(slug.lowercased()), .value(document.id.uuidString)).path, flash: "Draft saved: the SIG's participants read it")
+        return try await Self.onSIGPage(request, form: "document", typed: SIGPage.Typed(title: form.title, body: form.body, label: form.tlp)) {
+            let document = try await SIGStore.change(.draft(title: form.title ?? "", body: form.body ?? "", tlp: try form.label()), in: slug, by: acting, on: request.db)
+            return request.redirect(to: SiteURL.sigDocument(.value(slug.lowercased()), .value(document.id.uuidString)).path, flash: "Draft saved: the SIG's participants read it")
+        }
     }
 
     func document(request: Request) async throws -> View {
@@ -281,9 +311,11 @@ struct SIGsController {
         var location: String?
         var agenda: String?
 
-        /// The start as an instant; nil when it is not a date and time (the core says so).
+        /// The start as an instant; nil when it is not a date and time (the core says so). With a
+        /// zone that is not one, it is read in UTC only so that the zone alone is marked wrong.
         func start() -> Date? {
-            guard let text = startsAt, let zone = TimeZone(identifier: timeZone ?? "") else { return nil }
+            guard let text = startsAt else { return nil }
+            let zone = TimeZone(identifier: timeZone ?? "") ?? .gmt
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = zone
@@ -299,9 +331,12 @@ struct SIGsController {
         let acting = try SIGStore.acting(request)
         let slug = try request.slugParameter()
         let form = try request.content.decode(MeetingForm.self)
-        let meeting = try await SIGStore.planMeeting(in: slug, title: form.title ?? "", startsAt: form.start(), timeZone: form.timeZone ?? "",
-                                                     location: form.location ?? "", agenda: form.agenda ?? "", by: acting, on: request.db)
-        return request.redirect(to: SiteURL.sig(.value(slug.lowercased())).path + "#meetings", flash: "Meeting planned: \(meeting.title)")
+        let typed = SIGPage.Typed(title: form.title, startsAt: form.startsAt, timeZone: form.timeZone, location: form.location, agenda: form.agenda)
+        return try await Self.onSIGPage(request, form: "meeting", typed: typed) {
+            let meeting = try await SIGStore.planMeeting(in: slug, title: form.title ?? "", startsAt: form.start(), timeZone: form.timeZone ?? "",
+                                                         location: form.location ?? "", agenda: form.agenda ?? "", by: acting, on: request.db)
+            return request.redirect(to: SiteURL.sig(.value(slug.lowercased())).path + "#meetings", flash: "Meeting planned: \(meeting.title)")
+        }
     }
 
     struct MinutesForm: Content {
@@ -312,8 +347,11 @@ struct SIGsController {
         let acting = try SIGStore.acting(request)
         let slug = try request.slugParameter()
         guard let meeting = request.parameters.get(SiteURL.meetingKey, as: UUID.self) else { throw AppError.notFound("There is no such meeting.") }
-        try await SIGStore.setMinutes(of: meeting, to: try request.content.decode(MinutesForm.self).document, in: slug, by: acting, on: request.db)
-        return request.redirect(to: SiteURL.sig(.value(slug.lowercased())).path + "#meetings", flash: "Minutes recorded")
+        let document = try request.content.decode(MinutesForm.self).document
+        return try await Self.onSIGPage(request, form: "meeting") {
+            try await SIGStore.setMinutes(of: meeting, to: document, in: slug, by: acting, on: request.db)
+            return request.redirect(to: SiteURL.sig(.value(slug.lowercased())).path + "#meetings", flash: "Minutes recorded")
+        }
     }
 
     // MARK: - A guest's invitation

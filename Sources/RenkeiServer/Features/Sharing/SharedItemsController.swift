@@ -270,9 +270,10 @@ struct SharedItemsController {
     func newForm(request: Request) async throws -> View {
         try requireSharer(request)
         let kind = request.query[String.self, at: "kind"] == "request" ? "request" : "announcement"
-        // Shared from a SIG's page: its audience, and its default label pre-selected.
-        if let slug = request.query[String.self, at: "sig"], let sig = try await request.sigSnapshot().sig(slug: slug) {
-            return try await formPage(request: request, form: ItemForm(kind: kind, tlp: sig.charter.defaultLabel.text, audience: "sig", sig: sig.slug), errors: [])
+        // Shared from a SIG's page: its audience, and its default label pre-selected, for a SIG
+        // the author takes part in (any other is not offered).
+        if let slug = request.query[String.self, at: "sig"]?.lowercased(), let sig = try await Self.sigChoices(request).first(where: { $0.slug == slug }) {
+            return try await formPage(request: request, form: ItemForm(kind: kind, tlp: sig.label, audience: "sig", sig: sig.slug), errors: [])
         }
         return try await formPage(request: request, form: ItemForm(kind: kind, tlp: TLPLabel.default.text, audience: "community"), errors: [])
     }
@@ -309,7 +310,7 @@ struct SharedItemsController {
     static func sharedMessage(_ item: SharedItem) -> String {
         switch item.audience {
         case .community: "Shared with the community"
-        case .sig: "Shared with the SIG's participants"
+        case .sig: item.tlp == .clear ? "Shared under TLP:CLEAR: anyone may read it" : "Shared with the SIG's participants"
         case .teams(let teams): teams.count == 1 ? "Shared with 1 team" : "Shared with \(teams.count) teams"
         case .individuals(let people): people.count == 1 ? "Shared with 1 person" : "Shared with \(people.count) people"
         }

@@ -298,8 +298,8 @@ def test_b_the_board_charters_it_and_records_the_elected_chair(browser, server):
     click_element_and_wait(browser, buttons[0])
     assert urlparse(browser.driver.current_url).path == f"/sigs/{SLUG}", browser.driver.current_url
     browser.shot("sig-active")
-    assert browser.find("#flash").text.strip() == "Done"
     chair_until = years_ahead(today(), 2).isoformat()
+    assert browser.find("#flash").text.strip() == f"Chair until {chair_until}"
     assert browser.find("#sig-status").text.strip() == "Active"
     assert browser.find("#sig-chairs").text.strip() == f"{MEMBER_NAME} ({MEMBER_TEAM}), until {chair_until}"
     row = participant_row(browser, MEMBER_NAME)
@@ -388,7 +388,8 @@ def test_d_the_chair_invites_a_guest_who_accepts_the_tlp_agreement(browser, serv
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", expires), expires
     assert expires[:10] in {(today() + timedelta(days=14)).isoformat(), (today() + timedelta(days=15)).isoformat()}, expires
     agreement = browser.find("#tlp-agreement").text
-    assert f"I will handle what I read in {NAME} under the Traffic Light Protocol (TLP 2.0)" in agreement, agreement
+    assert f"I will handle everything I read in the {NAME} Special Interest Group under the Traffic Light Protocol (TLP 2.0)" in agreement, agreement
+    assert "TLP:AMBER+STRICT stays within my own organisation" in agreement, agreement
     assert not browser.find("#agreement").is_selected()
     fits(browser, "invited guest")
     # Without ticking the agreement (the browser would insist: take its `required` away).

@@ -12,20 +12,12 @@ final class SIGRegistry: Sendable {
     struct Snapshot: Sendable {
         var version: Int64
         var sigs: [UUID: SpecialInterestGroup]
-        var idsBySlug: [String: UUID]
         var seatsByUser: [UUID: [SIGSeat]]
         /// When each chair's term ends, by SIG and person.
         var chairTerms: [UUID: [UUID: Date]]
         var activeCountBySIG: [UUID: Int]
 
         var names: [UUID: (slug: String, name: String)] { sigs.mapValues { ($0.slug, $0.name) } }
-
-        func sig(slug: String) -> SpecialInterestGroup? { idsBySlug[slug.lowercased()].flatMap { sigs[$0] } }
-
-        func isChair(_ userID: UUID?, of sig: UUID, at now: Date) -> Bool {
-            guard let userID, let until = chairTerms[sig]?[userID] else { return false }
-            return until > now
-        }
 
         func chairs(of sig: UUID, at now: Date) -> [UUID] {
             (chairTerms[sig] ?? [:]).filter { $0.value > now }.map(\.key)
@@ -64,8 +56,7 @@ final class SIGRegistry: Sendable {
             counts[participant.sigID, default: 0] += 1
             if let until = participant.chairUntil { chairs[participant.sigID, default: [:]][participant.userID] = until }
         }
-        return Snapshot(version: version, sigs: sigs, idsBySlug: Dictionary(uniqueKeysWithValues: sigs.values.map { ($0.slug, $0.id) }),
-                        seatsByUser: seats, chairTerms: chairs, activeCountBySIG: counts)
+        return Snapshot(version: version, sigs: sigs, seatsByUser: seats, chairTerms: chairs, activeCountBySIG: counts)
     }
 
     /// The seats of `users`, read from the database: for the readers of a mail fan-out or a

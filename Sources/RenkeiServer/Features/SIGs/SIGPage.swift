@@ -194,8 +194,7 @@ struct SIGPage: Encodable {
         page.documentsOlderURL = older("documents", documents.next)
 
         if isBoard, sig.status != .retired {
-            page.boardMembers = try await UserModel.query(on: database).all().filter { $0.roleSet.contains(.board) }
-                .map { BoardMember(email: $0.email, name: $0.displayName) }.nonEmpty
+            page.boardMembers = try await SIGStore.boardMembers(on: database).map { BoardMember(email: $0.email, name: $0.displayName) }.nonEmpty
         }
         guard let actor else { return page }
         if takesPart { try await addSpace(to: &page, sig: sig, listID: model.listID, reader: actor, request: request) }

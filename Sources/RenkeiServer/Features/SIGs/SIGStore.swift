@@ -56,7 +56,7 @@ enum SIGStore {
             try await SIGModel(sig).create(on: database)
             try await DataVersions.bump(DataVersions.sigs, on: database)
             try await AuditLog.record("sig.propose", subject: "sig \(sig.slug)", detail: sig.name, actor: acting.user, address: acting.address, at: acting.now, on: database)
-            try await Notify.people(try await boardMembers(on: database), text: "\(acting.user.displayName) proposes the SIG \(sig.name); the board decides on its charter.",
+            try await Notify.people(try await boardMembers(on: database).compactMap(\.id), text: "\(acting.user.displayName) proposes the SIG \(sig.name); the board decides on its charter.",
                                     link: SiteURL.sig(.value(sig.slug)).path + "#board-tools", at: acting.now, mail: acting.mail, on: database)
         }
         return sig
@@ -131,7 +131,7 @@ enum SIGStore {
             if participant.state == .requested {
                 // While the SIG has no chair, the board decides.
                 let chairs = try await chairs(of: sig.id, at: acting.now, on: database)
-                try await Notify.people(chairs.isEmpty ? try await boardMembers(on: database) : chairs,
+                try await Notify.people(chairs.isEmpty ? try await boardMembers(on: database).compactMap(\.id) : chairs,
                                         text: "\(acting.user.displayName) asks to join \(sig.name).", link: SiteURL.sig(.value(sig.slug)).path + "#requests",
                                         at: acting.now, mail: acting.mail, on: database)
             }
@@ -197,8 +197,9 @@ enum SIGStore {
         }
     }
 
-    static func boardMembers(on database: any Database) async throws -> [UUID] {
-        try await UserModel.query(on: database).filter(\.$roles ~~ "board").all().filter { $0.roleSet.contains(.board) }.compactMap(\.id)
+    /// The board's accounts: those whose roles name it (read by the roles column, not every account).
+    static func boardMembers(on database: any Database) async throws -> [UserModel] {
+        try await UserModel.query(on: database).filter(\.$roles ~~ Role.board.rawValue).all().filter { $0.roleSet.contains(.board) }
     }
 
     /// The same words whether the person has no account or takes no part.

@@ -145,6 +145,7 @@ extension ServerTests {
                 let sigPage = try await page(app, "/sigs/abuse", session).body.string
                 #expect(sigPage.contains("id=\"sig-items\"") == (row.space && true), "the SIG page's space · \(name)")
                 let apiList = try await call(app, .GET, "/api/v1/items?limit=500", token: token).body.string
+                let sigList = try await call(app, .GET, "/api/v1/items?sig=abuse&limit=500", token: token).body.string
                 let pageList = try await page(app, "/items", session).body.string
                 let feed = try await page(app, "/feeds/items.atom" + (token.map { "?token=\($0)" } ?? ""), nil).body.string
                 let publicFeed = try await page(app, "/feeds/public.atom", nil).body.string
@@ -154,6 +155,7 @@ extension ServerTests {
                     let itemPage = try await page(app, "/items/\(item.id)", session).status
                     #expect((itemPage == .ok) == allowed && (allowed || itemPage == (session == nil ? .seeOther : .notFound)), "page · \(label)")
                     #expect(apiList.contains(item.id) == allowed, "API list · \(label)")
+                    #expect(sigList.contains(item.id) == (allowed && item.name.hasPrefix("sig")), "API list of the SIG · \(label)")
                     #expect(pageList.contains(item.title) == allowed, "page list · \(label)")
                     let word = String(item.title.split(separator: " ").last!)
                     #expect(try await page(app, "/items?q=\(word)", session).body.string.contains(item.title) == allowed, "page search · \(label)")
@@ -362,6 +364,7 @@ extension ServerTests {
                                                                                     "deliverables": "D.", "decisionMaking": "C."]).status == .forbidden,
                     "the secretariat proposes no SIG: it is a member's proposal")
             #expect(try await call(app, .GET, "/api/v1/sigs/nothing-here", token: member).status == .notFound)
+            #expect(try await call(app, .GET, "/api/v1/items?sig=nothing-here", token: member).status == .unprocessableEntity)
             #expect(try await call(app, .POST, "/api/v1/items", token: member,
                                    body: ["title": "T", "body": "B", "tlp": "AMBER", "audience": ["kind": "sig", "sig": "nothing-here"]]).status == .unprocessableEntity)
             var form: HTTPHeaders = ["Authorization": "Bearer \(member)", "Content-Type": "application/x-www-form-urlencoded"]

@@ -239,7 +239,8 @@ struct SIGPage: Encodable {
         func older(_ name: String, _ next: PageCursor?) -> String? {
             next.map { path + "?\(name)=" + $0.encoded + "#\(name)" }
         }
-        let items = try await SharedItemStore.readable(by: actor, sharedWith: sig.id, page: try cursor("items"), on: database)
+        let items = try await SharedItemStore.readable(by: actor, sharedWith: sig.id, page: try cursor("items"),
+                                                       decoded: request.application.renkei.decodedItems, on: database)
         try await SharedItemStore.recordReads(items.items, channel: "sig \(sig.slug)", request: request)
         page.items = items.items.map { item in
             ItemRow(url: SiteURL.item(.value(item.id.uuidString)).path, title: item.title, label: .init(item.tlp),

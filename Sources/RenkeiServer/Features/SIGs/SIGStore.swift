@@ -31,6 +31,16 @@ enum SIGStore {
         return model
     }
 
+    /// The SIG a list is narrowed to (`?sig=SLUG`), if one was named; one that does not exist
+    /// or is not listed to the reader is a field error, the same for both.
+    static func filter(_ slug: String?, for actor: Actor?, on database: any Database) async throws -> UUID? {
+        guard let slug = slug?.trimmingCharacters(in: .whitespaces), !slug.isEmpty else { return nil }
+        guard let model = try await SIGModel.query(on: database).filter(\.$slug == slug.lowercased()).first(), try model.sig().isListed(to: actor) else {
+            throw AppError.invalid([FieldError(field: "sig", message: "There is no SIG “\(slug)”.")])
+        }
+        return try model.requireID()
+    }
+
     static func participation(of userID: UUID, in sigID: UUID, on database: any Database) async throws -> SIGParticipantModel? {
         try await SIGParticipantModel.query(on: database).filter(\.$sigID == sigID).filter(\.$userID == userID).first()
     }

@@ -62,10 +62,12 @@ struct SharedItemsAPIController {
     }
 
     /// A page of what the caller may read (`limit`, default 50, at most 500; `cursor` from the
-    /// previous page's `next`), newest first; with `q`, of the items matching every word.
+    /// previous page's `next`), newest first; with `q`, of the items matching every word; with
+    /// `sig`, of the items shared with that SIG.
     func list(request: Request) async throws -> Response {
         let search = request.query[String.self, at: "q"]?.nonBlank
-        let page = try await SharedItemStore.readableVersions(by: request.currentActor, search: search, page: try request.pageRequest(),
+        let sig = try await SIGStore.filter(request.query[String.self, at: "sig"], for: request.currentActor, on: request.db)
+        let page = try await SharedItemStore.readableVersions(by: request.currentActor, search: search, sharedWith: sig, page: try request.pageRequest(),
                                                               decoded: request.application.renkei.decodedItems, on: request.db)
         let items = page.items.map(\.item)
         try await SharedItemStore.recordReads(items, channel: search == nil ? "api" : "api search", request: request)

@@ -338,6 +338,11 @@ extension ServerTests {
             #expect(shown.contains("<details id=\"plan-meeting\" open>") && shown.contains("id=\"meeting-zone-error\""))
             #expect(shown.contains("value=\"Spring meeting\"") && shown.contains("value=\"Europe/Berln\"") && shown.contains("1. Feeds"), "what was typed stays")
             #expect(!shown.contains("id=\"meeting-start-error\""), "the start was right; only the zone is marked")
+            let planned = try await post("/sigs/abuse/meetings", [("title", "Raid debrief WINTERFERN"), ("startsAt", "2027-03-10T14:00"),
+                                                                  ("timeZone", "Europe/Berlin"), ("location", "online"), ("agenda", "")])
+            #expect(planned.status == .seeOther)
+            let lines = try await AuditEventModel.query(on: app.db).filter(\.$action == "sig.meeting-plan").all()
+            #expect(lines.count == 1 && !lines[0].detail.contains("WINTERFERN"), "the secretariat's log carries no text of the SIG's space")
             let gamma = try #require(try await UserModel.query(on: app.db).filter(\.$email == "member-gamma@test.example").first()).requireID()
             let blank = try await post("/sigs/abuse/participants", [("step", "remove"), ("person", gamma.uuidString), ("reason", "   ")])
             #expect(blank.status == .unprocessableEntity && blank.body.string.contains("id=\"participants-error\""))

@@ -141,7 +141,7 @@ struct SIGPage: Encodable {
         if let actor { mine = try await SIGStore.participation(of: actor.userID, in: sigID, on: database) }
         let myState = mine?.participant.state
         let takesPart = actor.map { AccessPolicy.takesPart($0, in: sigID) } ?? false
-        let isChair = mine?.participant.isChair(at: now) == true && takesPart
+        let isChair = actor.map { mine?.participant.actsAsChair($0, at: now) == true } ?? false
         let isBoard = actor?.roles.contains(.board) == true
         let snapshot = try await request.directorySnapshot()
         let path = SiteURL.sig(.value(sig.slug)).path

@@ -122,7 +122,9 @@ extension SIGStore {
             let meeting = try SIGMeeting.plan(id: UUID(), in: sig, title: title, startsAt: startsAt, timeZone: timeZone, location: location, agenda: agenda,
                                               actorIsChair: try await isChair(acting.actor, of: sig.id, at: acting.now, on: database))
             try await SIGMeetingModel(meeting).create(on: database)
-            try await AuditLog.record("sig.meeting-plan", subject: "sig \(sig.slug)", detail: "\(meeting.title) at \(TeamView.minute(meeting.startsAt))",
+            // The log names the meeting by id: its title belongs to the SIG's space, which the
+            // secretariat reading the log does not read.
+            try await AuditLog.record("sig.meeting-plan", subject: "sig \(sig.slug)", detail: "meeting \(meeting.id.uuidString) at \(TeamView.minute(meeting.startsAt))",
                                       actor: acting.user, address: acting.address, at: acting.now, on: database)
             return meeting
         }
@@ -140,7 +142,7 @@ extension SIGStore {
             _ = try await document(documentID, in: sig, readBy: acting.actor, on: database)
             meeting.minutesDocumentID = documentID
             try await meeting.save(on: database)
-            try await AuditLog.record("sig.meeting-minutes", subject: "sig \(sig.slug)", detail: "\(meeting.title): document \(documentID.uuidString)",
+            try await AuditLog.record("sig.meeting-minutes", subject: "sig \(sig.slug)", detail: "meeting \(try meeting.requireID().uuidString): document \(documentID.uuidString)",
                                       actor: acting.user, address: acting.address, at: acting.now, on: database)
         }
     }

@@ -49,7 +49,7 @@ struct Problem: Content {
     var status: Int
     var detail: String
     var instance: String?
-    /// Which rule refused a membership or SIG step (`RuleRefusal.code`), for clients to branch on.
+    /// Which rule refused a membership, SIG or event step (`RuleRefusal.code`), for clients to branch on.
     var reason: String?
     var errors: [FieldError]?
 }

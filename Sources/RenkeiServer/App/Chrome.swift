@@ -29,6 +29,8 @@ struct Chrome: Encodable {
         var claims = SiteURL.adminClaims.path
         var lists = SiteURL.lists.path
         var sigs = SiteURL.sigs.path
+        var events = SiteURL.events.path
+        var accountEvents = SiteURL.accountEvents.path
         var listKey = SiteURL.listKey.path
         var favicon = SiteURL.faviconSVG.path
         var suggestTeams = SiteURL.apiSuggestTeams.path
@@ -69,6 +71,14 @@ struct Chrome: Encodable {
     }
 
     /// This frame with a form's error summary.
+    /// A page whose form a visitor fills without signing in (an event's registration, a call
+    /// for presentations) opens a session for its token; other anonymous pages do not.
+    func withVisitorForm(_ request: Request) -> Chrome {
+        var chrome = self
+        chrome.csrf = csrf ?? CSRF.token(for: request)
+        return chrome
+    }
+
     func with(_ errors: FormErrors, headline: String) -> Chrome {
         var chrome = self
         chrome.errorSummary = errors.summary(headline)

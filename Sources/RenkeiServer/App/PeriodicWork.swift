@@ -64,6 +64,14 @@ extension Application {
         lifecycle.use(PeriodicWork(every: .seconds(60), once: "membership-deadlines") { app in
             try await MembershipStore.announceDeadlines(at: app.renkei.clock.now, mail: app.renkei.mail, on: app.db)
         })
+        // Events: seats freed other than by a cancellation go to the waiting list within a
+        // minute; reminders a day before; guest lists on their working day.
+        lifecycle.use(PeriodicWork(every: .seconds(60), once: "event-upkeep") { app in
+            let (now, mail) = (app.renkei.clock.now, app.renkei.mail)
+            try await EventStore.promoteWaiting(now: now, mail: mail, on: app.db)
+            try await EventStore.remind(now: now, mail: mail, on: app.db)
+            try await EventStore.announceGuestLists(now: now, mail: mail, on: app.db)
+        })
         if renkei.settings.smtpRelay == nil {
             logger.warning("SMTP_URL is not set: mail waits in the outbox until a relay is configured")
         } else {

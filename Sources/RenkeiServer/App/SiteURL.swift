@@ -126,6 +126,30 @@ public enum SiteURL: Sendable, Equatable {
     case apiSIGDocuments(Parameter)
     case apiSIGDocument(Parameter, Parameter)
     case apiSIGMeetings(Parameter)
+    case events
+    case eventNew
+    /// An event's page; `SLUG.ics` under the same route is its calendar (`eventCalendar`).
+    case event(Parameter)
+    case eventCalendar(String)
+    case eventsCalendar
+    case eventRegistrations(Parameter)
+    case eventRegistrationLink(Parameter)
+    case eventCFP(Parameter)
+    case eventReview(Parameter)
+    case eventSessions(Parameter)
+    case eventSlides(Parameter, Parameter)
+    case eventAttendees(Parameter)
+    case eventCheckIn(Parameter, Parameter)
+    case eventGuests(Parameter)
+    case accountEvents
+    case accountCalendar
+    case apiEvents
+    case apiEvent(Parameter)
+    case apiEventRegistrations(Parameter)
+    case apiEventRegistration(Parameter, Parameter)
+    case apiEventSubmissions(Parameter)
+    case apiEventReviews(Parameter)
+    case apiEventAttendees(Parameter)
 
     static let slugKey = "slug"
     static let tokenKey = "token"
@@ -137,6 +161,8 @@ public enum SiteURL: Sendable, Equatable {
     static let claimKey = "claim"
     static let documentKey = "document"
     static let meetingKey = "meeting"
+    static let sessionKey = "session"
+    static let registrationKey = "registration"
 
     private var components: [String] {
         switch self {
@@ -239,6 +265,29 @@ public enum SiteURL: Sendable, Equatable {
         case .apiSIGDocuments(let slug): ["api", "v1", "sigs", slug.text(Self.slugKey), "documents"]
         case .apiSIGDocument(let slug, let id): ["api", "v1", "sigs", slug.text(Self.slugKey), "documents", id.text(Self.documentKey)]
         case .apiSIGMeetings(let slug): ["api", "v1", "sigs", slug.text(Self.slugKey), "meetings"]
+        case .events: ["events"]
+        case .eventNew: ["events", "new"]
+        case .event(let slug): ["events", slug.text(Self.slugKey)]
+        case .eventCalendar(let slug): ["events", slug + ".ics"]
+        case .eventsCalendar: ["events.ics"]
+        case .eventRegistrations(let slug): ["events", slug.text(Self.slugKey), "registrations"]
+        case .eventRegistrationLink(let token): ["event-registrations", token.text(Self.tokenKey)]
+        case .eventCFP(let slug): ["events", slug.text(Self.slugKey), "cfp"]
+        case .eventReview(let slug): ["events", slug.text(Self.slugKey), "review"]
+        case .eventSessions(let slug): ["events", slug.text(Self.slugKey), "sessions"]
+        case .eventSlides(let slug, let id): ["events", slug.text(Self.slugKey), "sessions", id.text(Self.sessionKey), "slides"]
+        case .eventAttendees(let slug): ["events", slug.text(Self.slugKey), "attendees"]
+        case .eventCheckIn(let slug, let id): ["events", slug.text(Self.slugKey), "attendees", id.text(Self.registrationKey), "check-in"]
+        case .eventGuests(let slug): ["events", slug.text(Self.slugKey), "guests"]
+        case .accountEvents: ["account", "events"]
+        case .accountCalendar: ["account", "calendar.ics"]
+        case .apiEvents: ["api", "v1", "events"]
+        case .apiEvent(let slug): ["api", "v1", "events", slug.text(Self.slugKey)]
+        case .apiEventRegistrations(let slug): ["api", "v1", "events", slug.text(Self.slugKey), "registrations"]
+        case .apiEventRegistration(let slug, let id): ["api", "v1", "events", slug.text(Self.slugKey), "registrations", id.text(Self.registrationKey)]
+        case .apiEventSubmissions(let slug): ["api", "v1", "events", slug.text(Self.slugKey), "submissions"]
+        case .apiEventReviews(let slug): ["api", "v1", "events", slug.text(Self.slugKey), "reviews"]
+        case .apiEventAttendees(let slug): ["api", "v1", "events", slug.text(Self.slugKey), "attendees"]
         case .publicFeed: ["feeds", "public.atom"]
         case .memberFeed: ["feeds", "items.atom"]
         case .lists: ["lists"]

@@ -30,6 +30,8 @@ func routes(_ app: Application) throws {
     let uploads = pages.grouped(CSRFMiddleware(maxFormBytes: max(ArtifactsController.uploadLimit.value, SharedItemsController.uploadLimit.value)))
     SharedItemsController().register(pages: pages, uploads: uploads, forms: forms)
     ArtifactsController().register(pages: pages, uploads: uploads, forms: forms, api: api)
+    EventsController().register(pages: pages, forms: forms, uploads: pages.grouped(CSRFMiddleware(maxFormBytes: EventStore.slidesUploadLimit.value)))
+    EventsAPIController().register(api)
     FeedsController().register(app.grouped(RateLimitMiddleware()),
                                api: app.grouped(QueryTokenAuthenticator(), APITokenAuthenticator(), TeamStatusMiddleware(), RateLimitMiddleware()))
 }

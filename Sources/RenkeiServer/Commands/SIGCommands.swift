@@ -30,12 +30,12 @@ struct SIGCommand: AnyAsyncCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        func acting(_ email: String?) async throws -> SIGStore.Acting {
+        func acting(_ email: String?) async throws -> Acting {
             guard let email, let user = try await UserModel.query(on: app.db).filter(\.$email == email.lowercased()).first(), let id = user.id,
                   let actor = try await ListStore.readers([user], on: app.db)[id] else {
                 throw UsageError(message: "there is no account \(email ?? "(give --as EMAIL)")")
             }
-            return SIGStore.Acting(user: user, actor: actor, address: "cli", now: now, mail: app.renkei.mail)
+            return Acting(user: user, actor: actor, address: "cli", now: now, mail: app.renkei.mail)
         }
         do {
             switch (operands.first, operands.count) {

@@ -32,6 +32,7 @@ enum DemoLoader {
             }
             try await loadRequests(directory, resolver: try await lookup.resolver(on: database), on: database)
             try await loadSIGs(directory, passwordHashes: passwordHashes, on: database)
+            try await loadEvents(directory, on: database)
         }
         logger.notice("Loaded the fictional demo network: \(teams.count) teams.")
     }
@@ -137,9 +138,9 @@ enum DemoLoader {
             try await user.create(on: database)
             users[account.email] = user
         }
-        func acting(_ email: String) async throws -> SIGStore.Acting {
+        func acting(_ email: String) async throws -> Acting {
             let user = users[email]!
-            return SIGStore.Acting(user: user, actor: try await ListStore.readers([user], on: database)[try user.requireID()]!, address: "demo", now: Date(), mail: nil)
+            return Acting(user: user, actor: try await ListStore.readers([user], on: database)[try user.requireID()]!, address: "demo", now: Date(), mail: nil)
         }
         let board = try await acting(DemoNetwork.sigBoardLiaison)
         for demo in DemoNetwork.sigs {
@@ -171,6 +172,95 @@ enum DemoLoader {
                 let chair = DemoNetwork.sigs.first { $0.slug == demo.sig }!.chairs[0]
                 _ = try await SIGStore.change(.publish(document.id, version: document.versions.count), in: demo.sig, by: try await acting(chair), on: database)
             }
+        }
+    }
+
+    /// The events, through the same steps as people take them where the rules allow it now:
+    /// created by the secretariat (the SIG meeting by its chair), proposals submitted and
+    /// accepted, sessions scheduled, people registered in order (the Singapore colloquium's
+    /// last two on its waiting list). Last year's conference cannot be registered for any
+    /// more: its attendees are written as they would stand after it, checked in.
+    private static func loadEvents(_ directory: DemoDirectory, on database: any Database) async throws {
+        let users = try await UserModel.query(on: database).all()
+        let byEmail = Dictionary(users.map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
+        let readers = try await ListStore.readers(users, on: database)
+        let now = Date()
+        func acting(_ email: String) throws -> Acting {
+            let user = byEmail[email]!
+            return Acting(user: user, actor: readers[try user.requireID()]!, address: "demo", now: now, mail: nil)
+        }
+        let secretariat = try acting("secretariat@renkei-demo.example")
+        for demo in DemoNetwork.events {
+            let zone = TimeZone(identifier: demo.timeZone)!
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            let firstDay = calendar.startOfDay(for: now.addingTimeInterval(Double(demo.startsInDays) * 86_400))
+            func at(day: Int, hour: Int, minute: Int) -> Date {
+                calendar.date(bySettingHour: hour, minute: minute, second: 0, of: calendar.date(byAdding: .day, value: day, to: firstDay)!)!
+            }
+            let starts = at(day: 0, hour: 9, minute: 0), ends = at(day: demo.days - 1, hour: 18, minute: 0)
+            let creator = demo.sig == nil ? secretariat : try acting("jordan@renkei-demo.example")
+            let sigID = try await demo.sig.asyncMap { try await SIGStore.find(slug: $0, for: creator.actor, on: database).requireID() }
+            let event = Event(id: UUID(), slug: demo.slug, title: demo.title, kind: demo.kind, summary: demo.summary, startsAt: starts, endsAt: ends,
+                              timeZone: demo.timeZone, venue: demo.venue, online: demo.venue.isEmpty, hostTeamID: demo.hostTeamSlug.flatMap { directory.teams[$0] },
+                              sigID: sigID, capacity: demo.capacity, registrationOpens: min(now, starts).addingTimeInterval(-30 * 86_400),
+                              registrationCloses: starts, eligibility: sigID.map(Event.Eligibility.sigParticipants) ?? demo.eligibility, fees: demo.fees,
+                              cfp: demo.cfpInDays.map { Event.CallForPresentations(membersOnly: false, deadline: now.addingTimeInterval(Double($0) * 86_400),
+                                                                                   guidance: "Talks of 30 or 45 minutes; say under which TLP label you will give it.") },
+                              createdBy: creator.actor.userID, createdAt: now)
+            _ = try await EventStore.create(event, by: creator, on: database)
+            if demo.slug == "annual-conference" {
+                _ = try await EventStore.setCommittee(DemoNetwork.conferenceCommittee, of: demo.slug, by: secretariat, on: database)
+            }
+            for session in demo.sessions {
+                var submissionID: UUID?
+                if let author = session.submittedBy, event.cfp != nil {
+                    let speaker = try acting(author)
+                    let submission = try await EventStore.submit(title: session.title, abstract: session.abstract + " " + session.abstract, speakers: session.speakers,
+                                                                 tlp: session.tlp, recordingAllowed: session.recordingAllowed, contactEmail: author, to: demo.slug,
+                                                                 by: speaker.actor, user: speaker.user, address: "demo", now: now, mail: nil, on: database)
+                    _ = try await EventStore.decide(submission.id, in: demo.slug, accept: true, by: creator, on: database)
+                    submissionID = submission.id
+                }
+                let slot = EventSession(id: UUID(), eventID: event.id, title: session.title, abstract: session.abstract, speakers: session.speakers, room: session.room,
+                                        startsAt: at(day: session.day, hour: session.hour, minute: session.minute),
+                                        endsAt: at(day: session.day, hour: session.hour, minute: session.minute).addingTimeInterval(Double(session.minutes) * 60),
+                                        audience: session.audience, tlp: session.tlp, recordingAllowed: session.recordingAllowed, submissionID: submissionID,
+                                        speakerUserID: try session.submittedBy.map { try byEmail[$0]!.requireID() })
+                _ = try await EventStore.addSession(slot, to: demo.slug, by: creator, on: database)
+                if let speaker = session.submittedBy, event.hasEnded(at: now) {
+                    let slides = "# \(session.title)\n\n\(session.speakers)\n\n\(session.tlp.text)\n\n\(session.abstract)\n"
+                    _ = try await EventStore.uploadSlides(Data(slides.utf8), fileName: "slides.md", contentType: "text/markdown", to: slot.id, in: demo.slug,
+                                                          by: try acting(speaker), on: database)
+                }
+            }
+            _ = try await EventStore.publishProgramme(demo.slug, by: creator, on: database)
+            if event.hasEnded(at: now) {
+                for email in demo.registrants {
+                    let user = byEmail[email]!
+                    let row = EventRegistrationModel()
+                    row.update(from: EventRegistration(id: UUID(), eventID: event.id, userID: try user.requireID(), name: user.displayName, email: email,
+                                                       organisation: "", category: .member, state: .confirmed, registeredAt: starts.addingTimeInterval(-30 * 86_400),
+                                                       checkedInAt: starts))
+                    try await row.create(on: database)
+                }
+                continue
+            }
+            for email in demo.registrants {
+                let person = try acting(email)
+                _ = try await EventStore.register(.init(actor: person.actor, name: person.user.displayName, email: email, organisation: ""), for: demo.slug,
+                                                  user: person.user, address: "demo", now: now, mail: nil, on: database)
+            }
+            for (name, email, organisation) in demo.visitors {
+                _ = try await EventStore.register(.init(actor: nil, name: name, email: email, organisation: organisation), for: demo.slug, user: nil, address: "demo",
+                                                  now: now, mail: nil, on: database)
+            }
+        }
+        for demo in DemoNetwork.eventSubmissions {
+            let author = try acting(demo.author)
+            _ = try await EventStore.submit(title: demo.title, abstract: demo.abstract, speakers: demo.speakers, tlp: demo.tlp, recordingAllowed: true,
+                                            contactEmail: demo.author, to: demo.event, by: author.actor, user: author.user, address: "demo", now: now, mail: nil,
+                                            on: database)
         }
     }
 

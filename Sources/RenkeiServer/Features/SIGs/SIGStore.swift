@@ -7,22 +7,6 @@ import Vapor
 /// (`SpecialInterestGroup`, `SIGParticipant`, `SIGGuestInvitation`); each write is checked
 /// again inside its transaction, moves the `sigs` counter (`SIGRegistry`) and writes its audit line.
 enum SIGStore {
-    /// Who acts: the account, as the access rule sees it, and where the request came from ("cli" for the command line).
-    struct Acting: Sendable {
-        var user: UserModel
-        var actor: Actor
-        var address: String?
-        var now: Date
-        var mail: MailAddressing?
-    }
-
-    static func acting(_ request: Request) throws -> Acting {
-        let user = try request.requireUser()
-        guard let actor = request.currentActor else { throw AppError.unauthorized("Sign in first.") }
-        return Acting(user: user, actor: actor, address: request.clientAddress, now: request.application.renkei.clock.now,
-                      mail: request.application.renkei.mail)
-    }
-
     /// The SIG of `slug` as `actor` may see it; one they may not see is "not found", like one that does not exist.
     static func find(slug: String, for actor: Actor?, on database: any Database) async throws -> SIGModel {
         guard let model = try await SIGModel.query(on: database).filter(\.$slug == slug.lowercased()).first(), try model.sig().isListed(to: actor) else {

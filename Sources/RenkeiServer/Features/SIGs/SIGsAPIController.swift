@@ -55,7 +55,7 @@ struct SIGsAPIController {
 
     func propose(request: Request) async throws -> Response {
         try request.requireJSONBody("the proposal")
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let input = try request.content.decode(SIGProposalInput.self)
         let sig = try await SIGStore.propose(slug: input.slug, name: input.name, charter: try input.charter(), by: acting, on: request.db)
         return try await summary(sig, request: request).encodeResponse(status: .created, for: request)
@@ -72,7 +72,7 @@ struct SIGsAPIController {
 
     func decide(request: Request) async throws -> SIGSummaryDocument {
         try request.requireJSONBody("the decision")
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let input = try request.content.decode(DecisionInput.self)
         let step = try await SIGsController.step(decision: input.decision, liaison: input.liaison, reason: input.reason, charter: try input.charter?.charter(),
                                                  on: request.db)
@@ -117,7 +117,7 @@ struct SIGsAPIController {
 
     func participate(request: Request) async throws -> Response {
         try request.requireJSONBody("the step")
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let slug = try request.slugParameter()
         let input = try request.content.decode(ParticipationInput.self)
         let participant: SIGParticipant
@@ -157,7 +157,7 @@ struct SIGsAPIController {
 
     func inviteGuest(request: Request) async throws -> Response {
         try request.requireJSONBody("the invitation")
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let (invitation, link) = try await SIGStore.inviteGuest(try request.content.decode(GuestInput.self).email, to: try request.slugParameter(), by: acting,
                                                                 publicURL: request.application.renkei.settings.publicURL, on: request.db)
         return try await GuestInvitationDocument(email: invitation.email, expiresAt: invitation.expiresAt, link: link).encodeResponse(status: .created, for: request)
@@ -205,7 +205,7 @@ struct SIGsAPIController {
 
     func draftDocument(request: Request) async throws -> Response {
         try request.requireJSONBody("the document")
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let slug = try request.slugParameter()
         let input = try request.content.decode(DocumentInput.self)
         let document = try await SIGStore.change(.draft(title: input.title ?? "", body: input.body ?? "", tlp: try input.label()), in: slug, by: acting, on: request.db)
@@ -215,7 +215,7 @@ struct SIGsAPIController {
 
     func changeDocument(request: Request) async throws -> SIGDocumentDocument {
         try request.requireJSONBody("the change")
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let slug = try request.slugParameter()
         guard let id = request.parameters.get(SiteURL.documentKey, as: UUID.self) else { throw AppError.notFound("There is no such document.") }
         let input = try request.content.decode(DocumentInput.self)
@@ -254,7 +254,7 @@ struct SIGsAPIController {
 
     func planMeeting(request: Request) async throws -> Response {
         try request.requireJSONBody("the meeting")
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let input = try request.content.decode(MeetingInput.self)
         let meeting = try await SIGStore.planMeeting(in: try request.slugParameter(), title: input.title ?? "", startsAt: input.startsAt,
                                                      timeZone: input.timeZone ?? "", location: input.location ?? "", agenda: input.agenda ?? "",

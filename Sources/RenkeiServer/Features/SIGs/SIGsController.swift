@@ -114,7 +114,7 @@ struct SIGsController {
     }
 
     func propose(request: Request) async throws -> Response {
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let form = try request.content.decode(CharterForm.self)
         do {
             let sig = try await SIGStore.propose(slug: form.slug ?? "", name: form.name ?? "", charter: try form.charter(), by: acting, on: request.db)
@@ -143,7 +143,7 @@ struct SIGsController {
     }
 
     func decide(request: Request) async throws -> Response {
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let slug = try request.slugParameter()
         let form = try request.content.decode(DecisionForm.self)
         return try await Self.onSIGPage(request, form: "board") {
@@ -169,7 +169,8 @@ struct SIGsController {
         }
     }
 
-    private static func isFormProblem(_ error: any Error) -> Bool {
+    /// Errors a page shows beside the form that caused them; others (not found, sign in) stay errors.
+    static func isFormProblem(_ error: any Error) -> Bool {
         switch error {
         case is any RuleRefusal, is ValidationFailure: true
         case AppError.invalid, AppError.conflict, AppError.forbidden: true
@@ -205,7 +206,7 @@ struct SIGsController {
     }
 
     func participate(request: Request) async throws -> Response {
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let slug = try request.slugParameter()
         let form = try request.content.decode(ParticipationForm.self)
         return try await Self.onSIGPage(request, form: form.person == nil ? "mine" : "participants") {
@@ -240,7 +241,7 @@ struct SIGsController {
     }
 
     func inviteGuest(request: Request) async throws -> Response {
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let slug = try request.slugParameter()
         let email = try request.content.decode(GuestForm.self).email
         return try await Self.onSIGPage(request, form: "guest", typed: SIGPage.Typed(email: email)) {
@@ -276,7 +277,7 @@ struct SIGsController {
     }
 
     func draftDocument(request: Request) async throws -> Response {
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let slug = try request.slugParameter()
         let form = try request.content.decode(DocumentForm.self)
         return try await Self.onSIGPage(request, form: "document", typed: SIGPage.Typed(title: form.title, body: form.body, label: form.tlp)) {
@@ -290,7 +291,7 @@ struct SIGsController {
     }
 
     func changeDocument(request: Request) async throws -> Response {
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let slug = try request.slugParameter()
         guard let id = request.parameters.get(SiteURL.documentKey, as: UUID.self) else { throw AppError.notFound("There is no such document.") }
         let form = try request.content.decode(DocumentForm.self)
@@ -328,7 +329,7 @@ struct SIGsController {
     }
 
     func planMeeting(request: Request) async throws -> Response {
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let slug = try request.slugParameter()
         let form = try request.content.decode(MeetingForm.self)
         let typed = SIGPage.Typed(title: form.title, startsAt: form.startsAt, timeZone: form.timeZone, location: form.location, agenda: form.agenda)
@@ -344,7 +345,7 @@ struct SIGsController {
     }
 
     func setMinutes(request: Request) async throws -> Response {
-        let acting = try SIGStore.acting(request)
+        let acting = try Acting(request)
         let slug = try request.slugParameter()
         guard let meeting = request.parameters.get(SiteURL.meetingKey, as: UUID.self) else { throw AppError.notFound("There is no such meeting.") }
         let document = try request.content.decode(MinutesForm.self).document

@@ -60,7 +60,7 @@ struct SharedItemsController {
 
     /// An item's TLP label as pages show it: the label text in the standard's colour, given by a
     /// class of `Public/css/renkei.css` (`tlp-amber-strict`) because the CSP allows no inline styles.
-    struct Label: Encodable {
+    struct Label: Codable {
         var text: String
         var cssClass: String
 

@@ -31,5 +31,6 @@ extension Application {
         migrations.add(KeepDatasetHistory())
         migrations.add(IndexItemReadersByMember())
         migrations.add(CreateSIGs())
+        migrations.add(CreateEvents())
     }
 }

@@ -65,6 +65,8 @@ public enum Renkei {
                 app.asyncCommands.use(MailCommand(), as: "mail")
                 app.asyncCommands.use(ListCommand(), as: "list")
                 app.asyncCommands.use(SIGCommand(), as: "sig")
+                app.asyncCommands.use(EventCommand(), as: "event")
+                app.asyncCommands.use(EventCommand(), as: "event")
                 app.asyncCommands.use(KeysCommand(), as: "keys")
                 app.asyncCommands.use(BackupCommand(), as: "backup")
                 if serving {

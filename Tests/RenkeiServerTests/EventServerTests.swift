@@ -378,3 +378,57 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    @Test func aSIGMeetingIsTheSIGsAloneOnEveryChannel() async throws {
+        try await withRenkei { app, _ in
+            _ = try await MembershipCast.make(app)
+            var tokens: [String: String] = [:]
+            for email in ["rep-alpha@test.example", "member-gamma@test.example", "member-alpha@test.example", "secretariat@test.example", MembershipCast.boardMembers[0]] {
+                tokens[email] = try await apiToken(app, email)
+            }
+            func call(_ method: HTTPMethod, _ path: String, _ who: String?, _ body: [String: Any]? = nil) async throws -> TestingHTTPResponse {
+                var headers: HTTPHeaders = who.flatMap { tokens[$0] }.map { ["Authorization": "Bearer \($0)"] } ?? [:]
+                if body != nil { headers.add(name: .contentType, value: "application/json") }
+                var result: TestingHTTPResponse?
+                try await app.testing().test(method, path, headers: headers, body: try body.map(jsonBody)) { result = $0 }
+                return try #require(result)
+            }
+            let chair = "rep-alpha@test.example", board = MembershipCast.boardMembers[0]
+            #expect(try await call(.POST, "/api/v1/sigs", chair, ["slug": "abuse", "name": "Abuse Handling", "mission": "Route abuse reports. Well.",
+                                                                  "scope": "Abuse.", "deliverables": "A guide.", "decisionMaking": "Consensus."]).status == .created)
+            #expect(try await call(.POST, "/api/v1/sigs/abuse/decisions", board, ["decision": "approve-charter", "liaison": board]).status == .ok)
+            for email in [chair, "member-gamma@test.example"] {
+                #expect(try await call(.POST, "/api/v1/sigs/abuse/participants", email, ["step": "join"]).status == .ok)
+            }
+            #expect(try await call(.POST, "/api/v1/sigs/abuse/participants", board, ["step": "seat-chair", "person": chair]).status == .ok)
+            let meeting: [String: Any] = ["slug": "abuse-meeting", "title": "Wallaby plenary", "kind": "sig-meeting", "sig": "abuse", "timeZone": "Europe/Vienna",
+                                          "starts": Self.viennaLocal(app, days: 9, hour: 15), "ends": Self.viennaLocal(app, days: 9, hour: 16), "online": "on",
+                                          "capacity": "30"]
+            #expect(try await call(.POST, "/api/v1/events", "secretariat@test.example", meeting).status == .forbidden, "the secretariat plans no SIG's meeting")
+            let made = try await call(.POST, "/api/v1/events", chair, meeting)
+            #expect(made.status == .created, "\(made.body.string)")
+            #expect(try await call(.POST, "/api/v1/events/abuse-meeting/registrations", "member-gamma@test.example").status == .created)
+            #expect(try await call(.POST, "/api/v1/events/abuse-meeting/registrations", "member-alpha@test.example").status == .notFound,
+                    "outside the SIG, the meeting does not exist")
+            // By hand: who finds the meeting, on every channel.
+            for (who, sees) in [(nil, false), ("member-alpha@test.example", false), ("secretariat@test.example", false), (board, false),
+                                ("member-gamma@test.example", true), (chair, true)] as [(String?, Bool)] {
+                let session = try await who.asyncMap { try await signIn(app, $0, password: Fixture.passwords[$0] ?? "test-password-123") }
+                var channels: [(String, String)] = []
+                channels.append(("API list", try await call(.GET, "/api/v1/events", who).body.string))
+                channels.append(("API event", try await call(.GET, "/api/v1/events/abuse-meeting", who).body.string))
+                for path in ["/events", "/events/abuse-meeting", "/events.ics", "/events/abuse-meeting.ics"] {
+                    var text = ""
+                    try await app.testing().test(.GET, path, headers: session?.headers ?? [:]) { text = $0.body.string }
+                    channels.append((path, text))
+                }
+                for (channel, text) in channels {
+                    #expect(text.contains("Wallaby plenary") == sees, "\(who ?? "anonymous") \(channel)")
+                }
+            }
+            let lines = try await AuditEventModel.query(on: app.db).filter(\.$action ~~ ["event.create", "event.register"]).all()
+            #expect(lines.count == 2 && lines.allSatisfy { !$0.subject.contains("abuse-meeting") }, "the audit log names a SIG's meeting by id")
+        }
+    }
+}

@@ -63,7 +63,8 @@ final class EventModel: Model, @unchecked Sendable {
         createdAt = event.createdAt
     }
 
-    /// An eligibility this version cannot read (a newer server wrote it) opens the event to nobody but its SIG's participants of a SIG that does not exist.
+    /// An eligibility this version cannot read (a newer server wrote it) reads as the
+    /// participants of no SIG: nobody registers, nobody is shown the event.
     func event() throws -> Event {
         let decoder = JSONDecoder()
         return Event(id: try requireID(), slug: slug, title: title, kind: Event.Kind(rawValue: kind) ?? .symposium, summary: summary,

@@ -16,7 +16,7 @@ extension EventStore {
             let row = EventSubmissionModel()
             row.update(from: submission)
             try await row.create(on: database)
-            try await AuditLog.record("event.submit", subject: "event \(event.slug)", detail: "submission \(submission.id.uuidString.lowercased())",
+            try await AuditLog.record("event.submit", subject: event.auditSubject, detail: "submission \(submission.id.uuidString.lowercased())",
                                       actor: user, address: address, at: now, on: database)
             if let mail {
                 try await Outbox.enqueue(from: ("Renkei", mail.platformAddress), subject: "Submitted to \(event.title)",
@@ -70,7 +70,7 @@ extension EventStore {
                 row.comment = review.comment
             }
             try await row.save(on: database)
-            try await AuditLog.record(declareConflict ? "event.declare-conflict" : "event.review", subject: "event \(event.slug)",
+            try await AuditLog.record(declareConflict ? "event.declare-conflict" : "event.review", subject: event.auditSubject,
                                       detail: "submission \(submissionID.uuidString.lowercased())", actor: acting.user, address: acting.address,
                                       at: acting.now, on: database)
         }
@@ -97,7 +97,7 @@ extension EventStore {
             let next = try row.submission.decided(accept: accept, at: acting.now)
             row.update(from: next)
             try await row.save(on: database)
-            try await AuditLog.record(accept ? "event.accept" : "event.reject", subject: "event \(event.slug)",
+            try await AuditLog.record(accept ? "event.accept" : "event.reject", subject: event.auditSubject,
                                       detail: "submission \(submissionID.uuidString.lowercased())", actor: acting.user, address: acting.address,
                                       at: acting.now, on: database)
             if let mail = acting.mail {

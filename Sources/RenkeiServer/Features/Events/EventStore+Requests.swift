@@ -24,7 +24,7 @@ extension EventStore {
             let problems = EventRegistration.problems(of: registrant)
             guard problems.isEmpty else { throw EventRefusal.invalid(problems) }
             let secret = try await storeRequest(for: event, email: email, name: name, organisation: organisation, invitedBy: nil, now: now, on: database)
-            try await AuditLog.record("event.request", subject: "event \(event.slug)", detail: email.lowercased(), actor: nil, address: address, at: now, on: database)
+            try await AuditLog.record("event.request", subject: event.auditSubject, detail: email.lowercased(), actor: nil, address: address, at: now, on: database)
             if let mail {
                 try await mailLink(secret, to: email, subject: "Confirm your registration: \(event.title)",
                                    text: "Someone, probably you, asked to register this address for \(event.title). Open the link to confirm; you can see or cancel your registration with it later.",
@@ -46,7 +46,7 @@ extension EventStore {
             guard acting.now < event.registrationCloses else { throw EventRefusal(.closed, "Registration is closed.") }
             let secret = try await storeRequest(for: event, email: email, name: name, organisation: organisation, invitedBy: (team, acting.actor.userID),
                                                 now: acting.now, on: database)
-            try await AuditLog.record("event.invite-guest", subject: "event \(event.slug)", detail: email.lowercased(), actor: acting.user,
+            try await AuditLog.record("event.invite-guest", subject: event.auditSubject, detail: email.lowercased(), actor: acting.user,
                                       address: acting.address, at: acting.now, on: database)
             if let mail = acting.mail {
                 try await mailLink(secret, to: email, subject: "Invitation: \(event.title)",

@@ -40,7 +40,7 @@ extension EventStore {
                     .filter(\.$state == EventRegistration.State.confirmed.rawValue).filter(\.$userID != nil).all().compactMap(\.userID)
                 try await Notify.people(registered, text: "The guest list of \(event.title) is out: see who the member teams invited.",
                                         link: SiteURL.eventGuests(.value(event.slug)).path, at: now, mail: mail, on: database)
-                try await AuditLog.record("event.guest-list", subject: "event \(event.slug)", detail: "\(registered.count) people told", actor: nil,
+                try await AuditLog.record("event.guest-list", subject: event.auditSubject, detail: "\(registered.count) people told", actor: nil,
                                           address: nil, at: now, on: database)
             }
         }

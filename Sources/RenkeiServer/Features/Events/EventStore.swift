@@ -66,7 +66,7 @@ enum EventStore {
                 throw EventRefusal.invalid([FieldError(field: "slug", message: "There is already an event “\(event.slug)”.")])
             }
             try await EventModel(event).create(on: database)
-            try await AuditLog.record("event.create", subject: "event \(event.slug)", detail: event.kind.rawValue, actor: acting.user,
+            try await AuditLog.record("event.create", subject: event.auditSubject, detail: event.kind.rawValue, actor: acting.user,
                                       address: acting.address, at: acting.now, on: database)
             return event
         }
@@ -80,7 +80,7 @@ enum EventStore {
             next.programmePublished = true
             try model.update(from: next)
             try await model.save(on: database)
-            try await AuditLog.record("event.publish-programme", subject: "event \(event.slug)", actor: acting.user, address: acting.address,
+            try await AuditLog.record("event.publish-programme", subject: event.auditSubject, actor: acting.user, address: acting.address,
                                       at: acting.now, on: database)
             return next
         }
@@ -102,7 +102,7 @@ enum EventStore {
             let problems = session.problems(in: event)
             guard problems.isEmpty else { throw EventRefusal.invalid(problems) }
             try await EventSessionModel(session).create(on: database)
-            try await AuditLog.record("event.add-session", subject: "event \(event.slug)", detail: "session \(session.id.uuidString.lowercased())",
+            try await AuditLog.record("event.add-session", subject: event.auditSubject, detail: "session \(session.id.uuidString.lowercased())",
                                       actor: acting.user, address: acting.address, at: acting.now, on: database)
             return session
         }
@@ -123,7 +123,7 @@ enum EventStore {
             }
             try await EventCommitteeMemberModel.query(on: database).filter(\.$eventID == event.id).delete()
             for user in accepted { try await EventCommitteeMemberModel(eventID: event.id, userID: try user.requireID()).create(on: database) }
-            try await AuditLog.record("event.committee", subject: "event \(event.slug)", detail: accepted.map(\.email).sorted().joined(separator: ", "),
+            try await AuditLog.record("event.committee", subject: event.auditSubject, detail: accepted.map(\.email).sorted().joined(separator: ", "),
                                       actor: acting.user, address: acting.address, at: acting.now, on: database)
             return accepted
         }
@@ -185,7 +185,7 @@ enum EventStore {
             row.uploadedBy = acting.actor.userID
             row.uploadedAt = acting.now
             try await row.save(on: database)
-            try await AuditLog.record("event.slides", subject: "event \(event.slug)", detail: "session \(sessionID.uuidString.lowercased())",
+            try await AuditLog.record("event.slides", subject: event.auditSubject, detail: "session \(sessionID.uuidString.lowercased())",
                                       actor: acting.user, address: acting.address, at: acting.now, on: database)
             return session
         }
@@ -220,7 +220,7 @@ enum EventStore {
             row.remindedAt = nil
             if let manageTokenHash { row.manageTokenHash = manageTokenHash }
             try await row.save(on: database)
-            try await AuditLog.record("event.register", subject: "event \(event.slug)", detail: "\(registration.email) \(registration.state.rawValue)",
+            try await AuditLog.record("event.register", subject: event.auditSubject, detail: "\(registration.email) \(registration.state.rawValue)",
                                       actor: user, address: address, at: now, on: database)
             try await tell(registration, about: event, text: registration.state == .confirmed
                            ? "You are registered for \(event.title) (\(registration.category.label)).\(feeLine(event, registration))"
@@ -250,7 +250,7 @@ enum EventStore {
             let next = try row.registration.cancelled(in: event, at: now)
             row.update(from: next)
             try await row.save(on: database)
-            try await AuditLog.record("event.cancel", subject: "event \(event.slug)", detail: next.email, actor: user, address: address, at: now, on: database)
+            try await AuditLog.record("event.cancel", subject: event.auditSubject, detail: next.email, actor: user, address: address, at: now, on: database)
             try await promote(event, now: now, mail: mail, on: database)
             return next
         }
@@ -270,20 +270,22 @@ enum EventStore {
             row.state = EventRegistration.State.confirmed.rawValue
             row.promotedAt = now
             try await row.save(on: database)
-            try await AuditLog.record("event.promote", subject: "event \(event.slug)", detail: row.email, actor: nil, address: nil, at: now, on: database)
+            try await AuditLog.record("event.promote", subject: event.auditSubject, detail: row.email, actor: nil, address: nil, at: now, on: database)
             try await tell(row.registration, about: event, text: "A seat at \(event.title) became free and it is yours: you are registered.\(feeLine(event, row.registration))",
                            subject: "You have a seat", mail: mail, now: now, on: database)
         }
     }
 
-    /// Each minute: every event still to come with people waiting and seats free.
+    /// Each minute: every event not over yet whose waiting list has someone on it (few events
+    /// at a time; each look is one step down the registrations' queue index).
     static func promoteWaiting(now: Date, mail: MailAddressing?, on database: any Database) async throws {
-        let eventIDs = try await EventRegistrationModel.query(on: database).filter(\.$state == EventRegistration.State.waitlisted.rawValue)
-            .unique().field(\.$eventID).all().map(\.eventID)
-        for eventID in Set(eventIDs) {
+        for model in try await EventModel.query(on: database).filter(\.$endsAt > now).all() {
+            let eventID = try model.requireID()
+            guard try await EventRegistrationModel.query(on: database).filter(\.$eventID == eventID)
+                .filter(\.$state == EventRegistration.State.waitlisted.rawValue).first() != nil else { continue }
             try await database.writeTransaction { database in
-                guard let model = try await EventModel.find(eventID, on: database) else { return }
                 try await lock(eventID, on: database)
+                guard let model = try await EventModel.find(eventID, on: database) else { return }
                 try await promote(try model.event(), now: now, mail: mail, on: database)
             }
         }
@@ -299,7 +301,7 @@ enum EventStore {
             let next = try row.registration.checkedIn(in: event, at: acting.now)
             row.update(from: next)
             try await row.save(on: database)
-            try await AuditLog.record("event.check-in", subject: "event \(event.slug)", detail: next.email, actor: acting.user, address: acting.address,
+            try await AuditLog.record("event.check-in", subject: event.auditSubject, detail: next.email, actor: acting.user, address: acting.address,
                                       at: acting.now, on: database)
             return next
         }

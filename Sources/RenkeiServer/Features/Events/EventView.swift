@@ -150,3 +150,11 @@ enum EventCalendar {
         return response
     }
 }
+
+extension Event {
+    /// How the audit log names the event: by slug, but a SIG's meeting by id, its very name
+    /// belonging to the SIG's space rather than to the secretariat's log.
+    var auditSubject: String {
+        kind == .sigMeeting ? "event \(id.uuidString.lowercased())" : "event \(slug)"
+    }
+}

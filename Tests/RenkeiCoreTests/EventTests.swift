@@ -440,13 +440,17 @@ private enum EventFixture {
     @Test func reviewsComeFromTheCommitteeWithoutConflict() throws {
         let proposal = try Self.submit()
         let reviewer = F.otherRepresentative
-        let committee: Set<UUID> = [reviewer.userID, F.member.userID, F.colleague.userID]
-        func review(by actor: Actor, of submission: EventSubmission = proposal, declared: Set<UUID> = [], score: Int = 4) throws -> EventReview {
-            try EventReview.review(submission, by: actor, committee: committee, declaredConflicts: declared, score: score, comment: " Solid. ", at: F.now)
+        let committee: Set<UUID> = [reviewer.userID, F.member.userID, F.colleague.userID, F.formerMember.userID]
+        func review(by actor: Actor, email: String = "reviewer@cert-d.example", of submission: EventSubmission = proposal, declared: Set<UUID> = [],
+                    score: Int = 4) throws -> EventReview {
+            try EventReview.review(submission, by: actor, reviewerEmail: email, committee: committee, declaredConflicts: declared, score: score,
+                                   comment: " Solid. ", at: F.now)
         }
         let done = try review(by: reviewer)
         #expect(done.score == 4 && done.comment == "Solid." && done.reviewerID == reviewer.userID && done.submissionID == proposal.id)
         #expect(F.refusal { try review(by: F.board) } == .wrongRole)
+        #expect(F.refusal { try review(by: F.formerMember) } == .wrongRole, "a seat on the committee lapses with the team's membership")
+        #expect(F.refusal { try review(by: reviewer, email: "ANA@cert-a.example") } == .conflictOfInterest, "the proposal gave the reviewer's own address")
         #expect(F.refusal { try review(by: F.member) } == .conflictOfInterest, "their own submission")
         #expect(F.refusal { try review(by: F.colleague) } == .conflictOfInterest, "their own team's submission")
         #expect(F.refusal { try review(by: reviewer, declared: [proposal.id]) } == .conflictOfInterest)

@@ -253,6 +253,8 @@ NOT_PAGES = {
     "twoFactorNewRecoveryCodes": "POST",
     "sigDecisions": "POST", "sigParticipants": "POST", "sigGuests": "POST", "sigDocuments": "POST", "sigMeetings": "POST",
     "sigMeetingMinutes": "POST",
+    "eventRegistrations": "POST", "eventSessions": "POST", "eventCheckIn": "POST", "eventSlides": "download (POST: an upload)",
+    "eventCalendar": "iCalendar", "eventsCalendar": "iCalendar", "accountCalendar": "iCalendar",
     "healthz": "plain text", "metrics": "plain text", "stylesheet": "CSS", "favicon": "image",
     "faviconSVG": "image", "twoFactorQRCode": "image", "teamRFC2350": "plain text", "teamVCard": "vCard",
     "teamKeys": "OpenPGP keys", "itemAttachment": "download", "artifactSample": "download", "listKey": "OpenPGP key",
@@ -372,12 +374,16 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "items": ["/items"], "artifacts": ["/artifacts"], "lists": ["/lists"], "sigs": ["/sigs"], "sig": ["/sigs/abuse-handling"],
         # Pages reached from a mail with a token: an unknown token gets the error page, in the same frame.
         "invitation": [f"/invitations/{bogus}"], "membershipConfirm": [f"/membership/confirm/{bogus}"],
-        "sigInvitation": [f"/sig-invitations/{bogus}"],
+        "sigInvitation": [f"/sig-invitations/{bogus}"], "eventRegistrationLink": [f"/event-registrations/{bogus}"],
+        "events": ["/events"], "event": ["/events/annual-conference", "/events/tc-nairobi", "/events/annual-conference-last-year"],
+        "eventCFP": ["/events/annual-conference/cfp"],
         # Pages that need a signed-in reader send a visitor to sign in.
         "account": ["/account"], "notifications": ["/notifications"], "audit": ["/admin/audit"], "adminClaims": ["/admin/claims"],
         "itemNew": ["/items/new"], "artifactNew": ["/artifacts/new"], "listNew": ["/lists/new"], "teamNew": ["/teams/new"],
         "teamEdit": [f"/teams/{SLUG}/edit"], "twoFactor": ["/account/two-factor"], "signInTwoFactor": ["/sign-in/two-factor"],
-        "sigNew": ["/sigs/new"],
+        "sigNew": ["/sigs/new"], "eventNew": ["/events/new"], "accountEvents": ["/account/events"],
+        "eventReview": ["/events/annual-conference/review"], "eventAttendees": ["/events/annual-conference/attendees"],
+        "eventGuests": ["/events/tc-nairobi/guests"],
     }, failures, "visitor", seen)
     browser.open("/sign-in")
     seen.add("signIn")
@@ -407,6 +413,11 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "lists": ["/lists"], "listNew": ["/lists/new"], "list": [mailing_list], "notifications": ["/notifications"],
         "sigs": ["/sigs"], "sigNew": ["/sigs/new"], "sig": ["/sigs/abuse-handling", "/sigs/cvss", "/sigs/lecc"],
         "sigDocument": [sig_document],
+        # The representative may host a colloquium, invites guests to one, and chairs the CVSS SIG, which meets.
+        "events": ["/events"], "eventNew": ["/events/new"], "accountEvents": ["/account/events"],
+        "event": ["/events/annual-conference", "/events/annual-conference-last-year", "/events/tc-singapore", "/events/cvss-sig-meeting"],
+        "eventCFP": ["/events/annual-conference/cfp"], "eventGuests": ["/events/tc-nairobi/guests"],
+        "eventAttendees": ["/events/cvss-sig-meeting/attendees"],
     }, failures, "member", seen)
     # The invitation form, from an invitation the representative makes.
     cookies = {c["name"]: c["value"] for c in browser.driver.get_cookies()}
@@ -442,6 +453,9 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "adminClaims": ["/admin/claims"], "membershipApplication": [application], "membership": ["/membership"],
         "items": ["/items"], "notifications": ["/notifications"], "account": ["/account"], "listNew": ["/lists/new"],
         "sigs": ["/sigs"], "sig": ["/sigs/lecc"],
+        "events": ["/events"], "eventNew": ["/events/new"], "event": ["/events/annual-conference", "/events/tc-nairobi"],
+        "eventReview": ["/events/annual-conference/review"], "eventGuests": ["/events/tc-nairobi/guests"],
+        "eventAttendees": ["/events/annual-conference/attendees", "/events/tc-singapore/attendees"], "accountEvents": ["/account/events"],
     }, failures, "secretariat", seen)
     # A form with its error summary, and an error page.
     browser.open("/items/new")

@@ -186,8 +186,8 @@ def test_a_visitor_does_not_get_the_members_only_session_by_title_uid_or_count(s
     member_raw = fetch(member, server, "/events/annual-conference.ics")
     visitor = check_calendar(visitor_raw, "visitor annual-conference.ics")
     members = check_calendar(member_raw, "member annual-conference.ics")
-    assert sorted(summaries(visitor)) == ["Annual Conference", f"{OPEN_SESSION} (Annual Conference)"], summaries(visitor)
-    assert sorted(summaries(members)) == ["Annual Conference", f"{MEMBERS_SESSION} (Annual Conference)", f"{OPEN_SESSION} (Annual Conference)"], \
+    assert sorted(summaries(visitor)) == sorted(["Annual Conference", f"{OPEN_SESSION} (Annual Conference)"]), summaries(visitor)
+    assert sorted(summaries(members)) == sorted(["Annual Conference", f"{OPEN_SESSION} (Annual Conference)", f"{MEMBERS_SESSION} (Annual Conference)"]), \
         summaries(members)
     hidden = by_summary(members, f"{MEMBERS_SESSION} (Annual Conference)")
     hidden_uid = str(hidden["UID"])
@@ -206,8 +206,8 @@ def test_a_visitor_does_not_get_the_members_only_session_by_title_uid_or_count(s
     nairobi_member = check_calendar(fetch(member, server, "/events/tc-nairobi.ics"), "member tc-nairobi.ics")
     strict = by_summary(nairobi_member, "Sensor data sharing between national teams (Technical Colloquium Nairobi)")
     assert categories(strict) == ["TLP:AMBER+STRICT", "Members only", "No recording"]
-    assert sorted(summaries(nairobi_visitor)) == ["Mobile money fraud: the responder's view (Technical Colloquium Nairobi)",
-                                                  "Technical Colloquium Nairobi"], summaries(nairobi_visitor)
+    assert sorted(summaries(nairobi_visitor)) == sorted(["Technical Colloquium Nairobi",
+                                                         "Mobile money fraud: the responder's view (Technical Colloquium Nairobi)"]), summaries(nairobi_visitor)
     assert str(strict["UID"]).encode() not in fetch(requests, server, "/events/tc-nairobi.ics")
 
 
@@ -229,7 +229,7 @@ def test_a_sigs_meeting_is_in_no_calendar_but_its_participants(server, member, j
         assert "Supplemental metrics" not in real.text and "CVSS SIG meeting" not in real.text, who
         assert real.text.replace("cvss-sig-meeting", "") == fake.text.replace(made_up, ""), f"{who}: the meeting answers unlike a made-up event"
     meeting = check_calendar(fetch(jordan, server, "/events/cvss-sig-meeting.ics"), "jordan cvss-sig-meeting.ics")
-    assert sorted(summaries(meeting)) == ["CVSS SIG meeting", "Supplemental metrics: draft guidance (CVSS SIG meeting)"], summaries(meeting)
+    assert sorted(summaries(meeting)) == sorted(["CVSS SIG meeting", "Supplemental metrics: draft guidance (CVSS SIG meeting)"]), summaries(meeting)
     session = by_summary(meeting, "Supplemental metrics: draft guidance (CVSS SIG meeting)")
     assert categories(session) == ["TLP:GREEN", "SIG only", "No recording"]
     assert (session["DTSTART"].dt.hour, session["DTSTART"].dt.minute) == (11, 0)
@@ -254,15 +254,20 @@ def test_the_personal_feed_has_my_registrations_and_the_sessions_i_may_see(serve
     link = calendar_link(member, server)
     # A calendar program sends no cookie: the link's secret is enough.
     mine = check_calendar(fetch(requests, server, link.removeprefix(server.base_url)), "member's feed")
-    # member@ is registered for both conferences and both colloquia, and sees their members-only sessions.
+    # member@ is registered for both conferences and both colloquia, and has their members-only
+    # sessions; the feed leaves the platform (calendar services fetch it), so a session at
+    # AMBER or above keeps its slot but not its title.
     assert sorted(summaries(mine)) == sorted([
         "Annual Conference (last year)", "Opening keynote: twenty years of coordinated disclosure (Annual Conference (last year))",
-        "Inside a ransomware negotiation (Annual Conference (last year))",
-        "Annual Conference", f"{OPEN_SESSION} (Annual Conference)", f"{MEMBERS_SESSION} (Annual Conference)",
+        "TLP:AMBER session (Annual Conference (last year))",
+        "Annual Conference", f"{OPEN_SESSION} (Annual Conference)", "TLP:AMBER session (Annual Conference)",
         "Technical Colloquium Nairobi", "Mobile money fraud: the responder's view (Technical Colloquium Nairobi)",
-        "Sensor data sharing between national teams (Technical Colloquium Nairobi)",
+        "TLP:AMBER+STRICT session (Technical Colloquium Nairobi)",
         "Technical Colloquium Singapore", "Hands-on: triage of a phishing kit (Technical Colloquium Singapore)",
     ]), summaries(mine)
+    withheld = "\n".join(str(event.get("SUMMARY", "")) + str(event.get("DESCRIPTION", "")) for event in mine.walk("VEVENT"))
+    for words in ("ransomware", "botnet takedown", "Sensor data sharing", "joint operation", "walks through a case", "share daily"):
+        assert words not in withheld, f"{words!r} left the platform in the personal feed"
     assert {str(tz["TZID"]) for tz in mine.walk("VTIMEZONE")} == {ZONES[slug] for slug in PUBLIC}
     # The same UIDs as the event's own file, so a calendar program does not keep two copies.
     event_file = check_calendar(fetch(member, server, "/events/annual-conference.ics"), "member annual-conference.ics")

@@ -134,17 +134,27 @@ public struct Event: Sendable, Hashable, Codable {
     }
 
     public static let capacityRange = 1...100_000
+    /// Path names under /events that are pages, not events.
+    public static let reservedSlugs: Set<String> = ["new"]
 
     /// What is wrong with the event as written; empty when it may be stored.
     public var problems: [FieldError] {
         var errors: [FieldError] = []
         if !TeamRecord.isValidSlug(slug) {
             errors.append(FieldError(field: "slug", message: "Use 2–64 lower-case letters, digits and single hyphens."))
+        } else if Self.reservedSlugs.contains(slug) {
+            errors.append(FieldError(field: "slug", message: "“\(slug)” names a page of its own; choose another."))
         }
         if title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || title.count > 200 {
             errors.append(FieldError(field: "title", message: "Give the event a title of up to 200 characters."))
         }
         if summary.count > 20_000 { errors.append(FieldError(field: "summary", message: "Keep the description under 20,000 characters.")) }
+        if [fees.member, fees.nonMember, fees.speaker].contains(where: { $0.count > 100 }) {
+            errors.append(FieldError(field: "fees", message: "Write each fee in up to 100 characters, e.g. EUR 450."))
+        }
+        if (cfp?.guidance.count ?? 0) > 5_000 {
+            errors.append(FieldError(field: "cfp_guidance", message: "Keep the guidance for speakers under 5,000 characters."))
+        }
         if TimeZone(identifier: timeZone) == nil || timeZone.count < 3 {
             errors.append(FieldError(field: "time_zone", message: "Name the venue's zone as in the IANA database, e.g. Europe/Vienna."))
         }
@@ -165,6 +175,9 @@ public struct Event: Sendable, Hashable, Codable {
         if venue.count > 500 { errors.append(FieldError(field: "venue", message: "Keep the venue under 500 characters.")) }
         if !(0...30).contains(guestListLeadDays) {
             errors.append(FieldError(field: "guest_list_days", message: "Send the guest list 0 to 30 working days before."))
+        }
+        if kind == .sigMeeting, hostTeamID != nil {
+            errors.append(FieldError(field: "host", message: "A SIG meeting is the SIG's; it has no host team."))
         }
         if kind == .sigMeeting, cfp != nil {
             errors.append(FieldError(field: "cfp_deadline", message: "A SIG meeting's agenda is the chairs'; it has no call for presentations."))

@@ -111,6 +111,13 @@ public enum EventAccess {
         mayManage(event, by: actor, isChairOfSIG: isChairOfSIG)
     }
 
+    /// A programme committee's seat counts while its holder is of the community (a person of a
+    /// member team, or an officer): someone whose team left reads no proposals any more.
+    public static func sitsOnCommittee(_ actor: Actor?, committee: Set<UUID>) -> Bool {
+        guard let actor else { return false }
+        return committee.contains(actor.userID) && AccessPolicy.isCommunityMember(actor)
+    }
+
     /// A person of a member team invites guests to an event for members and guests, on behalf of their team.
     public static func mayInviteGuests(to event: Event, by actor: Actor?) -> Bool {
         guard let actor, event.eligibility == .membersAndGuests else { return false }

@@ -23,6 +23,14 @@ public struct EventRegistration: Sendable, Hashable, Codable {
         case confirmed
         case waitlisted
         case cancelled
+
+        public var label: String {
+            switch self {
+            case .confirmed: "Registered"
+            case .waitlisted: "On the waiting list"
+            case .cancelled: "Cancelled"
+            }
+        }
     }
 
     public var id: UUID
@@ -64,6 +72,12 @@ public struct EventRegistration: Sendable, Hashable, Codable {
     }
 
     public var holdsSeat: Bool { state == .confirmed }
+
+    /// A visitor's mails (the confirmation link, a proposal's receipt) go to an address typed
+    /// by whoever filled the form: a few a day per address, and a limit per client, so the
+    /// forms cannot be used to send a stranger mail over and over.
+    public static let visitorMailsPerAddress = RateLimit(capacity: 3, period: 86_400)
+    public static let visitorRequestsPerClient = RateLimit(capacity: 20, period: 3_600)
 
     /// Who registers, as the rule needs them.
     public struct Registrant: Sendable, Hashable {

@@ -4,6 +4,14 @@ import Foundation
 public struct EventSubmission: Sendable, Hashable, Codable {
     public enum State: String, Sendable, Hashable, Codable {
         case submitted, accepted, rejected
+
+        public var label: String {
+            switch self {
+            case .submitted: "Waiting for the committee"
+            case .accepted: "Accepted"
+            case .rejected: "Not accepted"
+            }
+        }
     }
 
     public var id: UUID
@@ -66,6 +74,9 @@ public struct EventSubmission: Sendable, Hashable, Codable {
                                submitterUserID: actor?.userID, submitterTeamID: actor?.teamID, contactEmail: email, submittedAt: now)
     }
 
+    /// How a mail names the proposal without repeating its text.
+    public var reference: String { String(id.uuidString.prefix(8)) }
+
     /// The managers accept or reject; a decision once told is not taken back here.
     public func decided(accept: Bool, at now: Date) throws -> EventSubmission {
         guard state == .submitted else { throw EventRefusal(.wrongState, "The committee decided on this talk already.") }
@@ -118,10 +129,10 @@ public struct EventReview: Sendable, Hashable, Codable {
 
     /// A review by a member of the committee, of a submission still open, with no conflict:
     /// not their own, not their team's, not one they declared a conflict with.
-    public static func review(_ submission: EventSubmission, by reviewer: Actor, committee: Set<UUID>, declaredConflicts: Set<UUID>,
+    public static func review(_ submission: EventSubmission, by reviewer: Actor, reviewerEmail: String, committee: Set<UUID>, declaredConflicts: Set<UUID>,
                               score: Int, comment: String, at now: Date) throws -> EventReview {
-        guard committee.contains(reviewer.userID) else { throw EventRefusal(.wrongRole, "Only the programme committee reviews.") }
-        if let reason = conflict(of: reviewer, with: submission, declared: declaredConflicts) { throw EventRefusal(.conflictOfInterest, reason) }
+        guard EventAccess.sitsOnCommittee(reviewer, committee: committee) else { throw EventRefusal(.wrongRole, "Only the programme committee reviews.") }
+        if conflict(of: reviewer, email: reviewerEmail, with: submission, declared: declaredConflicts) { throw EventRefusal(.conflictOfInterest, conflictMessage) }
         guard submission.state == .submitted else { throw EventRefusal(.wrongState, "The committee decided on this talk already.") }
         var errors: [FieldError] = []
         if !scores.contains(score) { errors.append(FieldError(field: "score", message: "Score from 1 to 5.")) }
@@ -131,11 +142,16 @@ public struct EventReview: Sendable, Hashable, Codable {
                            comment: comment.trimmingCharacters(in: .whitespacesAndNewlines), reviewedAt: now)
     }
 
-    /// Why `reviewer` may not review the submission, if they may not.
-    public static func conflict(of reviewer: Actor, with submission: EventSubmission, declared: Set<UUID>) -> String? {
-        if submission.submitterUserID == reviewer.userID { return "You do not review your own submission." }
-        if let team = submission.submitterTeamID, team == reviewer.teamID { return "You do not review a submission from your own team." }
-        if declared.contains(submission.id) { return "You declared a conflict of interest with this submission." }
-        return nil
+    /// Whether `reviewer` may not review the submission: their own (by account or by the
+    /// address it gave), their team's, or one they declared a conflict with.
+    public static func conflict(of reviewer: Actor, email: String, with submission: EventSubmission, declared: Set<UUID>) -> Bool {
+        submission.submitterUserID == reviewer.userID
+            || submission.contactEmail == email.lowercased()
+            || (submission.submitterTeamID != nil && submission.submitterTeamID == reviewer.teamID)
+            || declared.contains(submission.id)
     }
+
+    /// One sentence for every kind of conflict: under blind review, saying "your own team"
+    /// would tell the reviewer who speaks.
+    public static let conflictMessage = "A conflict of interest keeps you from reviewing this proposal."
 }

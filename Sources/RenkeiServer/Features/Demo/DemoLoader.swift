@@ -203,7 +203,7 @@ enum DemoLoader {
             let sigID = try await demo.sig.asyncMap { try await SIGStore.find(slug: $0, for: creator.actor, on: database).requireID() }
             let event = Event(id: UUID(), slug: demo.slug, title: demo.title, kind: demo.kind, summary: demo.summary, startsAt: starts, endsAt: ends,
                               timeZone: demo.timeZone, venue: demo.venue, online: demo.venue.isEmpty, hostTeamID: demo.hostTeamSlug.flatMap { directory.teams[$0] },
-                              sigID: sigID, capacity: demo.capacity, registrationOpens: min(now, starts).addingTimeInterval(-30 * 86_400),
+                              sigID: sigID, capacity: demo.capacity, registrationOpens: calendar.startOfDay(for: min(now, starts).addingTimeInterval(-30 * 86_400)),
                               registrationCloses: starts, eligibility: sigID.map(Event.Eligibility.sigParticipants) ?? demo.eligibility, fees: demo.fees,
                               cfp: demo.cfpInDays.map { Event.CallForPresentations(membersOnly: false, deadline: now.addingTimeInterval(Double($0) * 86_400),
                                                                                    guidance: "Talks of 30 or 45 minutes; say under which TLP label you will give it.") },
@@ -216,7 +216,7 @@ enum DemoLoader {
                 var submissionID: UUID?
                 if let author = session.submittedBy, event.cfp != nil {
                     let speaker = try acting(author)
-                    let submission = try await EventStore.submit(title: session.title, abstract: session.abstract + " " + session.abstract, speakers: session.speakers,
+                    let submission = try await EventStore.submit(title: session.title, abstract: session.abstract, speakers: session.speakers,
                                                                  tlp: session.tlp, recordingAllowed: session.recordingAllowed, contactEmail: author, to: demo.slug,
                                                                  by: speaker.actor, user: speaker.user, address: "demo", now: now, mail: nil, on: database)
                     _ = try await EventStore.decide(submission.id, in: demo.slug, accept: true, by: creator, on: database)
@@ -246,10 +246,12 @@ enum DemoLoader {
                 }
                 continue
             }
-            for email in demo.registrants {
+            // A second apart, so the waiting list's order is the order of the list.
+            for (index, email) in demo.registrants.enumerated() {
                 let person = try acting(email)
-                _ = try await EventStore.register(.init(actor: person.actor, name: person.user.displayName, email: email, organisation: ""), for: demo.slug,
-                                                  user: person.user, address: "demo", now: now, mail: nil, on: database)
+                let organisation = try await EventsController.organisation(nil, of: person.user, on: database)
+                _ = try await EventStore.register(.init(actor: person.actor, name: person.user.displayName, email: email, organisation: organisation), for: demo.slug,
+                                                  user: person.user, address: "demo", now: now.addingTimeInterval(Double(index)), mail: nil, on: database)
             }
             for (name, email, organisation) in demo.visitors {
                 _ = try await EventStore.register(.init(actor: nil, name: name, email: email, organisation: organisation), for: demo.slug, user: nil, address: "demo",

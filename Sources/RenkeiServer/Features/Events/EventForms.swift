@@ -40,9 +40,7 @@ struct EventForm: Content {
     static func instant(_ text: String?, in zone: String, field: String, errors: inout [FieldError]) -> Date? {
         let text = (text ?? "").trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return nil }
-        for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm"] {
-            if let date = EventView.formatter(format, in: zone).date(from: text) { return date }
-        }
+        if let date = EventView.instant(text, in: zone) { return date }
         errors.append(FieldError(field: field, message: "Give the date and time as 2027-03-15T09:00 (the venue's local time)."))
         return nil
     }
@@ -87,7 +85,11 @@ struct EventForm: Content {
         guard errors.isEmpty, let kind, let starts, let ends, let closes, let capacity, let guestDays else { throw EventRefusal.invalid(errors) }
         let cfp = cfpDeadline.map { Event.CallForPresentations(membersOnly: Self.isOn(cfpMembersOnly), deadline: $0, guidance: cfpGuidance ?? "",
                                                                blindReview: !Self.isOn(openReview)) }
-        return Event(id: UUID(), slug: (slug ?? "").trimmingCharacters(in: .whitespaces).lowercased(), title: (title ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+        // A SIG meeting's address says nothing of the SIG's business: its slug is made here, so
+        // the unique check on slugs cannot tell an outsider that a meeting exists.
+        let slug = kind == .sigMeeting ? "meeting-" + UUID().uuidString.lowercased().prefix(13).replacingOccurrences(of: "-", with: "")
+            : (slug ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        return Event(id: UUID(), slug: slug, title: (title ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
                      kind: kind, summary: summary ?? "", startsAt: starts, endsAt: ends, timeZone: zone, venue: (venue ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
                      online: Self.isOn(online), hostTeamID: hostTeamID, sigID: sigID, capacity: capacity, registrationOpens: opens, registrationCloses: closes,
                      eligibility: eligibility, fees: Event.Fees(member: feeMember ?? "", nonMember: feeNonMember ?? "", speaker: feeSpeaker ?? ""),

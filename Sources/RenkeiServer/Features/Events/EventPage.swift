@@ -12,6 +12,14 @@ struct EventPage: Encodable {
         var fields: [String: String]
     }
 
+    /// What was typed into a form the page shows again after a refusal.
+    struct Typed: Encodable {
+        var name: String?
+        var email: String?
+        var organisation: String?
+        var session: SessionForm?
+    }
+
     struct Day: Encodable {
         var day: String
         var sessions: [EventView.Session]
@@ -29,13 +37,22 @@ struct EventPage: Encodable {
     var mayReadGuestList: Bool
     var accepted: [EventsController.Option]?
     var readerZone: String?
+    /// A `?tz=` that names no zone.
+    var readerZoneError: String?
+    var isOver: Bool
+    var isFull: Bool
+    /// The reader's place on the waiting list (1 is next).
+    var waitingPlace: Int?
+    var hasSessions: Bool
+    var myEventsURL: String
+    var typed = Typed()
     var registrationsURL: String
     var sessionsURL: String
     var cfpURL: String?
     var reviewURL: String?
     var attendeesURL: String?
     var guestsURL: String?
-    var audiences: [String]
+    var audiences: [EventsController.Option]
     var labels: [String]
     var formError: FormError?
 
@@ -45,18 +62,28 @@ struct EventPage: Encodable {
         let now = request.application.renkei.clock.now
         let (_, event) = try await EventStore.find(slug: slug, for: actor, on: request.db)
         let viewer = try await EventStore.viewer(actor, of: event, at: now, on: request.db)
-        let readerZone = (try? request.query.get(String.self, at: "tz")).flatMap { TimeZone(identifier: $0) != nil ? $0 : nil }
+        let askedZone = (try? request.query.get(String.self, at: "tz"))?.trimmingCharacters(in: .whitespaces)
+        let readerZone = askedZone.flatMap { !$0.isEmpty && TimeZone(identifier: $0) != nil ? $0 : nil }
         let views = try await EventStore.programme(of: event, for: viewer, readerZone: readerZone, at: now, on: request.db)
         var days: [Day] = []
         for view in views {
             if days.last?.day == view.day { days[days.count - 1].sessions.append(view) } else { days.append(Day(day: view.day, sessions: [view])) }
         }
-        let counts = viewer.isManager ? (try await EventStore.confirmedCount(of: event.id, on: request.db),
+        let confirmed = try await EventStore.confirmedCount(of: event.id, on: request.db)
+        let counts = viewer.isManager ? (confirmed,
                                          try await EventRegistrationModel.query(on: request.db).filter(\.$eventID == event.id)
                                             .filter(\.$state == EventRegistration.State.waitlisted.rawValue).count()) : nil
         let host = try await event.hostTeamID.asyncMap { try await TeamModel.find($0, on: request.db)?.record.officialName }
+        // Accepted talks not in the programme yet, for the hosts to schedule.
+        let scheduled = Set(try await EventSessionModel.query(on: request.db).filter(\.$eventID == event.id).all().compactMap(\.submissionID))
         let accepted = viewer.isManager ? try await EventSubmissionModel.query(on: request.db).filter(\.$eventID == event.id)
-            .filter(\.$state == EventSubmission.State.accepted.rawValue).all().map { EventsController.Option(value: $0.id?.uuidString.lowercased() ?? "", label: $0.title) } : []
+            .filter(\.$state == EventSubmission.State.accepted.rawValue).all().filter { !scheduled.contains($0.id ?? UUID()) }
+            .map { EventsController.Option(value: $0.id?.uuidString.lowercased() ?? "", label: $0.title) } : []
+        var waitingPlace: Int?
+        if let registration = viewer.registration, registration.state == .waitlisted {
+            waitingPlace = try await EventRegistrationModel.query(on: request.db).filter(\.$eventID == event.id)
+                .filter(\.$state == EventRegistration.State.waitlisted.rawValue).filter(\.$registeredAt < registration.registeredAt).count() + 1
+        }
         let mayRegister: Bool
         if let actor {
             mayRegister = (try? EventAccess.category(of: .init(actor: actor, name: "", email: "", organisation: ""), for: event)) != nil
@@ -72,12 +99,16 @@ struct EventPage: Encodable {
                          signedIn: actor != nil, mayRegister: mayRegister, isManager: viewer.isManager, isCommitteeMember: viewer.isCommitteeMember,
                          mayInviteGuests: EventAccess.mayInviteGuests(to: event, by: actor), mayReadGuestList: mayReadGuestList,
                          accepted: accepted.nonEmpty, readerZone: readerZone,
+                         readerZoneError: askedZone.flatMap { !$0.isEmpty && readerZone == nil ? "“\($0)” is not a time zone name; use one like Asia/Tokyo or America/New_York." : nil },
+                         isOver: event.hasEnded(at: now), isFull: confirmed >= event.capacity, waitingPlace: waitingPlace, hasSessions: !views.isEmpty,
+                         myEventsURL: SiteURL.accountEvents.path,
                          registrationsURL: SiteURL.eventRegistrations(.value(slug)).path, sessionsURL: SiteURL.eventSessions(.value(slug)).path,
                          cfpURL: event.cfp != nil ? SiteURL.eventCFP(.value(slug)).path : nil,
                          reviewURL: viewer.isManager || viewer.isCommitteeMember ? SiteURL.eventReview(.value(slug)).path : nil,
                          attendeesURL: viewer.isManager ? SiteURL.eventAttendees(.value(slug)).path : nil,
                          guestsURL: mayReadGuestList || EventAccess.mayInviteGuests(to: event, by: actor) ? SiteURL.eventGuests(.value(slug)).path : nil,
-                         audiences: EventSession.Audience.allCases.filter { $0 != .sig || event.sigID != nil }.map(\.rawValue),
+                         audiences: EventSession.Audience.allCases.filter { $0 != .sig || event.sigID != nil }
+                            .map { EventsController.Option(value: $0.rawValue, label: $0 == .open ? "Everyone at the event (guests too)" : $0.label) },
                          labels: TLPLabel.allCases.map(\.text))
     }
 }

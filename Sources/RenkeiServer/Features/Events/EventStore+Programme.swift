@@ -19,10 +19,10 @@ extension EventStore {
             try await AuditLog.record("event.submit", subject: event.auditSubject, detail: "submission \(submission.id.uuidString.lowercased())",
                                       actor: user, address: address, at: now, on: database)
             if let mail {
-                try await Outbox.enqueue(from: ("Renkei", mail.platformAddress), subject: "Submitted to \(event.title)",
-                                         content: .text("We received your proposal “\(submission.title)” for \(event.title). The programme committee reviews it after the call closes (\(EventView.minute(event.cfp?.deadline ?? now, in: event.timeZone))); we will write to you with its decision.\n"),
-                                         messageID: mail.messageID(), to: [Outbox.Recipient(address: submission.contactEmail, userID: actor?.userID, form: .signed)],
-                                         at: now, on: database)
+                try await tellSubmitter(submission, of: event,
+                                        text: "We received your proposal “\(submission.title)” for \(event.title). The programme committee reviews it after the call closes (\(EventView.minute(event.cfp?.deadline ?? now, in: event.timeZone))); we will write to you with its decision.",
+                                        anonymousText: "We received a proposal for \(event.title) that gave this address for the committee's answer (reference \(submission.reference)). The committee reviews it after the call closes; we will write to you with its decision. If you did not send it, ignore this message.",
+                                        subject: "Proposal received", mail: mail, now: now, on: database)
             }
             return submission
         }
@@ -57,13 +57,13 @@ extension EventStore {
             row.reviewerID = acting.actor.userID
             row.reviewedAt = acting.now
             if declareConflict {
-                guard committee.contains(acting.actor.userID) else { throw EventRefusal(.wrongRole, "Only the programme committee reviews.") }
+                guard EventAccess.sitsOnCommittee(acting.actor, committee: committee) else { throw EventRefusal(.wrongRole, "Only the programme committee reviews.") }
                 row.conflict = true
                 row.score = nil
                 row.comment = ""
             } else {
                 let declared: Set<UUID> = existing?.conflict == true ? [submissionID] : []
-                let review = try EventReview.review(submission, by: acting.actor, committee: committee, declaredConflicts: declared, score: score ?? 0,
+                let review = try EventReview.review(submission, by: acting.actor, reviewerEmail: acting.user.email, committee: committee, declaredConflicts: declared, score: score ?? 0,
                                                     comment: comment, at: acting.now)
                 row.conflict = false
                 row.score = review.score
@@ -101,14 +101,31 @@ extension EventStore {
                                       detail: "submission \(submissionID.uuidString.lowercased())", actor: acting.user, address: acting.address,
                                       at: acting.now, on: database)
             if let mail = acting.mail {
-                let text = accept
-                    ? "The programme committee of \(event.title) accepted your talk “\(next.title)”. The hosts will place it in the programme; you upload your slides on the event's page once it is scheduled."
-                    : "The programme committee of \(event.title) did not accept your talk “\(next.title)” this time. Thank you for proposing it."
-                try await Outbox.enqueue(from: ("Renkei", mail.platformAddress), subject: "\(accept ? "Accepted" : "Not accepted"): \(next.title)",
-                                         content: .text("\(text)\n\n\(mail.publicURL)\(SiteURL.event(.value(event.slug)).path)\n"), messageID: mail.messageID(),
-                                         to: [Outbox.Recipient(address: next.contactEmail, userID: next.submitterUserID, form: .signed)], at: acting.now, on: database)
+                let verdict = accept ? "accepted" : "did not accept"
+                try await tellSubmitter(next, of: event,
+                                        text: accept
+                                            ? "The programme committee of \(event.title) accepted your talk “\(next.title)”. The hosts will place it in the programme; you upload your slides on the event's page once it is scheduled."
+                                            : "The programme committee of \(event.title) did not accept your talk “\(next.title)” this time. Thank you for proposing it.",
+                                        anonymousText: "The programme committee of \(event.title) \(verdict) the proposal that gave this address (reference \(next.reference)).",
+                                        subject: accept ? "Talk accepted" : "Talk not accepted", mail: mail, now: acting.now, on: database)
             }
             return next
         }
+    }
+
+    /// Mail about a proposal. A submitter with an account is told as every personal message
+    /// goes (encrypted to their key, or a pointer to the web): the title may carry the talk's
+    /// label. One without an account gave an address nobody confirmed, so their mail names the
+    /// proposal by reference only and repeats nothing they typed.
+    static func tellSubmitter(_ submission: EventSubmission, of event: Event, text: String, anonymousText: String, subject: String, mail: MailAddressing,
+                              now: Date, on database: any Database) async throws {
+        if let userID = submission.submitterUserID, let user = try await UserModel.find(userID, on: database) {
+            try await Outbox.enqueuePersonal(to: user, subject: subject.lowercased(), text: text, link: SiteURL.eventCFP(.value(event.slug)).path,
+                                             addressing: mail, at: now, on: database)
+            return
+        }
+        try await Outbox.enqueue(from: ("Renkei", mail.platformAddress), subject: "\(subject): \(event.title)",
+                                 content: .text("\(anonymousText)\n\n\(mail.publicURL)\(SiteURL.event(.value(event.slug)).path)\n"), messageID: mail.messageID(),
+                                 to: [Outbox.Recipient(address: submission.contactEmail, userID: nil, form: .signed)], at: now, on: database)
     }
 }

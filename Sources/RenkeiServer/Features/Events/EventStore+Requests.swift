@@ -77,7 +77,7 @@ extension EventStore {
     private static func mailLink(_ secret: String, to email: String, subject: String, text: String, mail: MailAddressing, now: Date,
                                  on database: any Database) async throws {
         let link = mail.publicURL + SiteURL.eventRegistrationLink(.value(secret)).path
-        try await Outbox.enqueue(from: ("Renkei", mail.platformAddress), subject: subject, content: .text("\(text)\n\n\(link)\n\nIf you did not ask for this, ignore this message.\n"),
+        try await Outbox.enqueue(from: ("Renkei", mail.platformAddress), subject: subject, content: .text("\(text)\n\n\(link)\n\nIf you did not expect it, ignore this message.\n"),
                                  messageID: mail.messageID(), to: [Outbox.Recipient(address: email.trimmingCharacters(in: .whitespaces).lowercased(), userID: nil, form: .signed)],
                                  at: now, on: database)
     }
@@ -115,6 +115,26 @@ extension EventStore {
             request.usedAt = now
             try await request.save(on: database)
             return registration
+        }
+    }
+}
+
+extension Request {
+    /// Takes one of the visitor limits (`EventRegistration.visitorMailsPerAddress`, `visitorRequestsPerClient`)
+    /// before a form mails an address no account stands behind.
+    func takeVisitorMail(to address: String) throws {
+        let settings = application.renkei.settings
+        let now = application.renkei.clock.now
+        let limiter = application.renkei.rateLimiter
+        if case .refused(let seconds) = limiter.take(1, from: "event-visitor|" + (clientAddress ?? "unknown"),
+                                                     limit: EventRegistration.visitorRequestsPerClient.share(of: settings.rateLimits.instances), at: now) {
+            throw AppError.tooManyRequests("Too many requests from here; try again in \((seconds + 59) / 60) minutes.", retryAfter: seconds)
+        }
+        let mailbox = AddressConfirmation.mailboxKey(address.trimmingCharacters(in: .whitespaces))
+        if case .refused(let seconds) = limiter.take(1, from: "event-mail|" + mailbox,
+                                                     limit: EventRegistration.visitorMailsPerAddress.share(of: settings.rateLimits.instances), at: now) {
+            throw AppError.tooManyRequests("Mails have already gone to this address today: use the link in one of them, or try again in \((seconds + 3599) / 3600) hours.",
+                                           retryAfter: seconds)
         }
     }
 }

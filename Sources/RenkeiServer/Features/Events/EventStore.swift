@@ -36,8 +36,9 @@ enum EventStore {
         let isManager = EventAccess.mayManage(event, by: actor, isChairOfSIG: try await isChairOfSIG(actor, of: event, at: now, on: database))
         guard let actor else { return Viewer(actor: nil, isManager: false, registration: nil, isCommitteeMember: false) }
         let registration = try await EventRegistrationModel.query(on: database).filter(\.$eventID == event.id).filter(\.$userID == actor.userID).first()
-        let onCommittee = try await EventCommitteeMemberModel.query(on: database).filter(\.$eventID == event.id).filter(\.$userID == actor.userID).first() != nil
-        return Viewer(actor: actor, isManager: isManager, registration: registration?.registration, isCommitteeMember: onCommittee)
+        let seat = try await EventCommitteeMemberModel.query(on: database).filter(\.$eventID == event.id).filter(\.$userID == actor.userID).first()
+        return Viewer(actor: actor, isManager: isManager, registration: registration?.registration,
+                      isCommitteeMember: EventAccess.sitsOnCommittee(actor, committee: seat == nil ? [] : [actor.userID]))
     }
 
     static func requireManager(_ viewer: Viewer) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import RenkeiCore
 import Vapor
 
@@ -48,6 +49,8 @@ struct EventView: Content {
     var cfpDeadlineText: String?
     var eligibility: String
     var fees: Event.Fees
+    /// "Member EUR 650; non-member EUR 950; speaker free", naming only the fees given.
+    var feesText: String?
     var cfpDeadline: Date?
     var cfpMembersOnly: Bool?
     var programmePublished: Bool
@@ -77,6 +80,8 @@ struct EventView: Content {
         cfpDeadlineText = event.cfp.map { Self.minute($0.deadline, in: event.timeZone) }
         eligibility = event.eligibility.name
         fees = event.fees
+        feesText = [("Member", event.fees.member), ("non-member", event.fees.nonMember), ("speaker", event.fees.speaker)]
+            .filter { !$0.1.trimmingCharacters(in: .whitespaces).isEmpty }.map { "\($0.0) \($0.1)" }.joined(separator: "; ").nonBlank
         cfpDeadline = event.cfp?.deadline
         cfpMembersOnly = event.cfp?.membersOnly
         programmePublished = event.programmePublished
@@ -84,38 +89,69 @@ struct EventView: Content {
         calendarURL = SiteURL.eventCalendar(event.slug).path
     }
 
-    static func zone(_ identifier: String) -> TimeZone { TimeZone(identifier: identifier) ?? .gmt }
+    /// One calendar per zone, made once: setting up a calendar (or a DateFormatter) costs far
+    /// more than writing a date with it, and a list of events writes hundreds.
+    private static let calendars = NIOLockedValueBox<[String: Calendar]>([:])
 
-    static func formatter(_ format: String, in zone: String) -> DateFormatter {
-        let formatter = DateFormatter.fixed(format)
-        formatter.timeZone = Self.zone(zone)
-        return formatter
+    static func calendar(_ zone: String) -> Calendar {
+        if let known = calendars.withLockedValue({ $0[zone] }) { return known }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: zone) ?? .gmt
+        calendars.withLockedValue { $0[zone] = calendar }
+        return calendar
     }
 
-    /// "Mon 15 Mar 2027 09:00 (Europe/Vienna)".
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// "Tue 6 Apr 2027".
+    static func day(_ date: Date, in zone: String) -> String {
+        let parts = calendar(zone).dateComponents([.year, .month, .day, .weekday], from: date)
+        return "\(weekdays[(parts.weekday ?? 1) - 1]) \(parts.day ?? 1) \(months[(parts.month ?? 1) - 1]) \(parts.year ?? 0)"
+    }
+
+    /// "09:05".
+    static func time(_ date: Date, in zone: String) -> String {
+        let parts = calendar(zone).dateComponents([.hour, .minute], from: date)
+        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+    }
+
+    /// "Tue 6 Apr 2027 09:00 (America/Toronto)".
     static func minute(_ date: Date, in zone: String) -> String {
-        formatter("EEE d MMM yyyy HH:mm", in: zone).string(from: date) + " (\(zone))"
+        "\(day(date, in: zone)) \(time(date, in: zone)) (\(zone))"
     }
 
-    /// "15 Mar 2027 – 17 Mar 2027, Europe/Vienna", or one day with its hours.
+    /// "Tue 6 Apr 2027 – Fri 9 Apr 2027 (America/Toronto)", or one day with its hours.
     static func dates(_ event: Event) -> String {
-        let day = formatter("EEE d MMM yyyy", in: event.timeZone)
-        let time = formatter("HH:mm", in: event.timeZone)
-        let first = day.string(from: event.startsAt), last = day.string(from: event.endsAt.addingTimeInterval(-1))
-        if first == last { return "\(first), \(time.string(from: event.startsAt))–\(time.string(from: event.endsAt)) (\(event.timeZone))" }
+        let first = day(event.startsAt, in: event.timeZone), last = day(event.endsAt.addingTimeInterval(-1), in: event.timeZone)
+        if first == last { return "\(first), \(time(event.startsAt, in: event.timeZone))–\(time(event.endsAt, in: event.timeZone)) (\(event.timeZone))" }
         return "\(first) – \(last) (\(event.timeZone))"
     }
 
+    /// Reads `2027-03-15T09:00` (seconds optional, `T` or a space) as the wall-clock time in
+    /// `zone`; nil for anything else.
+    static func instant(_ text: String, in zone: String) -> Date? {
+        guard let match = text.wholeMatch(of: /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?/),
+              let year = Int(match.1), let month = Int(match.2), let dayOfMonth = Int(match.3), let hour = Int(match.4), let minute = Int(match.5),
+              (1...12).contains(month), (1...31).contains(dayOfMonth), (0...23).contains(hour), (0...59).contains(minute), (1...9999).contains(year) else { return nil }
+        let second = match.6.flatMap { Int($0) } ?? 0
+        guard (0...59).contains(second) else { return nil }
+        let calendar = calendar(zone)
+        let parts = DateComponents(year: year, month: month, day: dayOfMonth, hour: hour, minute: minute, second: second)
+        // A day that does not exist in that month (30 February) is refused, not rolled over.
+        guard parts.isValidDate(in: calendar), let date = calendar.date(from: parts) else { return nil }
+        return date
+    }
+
     static func session(_ session: EventSession, of event: Event, readerZone: String?, slidesURL: String?, uploadURL: String?) -> Session {
-        let day = formatter("EEE d MMM yyyy", in: event.timeZone), time = formatter("HH:mm", in: event.timeZone)
         var readerTime: String?
         if let readerZone, readerZone != event.timeZone {
-            let local = formatter("EEE HH:mm", in: readerZone)
-            readerTime = "\(local.string(from: session.startsAt))–\(formatter("HH:mm", in: readerZone).string(from: session.endsAt)) \(readerZone)"
+            let endDay = day(session.endsAt, in: readerZone) == day(session.startsAt, in: readerZone) ? "" : "\(weekdays[(calendar(readerZone).component(.weekday, from: session.endsAt)) - 1]) "
+            readerTime = "\(weekdays[calendar(readerZone).component(.weekday, from: session.startsAt) - 1]) \(time(session.startsAt, in: readerZone))–\(endDay)\(time(session.endsAt, in: readerZone)) \(readerZone)"
         }
         return Session(id: session.id.uuidString.lowercased(), title: session.title, abstract: session.abstract, speakers: session.speakers, room: session.room,
-                       startsAt: session.startsAt, endsAt: session.endsAt, day: day.string(from: session.startsAt),
-                       time: "\(time.string(from: session.startsAt))–\(time.string(from: session.endsAt))", readerTime: readerTime,
+                       startsAt: session.startsAt, endsAt: session.endsAt, day: day(session.startsAt, in: event.timeZone),
+                       time: "\(time(session.startsAt, in: event.timeZone))–\(time(session.endsAt, in: event.timeZone))", readerTime: readerTime,
                        audience: session.audience.label, tlp: session.tlp.text, label: .init(session.tlp), recordingAllowed: session.recordingAllowed,
                        slidesURL: slidesURL, uploadURL: uploadURL)
     }
@@ -130,11 +166,16 @@ enum EventCalendar {
                        start: event.startsAt, end: event.endsAt, timeZone: event.timeZone, stamp: now, categories: [event.kind.label])
     }
 
-    static func entry(_ session: EventSession, of event: Event, publicURL: String, now: Date) -> ICalendarEvent {
+    /// A session; in a feed that `leavesThePlatform` (a person's calendar link, which calendar
+    /// services fetch) a session at AMBER or above keeps its slot, room and link but not its
+    /// title, speakers or abstract, which the label keeps with the people in the room.
+    static func entry(_ session: EventSession, of event: Event, publicURL: String, now: Date, leavesThePlatform: Bool = false) -> ICalendarEvent {
         var categories = [session.tlp.text, session.audience.label]
         if !session.recordingAllowed { categories.append("No recording") }
-        return ICalendarEvent(uid: "session-\(session.id.uuidString.lowercased())@renkei", summary: "\(session.title) (\(event.title))",
-                              description: [session.speakers, session.abstract].filter { !$0.isEmpty }.joined(separator: "\n\n"),
+        let withheld = leavesThePlatform && session.tlp >= .amber
+        return ICalendarEvent(uid: "session-\(session.id.uuidString.lowercased())@renkei",
+                              summary: withheld ? "\(session.tlp.text) session (\(event.title))" : "\(session.title) (\(event.title))",
+                              description: withheld ? "The title and abstract are on the event's page." : [session.speakers, session.abstract].filter { !$0.isEmpty }.joined(separator: "\n\n"),
                               location: [session.room, event.online ? "Online" : event.venue].filter { !$0.isEmpty }.joined(separator: ", "),
                               url: publicURL + SiteURL.event(.value(event.slug)).path + "#session-\(session.id.uuidString.lowercased())",
                               start: session.startsAt, end: session.endsAt, timeZone: event.timeZone, stamp: now, categories: categories,

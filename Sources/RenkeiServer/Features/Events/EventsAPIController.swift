@@ -81,7 +81,8 @@ struct EventsAPIController {
         let acting = try Acting(request)
         let slug = try request.slugParameter()
         let body = (try? request.content.decode(RegisterBody.self)) ?? RegisterBody()
-        let registration = try await EventStore.register(.init(actor: acting.actor, name: acting.user.displayName, email: acting.user.email, organisation: body.organisation ?? ""),
+        let organisation = try await EventsController.organisation(body.organisation, of: acting.user, on: request.db)
+        let registration = try await EventStore.register(.init(actor: acting.actor, name: acting.user.displayName, email: acting.user.email, organisation: organisation),
                                                          for: slug, user: acting.user, address: acting.address, now: acting.now, mail: acting.mail, on: request.db)
         let (_, event) = try await EventStore.find(slug: slug, for: acting.actor, on: request.db)
         return try await EventsController.RegistrationView(registration, in: event).encodeResponse(status: .created, for: request)
@@ -130,6 +131,7 @@ struct EventsAPIController {
         let slug = try request.slugParameter()
         let form = try request.content.decode(SubmissionForm.self)
         let actor = request.currentActor
+        if actor == nil { try request.takeVisitorMail(to: form.email ?? "") }
         let submission = try await EventStore.submit(title: form.title ?? "", abstract: form.abstract ?? "", speakers: form.speakers ?? "", tlp: try form.label(),
                                                      recordingAllowed: EventForm.isOn(form.recordingAllowed), contactEmail: request.currentUser?.email ?? form.email ?? "",
                                                      to: slug, by: actor, user: request.currentUser, address: request.clientAddress,

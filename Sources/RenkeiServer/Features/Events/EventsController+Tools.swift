@@ -17,9 +17,15 @@ extension EventsController {
         var signedIn: Bool
         var form: SubmissionForm
         var labels: [String]
-        var mine: [EventSubmission.View]?
+        var mine: [MySubmission]?
         var errors: [String: String]?
         var actionURL: String
+    }
+
+    struct MySubmission: Encodable {
+        var title: String
+        var state: String
+        var label: SharedItemsController.Label
     }
 
     func cfp(request: Request) async throws -> View {
@@ -32,10 +38,10 @@ extension EventsController {
         let now = request.application.renkei.clock.now
         let (_, event) = try await EventStore.find(slug: slug, for: actor, on: request.db)
         guard let cfp = event.cfp else { throw AppError.notFound("This event has no call for presentations.") }
-        var mine: [EventSubmission.View] = []
+        var mine: [MySubmission] = []
         if let actor {
-            mine = try await EventSubmissionModel.query(on: request.db).filter(\.$eventID == event.id).filter(\.$submitterUserID == actor.userID).all()
-                .map { $0.submission.view(for: actor, in: event, isManager: false) }
+            mine = try await EventSubmissionModel.query(on: request.db).filter(\.$eventID == event.id).filter(\.$submitterUserID == actor.userID)
+                .sort(\.$submittedAt).all().map(\.submission).map { MySubmission(title: $0.title, state: $0.state.label, label: .init($0.tlp)) }
         }
         let formErrors = FormErrors(errors)
         let chrome = Chrome(request: request, title: "Call for presentations: \(event.title)")
@@ -51,6 +57,7 @@ extension EventsController {
         let slug = try request.slugParameter()
         let form = try request.content.decode(SubmissionForm.self)
         do {
+            if request.currentUser == nil { try request.takeVisitorMail(to: form.email ?? "") }
             _ = try await EventStore.submit(title: form.title ?? "", abstract: form.abstract ?? "", speakers: form.speakers ?? "", tlp: try form.label(),
                                             recordingAllowed: EventForm.isOn(form.recordingAllowed), contactEmail: request.currentUser?.email ?? form.email ?? "",
                                             to: slug, by: request.currentActor, user: request.currentUser, address: request.clientAddress,
@@ -63,24 +70,31 @@ extension EventsController {
 
     // MARK: - The committee
 
+    struct ScoreOption: Encodable {
+        var value: Int
+        var selected: Bool
+    }
+
     struct ReviewPage: Encodable {
         struct Row: Encodable {
             var submission: EventSubmission.View
             var id: String
             var label: SharedItemsController.Label
             var conflict: String?
+            var state: String
+            var scoreOptions: [ScoreOption]
             var myScore: Int?
             var myComment: String?
             var declared: Bool
             var scores: String?
-            var reviewCount: Int
+            var reviewCount: String
             var decided: Bool
         }
         var chrome: Chrome
         var event: EventView
         var rows: [Row]?
         var isManager: Bool
-        var committee: String
+        var committee: String?
         var actionURL: String
         var blind: Bool
         var error: String?
@@ -104,13 +118,17 @@ extension EventsController {
             let mine = reviews.first { $0.submissionID == submission.id && $0.reviewerID == acting.actor.userID }
             let all = reviews.filter { $0.submissionID == submission.id && !$0.conflict }
             return ReviewPage.Row(submission: submission.view(for: acting.actor, in: event, isManager: viewer.isManager), id: submission.id.uuidString.lowercased(),
-                                  label: .init(submission.tlp), conflict: EventReview.conflict(of: acting.actor, with: submission, declared: mine?.conflict == true ? [submission.id] : []),
+                                  label: .init(submission.tlp),
+                                  conflict: EventReview.conflict(of: acting.actor, email: acting.user.email, with: submission,
+                                                                 declared: mine?.conflict == true ? [submission.id] : []) ? EventReview.conflictMessage : nil,
+                                  state: submission.state.label,
+                                  scoreOptions: EventReview.scores.map { ScoreOption(value: $0, selected: $0 == (mine?.score ?? 3)) },
                                   myScore: mine?.score, myComment: mine?.comment.nonBlank, declared: mine?.conflict ?? false,
                                   scores: viewer.isManager ? all.map { "\(names[$0.reviewerID] ?? "?"): \($0.score ?? 0)\($0.comment.isEmpty ? "" : " (\($0.comment))")" }.joined(separator: "; ").nonBlank : nil,
-                                  reviewCount: all.count, decided: submission.state != .submitted)
+                                  reviewCount: all.count.counted("review", "reviews"), decided: submission.state != .submitted)
         }
         return try await ReviewPage(chrome: Chrome(request: request, title: "Review: \(event.title)"), event: EventView(event, host: nil, counts: nil, now: acting.now),
-                                    rows: rows.nonEmpty, isManager: viewer.isManager, committee: committeeIDs.compactMap { names[$0] }.sorted().joined(separator: ", "),
+                                    rows: rows.nonEmpty, isManager: viewer.isManager, committee: committeeIDs.compactMap { names[$0] }.sorted().joined(separator: ", ").nonBlank,
                                     actionURL: SiteURL.eventReview(.value(slug)).path, blind: event.cfp?.blindReview ?? true, error: error)
             .render("event-review", on: request)
     }
@@ -121,7 +139,8 @@ extension EventsController {
         let form = try request.content.decode(ReviewForm.self)
         do {
             if form.action == "committee" {
-                let people = try await EventStore.setCommittee((form.comment ?? "").split(whereSeparator: { ",\n ".contains($0) }).map(String.init), of: slug,
+                // One address a line (a browser sends CRLF, one Character), or separated by commas.
+                let people = try await EventStore.setCommittee((form.comment ?? "").split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ";" }).map(String.init), of: slug,
                                                                by: acting, on: request.db)
                 return request.redirect(to: SiteURL.eventReview(.value(slug)).path, flash: "The committee has \(people.count.counted("member", "members"))")
             }
@@ -154,7 +173,8 @@ extension EventsController {
         let slug = try request.slugParameter()
         let acting = try Acting(request)
         let action = try request.content.decode(ProgrammeForm.self).action
-        return try await Self.onEventPage(request, form: "programme") {
+        let typedSession = try? request.content.decode(SessionForm.self)
+        return try await Self.onEventPage(request, form: "programme", typed: EventPage.Typed(session: typedSession)) {
             if action == "publish" {
                 _ = try await EventStore.publishProgramme(slug, by: acting, on: request.db)
                 return request.redirect(to: SiteURL.event(.value(slug)).path, flash: "The programme is published")
@@ -177,7 +197,9 @@ extension EventsController {
         let response = Response(status: .ok, body: .init(data: slides.bytes))
         // Served as a download, never rendered here: an uploaded file is not trusted as a page.
         response.headers.contentType = .binary
-        response.headers.setAttachment(named: slides.fileName)
+        // The file is named after the talk and its label, so a download says what it may be shared as.
+        let ext = (slides.fileName as NSString).pathExtension
+        response.headers.setAttachment(named: "\(session.title) (\(session.tlp.text))" + (ext.isEmpty ? "" : ".\(ext)"))
         response.headers.replaceOrAdd(name: .cacheControl, value: session.tlp == .clear ? "private, max-age=300" : "private, no-store")
         return response
     }
@@ -190,7 +212,7 @@ extension EventsController {
         let slug = try request.slugParameter()
         let acting = try Acting(request)
         guard let id = request.parameters.get(SiteURL.sessionKey).flatMap(UUID.init(uuidString:)) else { throw AppError.notFound("There is no such session.") }
-        return try await Self.onEventPage(request, form: "slides-\(id.uuidString.lowercased())") {
+        return try await Self.onEventPage(request, form: "slides") {
             guard let file = try request.content.decode(SlidesUpload.self).file else {
                 throw EventRefusal.invalid([FieldError(field: "file", message: "Choose the file of your slides.")])
             }
@@ -211,6 +233,7 @@ extension EventsController {
             var state: String
             var checkedIn: Bool
             var checkInURL: String
+            var waiting: Bool
         }
         var chrome: Chrome
         var event: EventView
@@ -219,9 +242,13 @@ extension EventsController {
         var waiting: Int
         var checkedIn: Int
         var csvURL: String
+        /// Whether check-in is open now; otherwise when it opens.
+        var checkInOpen: Bool
+        var checkInOpens: String
     }
 
     func attendees(request: Request) async throws -> Response {
+        _ = try request.requireUser()
         let slug = try request.slugParameter()
         let actor = request.currentActor
         let now = request.application.renkei.clock.now
@@ -236,14 +263,18 @@ extension EventsController {
             response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
             return response
         }
-        let rows = people.map { person in
+        // Those holding a seat by name, then the waiting list in its order.
+        let ordered = people.filter(\.holdsSeat) + people.filter { $0.state == .waitlisted }.sorted { ($0.registeredAt, $0.id.uuidString) < ($1.registeredAt, $1.id.uuidString) }
+        let rows = ordered.map { person in
             AttendeesPage.Row(id: person.id.uuidString.lowercased(), name: person.name, organisation: person.organisation, category: person.category.label,
-                              state: person.state.rawValue, checkedIn: person.checkedInAt != nil,
-                              checkInURL: SiteURL.eventCheckIn(.value(slug), .value(person.id.uuidString.lowercased())).path)
+                              state: person.state.label, checkedIn: person.checkedInAt != nil,
+                              checkInURL: SiteURL.eventCheckIn(.value(slug), .value(person.id.uuidString.lowercased())).path, waiting: !person.holdsSeat)
         }
+        let opens = event.startsAt.addingTimeInterval(-86_400)
         return try await AttendeesPage(chrome: Chrome(request: request, title: "Attendees: \(event.title)"), event: EventView(event, host: nil, counts: nil, now: now),
                                        rows: rows.nonEmpty, confirmed: people.filter(\.holdsSeat).count, waiting: people.filter { $0.state == .waitlisted }.count,
-                                       checkedIn: people.filter { $0.checkedInAt != nil }.count, csvURL: SiteURL.eventAttendees(.value(slug)).path + "?format=csv")
+                                       checkedIn: people.filter { $0.checkedInAt != nil }.count, csvURL: SiteURL.eventAttendees(.value(slug)).path + "?format=csv",
+                                       checkInOpen: now >= opens && now <= event.endsAt.addingTimeInterval(86_400), checkInOpens: EventView.minute(opens, in: event.timeZone))
             .render("event-attendees", on: request).encodeResponse(for: request)
     }
 
@@ -270,14 +301,15 @@ extension EventsController {
         var due: String
         var actionURL: String
         var errors: [String: String]?
-        var invitedLink: String?
+        var typed: RegistrationForm
     }
 
     func guests(request: Request) async throws -> View {
-        try await guestsPage(request, errors: [])
+        try await guestsPage(request, errors: [], typed: RegistrationForm())
     }
 
-    private func guestsPage(_ request: Request, errors: [FieldError]) async throws -> View {
+    private func guestsPage(_ request: Request, errors: [FieldError], typed: RegistrationForm) async throws -> View {
+        _ = try request.requireUser()
         let slug = try request.slugParameter()
         let actor = request.currentActor
         let now = request.application.renkei.clock.now
@@ -291,13 +323,13 @@ extension EventsController {
         if mayRead {
             let guests = try await EventStore.guests(of: event, on: request.db)
             let teams = try await teamNames(guests.compactMap(\.invitedByTeamID), on: request.db)
-            rows = guests.map { GuestsPage.Row(name: $0.name, organisation: $0.organisation, invitedBy: $0.invitedByTeamID.flatMap { teams[$0] } ?? "—", state: $0.state.rawValue) }
+            rows = guests.map { GuestsPage.Row(name: $0.name, organisation: $0.organisation, invitedBy: $0.invitedByTeamID.flatMap { teams[$0] } ?? "—", state: $0.state.label) }
         }
         let formErrors = FormErrors(errors)
-        return try await GuestsPage(chrome: Chrome(request: request, title: "Guests: \(event.title)").with(formErrors, headline: "Nobody was invited"),
+        return try await GuestsPage(chrome: Chrome(request: request, title: "Guests: \(event.title)").with(formErrors, headline: "Nobody was invited: \(errors.count.counted("problem", "problems")) to correct"),
                                     event: EventView(event, host: nil, counts: nil, now: now), rows: rows.nonEmpty, mayRead: mayRead, mayInvite: mayInvite,
                                     due: EventView.minute(event.guestListDue, in: event.timeZone), actionURL: SiteURL.eventGuests(.value(slug)).path,
-                                    errors: formErrors.byControl.nonEmpty, invitedLink: nil)
+                                    errors: formErrors.byControl.nonEmpty, typed: typed)
             .render("event-guests", on: request)
     }
 
@@ -309,7 +341,7 @@ extension EventsController {
             _ = try await EventStore.inviteGuest(name: form.name ?? "", email: form.email ?? "", organisation: form.organisation ?? "", to: slug, by: acting, on: request.db)
             return request.redirect(to: SiteURL.eventGuests(.value(slug)).path, flash: "Invited: the guest's link is in their mail")
         } catch let refusal as EventRefusal where refusal.reason == .invalid {
-            return try await guestsPage(request, errors: refusal.fieldErrors).encodeResponse(status: .unprocessableEntity, for: request)
+            return try await guestsPage(request, errors: refusal.fieldErrors, typed: form).encodeResponse(status: .unprocessableEntity, for: request)
         }
     }
 
@@ -347,8 +379,11 @@ extension EventsController {
             .filter(\.$state != EventRegistration.State.cancelled.rawValue).sort(\.$registeredAt, .descending).limit(200).all()
         let events = try await EventModel.query(on: database).filter(\.$id ~~ rows.map(\.eventID)).all()
         let byID = Dictionary(try events.map { (try $0.requireID(), try $0.event()) }, uniquingKeysWith: { first, _ in first })
-        return rows.compactMap { row in byID[row.eventID].flatMap { EventAccess.isListed($0, to: actor) ? ($0, row.registration) : nil } }
-            .sorted { $0.0.startsAt > $1.0.startsAt }
+        let listed = rows.compactMap { row in byID[row.eventID].flatMap { EventAccess.isListed($0, to: actor) ? ($0, row.registration) : nil } }
+        // What is coming, soonest first; then what is over, latest first.
+        let now = Date()
+        return listed.filter { !$0.0.hasEnded(at: now) }.sorted { $0.0.startsAt < $1.0.startsAt }
+            + listed.filter { $0.0.hasEnded(at: now) }.sorted { $0.0.startsAt > $1.0.startsAt }
     }
 
     func newCalendarLink(request: Request) async throws -> View {
@@ -394,7 +429,9 @@ extension EventsController {
             entries.append(EventCalendar.entry(event, publicURL: url, now: now))
             guard registration.state == .confirmed else { continue }
             let viewer = try await EventStore.viewer(actor, of: event, at: now, on: request.db)
-            entries += try await EventStore.sessions(of: event, for: viewer, on: request.db).map { EventCalendar.entry($0, of: event, publicURL: url, now: now) }
+            entries += try await EventStore.sessions(of: event, for: viewer, on: request.db).map {
+                EventCalendar.entry($0, of: event, publicURL: url, now: now, leavesThePlatform: true)
+            }
         }
         return EventCalendar.response("My events", entries, fileName: "calendar.ics")
     }

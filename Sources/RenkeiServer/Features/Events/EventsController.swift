@@ -137,13 +137,16 @@ struct EventsController {
     }
 
     /// Runs a form of the event's page; a refusal or bad input shows the page again with the reason next to the form.
-    static func onEventPage(_ request: Request, form: String, _ body: () async throws -> Response) async throws -> Response {
+    static func onEventPage(_ request: Request, form: String, typed: EventPage.Typed = .init(), _ body: () async throws -> Response) async throws -> Response {
         do {
             return try await body()
         } catch let error where SIGsController.isFormProblem(error) {
             let problem = ProblemMiddleware.problem(for: error, request: request)
             var page = try await EventPage.build(for: request)
-            page.formError = EventPage.FormError(form: form, message: problem.detail, fields: FormErrors(problem.errors ?? []).byControl)
+            let errors = FormErrors(problem.errors ?? [])
+            page.formError = EventPage.FormError(form: form, message: problem.detail, fields: errors.byControl)
+            page.typed = typed
+            page.chrome = page.chrome.with(errors, headline: problem.detail)
             return try await page.render("event", on: request).encodeResponse(status: .init(statusCode: problem.status), for: request)
         }
     }
@@ -153,8 +156,10 @@ struct EventsController {
         let form = try request.content.decode(RegistrationForm.self)
         let now = request.application.renkei.clock.now
         let mail = request.application.renkei.mail
-        return try await Self.onEventPage(request, form: "registration") {
+        let typed = EventPage.Typed(name: form.name, email: form.email, organisation: form.organisation)
+        return try await Self.onEventPage(request, form: "registration", typed: typed) {
             guard let user = request.currentUser, let actor = request.currentActor else {
+                try request.takeVisitorMail(to: form.email ?? "")
                 try await EventStore.requestRegistration(name: form.name ?? "", email: form.email ?? "", organisation: form.organisation ?? "", for: slug,
                                                          address: request.clientAddress, now: now, mail: mail, on: request.db)
                 return request.redirect(to: SiteURL.event(.value(slug)).path,
@@ -166,11 +171,18 @@ struct EventsController {
                 return request.redirect(to: SiteURL.event(.value(slug)).path, flash: "Cancelled")
             }
             let registrant = EventRegistration.Registrant(actor: actor, name: user.displayName, email: user.email,
-                                                          organisation: form.organisation ?? "")
+                                                          organisation: try await Self.organisation(form.organisation, of: user, on: request.db))
             let registration = try await EventStore.register(registrant, for: slug, user: user, address: request.clientAddress, now: now, mail: mail, on: request.db)
             return request.redirect(to: SiteURL.event(.value(slug)).path,
                                     flash: registration.state == .confirmed ? "You are registered" : "The event is full: you are on the waiting list")
         }
+    }
+
+    /// The organisation on a badge: as typed, or the person's team.
+    static func organisation(_ typed: String?, of user: UserModel, on database: any Database) async throws -> String {
+        if let typed = typed?.trimmingCharacters(in: .whitespacesAndNewlines), !typed.isEmpty { return typed }
+        guard let teamID = user.$team.id else { return "" }
+        return try await TeamModel.find(teamID, on: database)?.record.officialName ?? ""
     }
 
     // MARK: - A visitor's or guest's link
@@ -183,12 +195,16 @@ struct EventsController {
         var isGuest: Bool
         var registration: RegistrationView?
         var actionURL: String
+        var eventURL: String
+        var calendarURL: String
+        var isOver: Bool
         var error: String?
     }
 
     struct RegistrationView: Content {
         var id: String
         var state: String
+        var stateLabel: String
         var category: String
         var fee: String?
         var invoiceReference: String
@@ -197,6 +213,7 @@ struct EventsController {
         init(_ registration: EventRegistration, in event: Event) {
             id = registration.id.uuidString.lowercased()
             state = registration.state.rawValue
+            stateLabel = registration.state.label
             category = registration.category.label
             fee = event.fees.fee(for: registration.category).nonBlank
             invoiceReference = registration.invoiceReference
@@ -216,11 +233,12 @@ struct EventsController {
         case .request(let row, let event):
             page = LinkPage(chrome: Chrome(request: request, title: event.title).withVisitorForm(request), event: EventView(event, host: nil, counts: nil, now: now), name: row.name,
                             email: row.email, isGuest: row.invitedByTeamID != nil, registration: nil, actionURL: SiteURL.eventRegistrationLink(.value(secret)).path,
-                            error: error)
+                            eventURL: SiteURL.event(.value(event.slug)).path, calendarURL: SiteURL.eventCalendar(event.slug).path, isOver: event.hasEnded(at: now), error: error)
         case .registration(let registration, let event):
             page = LinkPage(chrome: Chrome(request: request, title: event.title).withVisitorForm(request), event: EventView(event, host: nil, counts: nil, now: now), name: registration.name,
                             email: registration.email, isGuest: registration.category == .guest, registration: RegistrationView(registration, in: event),
-                            actionURL: SiteURL.eventRegistrationLink(.value(secret)).path, error: error)
+                            actionURL: SiteURL.eventRegistrationLink(.value(secret)).path, eventURL: SiteURL.event(.value(event.slug)).path,
+                            calendarURL: SiteURL.eventCalendar(event.slug).path, isOver: event.hasEnded(at: now), error: error)
         }
         return try await page.render("event-link", on: request)
     }

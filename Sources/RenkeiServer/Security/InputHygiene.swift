@@ -22,6 +22,9 @@ struct FormDataContentDecoder: ContentDecoder {
 
     func decode<D: Decodable>(_ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders,
                               userInfo: [CodingUserInfoKey: any Sendable]) throws -> D {
+        if let boundary = headers.contentType?.parameters["boundary"], Self.hasNonASCIIHeaderName(body, boundary: boundary) {
+            throw AppError.badRequest("The multipart/form-data body could not be read: a part's header name is not ASCII.")
+        }
         do {
             return try decoder.decode(D.self, from: body, headers: headers, userInfo: userInfo)
         } catch let error as DecodingError {
@@ -31,5 +34,33 @@ struct FormDataContentDecoder: ContentDecoder {
         } catch {
             throw AppError.badRequest("The multipart/form-data body could not be read.")
         }
+    }
+
+    /// MultipartKit looks each byte of a part's header name up in a 128-entry table, so a byte
+    /// of 128 or more there stops the whole process. Every header name after every boundary
+    /// line is read here first, and such a body is refused (400) before it is parsed.
+    static func hasNonASCIIHeaderName(_ body: ByteBuffer, boundary: String) -> Bool {
+        let bytes = body.readableBytesView
+        let delimiter = Array(("--" + boundary).utf8)
+        let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r"), colon = UInt8(ascii: ":")
+        var searchFrom = bytes.startIndex
+        while let found = bytes[searchFrom...].firstRange(of: delimiter) {
+            var position = found.upperBound
+            while position < bytes.endIndex, bytes[position] != newline { position += 1 }
+            position += 1
+            // The part's header lines, up to the blank line that ends them.
+            while position < bytes.endIndex, bytes[position] != carriageReturn, bytes[position] != newline {
+                var inName = true
+                while position < bytes.endIndex, bytes[position] != newline {
+                    if inName {
+                        if bytes[position] == colon { inName = false } else if bytes[position] >= 0x80 { return true }
+                    }
+                    position += 1
+                }
+                position += 1
+            }
+            searchFrom = found.upperBound
+        }
+        return false
     }
 }

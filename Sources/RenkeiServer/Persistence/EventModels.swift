@@ -38,8 +38,12 @@ final class EventModel: Model, @unchecked Sendable {
         try update(from: event)
     }
 
+    /// Made once: on Linux, making a JSON coder costs more than the little it reads or writes here.
+    private static let encoder = JSONEncoder()
+    private static let decoder = JSONDecoder()
+
     func update(from event: Event) throws {
-        let encoder = JSONEncoder()
+        let encoder = Self.encoder
         slug = event.slug
         title = event.title
         kind = event.kind.rawValue
@@ -66,7 +70,7 @@ final class EventModel: Model, @unchecked Sendable {
     /// An eligibility this version cannot read (a newer server wrote it) reads as the
     /// participants of no SIG: nobody registers, nobody is shown the event.
     func event() throws -> Event {
-        let decoder = JSONDecoder()
+        let decoder = Self.decoder
         return Event(id: try requireID(), slug: slug, title: title, kind: Event.Kind(rawValue: kind) ?? .symposium, summary: summary,
                      startsAt: startsAt, endsAt: endsAt, timeZone: timeZone, venue: venue, online: online, hostTeamID: hostTeamID, sigID: sigID,
                      capacity: capacity, registrationOpens: registrationOpens, registrationCloses: registrationCloses,

@@ -8,7 +8,7 @@ import VaporTesting
 extension ServerTests {
     /// The routes the event matrix below covers (`SharingServerTests` checks every GET route is in a matrix).
     static let eventRoutes: Set<String> = [
-        "/events", "/events/new", "/events/:slug", "/events.ics", "/event-registrations/:token", "/events/:slug/cfp", "/events/:slug/review",
+        "/events", "/events/new", "/events/:slug", "/events/:slug/edit", "/events.ics", "/event-registrations/:token", "/events/:slug/cfp", "/events/:slug/review",
         "/events/:slug/sessions/:session/slides", "/events/:slug/attendees", "/events/:slug/guests", "/account/events", "/account/calendar.ics",
         "/api/v1/events", "/api/v1/events/:slug", "/api/v1/events/:slug/attendees", "/api/v1/events/:slug/submissions", "/api/v1/events/:slug/reviews",
     ]
@@ -88,6 +88,21 @@ extension ServerTests {
                 #expect(response.status == .seeOther, "\(fields[0]): \(response.body.string.prefix(300))")
             }
         }
+        // A session added by mistake is taken out again, with nothing left of it.
+        try await app.testing().test(.POST, sessionsURL, headers: secretariatSession.formHeaders(),
+                                     body: formBody([("_csrf", secretariatSession.csrf), ("action", "add-session"), ("room", "Hall"), ("title", "Mistaken session"),
+                                                     ("audience", "open"), ("tlp", "TLP:CLEAR"), ("starts", Self.viennaLocal(app, days: 12, hour: 9)),
+                                                     ("ends", Self.viennaLocal(app, days: 12, hour: 10))])) { _ in }
+        let mistaken = try #require(try await EventSessionModel.query(on: app.db).filter(\.$title == "Mistaken session").first()?.requireID())
+        try await app.testing().test(.POST, sessionsURL, headers: hostSession.formHeaders(),
+                                     body: formBody([("_csrf", hostSession.csrf), ("action", "remove-session"), ("session", mistaken.uuidString)])) { response in
+            #expect(response.status == .forbidden, "another event's host removes nothing")
+        }
+        try await app.testing().test(.POST, sessionsURL, headers: secretariatSession.formHeaders(),
+                                     body: formBody([("_csrf", secretariatSession.csrf), ("action", "remove-session"), ("session", mistaken.uuidString)])) { response in
+            #expect(response.status == .seeOther)
+        }
+        #expect(try await EventSessionModel.find(mistaken, on: app.db) == nil)
         // Unpublished, the programme is the hosts' and the speaker's only.
         let before = try await eventCall(app, .GET, "/api/v1/events/conf", token: nil)
         #expect(!before.body.string.contains("keynote"), "no session before the programme is published")
@@ -236,6 +251,26 @@ extension ServerTests {
             try await EventStore.promoteWaiting(now: app.renkei.clock.now, mail: app.renkei.mail, on: app.db)
             let afterRound = try await mailTexts(to: "member-gamma@test.example", app)
             #expect(afterRound.filter { $0.contains("it is yours: you are registered") }.count == 1, "\(afterRound)")
+            // The hosts add a seat: the next in line has it at once. New dates are told to everyone registered or waiting.
+            let host = try await signIn(app, "secretariat@test.example")
+            let editPage = try await eventPage(app, "/events/small/edit", host)
+            #expect(editPage.status == .ok && editPage.body.string.contains("value=\"2\""))
+            let outsider = try await signIn(app, "member-alpha@test.example")
+            #expect(try await eventPage(app, "/events/small/edit", outsider).status == .forbidden, "only the hosts change an event")
+            var fields = [("_csrf", host.csrf), ("title", "Small workshop"), ("timeZone", "Africa/Nairobi"), ("venue", "Nairobi"), ("capacity", "3"),
+                          ("eligibility", "anyone"), ("starts", Self.viennaLocal(app, days: 20, hour: 10)), ("ends", Self.viennaLocal(app, days: 20, hour: 17))]
+            try await app.testing().test(.POST, "/events/small/edit", headers: host.formHeaders(), body: formBody(fields)) { response in
+                #expect(response.status == .seeOther, "\(response.body.string.prefix(400))")
+            }
+            let grown = try jsonArray(try await eventCall(app, .GET, "/api/v1/events/small/attendees", token: secretariat))
+                .reduce(into: [String: String]()) { $0[$1["email"] as! String] = $1["state"] as? String }
+            #expect(grown[MembershipCast.candidate] == "confirmed", "a new seat goes to the waiting list at once")
+            #expect(try await mailTexts(to: MembershipCast.candidate, app).filter { $0.contains("it is yours: you are registered") }.count == 1)
+            #expect(try await mailTexts(to: "rep-gamma@test.example", app).contains { $0.contains("changed when or where Small workshop takes place") })
+            fields[4] = ("capacity", "0")
+            try await app.testing().test(.POST, "/events/small/edit", headers: host.formHeaders(), body: formBody(fields)) { response in
+                #expect(response.status == .unprocessableEntity && response.body.string.contains("Capacity is between 1 and 100,000 seats."))
+            }
             // Registration closes at its deadline.
             app.renkei.clock.advance(by: 21 * 86_400)
             let late = try await eventCall(app, .POST, "/api/v1/events/small/registrations", token: tokens["rep-alpha@test.example"])

@@ -456,6 +456,7 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "events": ["/events"], "eventNew": ["/events/new"], "event": ["/events/annual-conference", "/events/tc-nairobi"],
         "eventReview": ["/events/annual-conference/review"], "eventGuests": ["/events/tc-nairobi/guests"],
         "eventAttendees": ["/events/annual-conference/attendees", "/events/tc-singapore/attendees"], "accountEvents": ["/account/events"],
+        "eventEdit": ["/events/annual-conference/edit"],
     }, failures, "secretariat", seen)
     # A form with its error summary, and an error page.
     browser.open("/items/new")

@@ -131,6 +131,7 @@ public enum SiteURL: Sendable, Equatable {
     /// An event's page; `SLUG.ics` under the same route is its calendar (`eventCalendar`).
     case event(Parameter)
     case eventCalendar(String)
+    case eventEdit(Parameter)
     case eventsCalendar
     case eventRegistrations(Parameter)
     case eventRegistrationLink(Parameter)
@@ -269,6 +270,7 @@ public enum SiteURL: Sendable, Equatable {
         case .eventNew: ["events", "new"]
         case .event(let slug): ["events", slug.text(Self.slugKey)]
         case .eventCalendar(let slug): ["events", slug + ".ics"]
+        case .eventEdit(let slug): ["events", slug.text(Self.slugKey), "edit"]
         case .eventsCalendar: ["events.ics"]
         case .eventRegistrations(let slug): ["events", slug.text(Self.slugKey), "registrations"]
         case .eventRegistrationLink(let token): ["event-registrations", token.text(Self.tokenKey)]

@@ -36,6 +36,7 @@ struct EventForm: Content {
 
     static func isOn(_ value: String?) -> Bool { value == "on" || value == "true" || value == "1" }
 
+
     /// Reads `2027-03-15T09:00` (seconds optional) as local time in `zone`.
     static func instant(_ text: String?, in zone: String, field: String, errors: inout [FieldError]) -> Date? {
         let text = (text ?? "").trimmingCharacters(in: .whitespaces)
@@ -94,6 +95,36 @@ struct EventForm: Content {
                      online: Self.isOn(online), hostTeamID: hostTeamID, sigID: sigID, capacity: capacity, registrationOpens: opens, registrationCloses: closes,
                      eligibility: eligibility, fees: Event.Fees(member: feeMember ?? "", nonMember: feeNonMember ?? "", speaker: feeSpeaker ?? ""),
                      cfp: cfp, guestListLeadDays: guestDays, createdBy: actor.userID, createdAt: now)
+    }
+}
+
+extension EventForm {
+    /// The form filled with the event as it stands, for its hosts to change.
+    init(_ event: Event, hostSlug: String?, sigSlug: String?) {
+        let zone = event.timeZone
+        slug = event.slug
+        title = event.title
+        kind = event.kind.rawValue
+        summary = event.summary
+        starts = EventView.localInput(event.startsAt, in: zone)
+        ends = EventView.localInput(event.endsAt, in: zone)
+        timeZone = zone
+        venue = event.venue
+        online = event.online ? "on" : nil
+        host = hostSlug
+        sig = sigSlug
+        capacity = String(event.capacity)
+        registrationOpens = EventView.localInput(event.registrationOpens, in: zone)
+        registrationCloses = EventView.localInput(event.registrationCloses, in: zone)
+        eligibility = event.eligibility.name
+        feeMember = event.fees.member
+        feeNonMember = event.fees.nonMember
+        feeSpeaker = event.fees.speaker
+        cfpDeadline = event.cfp.map { EventView.localInput($0.deadline, in: zone) }
+        cfpMembersOnly = event.cfp?.membersOnly == true ? "on" : nil
+        cfpGuidance = event.cfp?.guidance
+        openReview = event.cfp?.blindReview == false ? "on" : nil
+        guestListDays = String(event.guestListLeadDays)
     }
 }
 

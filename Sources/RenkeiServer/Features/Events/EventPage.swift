@@ -48,6 +48,7 @@ struct EventPage: Encodable {
     var typed = Typed()
     var registrationsURL: String
     var sessionsURL: String
+    var editURL: String
     var cfpURL: String?
     var reviewURL: String?
     var attendeesURL: String?
@@ -103,6 +104,7 @@ struct EventPage: Encodable {
                          isOver: event.hasEnded(at: now), isFull: confirmed >= event.capacity, waitingPlace: waitingPlace, hasSessions: !views.isEmpty,
                          myEventsURL: SiteURL.accountEvents.path,
                          registrationsURL: SiteURL.eventRegistrations(.value(slug)).path, sessionsURL: SiteURL.eventSessions(.value(slug)).path,
+                         editURL: SiteURL.eventEdit(.value(slug)).path,
                          cfpURL: event.cfp != nil ? SiteURL.eventCFP(.value(slug)).path : nil,
                          reviewURL: viewer.isManager || viewer.isCommitteeMember ? SiteURL.eventReview(.value(slug)).path : nil,
                          attendeesURL: viewer.isManager ? SiteURL.eventAttendees(.value(slug)).path : nil,

@@ -73,6 +73,46 @@ enum EventStore {
         }
     }
 
+    /// The hosts change what they set when creating the event (not its kind, its SIG or its
+    /// address). More seats go to the waiting list at once; new dates or a new venue are told
+    /// to everyone registered or waiting.
+    static func change(_ slug: String, to changed: Event, by acting: Acting, on database: any Database) async throws -> Event {
+        try await database.writeTransaction { database in
+            let (model, event) = try await find(slug: slug, for: acting.actor, on: database)
+            try await lock(event.id, on: database)
+            let viewer = try await viewer(acting.actor, of: event, at: acting.now, on: database)
+            try requireManager(viewer)
+            var next = changed
+            next.id = event.id
+            next.slug = event.slug
+            next.kind = event.kind
+            next.sigID = event.sigID
+            next.eligibility = event.kind == .sigMeeting ? event.eligibility : changed.eligibility
+            next.programmePublished = event.programmePublished
+            next.createdBy = event.createdBy
+            next.createdAt = event.createdAt
+            if next.hostTeamID != event.hostTeamID,
+               !EventAccess.mayCreate(next.kind, hostTeamID: next.hostTeamID, by: acting.actor, isChairOfSIG: viewer.isManager && event.kind == .sigMeeting) {
+                throw EventRefusal(.wrongRole, "Only the secretariat hands an event to another host team.")
+            }
+            let problems = next.problems
+            guard problems.isEmpty else { throw EventRefusal.invalid(problems) }
+            try model.update(from: next)
+            try await model.save(on: database)
+            try await AuditLog.record("event.change", subject: event.auditSubject, actor: acting.user, address: acting.address, at: acting.now, on: database)
+            if next.startsAt != event.startsAt || next.endsAt != event.endsAt || next.venue != event.venue || next.online != event.online {
+                let people = try await EventRegistrationModel.query(on: database).filter(\.$eventID == event.id)
+                    .filter(\.$state != EventRegistration.State.cancelled.rawValue).all()
+                for person in people {
+                    try await tell(person.registration, about: next, text: "The hosts changed when or where \(next.title) takes place; the dates and place below are the new ones.",
+                                   subject: "Changed", mail: acting.mail, now: acting.now, on: database)
+                }
+            }
+            if next.capacity > event.capacity { try await promote(next, now: acting.now, mail: acting.mail, on: database) }
+            return next
+        }
+    }
+
     static func publishProgramme(_ slug: String, by acting: Acting, on database: any Database) async throws -> Event {
         try await database.writeTransaction { database in
             let (model, event) = try await find(slug: slug, for: acting.actor, on: database)
@@ -106,6 +146,21 @@ enum EventStore {
             try await AuditLog.record("event.add-session", subject: event.auditSubject, detail: "session \(session.id.uuidString.lowercased())",
                                       actor: acting.user, address: acting.address, at: acting.now, on: database)
             return session
+        }
+    }
+
+    /// The hosts take a session out of the programme, its slides with it.
+    static func removeSession(_ sessionID: UUID, from slug: String, by acting: Acting, on database: any Database) async throws {
+        try await database.writeTransaction { database in
+            let (_, event) = try await find(slug: slug, for: acting.actor, on: database)
+            try requireManager(try await viewer(acting.actor, of: event, at: acting.now, on: database))
+            guard let session = try await EventSessionModel.find(sessionID, on: database), session.eventID == event.id else {
+                throw AppError.notFound("There is no such session.")
+            }
+            try await EventSlidesModel.query(on: database).filter(\.$sessionID == sessionID).delete()
+            try await session.delete(on: database)
+            try await AuditLog.record("event.remove-session", subject: event.auditSubject, detail: "session \(sessionID.uuidString.lowercased())",
+                                      actor: acting.user, address: acting.address, at: acting.now, on: database)
         }
     }
 

@@ -116,6 +116,12 @@ struct EventView: Content {
         return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
     }
 
+    /// "2027-04-06T09:00", as an HTML `datetime-local` field shows it, in `zone`.
+    static func localInput(_ date: Date, in zone: String) -> String {
+        let parts = calendar(zone).dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d", parts.year ?? 0, parts.month ?? 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0)
+    }
+
     /// "Tue 6 Apr 2027 09:00 (America/Toronto)".
     static func minute(_ date: Date, in zone: String) -> String {
         "\(day(date, in: zone)) \(time(date, in: zone)) (\(zone))"

@@ -165,16 +165,23 @@ extension EventsController {
     // MARK: - The programme and slides
 
     struct ProgrammeForm: Content {
-        /// `add-session` or `publish`.
+        /// `add-session`, `remove-session` or `publish`.
         var action: String?
+        var session: String?
     }
 
     func programmeStep(request: Request) async throws -> Response {
         let slug = try request.slugParameter()
         let acting = try Acting(request)
-        let action = try request.content.decode(ProgrammeForm.self).action
+        let programme = try request.content.decode(ProgrammeForm.self)
+        let action = programme.action
         let typedSession = try? request.content.decode(SessionForm.self)
         return try await Self.onEventPage(request, form: "programme", typed: EventPage.Typed(session: typedSession)) {
+            if action == "remove-session" {
+                guard let id = programme.session.flatMap(UUID.init(uuidString:)) else { throw AppError.notFound("There is no such session.") }
+                try await EventStore.removeSession(id, from: slug, by: acting, on: request.db)
+                return request.redirect(to: SiteURL.event(.value(slug)).path + "#programme", flash: "Session removed")
+            }
             if action == "publish" {
                 _ = try await EventStore.publishProgramme(slug, by: acting, on: request.db)
                 return request.redirect(to: SiteURL.event(.value(slug)).path, flash: "The programme is published")

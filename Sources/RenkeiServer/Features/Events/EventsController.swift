@@ -12,6 +12,8 @@ struct EventsController {
         pages.get(.eventNew, use: newForm)
         forms.post(.events, use: create)
         pages.get(.event(.key), use: show)
+        pages.get(.eventEdit(.key), use: editForm)
+        forms.post(.eventEdit(.key), use: change)
         forms.post(.eventRegistrations(.key), use: registration)
         pages.get(.eventRegistrationLink(.key), use: link)
         forms.post(.eventRegistrationLink(.key), use: answerLink)
@@ -95,6 +97,9 @@ struct EventsController {
     struct FormPage: Encodable {
         var chrome: Chrome
         var form: EventForm
+        var actionURL: String
+        /// Changing an event: its kind and address stay.
+        var isChange: Bool
         var kinds: [Option]
         var errors: [String: String]?
     }
@@ -108,13 +113,40 @@ struct EventsController {
         try await formPage(request, form: EventForm(kind: Event.Kind.colloquium.rawValue, timeZone: "Europe/Vienna", capacity: "100", guestListDays: "5"), errors: [])
     }
 
-    private func formPage(_ request: Request, form: EventForm, errors: [FieldError]) async throws -> View {
+    private func formPage(_ request: Request, form: EventForm, errors: [FieldError], changing slug: String? = nil) async throws -> View {
         _ = try request.requireUser()
         let formErrors = FormErrors(errors)
-        return try await FormPage(chrome: Chrome(request: request, title: "New event")
-                                    .with(formErrors, headline: "Nothing was created: \(errors.count.counted("problem", "problems")) to correct"),
-                                  form: form, kinds: Event.Kind.allCases.map { Option(value: $0.rawValue, label: $0.label) }, errors: formErrors.byControl.nonEmpty)
+        let title = slug == nil ? "New event" : "Change \(form.title ?? "the event")"
+        return try await FormPage(chrome: Chrome(request: request, title: title)
+                                    .with(formErrors, headline: "Nothing was saved: \(errors.count.counted("problem", "problems")) to correct"),
+                                  form: form, actionURL: slug.map { SiteURL.eventEdit(.value($0)).path } ?? SiteURL.events.path, isChange: slug != nil,
+                                  kinds: Event.Kind.allCases.map { Option(value: $0.rawValue, label: $0.label) }, errors: formErrors.byControl.nonEmpty)
             .render("event-form", on: request)
+    }
+
+    func editForm(request: Request) async throws -> View {
+        let acting = try Acting(request)
+        let slug = try request.slugParameter()
+        let (_, event) = try await EventStore.find(slug: slug, for: acting.actor, on: request.db)
+        try EventStore.requireManager(try await EventStore.viewer(acting.actor, of: event, at: acting.now, on: request.db))
+        let host = try await event.hostTeamID.asyncMap { try await TeamModel.find($0, on: request.db)?.slug } ?? nil
+        let sig = try await event.sigID.asyncMap { try await SIGModel.find($0, on: request.db)?.slug } ?? nil
+        return try await formPage(request, form: EventForm(event, hostSlug: host, sigSlug: sig), errors: [], changing: event.slug)
+    }
+
+    func change(request: Request) async throws -> Response {
+        let acting = try Acting(request)
+        let slug = try request.slugParameter()
+        let form = try request.content.decode(EventForm.self)
+        do {
+            let (_, event) = try await EventStore.find(slug: slug, for: acting.actor, on: request.db)
+            var typed = form
+            typed.kind = event.kind.rawValue
+            let changed = try await EventStore.change(slug, to: try await typed.event(by: acting.actor, now: acting.now, on: request.db), by: acting, on: request.db)
+            return request.redirect(to: SiteURL.event(.value(changed.slug)).path, flash: "Saved")
+        } catch let refusal as EventRefusal where refusal.reason == .invalid {
+            return try await formPage(request, form: form, errors: refusal.fieldErrors, changing: slug).encodeResponse(status: .unprocessableEntity, for: request)
+        }
     }
 
     func create(request: Request) async throws -> Response {

@@ -265,6 +265,16 @@ private enum EventFixture {
                 "checking in twice keeps the first arrival")
         #expect(F.refusal { try F.registration(.waitlisted).checkedIn(in: F.conference, at: F.instant("2027-06-14T08:00:00Z")) } == .wrongState)
         #expect(F.refusal { try F.registration(.cancelled).checkedIn(in: F.conference, at: F.instant("2027-06-14T08:00:00Z")) } == .wrongState)
+        #expect(EventRegistration.checkInWindow(of: F.conference) == F.instant("2027-06-13T07:00:00Z")...F.instant("2027-06-17T15:00:00Z"))
+    }
+
+    @Test func onlyWordsUpToGreenLeaveInAFeed() {
+        let expected: [TLPLabel: Bool] = [.clear: true, .green: true, .amber: false, .amberStrict: false, .red: false]
+        for (label, leaves) in expected {
+            let session = EventSession(id: UUID(), eventID: F.conference.id, title: "Talk", room: "Hall", startsAt: F.conference.startsAt,
+                                       endsAt: F.conference.startsAt.addingTimeInterval(3_600), audience: .members, tlp: label, recordingAllowed: false)
+            #expect(EventAccess.wordsMayLeave(session) == leaves, "\(label)")
+        }
     }
 
     @Test func theInvoiceReferenceIsShortAndStable() {

@@ -106,6 +106,13 @@ public enum EventAccess {
         }
     }
 
+    /// Whether a session's title and abstract may go into a feed that leaves the platform (a
+    /// person's calendar link, which calendar services fetch and keep): up to GREEN. An AMBER
+    /// or higher session goes as its slot, room and link only; its words stay with the label's audience.
+    public static func wordsMayLeave(_ session: EventSession) -> Bool {
+        session.tlp < .amber
+    }
+
     /// The attendee list (names, organisations, check-in) is the event's managers' only.
     public static func mayReadAttendees(of event: Event, by actor: Actor?, isChairOfSIG: Bool) -> Bool {
         mayManage(event, by: actor, isChairOfSIG: isChairOfSIG)

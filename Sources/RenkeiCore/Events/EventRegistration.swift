@@ -147,11 +147,16 @@ public struct EventRegistration: Sendable, Hashable, Codable {
         return next
     }
 
+    /// When people are checked in: from the day before the event until the day after it.
+    public static func checkInWindow(of event: Event) -> ClosedRange<Date> {
+        event.startsAt.addingTimeInterval(-86_400)...event.endsAt.addingTimeInterval(86_400)
+    }
+
     /// The host marks the person present; only someone holding a seat is checked in, and only
     /// from the day before the event until the day after its end.
     public func checkedIn(in event: Event, at now: Date) throws -> EventRegistration {
         guard state == .confirmed else { throw EventRefusal(.wrongState, "Only a confirmed registration is checked in.") }
-        guard now >= event.startsAt.addingTimeInterval(-86_400), now <= event.endsAt.addingTimeInterval(86_400) else {
+        guard Self.checkInWindow(of: event).contains(now) else {
             throw EventRefusal(.wrongState, "Check-in is open from the day before the event until the day after it.")
         }
         var next = self

@@ -172,13 +172,12 @@ enum EventCalendar {
                        start: event.startsAt, end: event.endsAt, timeZone: event.timeZone, stamp: now, categories: [event.kind.label])
     }
 
-    /// A session; in a feed that `leavesThePlatform` (a person's calendar link, which calendar
-    /// services fetch) a session at AMBER or above keeps its slot, room and link but not its
-    /// title, speakers or abstract, which the label keeps with the people in the room.
+    /// A session; in a feed that `leavesThePlatform` (a person's calendar link) only what
+    /// `EventAccess.wordsMayLeave` allows keeps its title, speakers and abstract.
     static func entry(_ session: EventSession, of event: Event, publicURL: String, now: Date, leavesThePlatform: Bool = false) -> ICalendarEvent {
         var categories = [session.tlp.text, session.audience.label]
         if !session.recordingAllowed { categories.append("No recording") }
-        let withheld = leavesThePlatform && session.tlp >= .amber
+        let withheld = leavesThePlatform && !EventAccess.wordsMayLeave(session)
         return ICalendarEvent(uid: "session-\(session.id.uuidString.lowercased())@renkei",
                               summary: withheld ? "\(session.tlp.text) session (\(event.title))" : "\(session.title) (\(event.title))",
                               description: withheld ? "The title and abstract are on the event's page." : [session.speakers, session.abstract].filter { !$0.isEmpty }.joined(separator: "\n\n"),

@@ -277,11 +277,11 @@ extension EventsController {
                               state: person.state.label, checkedIn: person.checkedInAt != nil,
                               checkInURL: SiteURL.eventCheckIn(.value(slug), .value(person.id.uuidString.lowercased())).path, waiting: !person.holdsSeat)
         }
-        let opens = event.startsAt.addingTimeInterval(-86_400)
+        let window = EventRegistration.checkInWindow(of: event)
         return try await AttendeesPage(chrome: Chrome(request: request, title: "Attendees: \(event.title)"), event: EventView(event, host: nil, counts: nil, now: now),
                                        rows: rows.nonEmpty, confirmed: people.filter(\.holdsSeat).count, waiting: people.filter { $0.state == .waitlisted }.count,
                                        checkedIn: people.filter { $0.checkedInAt != nil }.count, csvURL: SiteURL.eventAttendees(.value(slug)).path + "?format=csv",
-                                       checkInOpen: now >= opens && now <= event.endsAt.addingTimeInterval(86_400), checkInOpens: EventView.minute(opens, in: event.timeZone))
+                                       checkInOpen: window.contains(now), checkInOpens: EventView.minute(window.lowerBound, in: event.timeZone))
             .render("event-attendees", on: request).encodeResponse(for: request)
     }
 

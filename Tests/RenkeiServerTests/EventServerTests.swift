@@ -512,3 +512,36 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    @Test func upcomingEventsArePagedInStartOrder() async throws {
+        try await withRenkei { app, _ in
+            // Events start on the minute, as the forms take them.
+            let now = Date(timeIntervalSince1970: (app.renkei.clock.now.timeIntervalSince1970 / 60).rounded(.down) * 60)
+            let creator = try #require(try await UserModel.query(on: app.db).filter(\.$email == "secretariat@test.example").first()).requireID()
+            for index in 0..<52 {
+                let starts = now.addingTimeInterval(Double(index + 1) * 86_400)
+                let event = Event(id: UUID(), slug: "meetup-\(index)", title: "Meetup number \(index)", kind: .symposium, startsAt: starts,
+                                  endsAt: starts.addingTimeInterval(3_600), timeZone: "UTC", venue: "Hall", capacity: 10, registrationOpens: now,
+                                  registrationCloses: starts, eligibility: .anyone, createdBy: creator, createdAt: now)
+                try await EventModel(event).create(on: app.db)
+            }
+            var result: TestingHTTPResponse?
+            try await app.testing().test(.GET, "/api/v1/events") { result = $0 }
+            let first = try jsonObject(try #require(result))
+            let titles = try #require(first["events"] as? [[String: Any]]).compactMap { $0["title"] as? String }
+            #expect(titles.count == 50 && titles.first == "Meetup number 0" && titles.last == "Meetup number 49")
+            let next = try #require(first["next"] as? String)
+            try await app.testing().test(.GET, next) { result = $0 }
+            let second = try jsonObject(try #require(result))
+            #expect(try #require(second["events"] as? [[String: Any]]).compactMap { $0["title"] as? String } == ["Meetup number 50", "Meetup number 51"])
+            #expect(second["next"] == nil, "the last page has no next")
+            try await app.testing().test(.GET, "/events") { result = $0 }
+            let page = try #require(result).body.string
+            let later = try #require(page.firstMatch(of: /id="later-events"|href="(\/events\?after=[^"]+)" id="later-events"/).flatMap { $0.1.map(String.init) })
+            try await app.testing().test(.GET, later.replacingOccurrences(of: "&amp;", with: "&")) { result = $0 }
+            let laterPage = try #require(result).body.string
+            #expect(laterPage.contains("Meetup number 51") && !laterPage.contains("Meetup number 49<"), "the later page continues where the first ended")
+        }
+    }
+}

@@ -116,6 +116,16 @@ struct EventView: Content {
         return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
     }
 
+    /// A list's cursor: an instant with its fractional seconds, so that the next page starts
+    /// exactly after the last event shown; one without them is read too.
+    static func cursor(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    static func cursor(_ text: String) -> Date? {
+        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) ?? (try? Date(text, strategy: .iso8601))
+    }
+
     /// "2027-04-06T09:00", as an HTML `datetime-local` field shows it, in `zone`.
     static func localInput(_ date: Date, in zone: String) -> String {
         let parts = calendar(zone).dateComponents([.year, .month, .day, .hour, .minute], from: date)

@@ -30,17 +30,19 @@ struct EventsAPIController {
     func list(request: Request) async throws -> EventList {
         let now = request.application.renkei.clock.now
         let past = (try? request.query.get(Bool.self, at: "past")) ?? false
-        var before: Date?
-        if let text = try? request.query.get(String.self, at: "before") {
-            guard let date = try? Date(text, strategy: .iso8601) else {
-                throw AppError.invalid([FieldError(field: "before", message: "Give an ISO 8601 instant, e.g. 2026-01-01T00:00:00Z.")])
+        let cursorName = past ? "before" : "after"
+        var beyond: Date?
+        if let text = try? request.query.get(String.self, at: cursorName) {
+            guard let date = EventView.cursor(text) else {
+                throw AppError.invalid([FieldError(field: cursorName, message: "Give an ISO 8601 instant, e.g. 2026-01-01T00:00:00Z.")])
             }
-            before = date
+            beyond = date
         }
         let size = EventsController.pageSize
-        let events = try await EventsController.listed(for: request.currentActor, upcoming: !past, before: before, now: now, limit: size + 1, on: request.db)
+        let events = try await EventsController.listed(for: request.currentActor, upcoming: !past, beyond: beyond, now: now, limit: size + 1, on: request.db)
         let shown = Array(events.prefix(size))
-        let next = past && events.count > size ? shown.last.map { SiteURL.apiEvents.path + "?past=true&before=" + $0.startsAt.formatted(.iso8601) } : nil
+        let next = events.count > size
+            ? shown.last.map { SiteURL.apiEvents.path + (past ? "?past=true&before=" : "?after=") + EventView.cursor($0.startsAt) } : nil
         return EventList(events: shown.map { EventView($0, host: nil, counts: nil, now: now) }, next: next)
     }
 

@@ -405,8 +405,8 @@ extension EventsController {
     func eventsCalendar(request: Request) async throws -> Response {
         let actor = request.currentActor
         let now = request.application.renkei.clock.now
-        let upcoming = try await Self.listed(for: actor, upcoming: true, before: nil, now: now, limit: 500, on: request.db)
-        let past = try await Self.listed(for: actor, upcoming: false, before: nil, now: now, limit: 100, on: request.db)
+        let upcoming = try await Self.listed(for: actor, upcoming: true, beyond: nil, now: now, limit: 500, on: request.db)
+        let past = try await Self.listed(for: actor, upcoming: false, beyond: nil, now: now, limit: 100, on: request.db)
         let url = request.application.renkei.settings.publicURL
         return EventCalendar.response("Renkei events", (past.reversed() + upcoming).map { EventCalendar.entry($0, publicURL: url, now: now) }, fileName: "events.ics")
     }

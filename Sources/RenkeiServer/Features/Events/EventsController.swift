@@ -42,6 +42,7 @@ struct EventsController {
         var upcoming: [EventView]?
         var past: [EventView]?
         var earlierURL: String?
+        var laterURL: String?
         var mayCreate: Bool
         var newURL: String
         var calendarURL: String
@@ -51,7 +52,8 @@ struct EventsController {
 
     /// Upcoming events soonest first, past ones latest first, each page a keyset slice; a
     /// SIG's meetings only for its participants (`EventAccess.isListed`, in SQL by `sig_id`).
-    static func listed(for actor: Actor?, upcoming: Bool, before: Date?, now: Date, limit: Int, on database: any Database) async throws -> [Event] {
+    /// `beyond` continues a list: upcoming events starting after it, past ones starting before it.
+    static func listed(for actor: Actor?, upcoming: Bool, beyond: Date?, now: Date, limit: Int, on database: any Database) async throws -> [Event] {
         let query = EventModel.query(on: database)
         let seats = actor?.sigSeats.map(\.sigID) ?? []
         query.group(.or) { group in
@@ -60,9 +62,10 @@ struct EventsController {
         }
         if upcoming {
             query.filter(\.$endsAt > now).sort(\.$startsAt).sort(\.$id)
+            if let beyond { query.filter(\.$startsAt > beyond) }
         } else {
             query.filter(\.$endsAt <= now).sort(\.$startsAt, .descending).sort(\.$id, .descending)
-            if let before { query.filter(\.$startsAt < before) }
+            if let beyond { query.filter(\.$startsAt < beyond) }
         }
         return try await query.limit(limit).all().map { try $0.event() }.filter { EventAccess.isListed($0, to: actor) }
     }
@@ -70,16 +73,20 @@ struct EventsController {
     func index(request: Request) async throws -> View {
         let actor = request.currentActor
         let now = request.application.renkei.clock.now
-        let before = (try? request.query.get(String.self, at: "before")).flatMap { try? Date($0, strategy: .iso8601) }
-        let upcoming = before == nil ? try await Self.listed(for: actor, upcoming: true, before: nil, now: now, limit: Self.pageSize, on: request.db) : []
-        let past = try await Self.listed(for: actor, upcoming: false, before: before, now: now, limit: Self.pageSize + 1, on: request.db)
+        func cursor(_ name: String) -> Date? { (try? request.query.get(String.self, at: name)).flatMap(EventView.cursor) }
+        let (before, after) = (cursor("before"), cursor("after"))
+        // The first page has both lists; "later" continues the upcoming one, "earlier" the past one.
+        let coming = before == nil ? try await Self.listed(for: actor, upcoming: true, beyond: after, now: now, limit: Self.pageSize + 1, on: request.db) : []
+        let upcoming = Array(coming.prefix(Self.pageSize))
+        let later = coming.count > Self.pageSize ? upcoming.last.map { SiteURL.events.path + "?after=" + EventView.cursor($0.startsAt) } : nil
+        let past = after == nil ? try await Self.listed(for: actor, upcoming: false, beyond: before, now: now, limit: Self.pageSize + 1, on: request.db) : []
         let shown = Array(past.prefix(Self.pageSize))
-        let earlier = past.count > Self.pageSize ? shown.last.map { SiteURL.events.path + "?before=" + $0.startsAt.formatted(.iso8601) } : nil
+        let earlier = past.count > Self.pageSize ? shown.last.map { SiteURL.events.path + "?before=" + EventView.cursor($0.startsAt) } : nil
         let hosts = try await teamNames((upcoming + shown).compactMap(\.hostTeamID), on: request.db)
         return try await IndexPage(chrome: Chrome(request: request, title: "Events"),
                                    upcoming: upcoming.map { EventView($0, host: $0.hostTeamID.flatMap { hosts[$0] }, counts: nil, now: now) }.nonEmpty,
                                    past: shown.map { EventView($0, host: $0.hostTeamID.flatMap { hosts[$0] }, counts: nil, now: now) }.nonEmpty,
-                                   earlierURL: earlier,
+                                   earlierURL: earlier, laterURL: later,
                                    mayCreate: actor.map { actor in Event.Kind.allCases.contains { EventAccess.mayCreate($0, hostTeamID: actor.teamID, by: actor, isChairOfSIG: false) } } ?? false,
                                    newURL: SiteURL.eventNew.path, calendarURL: SiteURL.eventsCalendar.path)
             .render("events", on: request)

@@ -3,7 +3,7 @@ import Foundation
 /// An indicator found in the text of a shared item, so members can copy, search and look it up.
 public struct ExtractedIndicator: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
-        case ipv4, ipv6, url, cve, md5, sha1, sha256, cvss
+        case ipv4, ipv6, domain, url, cve, md5, sha1, sha256, cvss
     }
 
     public var kind: Kind
@@ -12,8 +12,13 @@ public struct ExtractedIndicator: Sendable, Hashable, Codable {
     public var score: Double?
 
     /// Finds addresses, URLs, CVE ids, hashes and CVSS vectors (scored), each once, in order.
-    /// Defanged forms as analysts write them (`hxxp`, `[.]`) are read as the real thing.
+    /// Defanged forms as analysts write them (`hxxp`, `[.]`) are read as the real thing. A
+    /// domain is taken only when written defanged (`evil[.]example`): plain text is full of
+    /// names with dots (files, versions) that are no indicator, while defanging is the analyst
+    /// saying "do not click this".
     public static func extract(from text: String) -> [ExtractedIndicator] {
+        let defangedDomains = matches(#"(?<![\w.\[\]-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\[\.\]|\(\.\)|\.))+[A-Za-z]{2,63}\b"#, in: text)
+            .filter { $0.contains("[.]") || $0.contains("(.)") }
         let plain = text.replacingOccurrences(of: "[.]", with: ".").replacingOccurrences(of: "(.)", with: ".")
             .replacingOccurrences(of: "hxxp", with: "http", options: .caseInsensitive)
         var found: [ExtractedIndicator] = []
@@ -28,6 +33,10 @@ public struct ExtractedIndicator: Sendable, Hashable, Codable {
             if let result = try? CVSS.score(vector, explain: false) {
                 add(.cvss, vector, score: result.baseScore ?? result.score)
             }
+        }
+        for match in defangedDomains {
+            let domain = match.replacingOccurrences(of: "[.]", with: ".").replacingOccurrences(of: "(.)", with: ".").lowercased()
+            if IPAddress(domain) == nil { add(.domain, domain) }
         }
         for match in matches(#"\bCVE-\d{4}-\d{4,7}\b"#, in: plain, caseInsensitive: true) { add(.cve, match.uppercased()) }
         for match in matches(#"\bhttps?://[^\s<>"')\]]+"#, in: plain, caseInsensitive: true) {

@@ -47,6 +47,13 @@ extension SharedItem.Kind {
 extension SharedItem {
     public var isWithdrawn: Bool { withdrawal != nil }
 
+    /// When the item's own words last changed: shared, corrected or withdrawn.
+    public var textChangedAt: Date { withdrawal?.at ?? correctedAt ?? createdAt }
+
+    /// When anything of the item last changed, its replies included: what machine readers
+    /// poll by (a TAXII collection's `date_added`).
+    public var lastChangedAt: Date { max(textChangedAt, replies.map(\.at).max() ?? createdAt) }
+
     /// How many texts the item has had (1 until corrected).
     public var versionCount: Int { versionNumber ?? 1 }
 

@@ -12,6 +12,7 @@ public enum AppError: Error, Sendable {
     case tooManyRequests(String, retryAfter: Int)
     case unsupportedMediaType(String)
     case payloadTooLarge(String)
+    case notAcceptable(String)
 
     var status: HTTPResponseStatus {
         switch self {
@@ -24,13 +25,14 @@ public enum AppError: Error, Sendable {
         case .tooManyRequests: .tooManyRequests
         case .unsupportedMediaType: .unsupportedMediaType
         case .payloadTooLarge: .payloadTooLarge
+        case .notAcceptable: .notAcceptable
         }
     }
 
     var detail: String {
         switch self {
         case .notFound(let text), .unauthorized(let text), .forbidden(let text), .badRequest(let text),
-             .conflict(let text), .tooManyRequests(let text, _), .unsupportedMediaType(let text), .payloadTooLarge(let text): text
+             .conflict(let text), .tooManyRequests(let text, _), .unsupportedMediaType(let text), .payloadTooLarge(let text), .notAcceptable(let text): text
         case .invalid(let errors): errors.count == 1 ? errors[0].message : "\(errors.count) fields are not valid."
         }
     }

@@ -21,7 +21,11 @@ struct ProblemMiddleware: AsyncMiddleware {
                 request.logger.report(error: error)
             }
             let response: Response
-            if SiteURL.isAPI(path: request.url.path) {
+            if TAXIIMedia.isTAXII(path: request.url.path) {
+                // TAXII clients read the specification's error resource, not a problem document.
+                response = Response(status: .init(statusCode: problem.status), body: .init(string: TAXIIMedia.error(problem).serialized(pretty: true)))
+                response.headers.contentType = TAXIIMedia.taxii
+            } else if SiteURL.isAPI(path: request.url.path) {
                 response = Response(status: .init(statusCode: problem.status))
                 try response.content.encode(problem, as: .json)
                 response.headers.contentType = Problem.contentType
@@ -33,7 +37,9 @@ struct ProblemMiddleware: AsyncMiddleware {
                 response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
             }
             if case AppError.unauthorized = error, SiteURL.isAPI(path: request.url.path) {
-                response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"renkei\"")
+                response.headers.replaceOrAdd(name: .wwwAuthenticate,
+                                              value: TAXIIMedia.isTAXII(path: request.url.path) || request.url.path.hasPrefix("/feeds/misp/")
+                                                ? "Basic realm=\"renkei\", charset=\"UTF-8\"" : "Bearer realm=\"renkei\"")
             }
             return response
         }

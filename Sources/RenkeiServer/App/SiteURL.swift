@@ -89,6 +89,22 @@ public enum SiteURL: Sendable, Equatable {
     case apiItem(Parameter)
     case publicFeed
     case memberFeed
+    case apiItemSTIX(Parameter)
+    case itemSTIX(Parameter)
+    case artifactSTIX(Parameter)
+    case apiArtifactSTIX(Parameter)
+    case taxiiDiscovery
+    case taxiiRoot
+    case taxiiCollections
+    case taxiiCollection(Parameter)
+    case taxiiObjects(Parameter)
+    case taxiiObject(Parameter, Parameter)
+    case taxiiObjectVersions(Parameter, Parameter)
+    case taxiiManifest(Parameter)
+    case taxiiStatus(Parameter)
+    case mispManifest(Parameter)
+    case mispHashes(Parameter)
+    case mispEvent(Parameter, Parameter)
     case lists
     case listNew
     case list(Parameter)
@@ -164,6 +180,10 @@ public enum SiteURL: Sendable, Equatable {
     static let meetingKey = "meeting"
     static let sessionKey = "session"
     static let registrationKey = "registration"
+    static let collectionKey = "collection"
+    static let objectKey = "object"
+    static let statusKey = "status"
+    static let eventKey = "event"
 
     private var components: [String] {
         switch self {
@@ -292,6 +312,23 @@ public enum SiteURL: Sendable, Equatable {
         case .apiEventAttendees(let slug): ["api", "v1", "events", slug.text(Self.slugKey), "attendees"]
         case .publicFeed: ["feeds", "public.atom"]
         case .memberFeed: ["feeds", "items.atom"]
+        case .apiItemSTIX(let id): ["api", "v1", "items", id.text(Self.itemKey), "stix"]
+        case .itemSTIX(let id): ["items", id.text(Self.itemKey), "stix.json"]
+        case .artifactSTIX(let id): ["artifacts", id.text(Self.itemKey), "stix.json"]
+        case .apiArtifactSTIX(let id): ["api", "v1", "artifacts", id.text(Self.itemKey), "stix"]
+        case .taxiiDiscovery: ["taxii2"]
+        case .taxiiRoot: ["taxii2", "api"]
+        case .taxiiCollections: ["taxii2", "api", "collections"]
+        case .taxiiCollection(let id): ["taxii2", "api", "collections", id.text(Self.collectionKey)]
+        case .taxiiObjects(let id): ["taxii2", "api", "collections", id.text(Self.collectionKey), "objects"]
+        case .taxiiObject(let id, let object): ["taxii2", "api", "collections", id.text(Self.collectionKey), "objects", object.text(Self.objectKey)]
+        case .taxiiObjectVersions(let id, let object):
+            ["taxii2", "api", "collections", id.text(Self.collectionKey), "objects", object.text(Self.objectKey), "versions"]
+        case .taxiiManifest(let id): ["taxii2", "api", "collections", id.text(Self.collectionKey), "manifest"]
+        case .taxiiStatus(let id): ["taxii2", "api", "status", id.text(Self.statusKey)]
+        case .mispManifest(let id): ["feeds", "misp", id.text(Self.collectionKey), "manifest.json"]
+        case .mispHashes(let id): ["feeds", "misp", id.text(Self.collectionKey), "hashes.csv"]
+        case .mispEvent(let id, let event): ["feeds", "misp", id.text(Self.collectionKey), event.text(Self.eventKey)]
         case .lists: ["lists"]
         case .listNew: ["lists", "new"]
         case .list(let slug): ["lists", slug.text(Self.slugKey)]
@@ -336,7 +373,7 @@ public enum SiteURL: Sendable, Equatable {
 
     /// Whether requests under this URL are answered as an API (problem+json errors).
     public static func isAPI(path: String) -> Bool {
-        path.hasPrefix("/api/") || path.hasPrefix("/global-irt/") || path.hasPrefix("/.well-known/") || path.hasPrefix("/feeds/")
+        path.hasPrefix("/api/") || path.hasPrefix("/taxii2") || path.hasPrefix("/global-irt/") || path.hasPrefix("/.well-known/") || path.hasPrefix("/feeds/")
     }
 }
 

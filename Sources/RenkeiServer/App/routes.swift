@@ -32,6 +32,10 @@ func routes(_ app: Application) throws {
     ArtifactsController().register(pages: pages, uploads: uploads, forms: forms, api: api)
     EventsController().register(pages: pages, forms: forms, uploads: pages.grouped(CSRFMiddleware(maxFormBytes: EventStore.slidesUploadLimit.value)))
     EventsAPIController().register(api)
+    STIXBundleController().register(pages: pages, api: api)
+    let machines = app.grouped(TAXIIBasicAuthenticator(), APITokenAuthenticator(), TeamStatusMiddleware(), RateLimitMiddleware())
+    TAXIIController().register(machines)
+    MISPFeedController().register(machines)
     FeedsController().register(app.grouped(RateLimitMiddleware()),
                                api: app.grouped(QueryTokenAuthenticator(), APITokenAuthenticator(), TeamStatusMiddleware(), RateLimitMiddleware()))
 }

@@ -35,15 +35,17 @@ struct DemoCommand: AnyAsyncCommand {
 /// FILE...` (lookup datasets), `renkei import history [--json] [KIND]` and
 /// `renkei import rollback KIND`.
 struct ImportCommand: AnyAsyncCommand {
-    static let usage = "usage: renkei import global-irt|ti|rir|pfx2as|constituency FILE... | renkei import history [--json] [KIND] | renkei import rollback KIND"
+    static let usage = "usage: renkei import global-irt|ti|rir|pfx2as|constituency FILE... | renkei import stix BUNDLE.json --as EMAIL --audience A"
+        + " | renkei import history [--json] [KIND] | renkei import rollback KIND"
 
     var help: String {
-        "Imports teams (global-irt FILE, ti FILE) or lookup data (rir FILE..., pfx2as FILE..., constituency FILE...); "
+        "Imports teams (global-irt FILE, ti FILE), lookup data (rir FILE..., pfx2as FILE..., constituency FILE...) or a STIX 2.1 bundle as one shared item "
+            + "(stix FILE --as EMAIL --audience public|community|team:SLUG|sig:SLUG); "
             + "history [--json] [KIND] lists the kept imports, rollback KIND returns to the previous one."
     }
 
     func run(using context: inout CommandContext) async throws {
-        let arguments = try CommandArguments(context.input.arguments, flags: ["json"])
+        let arguments = try CommandArguments(context.input.arguments, options: ["as", "audience"], flags: ["json"])
         guard let format = arguments.operands.first else { throw UsageError(message: Self.usage) }
         let operands = Array(arguments.operands.dropFirst())
         let app = context.application
@@ -57,6 +59,9 @@ struct ImportCommand: AnyAsyncCommand {
             let (dropped, current) = try await DatasetImport.rollback(kind: try Self.kind(operands[0]), database: app.db)
             console.print("Dropped the \(operands[0]) import of \(TeamView.minute(dropped.importedAt)) (\(dropped.source)); "
                           + "current again: \(current.source), imported \(TeamView.minute(current.importedAt)) (\(current.entries) entries).")
+        case "stix":
+            guard operands.count == 1 else { throw UsageError(message: "usage: renkei import stix BUNDLE.json --as EMAIL --audience public|community|team:SLUG|sig:SLUG") }
+            try await STIXCommands.importBundle(operands[0], as: arguments.options["as"], audience: arguments.options["audience"], app: app, console: console)
         case _ where DatasetKind(rawValue: format) != nil:
             let kind = try Self.kind(format)
             let report = try await DatasetImport.run(kind: kind, files: operands, keep: app.renkei.settings.datasetHistory, database: app.db) {
@@ -142,18 +147,30 @@ struct ImportCommand: AnyAsyncCommand {
 /// `renkei export global-irt`: the directory in the Global IRT format on standard output.
 struct ExportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "format", help: "global-irt")
+        @Argument(name: "format", help: "global-irt or stix")
         var format: String
+        @Option(name: "as", help: "stix: read as this account (default: an anonymous reader, TLP:CLEAR only)")
+        var reader: String?
+        @Option(name: "audience", help: "stix: the collection, \(STIXCommands.audiences) (default: everything the reader may read)")
+        var audience: String?
+        @Option(name: "since", help: "stix: only items changed after this timestamp")
+        var since: String?
         @Flag(name: "public", help: "Only what anonymous visitors may see (default: every field, for a full backup or transfer)")
         var publicOnly: Bool
         @Option(name: "output", short: "o", help: "Write to this file instead of standard output")
         var output: String?
     }
 
-    var help: String { "Exports every team in the Global IRT format (importable again with `renkei import global-irt`)." }
+    var help: String {
+        "Exports every team in the Global IRT format (importable again with `renkei import global-irt`), or with stix a STIX 2.1 bundle of what --as may read."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.format == "global-irt" else { throw UsageError(message: "unknown format “\(signature.format)”: use global-irt") }
+        if signature.format == "stix" {
+            return try await STIXCommands.exportBundle(as: signature.reader, audience: signature.audience, since: signature.since, output: signature.output,
+                                                       app: context.application)
+        }
+        guard signature.format == "global-irt" else { throw UsageError(message: "unknown format “\(signature.format)”: use global-irt or stix") }
         let audience: DirectoryAudience = signature.publicOnly ? .everyone : .members
         let teams = try await TeamModel.all(on: context.application.db)
         let document = JSONValue.array(teams.map { GlobalIRT.object(for: $0.record.visible(to: audience), lastModified: $0.modifiedAt) })

@@ -35,6 +35,7 @@ enum ItemReadIndex {
         let item = try model.item()
         try await sql.update(SharedItemModel.schema).set("created_ms", to: createdMs).set("sig_id", to: sigID(of: item)).where("id", .equal, id).run()
         try await write([(id, item.access, createdMs)], replacing: true, on: sql)
+        try await TAXIIIndex.write([item], replacing: true, on: sql)
     }
 
     /// The SIG an item is shared with, kept in `shared_items.sig_id` (migration 020): a SIG's

@@ -134,6 +134,7 @@ enum SharedItemStore {
                 try await insert.run()
             }
             try await ItemReadIndex.write(items.map { ($0.id, $0.access, SharedItemModel.milliseconds($0.createdAt)) }, replacing: false, on: sql)
+            try await TAXIIIndex.write(items, replacing: false, on: sql)
             try await SharedItemSearch.index(batch: models, on: sql)
         }
     }
@@ -150,14 +151,21 @@ enum SharedItemStore {
     /// One audit line per read request, naming each AMBER, AMBER+STRICT and RED item it
     /// showed with its label (a single item is the line's subject); nothing for the others.
     static func recordReads(_ items: [SharedItem], channel: String, request: Request) async throws {
+        guard let line = readLine(items, channel: channel) else { return }
+        try await AuditLog.record("item.read", subject: line.subject, detail: line.detail, request: request)
+    }
+
+    /// `recordReads` for a reading outside a request (an export on the command line).
+    static func recordReads(_ items: [SharedItem], channel: String, by user: UserModel?, address: String, at now: Date, on database: any Database) async throws {
+        guard let line = readLine(items, channel: channel) else { return }
+        try await AuditLog.record("item.read", subject: line.subject, detail: line.detail, actor: user, address: address, at: now, on: database)
+    }
+
+    private static func readLine(_ items: [SharedItem], channel: String) -> (subject: String, detail: String)? {
         let audited = items.filter(\.tlp.auditsReads)
-        guard let first = audited.first else { return }
-        if audited.count == 1 {
-            try await AuditLog.record("item.read", subject: "item \(first.id.uuidString)", detail: "\(first.tlp.text) via \(channel)", request: request)
-        } else {
-            try await AuditLog.record("item.read", subject: "\(audited.count) items",
-                                      detail: "via \(channel): " + audited.map { "\($0.tlp.text) item \($0.id.uuidString)" }.joined(separator: ", "), request: request)
-        }
+        guard let first = audited.first else { return nil }
+        if audited.count == 1 { return ("item \(first.id.uuidString)", "\(first.tlp.text) via \(channel)") }
+        return ("\(audited.count) items", "via \(channel): " + audited.map { "\($0.tlp.text) item \($0.id.uuidString)" }.joined(separator: ", "))
     }
 
     /// The audience as people write it (team slugs, e-mail addresses, a SIG's slug) turned into

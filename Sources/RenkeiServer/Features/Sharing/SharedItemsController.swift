@@ -156,6 +156,8 @@ struct SharedItemsController {
         var statusURL: String
         var error: String?
         var corrections: ItemCorrectionsPanel
+        /// The item's STIX 2.1 bundle, for the reader's own tools.
+        var stixURL: String
     }
 
     func show(request: Request) async throws -> View {
@@ -180,7 +182,7 @@ struct SharedItemsController {
             created: TeamView.minute(item.createdAt),
             indicators: item.indicators.nonEmpty?.map { indicator in
                 ItemPage.Indicator(kind: indicator.kind.rawValue, value: indicator.value, score: indicator.score.map { String(format: "%.1f", $0) },
-                                   lookupURL: [.ipv4, .ipv6, .url].contains(indicator.kind) ? SiteURL.lookup.path + "?q=" + (indicator.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + "#lookup-answer" : nil)
+                                   lookupURL: [.ipv4, .ipv6, .domain, .url].contains(indicator.kind) ? SiteURL.lookup.path + "?q=" + (indicator.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + "#lookup-answer" : nil)
             },
             attachments: item.attachments.nonEmpty?.map {
                 ItemPage.AttachmentRow(name: $0.name, size: $0.size, fileType: $0.fileType, sha256: $0.sha256,
@@ -200,7 +202,8 @@ struct SharedItemsController {
             canReply: item.canReply(request.currentActor),
             isRequest: item.kind == .request,
             repliesURL: SiteURL.itemReplies(.value(item.id.uuidString)).path, statusURL: SiteURL.itemStatus(.value(item.id.uuidString)).path, error: error,
-            corrections: try await ItemCorrectionsPanel.load(item, actor: request.currentActor, attempt: attempt, on: request.db)
+            corrections: try await ItemCorrectionsPanel.load(item, actor: request.currentActor, attempt: attempt, on: request.db),
+            stixURL: SiteURL.itemSTIX(.value(item.id.uuidString)).path
         ).render("item", on: request)
     }
 

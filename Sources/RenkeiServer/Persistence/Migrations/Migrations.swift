@@ -32,5 +32,6 @@ extension Application {
         migrations.add(IndexItemReadersByMember())
         migrations.add(CreateSIGs())
         migrations.add(CreateEvents())
+        migrations.add(IndexItemsForMachineReaders())
     }
 }

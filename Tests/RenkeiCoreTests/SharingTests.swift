@@ -414,7 +414,8 @@ private enum LeakMatrix {
         #expect(values(.sha1, in: found) == [Self.sha1])
         #expect(values(.sha256, in: found) == [Self.sha256])
         #expect(values(.cvss, in: found) == [Self.v31, Self.v40])
-        #expect(found.count == 9, "found \(found.map { "\($0.kind.rawValue) \($0.value)" })")
+        #expect(values(.domain, in: found) == ["evil.example"])
+        #expect(found.count == 10, "found \(found.map { "\($0.kind.rawValue) \($0.value)" })")
     }
 
     @Test func scoresCVSSVectors() {

@@ -33,7 +33,9 @@ extension ServerTests {
                 try await app.testing().test(route.method, path) { response in
                     #expect(response.status == .tooManyRequests, "\(route.method) \(path): \(response.status)")
                     #expect(response.headers.first(name: .retryAfter) == "60", "\(route.method) \(path)")
-                    #expect(response.headers.contentType?.description.hasPrefix("application/problem+json") == true, "\(route.method) \(path)")
+                    // TAXII clients read TAXII's own error resource (TAXII 2.1, 3.6.1).
+                    #expect(response.headers.contentType?.description.hasPrefix(TAXIIMedia.isTAXII(path: path) ? "application/taxii+json" : "application/problem+json") == true,
+                            "\(route.method) \(path)")
                 }
                 checked.append(path)
             }

@@ -100,7 +100,45 @@ extension ServerTests {
             try await app.testing().test(.GET, "/feeds/items.atom" + (reader.token.map { "?token=\($0)" } ?? "")) { found = $0.body.string.contains(item.title) }
             return found
         },
+        Channel(name: "STIX bundle page", routes: ["/items/:item/stix.json"]) { app, reader, item in
+            try await get(app, "/items/\(item.id)/stix.json", reader, api: false).status == .ok
+        },
+        Channel(name: "STIX bundle API", routes: ["/api/v1/items/:item/stix"]) { app, reader, item in
+            try await get(app, "/api/v1/items/\(item.id)/stix", reader, api: true).status == .ok
+        },
+        // Every collection the reader lists, each read whole: the item is in one of them exactly when it may be read.
+        Channel(name: "TAXII collections", routes: ["/taxii2/api/collections/:collection/objects"]) { app, reader, item in
+            var found = false
+            for collection in ShareCollection.collections(for: reader.actor) {
+                let page = try await get(app, "/taxii2/api/collections/\(collection.id.uuidString.lowercased())/objects/", reader, api: true)
+                found = found || page.body.string.contains("\"external_id\":\"\(item.id.uuidString.lowercased())\"")
+            }
+            return found
+        },
+        Channel(name: "TAXII object", routes: ["/taxii2/api/collections/:collection/objects/:object"]) { app, reader, item in
+            try await get(app, "/taxii2/api/collections/\(readerCollection(reader))/objects/\(STIX21.itemObjectID(item))/", reader, api: true).status == .ok
+        },
+        Channel(name: "TAXII versions", routes: ["/taxii2/api/collections/:collection/objects/:object/versions"]) { app, reader, item in
+            try await get(app, "/taxii2/api/collections/\(readerCollection(reader))/objects/\(STIX21.itemObjectID(item))/versions/", reader, api: true).status == .ok
+        },
+        Channel(name: "TAXII manifest", routes: ["/taxii2/api/collections/:collection/manifest"]) { app, reader, item in
+            try await get(app, "/taxii2/api/collections/\(readerCollection(reader))/manifest/", reader, api: true).body.string.contains(STIX21.itemObjectID(item))
+        },
+        Channel(name: "MISP manifest", routes: ["/feeds/misp/:collection/manifest.json"]) { app, reader, item in
+            try await get(app, "/feeds/misp/\(readerCollection(reader))/manifest.json", reader, api: true).body.string.contains(item.id.uuidString.lowercased())
+        },
+        Channel(name: "MISP hashes", routes: ["/feeds/misp/:collection/hashes.csv"]) { app, reader, item in
+            try await get(app, "/feeds/misp/\(readerCollection(reader))/hashes.csv", reader, api: true).body.string.contains(item.id.uuidString.lowercased())
+        },
+        Channel(name: "MISP event", routes: ["/feeds/misp/:collection/:event"]) { app, reader, item in
+            try await get(app, "/feeds/misp/\(readerCollection(reader))/\(item.id.uuidString.lowercased()).json", reader, api: true).status == .ok
+        },
     ]
+
+    /// The collection a reader's machine reads everything from: the public one for a visitor.
+    static func readerCollection(_ reader: MatrixReader) -> String {
+        (reader.actor == nil ? ShareCollection.publicItems : ShareCollection.everything).id.uuidString.lowercased()
+    }
 
     /// Every other GET route, each of which serves no shared item or artifact: a new route must
     /// be added either here or as a channel above, so no channel escapes the matrix.
@@ -119,6 +157,8 @@ extension ServerTests {
         "/admin/claims", "/api/v1/claims",
         // The reader's own two-factor set-up; type-ahead of team names and of people who may be named (no items).
         "/account/two-factor/qr.svg", "/api/v1/suggest/teams", "/api/v1/suggest/people",
+        // TAXII's discovery, API root and collections (names of the reader's own team and SIGs), and the status of the reader's own posts.
+        "/taxii2", "/taxii2/api", "/taxii2/api/collections", "/taxii2/api/collections/:collection", "/taxii2/api/status/:status",
     ]
 
     static func get(_ app: Application, _ path: String, _ reader: MatrixReader, api: Bool) async throws -> TestingHTTPResponse {
@@ -139,6 +179,10 @@ extension ServerTests {
             try await get(app, "/artifacts/\(artifact.id)/sample.zip", reader, api: false).status == .ok }),
         ("sample API download", ["/api/v1/artifacts/:item/sample.zip"], { app, reader, artifact in
             try await get(app, "/api/v1/artifacts/\(artifact.id)/sample.zip", reader, api: true).status == .ok }),
+        ("artifact STIX page", ["/artifacts/:item/stix.json"], { app, reader, artifact in
+            try await get(app, "/artifacts/\(artifact.id)/stix.json", reader, api: false).status == .ok }),
+        ("artifact STIX API", ["/api/v1/artifacts/:item/stix"], { app, reader, artifact in
+            try await get(app, "/api/v1/artifacts/\(artifact.id)/stix", reader, api: true).status == .ok }),
     ]
 
     @Test func everyChannelShowsEachRoleExactlyWhatTheAccessPolicyAllows() async throws {
@@ -290,7 +334,7 @@ extension ServerTests {
                 id = try #require(document["id"] as? String)
                 #expect(document["tlp"] as? String == "TLP:AMBER" && document["tags"] as? [String] == ["phishing"])
                 let indicators = try #require(document["indicators"] as? [[String: Any]])
-                #expect(Set(indicators.compactMap { $0["kind"] as? String }) == ["url", "ipv4", "cvss"])
+                #expect(Set(indicators.compactMap { $0["kind"] as? String }) == ["url", "ipv4", "cvss", "domain"])
                 #expect(indicators.first { $0["kind"] as? String == "cvss" }?["score"] as? Double == 9.8)
             }
             try await app.testing().test(.GET, "/items/\(id)", headers: try await signIn(app, "member-alpha@test.example").headers) { response in

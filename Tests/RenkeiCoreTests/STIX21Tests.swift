@@ -130,6 +130,43 @@ struct STIX21Tests {
         #expect(STIX21.submission([STIX21.markingDefinition(.red)], allowed: [.amber], poster: "Mo").tlp == nil)
     }
 
+    /// What an attacker (helper review) posted to carry text out at a wider label than marked.
+    @Test func aStricterMarkingAnywhereInAnObjectIsNeverDropped() throws {
+        let green = STIX21.markingID(.green), red = STIX21.markingID(.red)
+        func report(_ extra: String) throws -> JSONValue {
+            try JSONValue.parse(Data("""
+                {"type": "report", "id": "report--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "name": "Victim list", "description": "ACME Bank", \(extra)}
+                """.utf8))
+        }
+        let allowed: [TLPLabel] = [.green, .amber, .amberStrict]
+        // RED on one property of a GREEN object: the object is RED, which a team collection does not take.
+        let granular = STIX21.submission([try report(#""object_marking_refs": ["\#(green)"], "granular_markings": [{"marking_ref": "\#(red)", "selectors": ["description"]}]"#)],
+                                         allowed: allowed, poster: "Mo")
+        #expect(granular.tlp == nil && granular.refused.first?.refusal == "The object is marked TLP:RED; this collection takes TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT only.")
+        #expect(STIX21.submission([try report(#""object_marking_refs": ["\#(green)"], "granular_markings": [{"marking_ref": "\#(STIX21.markingID(.amber))", "selectors": ["description"]}]"#)],
+                                  allowed: allowed, poster: "Mo").tlp == .amber)
+        // TLP 1.0's RED beside TLP 2.0's GREEN, or a statement marking: what it means is not guessed.
+        for other in ["marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", "marking-definition--0d3a4b5c-17d4-4cbf-938f-98ee46b3cd3f"] {
+            let mixed = STIX21.submission([try report(#""object_marking_refs": ["\#(other)", "\#(green)"]"#)], allowed: allowed, poster: "Mo")
+            #expect(mixed.tlp == nil && mixed.refused.first?.refusal == "The object names a marking other than TLP 2.0's; what it means is not guessed.")
+        }
+        // Two markings under one name: readers disagree on which counts.
+        let twice = STIX21.submission([try report(#""object_marking_refs": ["\#(green)"], "object_marking_refs": ["\#(red)"]"#)], allowed: allowed, poster: "Mo")
+        #expect(twice.tlp == nil && twice.refused.first?.refusal == "The object names a property twice.")
+        // A blank name leaves the title to the fallback, which is valid.
+        let blankName = try JSONValue.parse(Data(#"{"type": "report", "id": "report--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "name": "  ", "description": "x", "object_marking_refs": ["\#(green)"]}"#.utf8))
+        #expect(STIX21.submission([blankName], allowed: allowed, poster: "Mo").title == "STIX objects shared by Mo")
+        // What would not fit one item is refused object by object, never cut.
+        let long = String(repeating: "x", count: 30_000)
+        let many = (0..<5).map { index in
+            JSONValue.object([("type", .string("vulnerability")), ("id", .string("vulnerability--\(index)e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")),
+                              ("name", .string("CVE-2026-000\(index)")), ("description", .string(long)), ("object_marking_refs", .array([.string(green)]))])
+        }
+        let full = STIX21.submission(many, allowed: allowed, poster: "Mo")
+        #expect(full.accepted.count == 3 && full.refused.map(\.refusal) == Array(repeating: "The item is full: share the rest in another post.", count: 2))
+        #expect(full.body.utf8.count <= SharedItem.maximumBody)
+    }
+
     @Test func collectionsAreSubsetsOfTheReadersGrants() {
         #expect(ShareCollection.collections(for: nil) == [.publicItems])
         let member = Actor(userID: Self.author, roles: [.member], teamID: Self.team, teamStatus: .active, sigSeats: [SIGSeat(sigID: Self.sig, teamID: Self.team)])

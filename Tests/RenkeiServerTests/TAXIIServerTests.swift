@@ -128,6 +128,12 @@ extension ServerTests {
             #expect(!(try await taxii(app, .GET, "/api/v1/items", betaHeaders)).body.string.contains("203.0.113.77"))
             #expect(try await taxii(app, .POST, alphaTeam + "/objects/", ["Authorization": "Bearer \(beta)", "Content-Type": "application/taxii+json"],
                                     body: envelope).status == .notFound, "nobody posts into another team's collection")
+            // Too many objects is refused whole, before anything is read or stored (an attacker's 3.4 M empty objects made a 214 MB status).
+            let statusesBefore = try await TAXIIStatusModel.query(on: app.db).count()
+            let tooMany = "{\"objects\": [" + Array(repeating: "{}", count: STIX21.maximumSubmissionObjects + 1).joined(separator: ",") + "]}"
+            let flood = try await taxii(app, .POST, alphaTeam + "/objects/", post, body: tooMany)
+            #expect(flood.status == .unprocessableEntity && flood.body.readableBytes < 1_000)
+            #expect(try await TAXIIStatusModel.query(on: app.db).count() == statusesBefore)
             var anonymousPost: HTTPHeaders = ["Content-Type": "application/taxii+json"]
             anonymousPost.add(name: .accept, value: "application/taxii+json;version=2.1")
             #expect(try await taxii(app, .POST, publicItems + "/objects/", anonymousPost, body: envelope).status == .unauthorized)

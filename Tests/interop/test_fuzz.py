@@ -41,7 +41,7 @@ CHECKS = ",".join([
     "response_schema_conformance",
 ])
 # The paths answered as an API (SiteURL.isAPI), which the description must cover.
-API_PREFIXES = ("/api/", "/global-irt/", "/.well-known/", "/feeds/")
+API_PREFIXES = ("/api/", "/taxii2", "/global-irt/", "/.well-known/", "/feeds/")
 # The per-client rate limits (Security/RateLimit.swift) would turn a fuzz run into 429s.
 UNLIMITED = {
     "RENKEI_API_RATE_LIMIT": "1000000",

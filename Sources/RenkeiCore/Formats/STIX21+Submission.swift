@@ -26,22 +26,28 @@ extension STIX21 {
     /// At most this many objects in one post: one item holds them all.
     public static let maximumSubmissionObjects = 5_000
 
-    /// Reads `objects` posted where only `allowed` labels may go. An object without exactly one
-    /// TLP 2.0 marking, or with one the collection does not take, is refused: a label is never
-    /// guessed, and never widened. TLP 2.0 marking definitions and identities are accepted and
-    /// kept as nothing more (the item's author is the poster).
+    /// Reads `objects` posted where only `allowed` labels may go. An object's label is the
+    /// strictest of all the markings it names, on the whole object and on single properties
+    /// (`granular_markings`); an object naming any marking other than TLP 2.0's (TLP 1.0, a
+    /// statement), naming none, naming a property twice, or with a label the collection does not
+    /// take, is refused: a label is never guessed, and never widened. TLP 2.0 marking
+    /// definitions and identities are accepted and kept as nothing more (the item's author is
+    /// the poster). The caller refuses a post of more than `maximumSubmissionObjects` objects.
     public static func submission(_ objects: [JSONValue], allowed: [TLPLabel], poster: String) -> STIXSubmission {
         var outcomes: [STIXSubmission.Outcome] = []
         var labels: [TLPLabel] = []
         var reports: [(title: String, text: String)] = []
         var lines: [String] = []
-        for object in objects.prefix(maximumSubmissionObjects) {
+        var length = 0
+        for object in objects {
             let id = object["id"]?.stringValue ?? ""
             let version = object["modified"]?.stringValue ?? object["created"]?.stringValue
-            func refuse(_ reason: String) { outcomes.append(.init(id: id.isEmpty ? "(no id)" : id, version: version, refusal: reason)) }
+            func refuse(_ reason: String) { outcomes.append(.init(id: id.isEmpty ? "(no id)" : String(id.prefix(300)), version: version, refusal: reason)) }
             guard let type = object["type"]?.stringValue, id.hasPrefix(type + "--"), UUID(uuidString: String(id.dropFirst(type.count + 2))) != nil else {
                 refuse("An object needs a type and an id of the form type--UUID."); continue
             }
+            // Readers disagree on which of two equal names counts; none is taken.
+            guard !object.namesAPropertyTwice else { refuse("The object names a property twice."); continue }
             switch type {
             case "marking-definition":
                 if label(ofMarking: id) == nil { refuse("Only the TLP 2.0 marking definitions are read here.") } else { outcomes.append(.init(id: id, version: version)) }
@@ -51,38 +57,45 @@ extension STIX21 {
             default:
                 break
             }
-            let markings = (object["object_marking_refs"]?.stringList ?? []).compactMap(label(ofMarking:))
-            guard markings.count == 1, let label = markings.first else {
-                refuse(markings.isEmpty ? "The object carries no TLP 2.0 marking (object_marking_refs); its label is not guessed."
-                       : "The object carries more than one TLP marking."); continue
+            let named = (object["object_marking_refs"]?.stringList ?? [])
+                + (object["granular_markings"]?.arrayValues ?? []).map { $0["marking_ref"]?.stringValue ?? "" }
+            let markings = named.map(label(ofMarking:))
+            guard !named.isEmpty, !markings.contains(nil), let label = markings.compactMap({ $0 }).max() else {
+                refuse(named.isEmpty ? "The object carries no TLP 2.0 marking (object_marking_refs); its label is not guessed."
+                       : "The object names a marking other than TLP 2.0's; what it means is not guessed."); continue
             }
             guard allowed.contains(label) else {
                 refuse("The object is marked \(label.text); this collection takes \(allowed.map(\.text).joined(separator: ", ")) only."); continue
             }
             if object["revoked"] == .bool(true) { refuse("A revoked object is not shared again."); continue }
-            labels.append(label)
-            outcomes.append(.init(id: id, version: version))
-            let name = object["name"]?.stringValue ?? object["abstract"]?.stringValue
-            let text = object["description"]?.stringValue ?? object["content"]?.stringValue
+            let name = (object["name"]?.stringValue ?? object["abstract"]?.stringValue)?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmptyText
+            let text = (object["description"]?.stringValue ?? object["content"]?.stringValue)?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmptyText
+            var report: (title: String, text: String)?
+            var line: String?
             switch type {
             case "report", "note", "opinion":
-                reports.append((name ?? "", text ?? object["explanation"]?.stringValue ?? ""))
+                report = (name ?? "", text ?? object["explanation"]?.stringValue ?? "")
             case "indicator":
                 let values = object["pattern"]?.stringValue.map(patternValues) ?? []
-                lines.append("- " + ([name, values.isEmpty ? object["pattern"]?.stringValue : values.joined(separator: ", ")].compactMap { $0 }.joined(separator: ": ")))
+                line = "- " + ([name, values.isEmpty ? object["pattern"]?.stringValue : values.joined(separator: ", ")].compactMap { $0 }.joined(separator: ": "))
             case "vulnerability":
-                lines.append("- Vulnerability " + (name ?? "") + (text.map { ": " + $0 } ?? ""))
+                line = "- Vulnerability " + (name ?? "") + (text.map { ": " + $0 } ?? "")
             case "ipv4-addr", "ipv6-addr", "url", "domain-name":
-                if let value = object["value"]?.stringValue { lines.append("- " + written(value, type: type)) }
+                line = object["value"]?.stringValue.map { "- " + written($0, type: type) }
             case "file":
                 let hashes = ["MD5", "SHA-1", "SHA-256"].compactMap { object["hashes"]?[$0]?.stringValue }
-                lines.append("- File " + ([object["name"]?.stringValue].compactMap { $0 } + hashes).joined(separator: " "))
+                line = "- File " + ([object["name"]?.stringValue].compactMap { $0 } + hashes).joined(separator: " ")
             default:
-                lines.append("- " + type + (name.map { ": " + $0 } ?? "") + (text.map { " (" + $0 + ")" } ?? ""))
+                line = "- " + type + (name.map { ": " + $0 } ?? "") + (text.map { " (" + $0 + ")" } ?? "")
             }
-        }
-        for object in objects.dropFirst(maximumSubmissionObjects) {
-            outcomes.append(.init(id: object["id"]?.stringValue ?? "(no id)", version: nil, refusal: "At most \(maximumSubmissionObjects) objects in one post."))
+            // One item holds the post: what would not fit is refused, not cut.
+            let added = (report.map { $0.title.utf8.count + $0.text.utf8.count } ?? 0) + (line?.utf8.count ?? 0) + 2
+            guard length + added <= SharedItem.maximumBody - 1_000 else { refuse("The item is full: share the rest in another post."); continue }
+            length += added
+            if let report { reports.append(report) }
+            if let line { lines.append(line) }
+            labels.append(label)
+            outcomes.append(.init(id: id, version: version))
         }
         let title = reports.first(where: { !$0.title.isEmpty })?.title ?? "STIX objects shared by \(poster)"
         var body = reports.map(\.text).filter { !$0.isEmpty }.joined(separator: "\n\n")
@@ -106,5 +119,25 @@ extension STIX21 {
 
     private static func written(_ value: String, type: String) -> String {
         type == "domain-name" ? value.replacingOccurrences(of: ".", with: "[.]") : value
+    }
+}
+
+private extension String {
+    var nonEmptyText: String? { isEmpty ? nil : self }
+}
+
+extension JSONValue {
+    /// The elements of an array; nil for anything else.
+    var arrayValues: [JSONValue]? {
+        if case .array(let values) = self { values } else { nil }
+    }
+
+    /// Whether an object, here or anywhere inside, names a member twice.
+    var namesAPropertyTwice: Bool {
+        switch self {
+        case .object(let pairs): Set(pairs.map(\.key)).count != pairs.count || pairs.contains { $0.value.namesAPropertyTwice }
+        case .array(let values): values.contains { $0.namesAPropertyTwice }
+        default: false
+        }
     }
 }

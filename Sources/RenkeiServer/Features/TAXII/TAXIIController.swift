@@ -9,6 +9,7 @@ import Vapor
 /// API token) or Bearer; anonymous readers see the public collection.
 struct TAXIIController {
     static let maximumPost = ByteCount(value: 10 << 20)
+    static let statusKept: TimeInterval = 7 * 24 * 3600
 
     func register(_ taxii: any RoutesBuilder) {
         taxii.get(.taxiiDiscovery, use: discovery)
@@ -205,9 +206,13 @@ struct TAXIIController {
         let objects = try Self.envelopeObjects(request.body.data.map { Data(buffer: $0) } ?? Data())
         let submission = STIX21.submission(objects, allowed: posting.labels, poster: user.displayName)
         let item = try await Self.share(submission, audience: posting.audience, by: user, request: request)
-        let status = Self.status(submission, item: item, at: request.application.renkei.clock.now)
-        try await TAXIIStatusModel(id: status.id, userID: try user.requireID(), createdAt: request.application.renkei.clock.now,
-                                   document: status.document.serialized(pretty: false)).create(on: request.db)
+        let now = request.application.renkei.clock.now
+        let status = Self.status(submission, item: item, at: now)
+        // A poster reads their statuses back for a week; older ones go as they post again.
+        try await TAXIIStatusModel.query(on: request.db).filter(\.$userID == user.requireID())
+            .filter(\.$createdAt < now.addingTimeInterval(-Self.statusKept)).delete()
+        try await TAXIIStatusModel(id: status.id, userID: try user.requireID(), createdAt: now, document: status.document.serialized(pretty: false))
+            .create(on: request.db)
         return TAXIIMedia.response(status.document, status: .accepted)
     }
 
@@ -218,7 +223,9 @@ struct TAXIIController {
         guard case .array(let objects)? = envelope["objects"] else {
             throw AppError.invalid([FieldError(field: "objects", message: "Send a TAXII envelope or STIX bundle: {\"objects\": [...]}.")])
         }
-        guard !objects.isEmpty else { throw AppError.invalid([FieldError(field: "objects", message: "The envelope holds no objects.")]) }
+        guard (1...STIX21.maximumSubmissionObjects).contains(objects.count) else {
+            throw AppError.invalid([FieldError(field: "objects", message: "Send 1 to \(STIX21.maximumSubmissionObjects) objects in one post.")])
+        }
         return objects
     }
 

@@ -71,6 +71,13 @@ struct STIX21Tests {
         #expect(report["external_references"] == .array([.object([("source_name", .string("renkei")), ("external_id", .string("11111111-2222-4333-8444-555555555555"))])]))
         #expect(report["description"]?.stringValue?.hasSuffix("On Renkei: https://renkei.example/items/x") == true)
         #expect(report["created"]?.stringValue == "2026-05-28T20:26:40.123Z" && report["modified"] == report["created"])
+        // The team's identity says what the public directory says: TLP:CLEAR, whatever the item's label.
+        #expect(objects[0]["object_marking_refs"] == .array([.string("marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487")]))
+        // A bundle adds the CLEAR and AMBER definitions, Renkei's identity and the CVSS extension once each.
+        let bundled = STIX21.bundle(STIX21.supportingObjects(for: objects) + objects)["objects"]?.arrayValues ?? []
+        #expect(bundled.compactMap { $0["type"]?.stringValue }.filter { $0 != "indicator" } == [
+            "marking-definition", "marking-definition", "identity", "extension-definition", "identity", "vulnerability", "report",
+        ])
         // The same item gives the same ids, in every export.
         #expect(STIX21.objects(for: item, url: nil).map { $0["id"]! } == objects.map { $0["id"]! })
     }

@@ -239,7 +239,7 @@ def test_g_after_sign_out_nothing_members_only_leaks(browser, server):
 
 SITE_URL = Path(__file__).resolve().parents[2] / "Sources" / "RenkeiServer" / "App" / "SiteURL.swift"
 SCREENS = ((390, 844), (1366, 768))
-API_PREFIXES = ("/api/", "/global-irt/", "/.well-known/", "/feeds/")
+API_PREFIXES = ("/api/", "/global-irt/", "/.well-known/", "/feeds/", "/taxii2")
 SECRETARIAT_EMAIL = "secretariat@renkei-demo.example"
 SECRETARIAT_PASSWORD = "demo-secretariat-pass"
 
@@ -258,6 +258,7 @@ NOT_PAGES = {
     "healthz": "plain text", "metrics": "plain text", "stylesheet": "CSS", "favicon": "image",
     "faviconSVG": "image", "twoFactorQRCode": "image", "teamRFC2350": "plain text", "teamVCard": "vCard",
     "teamKeys": "OpenPGP keys", "itemAttachment": "download", "artifactSample": "download", "listKey": "OpenPGP key",
+    "itemSTIX": "STIX bundle", "artifactSTIX": "STIX bundle",
 }
 
 

@@ -126,6 +126,7 @@ public enum STIX21 {
             ("type", .string("identity")), ("spec_version", .string("2.1")), ("id", .string(renkeiIdentityID)),
             ("created", .string(epoch)), ("modified", .string(epoch)), ("name", .string("Renkei")),
             ("description", .string("The community platform that shared these objects.")), ("identity_class", .string("system")),
+            ("object_marking_refs", publicMarking),
         ])
     }
 
@@ -138,6 +139,7 @@ public enum STIX21 {
             ("description", .string("The CVSS vector a shared item gave for a vulnerability, and the base score Renkei computed from it.")),
             ("schema", .string("cvss_vector: the vector as written (CVSS v2, v3.0, v3.1 or v4.0); cvss_base_score: its base score, 0.0 to 10.0.")),
             ("version", .string("1.0")), ("extension_types", .array([.string("property-extension")])),
+            ("object_marking_refs", publicMarking),
         ])
     }
 
@@ -146,23 +148,30 @@ public enum STIX21 {
             ("type", .string("identity")), ("spec_version", .string("2.1")), ("id", .string(teamIdentityID(teamID))),
             ("created", .string(epoch)), ("modified", .string(epoch)), ("name", .string(name)),
             ("identity_class", .string("organization")), ("sectors", .array([.string("technology")])),
+            ("object_marking_refs", publicMarking),
         ])
     }
 
-    /// A bundle of `objects` with the marking definitions and Renkei's own objects they name.
+    /// Renkei's own objects and team identities repeat what the public directory shows.
+    private static var publicMarking: JSONValue { .array([.string(markingID(.clear))]) }
+
+    /// A bundle of `objects` with the marking definitions and Renkei's own objects they name
+    /// and do not hold already.
     public static func bundle(_ objects: [JSONValue]) -> JSONValue {
-        .object([("type", .string("bundle")), ("id", .string("bundle--" + UUID().uuidString.lowercased())),
-                 ("objects", .array(supportingObjects(for: objects) + objects))])
+        let held = Set(objects.compactMap { $0["id"]?.stringValue })
+        let support = supportingObjects(for: objects).filter { !held.contains($0["id"]?.stringValue ?? "") }
+        return .object([("type", .string("bundle")), ("id", .string("bundle--" + UUID().uuidString.lowercased())),
+                        ("objects", .array(support + objects))])
     }
 
     /// The marking definitions, Renkei's identity and the CVSS extension, as far as `objects` refer to them.
     public static func supportingObjects(for objects: [JSONValue]) -> [JSONValue] {
-        let labels = Set(objects.compactMap { $0["object_marking_refs"]?.stringList?.first.flatMap(label(ofMarking:)) })
-        var support = TLPLabel.allCases.filter(labels.contains).map(markingDefinition)
         let text = objects.map { $0.serialized(pretty: false) }.joined()
-        if text.contains(cvssExtensionID) || text.contains(renkeiIdentityID) { support.append(renkeiIdentity()) }
-        if text.contains(cvssExtensionID) { support.append(cvssExtensionDefinition()) }
-        return support
+        var own: [JSONValue] = []
+        if text.contains(cvssExtensionID) || text.contains(renkeiIdentityID) { own.append(renkeiIdentity()) }
+        if text.contains(cvssExtensionID) { own.append(cvssExtensionDefinition()) }
+        let labels = Set((objects + own).compactMap { $0["object_marking_refs"]?.stringList?.first.flatMap(label(ofMarking:)) })
+        return TLPLabel.allCases.filter(labels.contains).map(markingDefinition) + own
     }
 }
 

@@ -69,7 +69,7 @@ enum STIXCommands {
     }
 
     /// Every object of the collection (changed after `since`), page by page, with the team
-    /// identities and markings they name; progress on standard error.
+    /// identities and markings they name, each once; progress on standard error.
     static func exportBundle(as email: String?, audience: String?, since: String?, output: String?, app: Application) async throws {
         let (user, actor, collection) = try await reader(email, audience: audience, app: app)
         var filter = TAXIIStore.Filter()
@@ -78,22 +78,21 @@ enum STIXCommands {
             filter.addedAfter = date
         }
         var objects: [JSONValue] = []
-        var teams: [UUID: String] = [:]
+        var shipped: Set<String> = []
         var cursor: TAXIIStore.Cursor?
         var itemCount = 0
         repeat {
             let found = try await TAXIIStore.objects(in: collection, for: actor, filter: filter, limit: TAXIIStore.maximumLimit, after: cursor,
                                                      baseURL: app.renkei.settings.publicURL, decoded: nil, on: app.db)
-            objects += found.entries.map(\.object)
-            for item in found.items { if let team = item.authorTeamID { teams[team] = item.authorTeamName ?? "Team" } }
+            // Pages repeat the markings and identities their objects name; a bundle holds each once.
+            objects += found.entries.filter { shipped.insert($0.id + " " + $0.version).inserted }.map(\.object)
             itemCount += found.items.count
             try await SharedItemStore.recordReads(found.items, channel: "stix export", by: user, address: "cli", at: app.renkei.clock.now, on: app.db)
             cursor = found.next.flatMap(TAXIIStore.Cursor.init(encoded:))
             FileHandle.standardError.write(Data("\rexported \(objects.count) objects of \(itemCount) items".utf8))
         } while cursor != nil
         FileHandle.standardError.write(Data("\n".utf8))
-        let identities = teams.sorted { $0.key.uuidString < $1.key.uuidString }.map { STIX21.teamIdentity(id: $0.key, name: $0.value) }
-        let text = STIX21.bundle(identities + objects).serialized(pretty: true) + "\n"
+        let text = STIX21.bundle(objects).serialized(pretty: true) + "\n"
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else { throw UsageError(message: "cannot write \(output)") }
         } else {

@@ -78,6 +78,7 @@ enum TAXIIStore {
         var entries: [Entry] = []
         var items: [SharedItem] = []
         var position = cursor
+        var shipped: Set<String> = []
         // A filter may drop most objects: a page reads a bounded number of chunks and ends
         // early (with a cursor) rather than scanning the collection.
         for _ in 0..<8 {
@@ -97,7 +98,7 @@ enum TAXIIStore {
                         let next = index == 0 ? position : Cursor(ms: row.ms, id: row.id, skip: index)
                         return Found(entries: entries, items: items, next: next?.encoded)
                     }
-                    entries.append(all[index])
+                    if shipped.insert(all[index].id + " " + all[index].version).inserted { entries.append(all[index]) }
                     index += 1
                 }
                 if index > start { items.append(item) }
@@ -123,14 +124,18 @@ enum TAXIIStore {
         return rows.compactMap { loaded[$0.id] }.filter { scope.allows($0.access) }.map { $0.withoutPrivateOfferText() }
     }
 
-    /// The STIX objects of one item as a collection serves them: the team identity and the
-    /// marking definitions are shipped in bundles, not repeated with every item.
+    /// The STIX objects of one item as a collection serves them, led by the marking definitions
+    /// and identities they name: a consumer such as OpenCTI refuses an object whose author or
+    /// marking it has not received. A page holds each (id, version) once.
     static func expand(_ item: SharedItem, changedMs: Int64, baseURL: String) -> [Entry] {
         let dateAdded = STIX21.timestamp(Date(timeIntervalSince1970: Double(changedMs) / 1000))
         let url = baseURL + SiteURL.item(.value(item.id.uuidString.lowercased())).path
-        return STIX21.objects(for: item.withoutPrivateOfferText(), url: url).compactMap { object in
-            guard let id = object["id"]?.stringValue, let type = object["type"]?.stringValue, type != "identity" else { return nil }
-            return Entry(object: object, id: id, type: type, dateAdded: dateAdded, version: object["modified"]?.stringValue ?? dateAdded)
+        let objects = STIX21.objects(for: item.withoutPrivateOfferText(), url: url)
+        return (STIX21.supportingObjects(for: objects) + objects).compactMap { object in
+            guard let id = object["id"]?.stringValue, let type = object["type"]?.stringValue else { return nil }
+            // A marking definition has no `modified`: its version is when it was created.
+            let version = object["modified"]?.stringValue ?? object["created"]?.stringValue ?? dateAdded
+            return Entry(object: object, id: id, type: type, dateAdded: dateAdded, version: version)
         }
     }
 

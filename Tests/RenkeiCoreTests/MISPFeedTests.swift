@@ -7,6 +7,7 @@ import Testing
     static let organisation = MISPFeed.Organisation(name: "Renkei Example Community", uuid: UUID(uuidString: "0E6F4C2A-7D1B-4B8E-9C3F-5A2D8E1F6B70")!)
     static let sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
     static let attachmentSHA256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    static let page = "https://renkei.example/items/5f0c8a2e-1b7d-4c3a-9e61-2d4f8a9b0c11"
 
     private static func instant(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
@@ -48,7 +49,7 @@ import Testing
     }
 
     @Test func amberStrictItemBecomesAnEvent() {
-        let event = MISPFeed.event(for: Self.item(), organisation: Self.organisation)["Event"]!
+        let event = MISPFeed.event(for: Self.item(), organisation: Self.organisation, url: Self.page)["Event"]!
         let tlpTag = JSONValue.object([("name", .string("tlp:amber+strict")), ("colour", .string("#FFC000"))])
         #expect(event["uuid"] == .string("5f0c8a2e-1b7d-4c3a-9e61-2d4f8a9b0c11"))
         #expect(event["info"] == .string("Wombat dropper"))
@@ -72,6 +73,9 @@ import Testing
             [.string("sha256"), .string("Payload delivery"), .string("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"), .bool(true)],
             [.string("vulnerability"), .string("External analysis"), .string("CVE-2024-3094"), .bool(false)],
             [.string("sha256"), .string("Payload delivery"), .string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"), .bool(false)],
+            // Context for the analyst, never for detection.
+            [.string("text"), .string("Other"), .string("See the indicators."), .bool(false)],
+            [.string("link"), .string("External analysis"), .string(Self.page), .bool(false)],
         ])
         #expect(!found.contains { $0["value"]?.stringValue?.hasPrefix("CVSS:") == true })
         for attribute in found {
@@ -79,7 +83,8 @@ import Testing
             #expect(attribute["distribution"] == .string("5"))
             #expect(attribute["timestamp"] == .string("1805153400"))
         }
-        #expect(found.map { $0["comment"] } == [.string(""), .string(""), .string(""), .string(""), .string(""), .string("dropper.bin")])
+        #expect(found.map { $0["comment"] } == [.string(""), .string(""), .string(""), .string(""), .string(""), .string("dropper.bin"),
+                                                 .string("The item's text"), .string("The item on Renkei")])
         // The whole first attribute; its uuid is Python's uuid.uuid5(namespace, "<item id>\nipv4\n198.51.100.7").
         #expect(found.first == .object([
             ("uuid", .string("bd825ad8-4c16-5721-a6d4-c2b5f1879fcb")), ("type", .string("ip-dst")), ("category", .string("Network activity")),
@@ -96,8 +101,8 @@ import Testing
     @Test func attributeUUIDsAreDeterministic() {
         let uuids = { (item: SharedItem) in self.attributes(MISPFeed.event(for: item, organisation: Self.organisation)).map { $0["uuid"]!.stringValue! } }
         let first = uuids(Self.item())
-        #expect(first.count == 6)
-        #expect(Set(first).count == 6)
+        #expect(first.count == 7, "six indicators and attachments, and the text")
+        #expect(Set(first).count == 7)
         #expect(uuids(Self.item()) == first)
         let changed = uuids(Self.item(ipv4: "198.51.100.8"))
         #expect(changed[0] != first[0])
@@ -105,13 +110,16 @@ import Testing
     }
 
     @Test func hashLinesAreMD5OfEachValueAndTheEventUUID() {
-        #expect(MISPFeed.hashLines(for: Self.item()) == [
+        // md5 of each value as Python's hashlib computes it.
+        #expect(MISPFeed.hashLines(for: Self.item(), url: Self.page) == [
             "526291673f8700ef4e4902e29550a03b,5f0c8a2e-1b7d-4c3a-9e61-2d4f8a9b0c11",
             "f47552dd5a070d1c16c21e320bba561a,5f0c8a2e-1b7d-4c3a-9e61-2d4f8a9b0c11",
             "a8c92eedf72de8437218c991402377b7,5f0c8a2e-1b7d-4c3a-9e61-2d4f8a9b0c11",
             "3de1d73a19c7590ee66398a17e93bd67,5f0c8a2e-1b7d-4c3a-9e61-2d4f8a9b0c11",
             "ea53ed8a13ba233f7efd0771aa496a0a,5f0c8a2e-1b7d-4c3a-9e61-2d4f8a9b0c11",
             "6ea923f0bba18e2a736ecae8cb61ff78,5f0c8a2e-1b7d-4c3a-9e61-2d4f8a9b0c11",
+            "bed9206bec824eff6b8bbf0ddbf425a4,5f0c8a2e-1b7d-4c3a-9e61-2d4f8a9b0c11",
+            "a552633e27047ffe7be62301f9fbc379,5f0c8a2e-1b7d-4c3a-9e61-2d4f8a9b0c11",
         ])
     }
 

@@ -102,12 +102,24 @@ struct STIX21Tests {
         var item = Self.item(body: "Has anyone seen 198.51.100.7?", kind: .request)
         let replier = Actor(userID: UUID(), roles: [.member], teamID: Self.team, teamStatus: .active)
         _ = try item.reply(.answer("Yes, with 198.51.100.7 and 203.0.113.9."), by: replier, authorName: "Ana",
-                           authorTeamName: nil, at: item.createdAt.addingTimeInterval(30))
+                           authorTeamName: "Ipeara-CSIRT", at: item.createdAt.addingTimeInterval(30))
+        // Renkei's own lookup answer names a constituency, which is no indicator.
+        item.replies.append(Reply(id: UUID(), kind: .lookup, text: "1. Nordlicht (nordlicht): constituency 192.0.2.0/24", authorUserID: nil,
+                                  authorName: "Renkei lookup", at: item.createdAt.addingTimeInterval(60)))
         let objects = STIX21.objects(for: item, url: nil)
         #expect(objects.map { $0["type"]?.stringValue ?? "" } == ["identity", "indicator", "note", "indicator", "note"])
         #expect(Set(objects.map { $0["id"]! }).count == objects.count)
         let replyNote = objects[4]
         #expect(replyNote["object_refs"] == .array([objects[2]["id"]!, objects[1]["id"]!, objects[3]["id"]!]))
+        // Another team's reply is not the author team's: no identity Renkei ships is its creator.
+        #expect(replyNote["authors"] == .array([.string("Ana")]) && replyNote["created_by_ref"] == nil && objects[3]["created_by_ref"] == nil)
+        #expect(objects[2]["created_by_ref"] == objects[0]["id"])
+    }
+
+    @Test func anAddressRangeStaysARange() {
+        let found = ExtractedIndicator.extract(from: "Sinkhole hits in 198.18.7.0/24 and 2001:db8:7::/48; host 203.0.113.9/32; http://192.0.2.1/24/x")
+        #expect(found.map(\.value) == ["http://192.0.2.1/24/x", "198.18.7.0/24", "203.0.113.9", "192.0.2.1", "2001:db8:7::/48"])
+        #expect(found.compactMap(STIX21.pattern(for:)).prefix(2) == ["[url:value = 'http://192.0.2.1/24/x']", "[ipv4-addr:value = '198.18.7.0/24']"])
     }
 
     @Test func aPostIsReadAtTheLabelItsMarkingsSayAndNeverWider() throws {

@@ -736,6 +736,23 @@ def test_a_collections_ship_the_markings_and_identities_their_objects_name(serve
         assert_closed(objects, f"the everything collection of {readers[name]}")
 
 
+def test_a_each_page_holds_what_its_objects_name(server, readers):
+    """A page holds whole items, led by the markings and identities they name, so a consumer
+    that refuses an object whose author or marking it lacks (OpenCTI) can take each page as it
+    comes; an item larger than a page is split, and each part is led by its markings and author."""
+    reader = readers["member"]
+    collection, objects = everything_of(server, reader)
+    largest = max(len(report.get("object_refs", [])) for report in reports_by_item(objects, "everything").values())
+    for limit in (10, 20, 40):  # at 5 an item's markings and identities alone may fill a page
+        for envelope, answer in endpoint(server, reader, collection["id"]).pages("objects/", limit):
+            page = envelope.get("objects", [])
+            if limit > largest + 4:
+                assert_closed(page, f"GET {answer.url}")
+            else:
+                named = {ref for obj in page for ref in [obj.get("created_by_ref"), *obj.get("object_marking_refs", [])] if ref}
+                assert named <= {obj["id"] for obj in page}, f"GET {answer.url}: names {sorted(named - {o['id'] for o in page})} it does not hold"
+
+
 def client_walk(server, reader: Reader) -> dict[str, tuple[dict, list[dict]]]:
     """taxii2-client: discovery -> API root -> collections -> every page (as_pages, 50 a page)."""
     from taxii2client.v21 import Server, as_pages

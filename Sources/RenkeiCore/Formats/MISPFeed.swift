@@ -42,11 +42,12 @@ public enum MISPFeed {
         return .object([("name", .string("tlp:" + tlp.rawValue.lowercased())), ("colour", .string(colour))])
     }
 
-    /// `{"Event": {...}}` for one item, as PyMISP's `MISPEvent.load` and MISP's feed fetcher read it.
-    public static func event(for item: SharedItem, organisation: Organisation) -> JSONValue {
+    /// `{"Event": {...}}` for one item, as PyMISP's `MISPEvent.load` and MISP's feed fetcher read
+    /// it; `url`, the item's page, becomes a `link` attribute.
+    public static func event(for item: SharedItem, organisation: Organisation, url: String? = nil) -> JSONValue {
         let timestamp = timestamp(of: item)
         let tag = tag(for: item.tlp)
-        let attributes: [JSONValue] = attributes(of: item).map { attribute in
+        let attributes: [JSONValue] = attributes(of: item, url: url).map { attribute in
             .object([
                 ("uuid", .string(attributeUUID(item: item.id, kind: attribute.kind, value: attribute.value))),
                 ("type", .string(attribute.type)), ("category", .string(attribute.category)), ("value", .string(attribute.value)),
@@ -75,9 +76,9 @@ public enum MISPFeed {
     }
 
     /// `hashes.csv` lines: the md5 of each attribute value (lowercase hex), a comma, the event uuid.
-    public static func hashLines(for item: SharedItem) -> [String] {
+    public static func hashLines(for item: SharedItem, url: String? = nil) -> [String] {
         let event = item.id.uuidString.lowercased()
-        return attributes(of: item).map { Hex.lowercase(Insecure.MD5.hash(data: Array($0.value.utf8))) + "," + event }
+        return attributes(of: item, url: url).map { Hex.lowercase(Insecure.MD5.hash(data: Array($0.value.utf8))) + "," + event }
     }
 
     // MARK: Parts
@@ -103,11 +104,17 @@ public enum MISPFeed {
         var comment = ""
     }
 
-    /// The indicators, then the attachments' hashes; none for a withdrawn item. An attachment's
-    /// hash named in the text too is written once, as the attachment (MISP refuses an attribute
-    /// repeated in an event).
-    private static func attributes(of item: SharedItem) -> [Attribute] {
+    /// The indicators, then the attachments' hashes, then the item's text and page (context for
+    /// the analyst, never for detection); none for a withdrawn item. An attachment's hash named
+    /// in the text too is written once, as the attachment (MISP refuses an attribute repeated in
+    /// an event).
+    private static func attributes(of item: SharedItem, url: String?) -> [Attribute] {
         guard !item.isWithdrawn else { return [] }
+        var context: [Attribute] = []
+        if !item.body.isEmpty {
+            context.append(Attribute(kind: "text", type: "text", category: "Other", value: item.body, toIDs: false, comment: "The item's text"))
+        }
+        if let url { context.append(Attribute(kind: "link", type: "link", category: "External analysis", value: url, toIDs: false, comment: "The item on Renkei")) }
         var files: [Attribute] = []
         for attachment in item.attachments where !files.contains(where: { $0.value == attachment.sha256 }) {
             files.append(Attribute(kind: "attachment", type: "sha256", category: "Payload delivery", value: attachment.sha256, toIDs: false,
@@ -126,7 +133,7 @@ public enum MISPFeed {
             if type == "sha256", files.contains(where: { $0.value == indicator.value }) { return nil }
             return Attribute(kind: indicator.kind.rawValue, type: type, category: category, value: indicator.value, toIDs: toIDs)
         }
-        return named + files
+        return named + files + context
     }
 
     private static func info(of item: SharedItem) -> String { item.isWithdrawn ? "[withdrawn] " + item.title : item.title }

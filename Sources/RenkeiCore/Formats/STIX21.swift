@@ -166,10 +166,13 @@ public enum STIX21 {
 
     /// The marking definitions, Renkei's identity and the CVSS extension, as far as `objects` refer to them.
     public static func supportingObjects(for objects: [JSONValue]) -> [JSONValue] {
-        let text = objects.map { $0.serialized(pretty: false) }.joined()
+        let usesCVSS = objects.contains { $0["extensions"]?[cvssExtensionID] != nil }
+        let namesRenkei = objects.contains { object in
+            object["created_by_ref"]?.stringValue == renkeiIdentityID || object["object_refs"]?.stringList?.contains(renkeiIdentityID) == true
+        }
         var own: [JSONValue] = []
-        if text.contains(cvssExtensionID) || text.contains(renkeiIdentityID) { own.append(renkeiIdentity()) }
-        if text.contains(cvssExtensionID) { own.append(cvssExtensionDefinition()) }
+        if usesCVSS || namesRenkei { own.append(renkeiIdentity()) }
+        if usesCVSS { own.append(cvssExtensionDefinition()) }
         let labels = Set((objects + own).compactMap { $0["object_marking_refs"]?.stringList?.first.flatMap(label(ofMarking:)) })
         return TLPLabel.allCases.filter(labels.contains).map(markingDefinition) + own
     }
@@ -189,13 +192,15 @@ extension STIX21 {
         var objects: [JSONValue] = []
         if let team = item.authorTeamID { objects.append(teamIdentity(id: team, name: item.authorTeamName ?? "Team")) }
 
-        func common(_ type: String, _ id: String, created: String, modified: String) -> [(key: String, value: JSONValue)] {
-            var pairs: [(key: String, value: JSONValue)] = [("type", .string(type)), ("spec_version", .string("2.1")), ("id", .string(id)),
-                                                            ("created_by_ref", .string(author)), ("created", .string(created)), ("modified", .string(modified))]
+        /// `creator` nil: someone outside the author's team, whose team has no identity here.
+        func common(_ type: String, _ id: String, created: String, modified: String, creator: String? = author) -> [(key: String, value: JSONValue)] {
+            var pairs: [(key: String, value: JSONValue)] = [("type", .string(type)), ("spec_version", .string("2.1")), ("id", .string(id))]
+            if let creator { pairs.append(("created_by_ref", .string(creator))) }
+            pairs += [("created", .string(created)), ("modified", .string(modified))]
             if item.isWithdrawn { pairs.append(("revoked", .bool(true))) }
             return pairs
         }
-        func carried(_ indicators: [ExtractedIndicator], created: String, modified: String, context: String) -> [JSONValue] {
+        func carried(_ indicators: [ExtractedIndicator], created: String, modified: String, context: String, creator: String? = author) -> [JSONValue] {
             var found: [JSONValue] = []
             let cves = indicators.filter { $0.kind == .cve }
             // A score belongs to a vulnerability only when the text names one: with several, which is which is unknown.
@@ -203,7 +208,7 @@ extension STIX21 {
             for indicator in indicators {
                 if let pattern = pattern(for: indicator) {
                     found.append(.object(common("indicator", objectID("indicator", "item:\(item.id.uuidString.lowercased()):\(indicator.kind.rawValue):\(indicator.value)"),
-                                                created: created, modified: modified) + [
+                                                created: created, modified: modified, creator: creator) + [
                         ("name", .string(indicatorName(indicator))),
                         ("description", .string("Named in “\(context)”, shared on Renkei under \(item.tlp.text).")),
                         ("indicator_types", .array([.string("unknown")])), ("pattern", .string(pattern)), ("pattern_type", .string("stix")),
@@ -211,7 +216,7 @@ extension STIX21 {
                     ]))
                 } else if indicator.kind == .cve {
                     var pairs = common("vulnerability", objectID("vulnerability", "item:\(item.id.uuidString.lowercased()):cve:\(indicator.value)"),
-                                       created: created, modified: modified)
+                                       created: created, modified: modified, creator: creator)
                     pairs += [("name", .string(indicator.value)), ("description", .string("Named in “\(context)”.")),
                               ("external_references", .array([.object([("source_name", .string("cve")), ("external_id", .string(indicator.value))])])),
                               ("object_marking_refs", marking)]
@@ -248,15 +253,17 @@ extension STIX21 {
         objects.append(.object(main))
 
         guard !item.isWithdrawn else { return objects }
-        for reply in item.replies {
+        // Renkei's own lookup answers are the directory speaking (a constituency is no indicator).
+        for reply in item.replies where reply.kind != .lookup {
             let found = ExtractedIndicator.extract(from: reply.text)
             guard !found.isEmpty else { continue }
             let at = timestamp(reply.at)
-            let replyObjects = carried(found, created: at, modified: at, context: "a reply to " + item.title)
+            let creator = reply.authorTeamName != nil && reply.authorTeamName == item.authorTeamName ? author : nil
+            let replyObjects = carried(found, created: at, modified: at, context: "a reply to " + item.title, creator: creator)
             // What the item (or an earlier reply) named already is referred to, not repeated.
             let emitted = Set(objects.compactMap { $0["id"]?.stringValue })
             objects += replyObjects.filter { !emitted.contains($0["id"]?.stringValue ?? "") }
-            var note = common("note", objectID("note", "reply:" + reply.id.uuidString.lowercased()), created: at, modified: at)
+            var note = common("note", objectID("note", "reply:" + reply.id.uuidString.lowercased()), created: at, modified: at, creator: creator)
             note += [("abstract", .string("Reply to “\(item.title)”")), ("content", .string(reply.text)), ("authors", .array([.string(reply.authorName)])),
                      ("object_refs", .array(([itemObjectID(item)] + replyObjects.compactMap { $0["id"]?.stringValue }).map(JSONValue.string))),
                      ("object_marking_refs", marking)]

@@ -50,14 +50,28 @@ public struct ExtractedIndicator: Sendable, Hashable, Codable {
             default: break
             }
         }
-        for match in matches(#"\b(?:\d{1,3}\.){3}\d{1,3}\b"#, in: plain) where IPAddress(match) != nil { add(.ipv4, match) }
+        // An address range stays a range (`198.51.100.0/24`): taken as its first address it would
+        // name one host that nobody mentioned.
+        for match in matches(#"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2}(?![\w/]))?"#, in: plain) {
+            let (address, length) = splitPrefix(match)
+            guard IPAddress(address) != nil else { continue }
+            if let length { if length <= 32 { add(.ipv4, length == 32 ? address : "\(address)/\(length)") } } else { add(.ipv4, address) }
+        }
         // Anything shaped like groups and colons (compressed forms and an embedded IPv4 tail
         // included); the address parser decides what really is one.
-        for match in matches(#"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f.]*(?![\w:])"#, in: plain) {
-            let candidate = match.hasSuffix(".") ? String(match.dropLast()) : match
-            if let address = IPAddress(candidate) { add(.ipv6, address.description) }
+        for match in matches(#"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f.]*(?:/\d{1,3}(?![\w/]))?(?![\w:])"#, in: plain) {
+            let (written, length) = splitPrefix(match)
+            let candidate = written.hasSuffix(".") ? String(written.dropLast()) : written
+            guard let address = IPAddress(candidate) else { continue }
+            if let length { if length <= 128 { add(.ipv6, length == 128 ? address.description : "\(address)/\(length)") } } else { add(.ipv6, address.description) }
         }
         return found
+    }
+
+    /// `address/length` as its two parts; a length only when one is written.
+    private static func splitPrefix(_ text: String) -> (address: String, length: Int?) {
+        guard let slash = text.firstIndex(of: "/") else { return (text, nil) }
+        return (String(text[..<slash]), Int(text[text.index(after: slash)...]))
     }
 
     private static func matches(_ pattern: String, in text: String, caseInsensitive: Bool = false) -> [String] {

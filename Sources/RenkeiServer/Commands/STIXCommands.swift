@@ -85,7 +85,7 @@ enum STIXCommands {
             let found = try await TAXIIStore.objects(in: collection, for: actor, filter: filter, limit: TAXIIStore.maximumLimit, after: cursor,
                                                      baseURL: app.renkei.settings.publicURL, decoded: nil, on: app.db)
             // Pages repeat the markings and identities their objects name; a bundle holds each once.
-            objects += found.entries.filter { shipped.insert($0.id + " " + $0.version).inserted }.map(\.object)
+            objects += found.entries.filter { shipped.insert($0.key).inserted }.map(\.object)
             itemCount += found.items.count
             try await SharedItemStore.recordReads(found.items, channel: "stix export", by: user, address: "cli", at: app.renkei.clock.now, on: app.db)
             cursor = found.next.flatMap(TAXIIStore.Cursor.init(encoded:))

@@ -46,7 +46,7 @@ struct MISPFeedController {
     }
 
     func hashes(request: Request) async throws -> Response {
-        let lines = try await items(request).flatMap(MISPFeed.hashLines)
+        let lines = try await items(request).flatMap { MISPFeed.hashLines(for: $0, url: Self.page(of: $0, request)) }
         let response = Response(status: .ok, body: .init(string: lines.map { $0 + "\n" }.joined()))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         return response
@@ -62,7 +62,11 @@ struct MISPFeedController {
         let scope = ReadableScope(grants: collection.grants(in: AccessPolicy.readableScope(for: request.currentActor)))
         guard scope.allows(item.access) else { throw AppError.notFound("There is no such event in this feed, or it is not yours to read.") }
         try await SharedItemStore.recordReads([item], channel: "misp", request: request)
-        return json(MISPFeed.event(for: item, organisation: Self.organisation(of: item)))
+        return json(MISPFeed.event(for: item, organisation: Self.organisation(of: item), url: Self.page(of: item, request)))
+    }
+
+    private static func page(of item: SharedItem, _ request: Request) -> String {
+        request.application.renkei.settings.publicURL + SiteURL.item(.value(item.id.uuidString.lowercased())).path
     }
 
     private func json(_ value: JSONValue) -> Response {

@@ -37,6 +37,12 @@ enum TAXIIStore {
         var type: String
         var dateAdded: String
         var version: String
+
+        /// The objects that lead an item's entries: what its other objects name.
+        static let supportingTypes: Set<String> = ["marking-definition", "identity", "extension-definition"]
+
+        /// One version of one object.
+        var key: String { id + " " + version }
     }
 
     struct Found: Sendable {
@@ -92,13 +98,22 @@ enum TAXIIStore {
                     continue
                 }
                 let all = expand(item, changedMs: row.ms, baseURL: baseURL).filter(filter.accepts)
+                // A page holds whole items, so what an object names is on its page; only an item
+                // larger than a page is split, and its markings and identities lead each part.
+                if start == 0, !entries.isEmpty, entries.count + all.count(where: { !shipped.contains($0.key) }) > limit {
+                    return Found(entries: entries, items: items, next: position?.encoded)
+                }
+                let leading = all.prefix { Entry.supportingTypes.contains($0.type) }.count
+                if start > 0, min(start, leading) < limit {
+                    for entry in all[..<min(start, leading)] where shipped.insert(entry.key).inserted { entries.append(entry) }
+                }
                 var index = start
                 while index < all.count {
                     if entries.count == limit {
                         let next = index == 0 ? position : Cursor(ms: row.ms, id: row.id, skip: index)
                         return Found(entries: entries, items: items, next: next?.encoded)
                     }
-                    if shipped.insert(all[index].id + " " + all[index].version).inserted { entries.append(all[index]) }
+                    if shipped.insert(all[index].key).inserted { entries.append(all[index]) }
                     index += 1
                 }
                 if index > start { items.append(item) }

@@ -55,8 +55,11 @@ extension ServerTests {
             let clearMarking = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"
             #expect(try objects(anonymous).compactMap { $0["type"] as? String }.prefix(3) == ["marking-definition", "identity", "indicator"])
             #expect(try objects(anonymous).allSatisfy { $0["id"] as? String == clearMarking || $0["object_marking_refs"] as? [String] == [clearMarking] })
-            #expect(try await taxii(app, .GET, everything + "/objects/").status == .notFound)
-            #expect(try await taxii(app, .GET, alphaTeam + "/objects/").status == .notFound)
+            // A stranger is asked for credentials for any other id, known or not.
+            for path in [everything, alphaTeam, "/taxii2/api/collections/\(UUID().uuidString.lowercased())"] {
+                let refused = try await taxii(app, .GET, path + "/objects/")
+                #expect(refused.status == .unauthorized && refused.headers.first(name: .wwwAuthenticate)?.hasPrefix("Basic") == true, "\(path)")
+            }
 
             // Members by Basic (e-mail and token) and by Bearer.
             let alphaHeaders = basic("member-alpha@test.example", alpha)
@@ -151,6 +154,22 @@ extension ServerTests {
             let revoked = try objects(try await taxii(app, .GET, alphaTeam + "/objects/", alphaHeaders))
                 .filter { ($0["external_references"] as? [[String: Any]])?.first?["external_id"] as? String == ids["amber-alpha"] }
             #expect(revoked.count == 1 && revoked[0]["revoked"] as? Bool == true)
+        }
+    }
+
+    @Test func theAccountPageNamesEachCollectionWithItsMISPFeed() async throws {
+        try await withRenkei { app, _ in
+            let alphaTeam = ShareCollection.team(try #require(try await TeamModel.find(slugOrName: "alpha-cert", on: app.db)?.id)).id.uuidString.lowercased()
+            let session = try await signIn(app, "member-alpha@test.example")
+            try await app.testing().test(.GET, "/account", headers: session.headers) { response in
+                let page = response.body.string
+                #expect(page.contains("reads <code class=\"wrap\">https://renkei.test/taxii2/</code> with your e-mail address as user name"))
+                #expect(page.contains("<dt>Everything I may read</dt>\n  <dd>TAXII collection <code class=\"wrap\">5a3e1b9c-0d47-4f62-8e1a-2b7c9d4e6f01</code></dd>"))
+                #expect(page.contains("<dt>Team Alpha-CERT</dt>\n  <dd>TAXII collection <code class=\"wrap\">\(alphaTeam)</code></dd>"))
+                #expect(page.contains("<dd>MISP feed <code class=\"wrap\">https://renkei.test/feeds/misp/\(alphaTeam)</code></dd>"))
+                #expect(page.contains("Inherit event"))
+                #expect(!page.contains("Team Beta"), "only the reader's own collections")
+            }
         }
     }
 }

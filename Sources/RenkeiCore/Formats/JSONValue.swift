@@ -102,6 +102,12 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     private static func writeString(_ value: String, into out: inout String) {
         out += "\""
+        // Most strings need no escape: appended whole, not scalar by scalar.
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            out += value
+            out += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

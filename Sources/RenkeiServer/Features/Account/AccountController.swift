@@ -294,6 +294,14 @@ struct AccountController {
         }
         var sessions: [Session]
         var sessionsURL: String
+        /// Where TAXII clients and MISP instances read what this account may read.
+        struct Feed: Encodable {
+            var title: String
+            var collectionID: String
+            var mispURL: String
+        }
+        var taxiiURL: String
+        var feeds: [Feed]
     }
 
     func account(request: Request) async throws -> View {
@@ -321,8 +329,23 @@ struct AccountController {
                 AccountPage.Session(signedIn: TeamView.minute($0.signedInAt), lastSeen: TeamView.minute($0.lastSeenAt),
                                     address: $0.clientAddress ?? "unknown", isCurrent: $0.sessionKey == request.session.id?.string)
             },
-            sessionsURL: SiteURL.accountSessions.path
+            sessionsURL: SiteURL.accountSessions.path,
+            taxiiURL: request.application.renkei.settings.publicURL + SiteURL.taxiiDiscovery.path + "/",
+            feeds: try await Self.feeds(request)
         ).render("account", on: request)
+    }
+
+    /// The reader's TAXII collections, each with the address MISP subscribes to (the folder
+    /// holding `manifest.json`).
+    private static func feeds(_ request: Request) async throws -> [AccountPage.Feed] {
+        var feeds: [AccountPage.Feed] = []
+        for collection in ShareCollection.collections(for: request.currentActor) {
+            let id = collection.id.uuidString.lowercased()
+            let manifest = SiteURL.mispManifest(.value(id)).path
+            feeds.append(AccountPage.Feed(title: try await TAXIIController.describe(collection, on: request.db).0, collectionID: id,
+                                          mispURL: request.application.renkei.settings.publicURL + manifest.dropLast("/manifest.json".count)))
+        }
+        return feeds
     }
 
     static func keyWarning(_ health: KeyHealth) -> String? {

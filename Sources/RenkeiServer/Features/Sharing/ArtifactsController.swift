@@ -164,6 +164,7 @@ struct ArtifactsController {
         var downloadURL: String?
         var asks: [AskRow]?
         var sharesURL: String
+        var stixURL: String
     }
 
     func show(request: Request) async throws -> View {
@@ -178,7 +179,8 @@ struct ArtifactsController {
                 ShowPage.AskRow(requester: $0.requesterName, requestURL: SiteURL.item(.value($0.requestID.uuidString)).path,
                                 requestID: $0.requestID.uuidString, at: TeamView.minute($0.at), shared: $0.shared)
             },
-            sharesURL: SiteURL.artifactShares(.value(artifact.id.uuidString)).path
+            sharesURL: SiteURL.artifactShares(.value(artifact.id.uuidString)).path,
+            stixURL: SiteURL.artifactSTIX(.value(artifact.id.uuidString)).path
         ).render("artifact", on: request)
     }
 

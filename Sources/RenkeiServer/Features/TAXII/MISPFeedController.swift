@@ -18,11 +18,7 @@ struct MISPFeedController {
     }
 
     private func collection(_ request: Request) throws -> ShareCollection {
-        guard let id = request.parameters.get(SiteURL.collectionKey, as: UUID.self),
-              let collection = ShareCollection.collection(id, for: request.currentActor) else {
-            throw AppError.notFound("There is no such feed, or it is not yours to read.")
-        }
-        return collection
+        try request.readableCollection(notFound: "There is no such feed, or it is not yours to read.")
     }
 
     /// The manifest's items; their titles and indicator hashes are read as the items are.

@@ -85,14 +85,8 @@ struct TAXIIController {
         }
     }
 
-    /// The collection in the path, if the reader may read it; 404 otherwise, whether or not it
-    /// exists for someone else.
     private func requireCollection(_ request: Request) throws -> ShareCollection {
-        guard let id = request.parameters.get(SiteURL.collectionKey, as: UUID.self),
-              let collection = ShareCollection.collection(id, for: request.currentActor) else {
-            throw AppError.notFound("There is no such collection, or it is not yours to read.")
-        }
-        return collection
+        try request.readableCollection(notFound: "There is no such collection, or it is not yours to read.")
     }
 
     // MARK: Objects

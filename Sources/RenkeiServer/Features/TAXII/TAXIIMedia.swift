@@ -60,3 +60,20 @@ struct TAXIIBasicAuthenticator: AsyncBasicAuthenticator {
         request.auth.login(user)
     }
 }
+
+extension Request {
+    /// The collection in the path, if the reader may read it. Without credentials the answer is
+    /// 401 (with the Basic challenge TAXII clients and MISP answer) for every id but the public
+    /// collection's, known or not, so a stranger learns nothing; a reader who may not read it
+    /// gets 404, like an unknown id.
+    func readableCollection(notFound: String) throws -> ShareCollection {
+        guard let id = parameters.get(SiteURL.collectionKey, as: UUID.self),
+              let collection = ShareCollection.collection(id, for: currentActor) else {
+            guard currentActor != nil else {
+                throw AppError.unauthorized("Give your e-mail address as user name and an API token as password (Basic), or the token alone (Bearer).")
+            }
+            throw AppError.notFound(notFound)
+        }
+        return collection
+    }
+}

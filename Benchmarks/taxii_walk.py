@@ -49,7 +49,11 @@ def say(text: str) -> None:
 
 
 class Timeout(Exception):
-    pass
+    """The deadline passed; `times` holds the pages walked until then."""
+
+    def __init__(self, times: list[float] | None = None):
+        super().__init__()
+        self.times = times or []
 
 
 def walk(session: requests.Session, objects_url: str, page: int, deadline: float | None = None) -> tuple[list[dict], list[float]]:
@@ -60,12 +64,12 @@ def walk(session: requests.Session, objects_url: str, page: int, deadline: float
     while True:
         remaining = None if deadline is None else deadline - time.monotonic()
         if remaining is not None and remaining <= 0:
-            raise Timeout()
+            raise Timeout(times)
         start = time.perf_counter()
         try:
             answer = session.get(objects_url, params=params, headers={"Accept": TAXII}, timeout=remaining or 600)
         except requests.Timeout as error:
-            raise Timeout() from error
+            raise Timeout(times) from error
         if answer.status_code != 200:
             sys.exit(f"GET {answer.url}: HTTP {answer.status_code} {answer.text[:300]}")
         envelope = answer.json()
@@ -98,13 +102,14 @@ def milliseconds(seconds: float) -> str:
 
 
 def report(server: str, objects: int, times: list[float], baseline_name: str, baseline: list[float]) -> None:
+    """The last page compared is the last but one: the very last holds what is left over."""
     total = sum(times)
-    first, last, middle = times[0], times[-1], statistics.median(times)
+    first, last, middle = times[0], times[-2] if len(times) > 1 else times[-1], statistics.median(times)
     print(f"| {server} | {objects:,} | {len(times):,} | {total:.2f} s | {milliseconds(first)} | {milliseconds(middle)} | "
           f"{milliseconds(last)} | {last / first:.2f} | {baseline_name} {milliseconds(statistics.median(baseline))} |")
 
 
-HEADER = ("| server | objects | pages | total | first page | median page | last page | last/first | baseline (median of 50) |\n"
+HEADER = ("| server | objects | pages | total | first page | median page | last full page | last/first | baseline (median of 50) |\n"
           "| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 
 
@@ -237,9 +242,13 @@ def medallion(args) -> None:
         started = time.monotonic()
         try:
             walked, times = walk(session, f"{base}/api/collections/{collection['id']}/objects/", args.page, started + args.timeout)
-        except Timeout:
+        except Timeout as timeout:
+            walked = timeout.times
             print(HEADER)
-            print(f"| medallion 3.0.0 (memory backend) | {len(objects):,} | did not finish in {args.timeout:.0f} s | | | | | | "
+            pages = f"{len(walked):,} of {-(-len(objects) // args.page):,} in {args.timeout:.0f} s (stopped)"
+            figures = (f"{milliseconds(walked[0])} | {milliseconds(statistics.median(walked))} | {milliseconds(walked[-1])} | "
+                       f"{walked[-1] / walked[0]:.2f}") if walked else "| | |"
+            print(f"| medallion 3.0.0 (memory backend) | {len(objects):,} | {pages} | > {args.timeout:.0f} s | {figures} | "
                   f"GET /taxii2/ {milliseconds(statistics.median(discovery))} |")
             return
         print(HEADER)

@@ -1,4 +1,5 @@
 import Foundation
+import Fluent
 import RenkeiCore
 import Testing
 import Vapor
@@ -56,8 +57,9 @@ extension ServerTests {
             #expect(try objects(anonymous).compactMap { $0["type"] as? String }.prefix(3) == ["marking-definition", "identity", "indicator"])
             #expect(try objects(anonymous).allSatisfy { $0["id"] as? String == clearMarking || $0["object_marking_refs"] as? [String] == [clearMarking] })
             // A stranger is asked for credentials for any other id, known or not.
-            for path in [everything, alphaTeam, "/taxii2/api/collections/\(UUID().uuidString.lowercased())"] {
-                let refused = try await taxii(app, .GET, path + "/objects/")
+            for path in [everything + "/objects/", alphaTeam + "/objects/", "/taxii2/api/collections/\(UUID().uuidString.lowercased())/objects/",
+                         alphaTeam + "/objects/not-an-id/"] {
+                let refused = try await taxii(app, .GET, path)
                 #expect(refused.status == .unauthorized && refused.headers.first(name: .wwwAuthenticate)?.hasPrefix("Basic") == true, "\(path)")
             }
 
@@ -91,6 +93,16 @@ extension ServerTests {
             func carried(_ ids: [String]) -> [String] { ids.filter { !$0.hasPrefix("marking-definition--") && !$0.hasPrefix("identity--") } }
             #expect(carried(seen) == carried(whole) && Set(carried(seen)).count == 9, "three items of a report and two indicators each")
             #expect(Set(seen) == Set(whole) && Set(whole).count == whole.count && whole.count == 13, "and CLEAR, GREEN, AMBER and Alpha-CERT once a page")
+            // A page that ends inside an AMBER item is a read of it, audited (it was not, found by an attacker review).
+            func amberReads() async throws -> Int {
+                try await AuditEventModel.query(on: app.db).filter(\.$action == "item.read")
+                    .filter(\.$subject == "item \(ids["amber-alpha"]!.uppercased())").filter(\.$detail == "TLP:AMBER via taxii").count()
+            }
+            let readsBefore = try await amberReads()
+            let partial = try jsonObject(try await taxii(app, .GET, alphaTeam + "/objects/?limit=4", alphaHeaders))
+            #expect((partial["objects"] as? [[String: Any]])?.compactMap { $0["type"] as? String } == ["marking-definition", "marking-definition", "identity", "indicator"])
+            #expect(partial["more"] as? Bool == true)
+            #expect(try await amberReads() == readsBefore + 1)
             let indicators = try objects(try await taxii(app, .GET, everything + "/objects/?match[type]=indicator", alphaHeaders))
             #expect(indicators.count == 6 && indicators.allSatisfy { $0["type"] as? String == "indicator" })
             let one = try #require(indicators.first?["id"] as? String)
@@ -143,6 +155,20 @@ extension ServerTests {
             let flood = try await taxii(app, .POST, alphaTeam + "/objects/", post, body: tooMany)
             #expect(flood.status == .unprocessableEntity && flood.body.readableBytes < 1_000)
             #expect(try await TAXIIStatusModel.query(on: app.db).count() == statusesBefore)
+            // A status echoes a version only as a timestamp, and a poster keeps their newest 20 (an attacker stored 10 MB statuses).
+            let bloated = """
+                {"objects": [{"type": "indicator", "spec_version": "2.1", "id": "indicator--be2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+                  "modified": "\(String(repeating: "A", count: 5_000))", "pattern": "[ipv4-addr:value = '203.0.113.80']"}]}
+                """
+            for _ in 0..<TAXIIController.statusesKept + 1 {
+                let answer = try await taxii(app, .POST, alphaTeam + "/objects/", post, body: bloated)
+                #expect(answer.status == .accepted && answer.body.readableBytes < 1_000)
+            }
+            let alphaEmail = "member-alpha@test.example"
+            let alphaModel = try await UserModel.query(on: app.db).filter(\.$email == alphaEmail).first()
+            let alphaUser = try #require(alphaModel).requireID()
+            let alphaStatuses = try await TAXIIStatusModel.query(on: app.db).filter(\.$userID == alphaUser).count()
+            #expect(alphaStatuses == TAXIIController.statusesKept)
             var anonymousPost: HTTPHeaders = ["Content-Type": "application/taxii+json"]
             anonymousPost.add(name: .accept, value: "application/taxii+json;version=2.1")
             #expect(try await taxii(app, .POST, publicItems + "/objects/", anonymousPost, body: envelope).status == .unauthorized)

@@ -41,8 +41,9 @@ extension STIX21 {
         var length = 0
         for object in objects {
             let id = object["id"]?.stringValue ?? ""
-            let version = object["modified"]?.stringValue ?? object["created"]?.stringValue
-            func refuse(_ reason: String) { outcomes.append(.init(id: id.isEmpty ? "(no id)" : String(id.prefix(300)), version: version, refusal: reason)) }
+            // What the status echoes is bounded: a version only as a timestamp, an id cut short.
+            let version = (object["modified"]?.stringValue ?? object["created"]?.stringValue).flatMap(parseTimestamp).map(timestamp)
+            func refuse(_ reason: String) { outcomes.append(.init(id: id.isEmpty ? "(no id)" : String(id.prefix(100)), version: version, refusal: reason)) }
             guard let type = object["type"]?.stringValue, id.hasPrefix(type + "--"), UUID(uuidString: String(id.dropFirst(type.count + 2))) != nil else {
                 refuse("An object needs a type and an id of the form type--UUID."); continue
             }

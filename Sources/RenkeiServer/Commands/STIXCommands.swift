@@ -80,16 +80,16 @@ enum STIXCommands {
         var objects: [JSONValue] = []
         var shipped: Set<String> = []
         var cursor: TAXIIStore.Cursor?
-        var itemCount = 0
+        var itemIDs: Set<UUID> = []
         repeat {
             let found = try await TAXIIStore.objects(in: collection, for: actor, filter: filter, limit: TAXIIStore.maximumLimit, after: cursor,
                                                      baseURL: app.renkei.settings.publicURL, decoded: nil, on: app.db)
             // Pages repeat the markings and identities their objects name; a bundle holds each once.
             objects += found.entries.filter { shipped.insert($0.key).inserted }.map(\.object)
-            itemCount += found.items.count
+            itemIDs.formUnion(found.items.map(\.id))
             try await SharedItemStore.recordReads(found.items, channel: "stix export", by: user, address: "cli", at: app.renkei.clock.now, on: app.db)
             cursor = found.next.flatMap(TAXIIStore.Cursor.init(encoded:))
-            FileHandle.standardError.write(Data("\rexported \(objects.count) objects of \(itemCount) items".utf8))
+            FileHandle.standardError.write(Data("\rexported \(objects.count) objects of \(itemIDs.count) items".utf8))
         } while cursor != nil
         FileHandle.standardError.write(Data("\n".utf8))
         let text = STIX21.bundle(objects).serialized(pretty: true) + "\n"

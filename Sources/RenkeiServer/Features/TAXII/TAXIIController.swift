@@ -10,6 +10,8 @@ import Vapor
 struct TAXIIController {
     static let maximumPost = ByteCount(value: 10 << 20)
     static let statusKept: TimeInterval = 7 * 24 * 3600
+    /// At most this many statuses per poster.
+    static let statusesKept = 20
 
     func register(_ taxii: any RoutesBuilder) {
         taxii.get(.taxiiDiscovery, use: discovery)
@@ -129,10 +131,11 @@ struct TAXIIController {
         return (filter, limit, cursor)
     }
 
-    private func read(_ request: Request, id: String? = nil) async throws -> TAXIIStore.Found {
+    /// One page of the collection; `object` reads one object's entries (its id from the path).
+    private func read(_ request: Request, object: Bool = false) async throws -> TAXIIStore.Found {
         try TAXIIMedia.requireAcceptable(request)
         let collection = try requireCollection(request)
-        let (filter, limit, cursor) = try query(request, id: id)
+        let (filter, limit, cursor) = try query(request, id: object ? try objectID(request) : nil)
         let found = try await TAXIIStore.objects(in: collection, for: request.currentActor, filter: filter, limit: limit, after: cursor,
                                                  baseURL: request.application.renkei.settings.publicURL,
                                                  decoded: request.application.renkei.decodedItems, on: request.db)
@@ -167,13 +170,13 @@ struct TAXIIController {
     }
 
     func object(request: Request) async throws -> Response {
-        let found = try await read(request, id: try objectID(request))
+        let found = try await read(request, object: true)
         guard !found.entries.isEmpty else { throw AppError.notFound("There is no such object in this collection, or it is not yours to read.") }
         return page(found, key: "objects", found.entries.map(\.object))
     }
 
     func versions(request: Request) async throws -> Response {
-        let found = try await read(request, id: try objectID(request))
+        let found = try await read(request, object: true)
         guard !found.entries.isEmpty else { throw AppError.notFound("There is no such object in this collection, or it is not yours to read.") }
         return page(found, key: "versions", found.entries.map { .string($0.version) })
     }
@@ -207,6 +210,12 @@ struct TAXIIController {
             .filter(\.$createdAt < now.addingTimeInterval(-Self.statusKept)).delete()
         try await TAXIIStatusModel(id: status.id, userID: try user.requireID(), createdAt: now, document: status.document.serialized(pretty: false))
             .create(on: request.db)
+        // ... and only their newest ones: a status can be large, and posting is cheap.
+        let kept = try await TAXIIStatusModel.query(on: request.db).filter(\.$userID == user.requireID())
+            .sort(\.$createdAt, .descending).sort(\.$id).all(\.$id)
+        if kept.count > Self.statusesKept {
+            try await TAXIIStatusModel.query(on: request.db).filter(\.$id ~~ Array(kept.dropFirst(Self.statusesKept))).delete()
+        }
         return TAXIIMedia.response(status.document, status: .accepted)
     }
 

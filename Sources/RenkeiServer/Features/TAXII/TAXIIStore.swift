@@ -107,6 +107,8 @@ enum TAXIIStore {
                 if start > 0, min(start, leading) < limit {
                     for entry in all[..<min(start, leading)] where shipped.insert(entry.key).inserted { entries.append(entry) }
                 }
+                // Read as soon as any of it is served (a page may end inside it): every read is audited.
+                if start < all.count { items.append(item) }
                 var index = start
                 while index < all.count {
                     if entries.count == limit {
@@ -116,7 +118,6 @@ enum TAXIIStore {
                     if shipped.insert(all[index].key).inserted { entries.append(all[index]) }
                     index += 1
                 }
-                if index > start { items.append(item) }
                 position = Cursor(ms: row.ms, id: row.id, skip: 0)
                 if entries.count == limit, rowIndex == chunk.count - 1, chunk.count < limit {
                     return Found(entries: entries, items: items, next: nil)

@@ -1,0 +1,68 @@
+/// One abuse report or sensor observation in Renkei's schema, whatever format it came in.
+public struct AbuseEvent: Sendable, Hashable {
+    /// When the source saw it, in seconds since 1970 (UTC).
+    public var observedAt: Int64
+    public var sourceIP: IPAddress?
+    public var sourcePort: UInt16?
+    public var asn: UInt32?
+    public var fqdn: String?
+    public var url: String?
+    public var type: AbuseType
+    public var feed: String
+    /// The line as it came, for the team that acts on it.
+    public var raw: String
+
+    public init(observedAt: Int64, sourceIP: IPAddress?, sourcePort: UInt16?, asn: UInt32? = nil, fqdn: String? = nil, url: String? = nil,
+                type: AbuseType, feed: String, raw: String) {
+        self.observedAt = observedAt
+        self.sourceIP = sourceIP
+        self.sourcePort = sourcePort
+        self.asn = asn
+        self.fqdn = fqdn
+        self.url = url
+        self.type = type
+        self.feed = feed
+        self.raw = raw
+    }
+
+    public var taxonomy: AbuseTaxonomy { type.taxonomy }
+}
+
+/// Why a line of a report was not taken, where it stands.
+public struct AbuseLineError: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var reason: String
+
+    public init(file: String, line: Int, reason: String) {
+        self.file = file
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String { "\(file):\(line): \(reason)" }
+}
+
+/// The deduplication rule: within `window` seconds, events of one feed with the same type,
+/// source address and port count once (with a counter), as abuse desks count them.
+public struct AbuseDedupKey: Sendable, Hashable {
+    public static let window: Int64 = 24 * 3600
+
+    public var feed: String
+    public var type: AbuseType
+    public var ip: IPAddress?
+    public var port: UInt16?
+
+    public init(_ event: AbuseEvent) {
+        feed = event.feed
+        type = event.type
+        ip = event.sourceIP
+        port = event.sourcePort
+    }
+
+    /// Whether an event observed at `time` repeats one first counted at `first`: inside the
+    /// window opened by the first, in either direction (reports do not come in time order).
+    public static func repeats(_ time: Int64, first: Int64) -> Bool {
+        time >= first ? time - first < window : first - time < window
+    }
+}

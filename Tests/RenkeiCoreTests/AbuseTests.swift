@@ -81,6 +81,30 @@ import Testing
         }
     }
 
+    @Test func jsonLinesTakeRenkeiOrIntelMQNames() {
+        let text = #"""
+            {"time": "2026-12-07T10:00:00Z", "ip": "198.51.100.7", "port": "23", "type": "scanner"}
+            {"time.source": "2026-12-07T10:00:00+00:00", "time.observation": "2026-12-08T00:00:00+00:00", "source.ip": "198.51.100.8", "source.port": 443, "source.asn": 64500, "classification.taxonomy": "vulnerable", "classification.type": "vulnerable-system", "feed.name": "x"}
+
+            {"time.observation": "2026-12-07T10:00:00+00:00", "source.url": "http://phish.example/", "classification.type": "phishing", "source.asn": "AS64501"}
+            {"time": "2026-12-07T10:00:00Z", "ip": "198.51.100.7", "port": 23}
+            ["not", "an", "object"]
+            {"time": "2026-12-07T10:00:00Z",
+            {"time": "2026-12-07T10:00:00Z", "ip": "198.51.100.7", "type": "scanner", "asn": "ASX"}
+            """#
+        let result = JSONLinesReport.parse(Array(text.utf8), feed: "intelmq", file: "out.jsonl")
+        #expect(result.events.map(\.observedAt) == [1_796_637_600, 1_796_637_600, 1_796_637_600], "time.source before time.observation")
+        #expect(result.events.map(\.sourcePort) == [23, 443, nil])
+        #expect(result.events.map(\.asn) == [nil, 64_500, 64_501])
+        #expect(result.events.map(\.type) == [.scanner, .vulnerableSystem, .phishing])
+        #expect(result.events[2].url == "http://phish.example/" && result.events[2].sourceIP == nil)
+        #expect(result.errors.map(\.line) == [5, 6, 7, 8])
+        #expect(result.errors[0].reason.hasPrefix("type “” is not a classification type"))
+        #expect(result.errors[1].reason == "not a JSON object")
+        #expect(result.errors[2].reason.hasPrefix("not JSON: expected a key"))
+        #expect(result.errors[3].reason == "asn “ASX” is not an AS number")
+    }
+
     @Test func repeatsCountOnceWithinADayPerFeedTypeAddressAndPort() throws {
         #expect(AbuseDedupKey.window == 86_400)
         #expect(AbuseDedupKey.repeats(1_000 + 86_399, first: 1_000))

@@ -37,21 +37,12 @@ public enum GenericCSVReport {
                 fail("\(record.fields.count) fields where the header names \(names.count)"); continue
             }
             func text(_ index: Int) -> String { record.text(index, in: bytes) }
-            guard let observed = AbuseTime.parse(text(time)) else { fail("time “\(text(time).prefix(40))” is not an ISO 8601 date and time"); continue }
-            guard let kind = AbuseType(rawValue: text(type).trimmed.lowercased()) else {
-                fail("type “\(text(type).prefix(40))” is not a classification type (for example scanner, infected-system, phishing, open-service)"); continue
+            let fields = AbuseFields(time: text(time), ip: text(ip), port: text(port), type: text(type),
+                                     fqdn: fqdn.map(text), url: url.map(text), asn: nil)
+            switch fields.event(feed: feed, raw: String(decoding: bytes[record.span], as: UTF8.self)) {
+            case .success(let event): result.events.append(event)
+            case .failure(let refusal): fail(refusal.reason)
             }
-            let ipText = text(ip).trimmed
-            let address = ipText.isEmpty ? nil : IPAddress(ipText)
-            guard ipText.isEmpty || address != nil else { fail("ip “\(ipText.prefix(45))” is not an IPv4 or IPv6 address"); continue }
-            let portText = text(port).trimmed
-            let portNumber = portText.isEmpty ? nil : UInt16(portText)
-            guard portText.isEmpty || portNumber != nil else { fail("port “\(portText.prefix(10))” is not a number from 0 to 65535"); continue }
-            let name = fqdn.map { text($0).trimmed.lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
-            let link = url.map { text($0).trimmed }.flatMap { $0.isEmpty ? nil : $0 }
-            guard address != nil || name != nil || link != nil else { fail("the line names no ip, fqdn or url"); continue }
-            result.events.append(AbuseEvent(observedAt: observed, sourceIP: address?.unmapped, sourcePort: portNumber, fqdn: name, url: link,
-                                            type: kind, feed: feed, raw: String(decoding: bytes[record.span], as: UTF8.self)))
         }
         return result
     }
@@ -178,7 +169,8 @@ public enum AbuseTime {
     }
 }
 
-private extension String {
+extension String {
+    /// Without the spaces and tabs around it.
     var trimmed: String {
         var view = Substring(self)
         while view.first == " " || view.first == "\t" { view = view.dropFirst() }

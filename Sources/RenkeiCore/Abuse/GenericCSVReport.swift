@@ -1,7 +1,7 @@
 /// The `generic-csv` feed every installation has: CSV with a header row naming at least
 /// `time` (ISO 8601), `ip`, `port` and `type` (a type of `AbuseType`), optionally `fqdn` and
 /// `url`; other columns are kept in the raw line only. Read from bytes in one pass (RFC 4180
-/// quoting, LF or CRLF), without a `String` per field for the fields it only checks.
+/// quoting, LF or CRLF); only the columns an event needs become strings.
 public enum GenericCSVReport {
     public static let requiredColumns = ["time", "ip", "port", "type"]
 

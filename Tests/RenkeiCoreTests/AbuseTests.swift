@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RenkeiCore
 
@@ -81,7 +82,7 @@ import Testing
         }
     }
 
-    @Test func jsonLinesTakeRenkeiOrIntelMQNames() {
+    @Test func jsonLinesTakeRenkeiOrIntelMQNames() throws {
         let text = #"""
             {"time": "2026-12-07T10:00:00Z", "ip": "198.51.100.7", "port": "23", "type": "scanner"}
             {"time.source": "2026-12-07T10:00:00+00:00", "time.observation": "2026-12-08T00:00:00+00:00", "source.ip": "198.51.100.8", "source.port": 443, "source.asn": 64500, "classification.taxonomy": "vulnerable", "classification.type": "vulnerable-system", "feed.name": "x"}
@@ -92,7 +93,7 @@ import Testing
             {"time": "2026-12-07T10:00:00Z",
             {"time": "2026-12-07T10:00:00Z", "ip": "198.51.100.7", "type": "scanner", "asn": "ASX"}
             """#
-        let result = JSONLinesReport.parse(Array(text.utf8), feed: "intelmq", file: "out.jsonl")
+        let result = try JSONLinesReport.parse(Array(text.utf8), feed: "intelmq", file: "out.jsonl")
         #expect(result.events.map(\.observedAt) == [1_796_637_600, 1_796_637_600, 1_796_637_600], "time.source before time.observation")
         #expect(result.events.map(\.sourcePort) == [23, 443, nil])
         #expect(result.events.map(\.asn) == [nil, 64_500, 64_501])
@@ -119,5 +120,114 @@ import Testing
         later.raw = "another line"
         #expect(AbuseDedupKey(later) == AbuseDedupKey(scan))
         #expect(Set([scan, otherPort, otherFeed, otherType].map(AbuseDedupKey.init)).count == 4)
+        // FNV-1a 64 of "generic-csv\0scanner\0198.51.100.7\023\0", as Python computes it.
+        #expect(AbuseDedupKey(scan).digest == 7306519766760521166 && AbuseDedupKey(later).digest == 7306519766760521166)
+        #expect(Set([scan, otherPort, otherFeed, otherType].map { AbuseDedupKey($0).digest }).count == 4)
+        #expect(AbuseFeedName.isValid("generic-csv") && AbuseFeedName.isValid("a1"))
+        #expect(!AbuseFeedName.isValid("-x") && !AbuseFeedName.isValid("Feed") && !AbuseFeedName.isValid("a b") && !AbuseFeedName.isValid(""))
+    }
+
+    @Test func aReportReadInBlocksGivesWhatTheWholeFileGives() throws {
+        let text = "time,ip,port,type,url\r\n2026-12-07T10:00:00Z,198.51.100.7,23,scanner,\r\n\r\n"
+            + "2026-12-07T10:00:01Z,198.51.100.8,80,phishing,\"http://a.example/\"\"x\"\"\nnext\"\n"
+            + "2026-12-07T10:00:02Z,198.51.100.9,,botnet,\n2026-12-07T10:00:03Z,2001:db8::1,443,open-service,"
+        let bytes = Array(text.utf8)
+        let whole = try GenericCSVReport.parse(bytes, feed: "generic-csv", file: "f.csv")
+        #expect(whole.events.map(\.observedAt) == [1_796_637_600, 1_796_637_601, 1_796_637_603])
+        #expect(whole.events[1].url == "http://a.example/\"x\"\nnext")
+        #expect(whole.errors.map(\.line) == [6])
+        for size in [1, 2, 7, 64] {
+            var reader = AbuseReportReader(format: .csv, feed: "generic-csv", file: "f.csv")
+            var events: [AbuseEvent] = []
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + size, bytes.count)
+                events += try reader.read(bytes[start..<end], final: end == bytes.count)
+                start = end
+            }
+            #expect(events == whole.events, "blocks of \(size) bytes")
+            #expect(reader.errors == whole.errors && reader.rejected == 1, "blocks of \(size) bytes")
+        }
+        var jsonl = AbuseReportReader(format: .jsonl, feed: "j", file: "j.jsonl")
+        let first = try jsonl.read(Array(#"{"time": "2026-12-07T10:00:00Z", "ip": "198.51.100.7", "#.utf8), final: false)
+        let rest = try jsonl.read(Array(#""port": 23, "type": "scanner"}"#.utf8) + [10] + Array("[]".utf8), final: true)
+        #expect(first.isEmpty && rest.map(\.sourcePort) == [23])
+        #expect(jsonl.errors == [AbuseLineError(file: "j.jsonl", line: 2, reason: "not a JSON object")])
+    }
+
+    @Test func aLineLongerThanAnyReportLineRefusesTheFile() {
+        var reader = AbuseReportReader(format: .jsonl, feed: "j", file: "big.jsonl")
+        #expect(throws: GenericCSVReport.FileError(file: "big.jsonl", reason: "line 1 is longer than 1048576 bytes")) {
+            _ = try reader.read([UInt8](repeating: 32, count: (1 << 20) + 1), final: false)
+        }
+        var empty = AbuseReportReader(format: .csv, feed: "generic-csv", file: "e.csv")
+        #expect(throws: GenericCSVReport.FileError(file: "e.csv", reason: "the file is empty: a header row is needed")) {
+            _ = try empty.read([], final: true)
+        }
+    }
+
+    /// The teams and registry data of `ResolverTests`: hoshi-isp declares 203.0.113.0/25 and
+    /// AS64500, the imported entries give 203.0.113.0/28 to jp-national, secret-bank declares
+    /// 198.18.0.0/24, de-national is Germany's national team, APAC-CC a coordinator.
+    @Test func eventsGoToTheTeamTheResolverRanksFirstElseTheNationalTeam() throws {
+        let resolver = try ResolverTests.resolver()
+        func route(_ ip: String?, asn: UInt32? = nil, host: String? = nil) -> AbuseRoute {
+            resolver.abuseRoute(address: ip.flatMap { IPAddress($0) }, reportedASN: asn, host: host)
+        }
+        #expect(route("203.0.113.5") == AbuseRoute(team: "jp-national", asn: 64_500, country: "JP"), "the most specific constituency prefix")
+        #expect(route("203.0.113.200") == AbuseRoute(team: "hoshi-isp", asn: 64_500, country: "JP"), "the AS announcing it")
+        #expect(route("198.18.0.9") == AbuseRoute(team: "secret-bank", asn: 65_538, country: "DE"), "the first origin of the /24's AS set")
+        #expect(route("198.18.1.9") == AbuseRoute(team: "de-national", asn: 65_536, country: "DE"), "the national team of the country")
+        #expect(route("198.51.100.100") == AbuseRoute(team: nil, asn: 64_510, country: "AU"), "a coordinator takes no events: the queue does")
+        #expect(route(nil, host: "www.hoshi.example") == AbuseRoute(team: "hoshi-isp", asn: nil, country: nil))
+        #expect(route(nil, host: "phish.example.jp") == AbuseRoute(team: "jp-national", asn: nil, country: "JP"))
+        #expect(route(nil, asn: 65_536) == AbuseRoute(team: "de-national", asn: 65_536, country: "DE"), "the AS the report named")
+        #expect(route("192.0.2.77") == AbuseRoute(team: nil, asn: nil, country: nil), "the sample's 192.0.2.1/24 has host bits: no route")
+    }
+
+    @Test func aNoticeIsDueOncePerIntervalAndCarriesItsStrictestLabel() {
+        let daily = AbusePreference.standard
+        #expect(daily.schedule == .daily && daily.wants(.scanner))
+        #expect(!daily.isDue(lastNoticeAt: nil, oldestWaiting: 1_000, now: 1_000 + 86_399))
+        #expect(daily.isDue(lastNoticeAt: nil, oldestWaiting: 1_000, now: 1_000 + 86_400))
+        #expect(daily.isDue(lastNoticeAt: 0, oldestWaiting: 200_000, now: 200_001), "a day since the last notice: what waits goes now")
+        #expect(daily.isDue(lastNoticeAt: 199_999, oldestWaiting: 200_000, now: 200_001, flush: true))
+        let hourly = AbusePreference(schedule: .hourly, types: [.phishing])
+        #expect(hourly.wants(.phishing) && !hourly.wants(.scanner))
+        #expect(!hourly.isDue(lastNoticeAt: 10_000, oldestWaiting: 0, now: 13_599) && hourly.isDue(lastNoticeAt: 10_000, oldestWaiting: 0, now: 13_600))
+        #expect(AbusePreference(schedule: .immediately, types: []).isDue(lastNoticeAt: 5, oldestWaiting: 5, now: 5))
+        #expect(AbuseNotice.tlp(of: [.green, .amberStrict, .amber]) == .amberStrict)
+        #expect(AbuseNotice.tlp(of: [.clear]) == .clear && AbuseNotice.tlp(of: []) == .amber)
+        #expect(AbuseNotice.ticket(at: 1_796_637_600, sequence: 42) == "ABUSE-20261207-000042")
+        #expect(AbuseNotice.ticket(at: 1_796_687_999, sequence: 1_234_567) == "ABUSE-20261207-1234567")
+    }
+
+    @Test func aNoticeAttachmentIsCSVThatNoSpreadsheetRuns() {
+        let rows = [
+            AbuseNoticeRow(firstSeen: 1_796_637_600, lastSeen: 1_796_641_200, count: 3, type: .scanner, ip: "198.51.100.7", port: 23,
+                           asn: 64_500, country: "JP", fqdn: nil, url: nil, feed: "generic-csv"),
+            AbuseNoticeRow(firstSeen: 1_796_637_600, lastSeen: 1_796_637_600, count: 1, type: .phishing, ip: "", port: nil,
+                           asn: nil, country: nil, fqdn: "=cmd.example", url: "http://a.example/?a=1,b=\"2\"", feed: "honeypot"),
+        ]
+        #expect(AbuseNotice.csv(rows) == "first_seen,last_seen,count,taxonomy,type,ip,port,asn,country,fqdn,url,feed\r\n"
+            + "2026-12-07T10:00:00Z,2026-12-07T11:00:00Z,3,information-gathering,scanner,198.51.100.7,23,64500,JP,,,generic-csv\r\n"
+            + "2026-12-07T10:00:00Z,2026-12-07T10:00:00Z,1,fraud,phishing,,,,,'=cmd.example,\"http://a.example/?a=1,b=\"\"2\"\"\",honeypot\r\n")
+        let text = AbuseNotice.text(ticket: "ABUSE-20261207-000001", team: "Hoshi ISP CSIRT", tlp: .amber,
+                                    counts: [(.scanner, 3), (.phishing, 1)], link: "https://renkei.test/abuse/notices/ABUSE-20261207-000001")
+        #expect(text.hasPrefix("TLP:AMBER\n\nTicket ABUSE-20261207-000001 for Hoshi ISP CSIRT: 4 events in your constituency.\n\n  scanner: 3\n  phishing: 1\n"))
+        #expect(text.contains("\nhttps://renkei.test/abuse/notices/ABUSE-20261207-000001\n"))
+    }
+
+    @Test func onlyTheTeamAndTheSecretariatSeeATeamsEvents() {
+        let team = UUID(), other = UUID()
+        let member = Actor(userID: UUID(), roles: [.member], teamID: team)
+        let outsider = Actor(userID: UUID(), roles: [.member, .teamRepresentative], teamID: other)
+        let secretariat = Actor(userID: UUID(), roles: [.secretariat], teamID: nil)
+        #expect(AbuseAccess.mayHandle(eventsOf: team, member) && !AbuseAccess.mayHandle(eventsOf: team, outsider))
+        #expect(!AbuseAccess.mayHandle(eventsOf: team, nil) && !AbuseAccess.mayHandle(eventsOf: nil, member))
+        #expect(AbuseAccess.mayHandle(eventsOf: nil, secretariat) && AbuseAccess.mayHandle(eventsOf: team, secretariat))
+        #expect(AbuseAccess.mayRunPipeline(secretariat) && !AbuseAccess.mayRunPipeline(member) && !AbuseAccess.mayRunPipeline(nil))
+        let teamless = Actor(userID: UUID(), roles: [.board], teamID: nil)
+        #expect(!AbuseAccess.mayHandle(eventsOf: nil, teamless), "no team of one's own is not the queue's")
     }
 }

@@ -50,3 +50,17 @@ public enum AbuseType: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 }
+
+/// A configured source of abuse reports: its name is what reports are filed under, and what
+/// `renkei abuse ingest --feed NAME` and the API name it by.
+public enum AbuseFeedName {
+    /// The feed every installation has.
+    public static let generic = "generic-csv"
+
+    /// Lower-case letters, digits and inner hyphens, at most 63: safe in a file name, a URL and a CSV cell.
+    public static func isValid(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else { return false }
+        return bytes.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
+    }
+}

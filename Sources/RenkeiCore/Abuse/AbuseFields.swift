@@ -55,32 +55,9 @@ public struct AbuseFields: Sendable {
 /// `source.ip`, `source.port`, `classification.type`, `source.fqdn`, `source.url`,
 /// `source.asn`), so an IntelMQ file output can be fed in as it is.
 public enum JSONLinesReport {
-    public static func parse(_ bytes: [UInt8], feed: String, file: String) -> GenericCSVReport.Result {
-        var result = GenericCSVReport.Result()
-        var lineNumber = 0
-        var start = 0
-        while start < bytes.count {
-            lineNumber += 1
-            var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-            let next = end + 1
-            if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-            defer { start = next }
-            let line = bytes[start..<end]
-            guard line.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { continue }
-            func fail(_ reason: String) { result.errors.append(AbuseLineError(file: file, line: lineNumber, reason: reason)) }
-            let object: JSONValue
-            do { object = try JSONValue.parse(Data(line)) } catch { fail("not JSON: \(error.message)"); continue }
-            guard case .object = object else { fail("not a JSON object"); continue }
-            func field(_ names: String...) -> String? { names.lazy.compactMap { object[$0]?.stringValue }.first }
-            let fields = AbuseFields(time: field("time", "time.source", "time.observation") ?? "", ip: field("ip", "source.ip") ?? "",
-                                     port: field("port", "source.port") ?? "", type: field("type", "classification.type") ?? "",
-                                     fqdn: field("fqdn", "source.fqdn"), url: field("url", "source.url"), asn: field("asn", "source.asn"))
-            switch fields.event(feed: feed, raw: String(decoding: line, as: UTF8.self)) {
-            case .success(let event): result.events.append(event)
-            case .failure(let refusal): fail(refusal.reason)
-            }
-        }
-        return result
+    public static func parse(_ bytes: [UInt8], feed: String, file: String) throws(GenericCSVReport.FileError) -> GenericCSVReport.Result {
+        var reader = AbuseReportReader(format: .jsonl, feed: feed, file: file)
+        let events = try reader.read(bytes, final: true)
+        return GenericCSVReport.Result(events: events, errors: reader.errors)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `generic-csv` feed every installation has: CSV with a header row naming at least
 /// `time` (ISO 8601), `ip`, `port` and `type` (a type of `AbuseType`), optionally `fqdn` and
 /// `url`; other columns are kept in the raw line only. Read from bytes in one pass (RFC 4180
@@ -10,41 +12,154 @@ public enum GenericCSVReport {
         public var errors: [AbuseLineError] = []
     }
 
-    /// What makes a whole file unreadable (its header); a bad line is an `AbuseLineError`.
+    /// What makes a whole file unreadable (its header, a line too long to be a report line); a
+    /// bad line is an `AbuseLineError`.
     public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
         public var file: String
         public var reason: String
         public var description: String { "\(file): \(reason)" }
     }
 
+    /// A whole file at once (tests, small uploads); `AbuseReportReader` reads one block at a time.
     public static func parse(_ bytes: [UInt8], feed: String, file: String) throws(FileError) -> Result {
-        var records = RecordReader(bytes: bytes)
-        guard let header = records.next() else { throw FileError(file: file, reason: "the file is empty: a header row is needed") }
-        let names = header.fields.map { String(decoding: bytes[$0], as: UTF8.self).trimmed.lowercased() }
-        var column: [String: Int] = [:]
-        for (index, name) in names.enumerated() where column[name] == nil { column[name] = index }
-        let missing = requiredColumns.filter { column[$0] == nil }
-        guard missing.isEmpty else {
-            throw FileError(file: file, reason: "the header names no \(missing.joined(separator: ", ")) column (it needs \(requiredColumns.joined(separator: ", ")))")
-        }
-        let time = column["time"]!, ip = column["ip"]!, port = column["port"]!, type = column["type"]!
-        let fqdn = column["fqdn"], url = column["url"]
-        var result = Result()
-        while let record = records.next() {
-            if record.fields.count == 1, record.fields[0].isEmpty { continue }   // a blank line
-            func fail(_ reason: String) { result.errors.append(AbuseLineError(file: file, line: record.line, reason: reason)) }
-            guard record.fields.count == names.count else {
-                fail("\(record.fields.count) fields where the header names \(names.count)"); continue
+        var reader = AbuseReportReader(format: .csv, feed: feed, file: file)
+        let events = try reader.read(bytes, final: true)
+        return Result(events: events, errors: reader.errors)
+    }
+
+    /// Where the fields an event needs stand in a record, from the header row.
+    struct Columns: Sendable {
+        var count: Int
+        var time: Int, ip: Int, port: Int, type: Int
+        var fqdn: Int?, url: Int?
+
+        init(header: RecordReader.Record, in bytes: [UInt8], file: String) throws(FileError) {
+            let names = header.fields.map { String(decoding: bytes[$0], as: UTF8.self).trimmed.lowercased() }
+            var column: [String: Int] = [:]
+            for (index, name) in names.enumerated() where column[name] == nil { column[name] = index }
+            let missing = requiredColumns.filter { column[$0] == nil }
+            guard missing.isEmpty else {
+                throw FileError(file: file, reason: "the header names no \(missing.joined(separator: ", ")) column (it needs \(requiredColumns.joined(separator: ", ")))")
             }
+            (count, time, ip, port, type) = (names.count, column["time"]!, column["ip"]!, column["port"]!, column["type"]!)
+            (fqdn, url) = (column["fqdn"], column["url"])
+        }
+
+        func fields(of record: RecordReader.Record, in bytes: [UInt8]) -> AbuseFields {
             func text(_ index: Int) -> String { record.text(index, in: bytes) }
-            let fields = AbuseFields(time: text(time), ip: text(ip), port: text(port), type: text(type),
-                                     fqdn: fqdn.map(text), url: url.map(text), asn: nil)
-            switch fields.event(feed: feed, raw: String(decoding: bytes[record.span], as: UTF8.self)) {
-            case .success(let event): result.events.append(event)
-            case .failure(let refusal): fail(refusal.reason)
-            }
+            return AbuseFields(time: text(time), ip: text(ip), port: text(port), type: text(type), fqdn: fqdn.map(text), url: url.map(text))
         }
-        return result
+    }
+}
+
+/// Reads a report block by block, so a file of any size is read in bounded memory: each call
+/// returns the events of the lines completed so far, and keeps a line cut by the block's end
+/// for the next call. Bad lines are counted, and the first `keptErrors` of them kept.
+public struct AbuseReportReader: Sendable {
+    public enum Format: String, Sendable, CaseIterable {
+        case csv
+        case jsonl
+    }
+
+    public static let keptErrors = 1_000
+    /// No report line is this long; a longer one is a wrong file, not a line to buffer.
+    public static let longestLine = 1 << 20
+
+    public let format: Format
+    public let feed: String
+    public let file: String
+    public private(set) var errors: [AbuseLineError] = []
+    public private(set) var rejected = 0
+    private var pending: [UInt8] = []
+    /// The line `pending` starts on.
+    private var line = 1
+    private var columns: GenericCSVReport.Columns?
+
+    public init(format: Format, feed: String, file: String) {
+        self.format = format
+        self.feed = feed
+        self.file = file
+    }
+
+    public mutating func read(_ block: some Collection<UInt8>, final: Bool) throws(GenericCSVReport.FileError) -> [AbuseEvent] {
+        var bytes = pending
+        bytes.append(contentsOf: block)
+        pending = []
+        let events = switch format {
+        case .csv: try readCSV(bytes, final: final)
+        case .jsonl: readJSONLines(bytes, final: final)
+        }
+        guard pending.count <= Self.longestLine else {
+            throw GenericCSVReport.FileError(file: file, reason: "line \(line) is longer than \(Self.longestLine) bytes")
+        }
+        if final && format == .csv && columns == nil {
+            throw GenericCSVReport.FileError(file: file, reason: "the file is empty: a header row is needed")
+        }
+        return events
+    }
+
+    private mutating func refuse(_ line: Int, _ reason: String) {
+        rejected += 1
+        if errors.count < Self.keptErrors { errors.append(AbuseLineError(file: file, line: line, reason: reason)) }
+    }
+
+    private mutating func take(_ fields: AbuseFields, raw: String, line: Int, into events: inout [AbuseEvent]) {
+        switch fields.event(feed: feed, raw: raw) {
+        case .success(let event): events.append(event)
+        case .failure(let refusal): refuse(line, refusal.reason)
+        }
+    }
+
+    private mutating func readCSV(_ bytes: [UInt8], final: Bool) throws(GenericCSVReport.FileError) -> [AbuseEvent] {
+        var records = RecordReader(bytes: bytes, line: line)
+        var events: [AbuseEvent] = []
+        while let record = records.next() {
+            guard record.terminated || final else {
+                pending = Array(bytes[record.span.lowerBound...])
+                line = record.line
+                return events
+            }
+            guard let columns else {
+                columns = try GenericCSVReport.Columns(header: record, in: bytes, file: file)
+                continue
+            }
+            if record.fields.count == 1, record.fields[0].isEmpty { continue }   // a blank line
+            guard record.fields.count == columns.count else {
+                refuse(record.line, "\(record.fields.count) fields where the header names \(columns.count)"); continue
+            }
+            take(columns.fields(of: record, in: bytes), raw: String(decoding: bytes[record.span], as: UTF8.self), line: record.line, into: &events)
+        }
+        line = records.line
+        return events
+    }
+
+    private mutating func readJSONLines(_ bytes: [UInt8], final: Bool) -> [AbuseEvent] {
+        var events: [AbuseEvent] = []
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            guard end < bytes.count || final else {
+                pending = Array(bytes[start...])
+                return events
+            }
+            let number = line
+            line += 1
+            let next = end + 1
+            if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            defer { start = next }
+            let text = bytes[start..<end]
+            guard text.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { continue }
+            let object: JSONValue
+            do { object = try JSONValue.parse(Data(text)) } catch { refuse(number, "not JSON: \(error.message)"); continue }
+            guard case .object = object else { refuse(number, "not a JSON object"); continue }
+            func field(_ names: String...) -> String? { names.lazy.compactMap { object[$0]?.stringValue }.first }
+            let fields = AbuseFields(time: field("time", "time.source", "time.observation") ?? "", ip: field("ip", "source.ip") ?? "",
+                                     port: field("port", "source.port") ?? "", type: field("type", "classification.type") ?? "",
+                                     fqdn: field("fqdn", "source.fqdn"), url: field("url", "source.url"), asn: field("asn", "source.asn"))
+            take(fields, raw: String(decoding: text, as: UTF8.self), line: number, into: &events)
+        }
+        return events
     }
 }
 
@@ -55,6 +170,8 @@ struct RecordReader {
         var fields: [Range<Int>]
         var line: Int
         var span: Range<Int>
+        /// Whether a line break ended it (or the bytes ran out first).
+        var terminated: Bool
 
         func text(_ index: Int, in bytes: [UInt8]) -> String {
             let range = fields[index]
@@ -67,10 +184,11 @@ struct RecordReader {
 
     let bytes: [UInt8]
     var position = 0
-    var line = 1
+    var line: Int
 
-    init(bytes: [UInt8]) {
+    init(bytes: [UInt8], line: Int = 1) {
         self.bytes = bytes
+        self.line = line
     }
 
     mutating func next() -> Record? {
@@ -89,7 +207,7 @@ struct RecordReader {
                     let end = position > fieldStart && bytes[position - 1] == UInt8(ascii: "\r") ? position - 1 : position
                     fields.append(fieldStart..<end)
                     position += 1
-                    return Record(fields: fields, line: startLine, span: start..<end)
+                    return Record(fields: fields, line: startLine, span: start..<end, terminated: true)
                 }
             } else if byte == UInt8(ascii: ","), !quoted {
                 fields.append(fieldStart..<position)
@@ -98,7 +216,8 @@ struct RecordReader {
             position += 1
         }
         fields.append(fieldStart..<bytes.count)
-        return Record(fields: fields, line: startLine, span: start..<bytes.count)
+        line = startLine
+        return Record(fields: fields, line: startLine, span: start..<bytes.count, terminated: false)
     }
 }
 

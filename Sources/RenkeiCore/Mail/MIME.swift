@@ -47,6 +47,13 @@ public struct MIMEPart: Sendable, Hashable {
         return MIMEPart(headers: [("Content-Type", "multipart/\(subtype); boundary=\"\(boundary)\"\(parameterText)")], body: body)
     }
 
+    /// A file attached, base64 in lines of 76 (RFC 2045 §6.8).
+    public static func attachment(fileName: String, contentType: String, bytes: [UInt8]) -> MIMEPart {
+        let encoded = Data(bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        return MIMEPart(headers: [("Content-Type", "\(contentType); name=\"\(fileName)\""), ("Content-Transfer-Encoding", "base64"),
+                                  ("Content-Disposition", "attachment; filename=\"\(fileName)\"")], body: encoded)
+    }
+
     public func header(_ name: String) -> String? {
         headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }

@@ -167,6 +167,13 @@ public enum SiteURL: Sendable, Equatable {
     case apiEventSubmissions(Parameter)
     case apiEventReviews(Parameter)
     case apiEventAttendees(Parameter)
+    case abuse
+    case abuseNotice(Parameter)
+    case abuseNoticeEvents(Parameter)
+    case abuseNoticeAcknowledgement(Parameter)
+    case apiAbuseFeeds
+    case apiAbuseReports
+    case apiAbuseNotices
 
     static let slugKey = "slug"
     static let tokenKey = "token"
@@ -184,6 +191,7 @@ public enum SiteURL: Sendable, Equatable {
     static let objectKey = "object"
     static let statusKey = "status"
     static let eventKey = "event"
+    static let ticketKey = "ticket"
 
     private var components: [String] {
         switch self {
@@ -255,6 +263,13 @@ public enum SiteURL: Sendable, Equatable {
         case .apiItemVersions(let id): ["api", "v1", "items", id.text(Self.itemKey), "versions"]
         case .itemReferral(let id, let reply): ["items", id.text(Self.itemKey), "referrals", reply.text(Self.replyKey)]
         case .apiItemReferral(let id, let reply): ["api", "v1", "items", id.text(Self.itemKey), "referrals", reply.text(Self.replyKey)]
+        case .abuse: ["abuse"]
+        case .abuseNotice(let ticket): ["abuse", "notices", ticket.text(Self.ticketKey)]
+        case .abuseNoticeEvents(let ticket): ["abuse", "notices", ticket.text(Self.ticketKey), "events.csv"]
+        case .abuseNoticeAcknowledgement(let ticket): ["abuse", "notices", ticket.text(Self.ticketKey), "acknowledgement"]
+        case .apiAbuseFeeds: ["api", "v1", "abuse", "feeds"]
+        case .apiAbuseReports: ["api", "v1", "abuse", "reports"]
+        case .apiAbuseNotices: ["api", "v1", "abuse", "notices"]
         case .artifacts: ["artifacts"]
         case .artifactNew: ["artifacts", "new"]
         case .artifact(let id): ["artifacts", id.text(Self.itemKey)]

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import RenkeiCore
 import Vapor
 
@@ -137,11 +138,12 @@ enum EventRouting {
     }
 }
 
-/// A one-line progress bar on standard error, redrawn at most once per percent.
-final class ProgressBar {
+/// A one-line progress bar on standard error, redrawn at most once per percent; updated from
+/// whichever task does the work.
+final class ProgressBar: Sendable {
     let total: Int
     let label: String
-    private var shownPercent = -1
+    private let shownPercent = NIOLockedValueBox(-1)
 
     init(total: Int, label: String) {
         self.total = max(total, 1)
@@ -150,8 +152,10 @@ final class ProgressBar {
 
     func update(_ done: Int) {
         let percent = done * 100 / total
-        guard percent != shownPercent else { return }
-        shownPercent = percent
+        guard shownPercent.withLockedValue({ shown in
+            defer { shown = percent }
+            return shown != percent
+        }) else { return }
         let filled = percent / 4
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 25 - filled)
         FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(percent)% \(done)/\(total)".utf8))

@@ -33,5 +33,6 @@ extension Application {
         migrations.add(CreateSIGs())
         migrations.add(CreateEvents())
         migrations.add(IndexItemsForMachineReaders())
+        migrations.add(CreateAbuseHandling())
     }
 }

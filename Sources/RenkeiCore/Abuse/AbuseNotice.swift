@@ -1,0 +1,123 @@
+import Foundation
+
+/// How often a team wants its events.
+public enum AbuseSchedule: String, Sendable, Hashable, Codable, CaseIterable {
+    case immediately
+    case hourly
+    case daily
+
+    /// Seconds between two notices.
+    public var interval: Int64 {
+        switch self {
+        case .immediately: 0
+        case .hourly: 3_600
+        case .daily: 86_400
+        }
+    }
+}
+
+/// What a team chose: how often, and which classification types (none chosen: all of them).
+public struct AbusePreference: Sendable, Hashable, Codable {
+    public var schedule: AbuseSchedule
+    public var types: Set<AbuseType>
+
+    /// Until a team chooses: one notice a day, every type, as national CERTs send them.
+    public static let standard = AbusePreference(schedule: .daily, types: [])
+
+    public init(schedule: AbuseSchedule, types: Set<AbuseType>) {
+        self.schedule = schedule
+        self.types = types
+    }
+
+    public func wants(_ type: AbuseType) -> Bool { types.isEmpty || types.contains(type) }
+
+    /// Whether a notice is due now for a team with events waiting since `oldestWaiting`: at most
+    /// one notice per interval, the first an interval after its first event began to wait.
+    /// `flush` sends whatever waits (`renkei abuse notify --flush`).
+    public func isDue(lastNoticeAt: Int64?, oldestWaiting: Int64, now: Int64, flush: Bool = false) -> Bool {
+        flush || now - (lastNoticeAt ?? oldestWaiting) >= schedule.interval
+    }
+}
+
+/// One event as a notice lists it.
+public struct AbuseNoticeRow: Sendable, Hashable {
+    public var firstSeen: Int64
+    public var lastSeen: Int64
+    public var count: Int
+    public var type: AbuseType
+    public var ip: String
+    public var port: Int?
+    public var asn: Int64?
+    public var country: String?
+    public var fqdn: String?
+    public var url: String?
+    public var feed: String
+
+    public init(firstSeen: Int64, lastSeen: Int64, count: Int, type: AbuseType, ip: String, port: Int?, asn: Int64?, country: String?,
+                fqdn: String?, url: String?, feed: String) {
+        (self.firstSeen, self.lastSeen, self.count, self.type, self.ip, self.port) = (firstSeen, lastSeen, count, type, ip, port)
+        (self.asn, self.country, self.fqdn, self.url, self.feed) = (asn, country, fqdn, url, feed)
+    }
+}
+
+/// The rules of a batch notice: its ticket number, its label, its attachment and its text.
+public enum AbuseNotice {
+    /// The strictest label of the feeds whose events it carries: a notice is as restricted as
+    /// its most restricted event. No feed named: AMBER, the default for shared content.
+    public static func tlp(of feeds: [TLPLabel]) -> TLPLabel { feeds.max() ?? .default }
+
+    /// `ABUSE-20261207-000042`: the day (UTC) and that day's sequence number, for a team to quote.
+    public static func ticket(at time: Int64, sequence: Int) -> String {
+        "ABUSE-\(day(time))-" + String(repeating: "0", count: max(0, 6 - String(sequence).count)) + String(sequence)
+    }
+
+    /// The day part of a ticket number, `20261207`.
+    public static func day(_ time: Int64) -> String {
+        Self.stamp(time, "yyyyMMdd")
+    }
+
+    static let columns = ["first_seen", "last_seen", "count", "taxonomy", "type", "ip", "port", "asn", "country", "fqdn", "url", "feed"]
+
+    /// The CSV attachment: one row per event, times in ISO 8601 UTC, cells as every Renkei CSV writes them.
+    public static func csv(_ rows: [AbuseNoticeRow]) -> String {
+        var text = columns.joined(separator: ",") + "\r\n"
+        for row in rows {
+            let cells = [isoTime(row.firstSeen), isoTime(row.lastSeen), String(row.count), row.type.taxonomy.rawValue, row.type.rawValue, row.ip,
+                         row.port.map(String.init) ?? "", row.asn.map(String.init) ?? "", row.country ?? "", row.fqdn ?? "", row.url ?? "", row.feed]
+            text += cells.map { CSV.cell($0) }.joined(separator: ",") + "\r\n"
+        }
+        return text
+    }
+
+    /// The mail's text: the label, the ticket, what it holds by type, and where to acknowledge.
+    public static func text(ticket: String, team: String, tlp: TLPLabel, counts: [(type: AbuseType, events: Int)], link: String) -> String {
+        let total = counts.reduce(0) { $0 + $1.events }
+        var lines = [tlp.text, "", "Ticket \(ticket) for \(team): \(total) event\(total == 1 ? "" : "s") in your constituency.", ""]
+        lines += counts.map { "  \($0.type.rawValue): \($0.events)" }
+        lines += ["", "The events are attached as CSV (one row per event; count is how often it was seen within 24 hours).",
+                  "Acknowledge this notice, and mark events resolved or false positive, on the web:", link,
+                  "", "Please quote \(ticket) when you write about these events."]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func isoTime(_ time: Int64) -> String { stamp(time, "yyyy-MM-dd'T'HH:mm:ss'Z'") }
+
+    private static func stamp(_ time: Int64, _ format: String) -> String {
+        DateFormatter.fixed(format).string(from: Date(timeIntervalSince1970: TimeInterval(time)))
+    }
+}
+
+/// Who may do what with abuse events. Events name addresses in a team's network, often of
+/// victims: a team sees its own notices and events, the secretariat runs the pipeline and
+/// sees everything, including the queue of events no team took; nobody else sees any.
+public enum AbuseAccess {
+    /// Taking reports in, configuring feeds, sending notices now.
+    public static func mayRunPipeline(_ actor: Actor?) -> Bool { actor?.roles.contains(.secretariat) ?? false }
+
+    /// Reading, acknowledging and closing the events of `team` (nil: the unrouted queue).
+    public static func mayHandle(eventsOf team: UUID?, _ actor: Actor?) -> Bool {
+        guard let actor else { return false }
+        if actor.roles.contains(.secretariat) { return true }
+        return team != nil && actor.teamID == team
+    }
+}

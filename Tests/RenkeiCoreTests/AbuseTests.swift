@@ -229,5 +229,8 @@ import Testing
         #expect(AbuseAccess.mayRunPipeline(secretariat) && !AbuseAccess.mayRunPipeline(member) && !AbuseAccess.mayRunPipeline(nil))
         let teamless = Actor(userID: UUID(), roles: [.board], teamID: nil)
         #expect(!AbuseAccess.mayHandle(eventsOf: nil, teamless), "no team of one's own is not the queue's")
+        #expect(!AbuseAccess.mayChoosePreference(for: team, member) && !AbuseAccess.mayChoosePreference(for: team, outsider))
+        let representative = Actor(userID: UUID(), roles: [.member, .teamRepresentative], teamID: team)
+        #expect(AbuseAccess.mayChoosePreference(for: team, representative) && AbuseAccess.mayChoosePreference(for: team, secretariat))
     }
 }

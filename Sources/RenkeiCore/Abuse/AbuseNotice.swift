@@ -121,3 +121,11 @@ public enum AbuseAccess {
         return team != nil && actor.teamID == team
     }
 }
+
+extension AbuseAccess {
+    /// Choosing how a team receives its events: its representatives, or the secretariat.
+    public static func mayChoosePreference(for team: UUID, _ actor: Actor?) -> Bool {
+        guard let actor else { return false }
+        return actor.roles.contains(.secretariat) || (actor.teamID == team && actor.roles.contains(.teamRepresentative))
+    }
+}

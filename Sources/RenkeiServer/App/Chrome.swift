@@ -30,6 +30,7 @@ struct Chrome: Encodable {
         var lists = SiteURL.lists.path
         var sigs = SiteURL.sigs.path
         var events = SiteURL.events.path
+        var abuse = SiteURL.abuse.path
         var accountEvents = SiteURL.accountEvents.path
         var listKey = SiteURL.listKey.path
         var favicon = SiteURL.faviconSVG.path
@@ -47,6 +48,8 @@ struct Chrome: Encodable {
     var userName: String?
     var canCreateTeam: Bool
     var canReadAudit: Bool
+    /// People of a team, and the secretariat, handle abuse notices.
+    var handlesAbuse: Bool
     /// Unread in-app notifications, counted by `NotificationCountMiddleware`.
     var unread: Int?
     var csrf: String?
@@ -62,6 +65,7 @@ struct Chrome: Encodable {
         userName = user?.displayName
         canCreateTeam = DirectoryPolicy.canCreateTeam(actor: user?.actor)
         canReadAudit = user?.roleSet.contains(.secretariat) ?? false
+        handlesAbuse = user.map { $0.$team.id != nil || $0.roleSet.contains(.secretariat) } ?? false
         unread = request.storage[NotificationCountMiddleware.Key.self].flatMap { $0 > 0 ? $0 : nil }
         // Signed-in pages carry forms (sign-out at least); anonymous visitors get no session
         // until they open the sign-in form, so crawlers do not fill the session table.

@@ -50,7 +50,7 @@ final class PeriodicWork: LifecycleHandler, Sendable {
 }
 
 extension Application {
-    /// The server's own rounds: membership deadlines every minute; the outbox every 2 seconds
+    /// The server's own rounds: membership deadlines and abuse notices every minute; the outbox every 2 seconds
     /// (when `SMTP_URL` names a relay); digests, key expiry warnings, retention and forgetting
     /// old sign-in failures every hour. The outbox is shared by claiming deliveries
     /// (`OutboxDelivery`), the others by claiming the round (`JobLeases`).
@@ -71,6 +71,10 @@ extension Application {
             try await EventStore.promoteWaiting(now: now, mail: mail, on: app.db)
             try await EventStore.remind(now: now, mail: mail, on: app.db)
             try await EventStore.announceGuestLists(now: now, mail: mail, on: app.db)
+        })
+        // Abuse notices: every minute, each team's due batch goes to the outbox.
+        lifecycle.use(PeriodicWork(every: .seconds(60), once: "abuse-notices") { app in
+            _ = try await AbuseNotify(addressing: app.renkei.mail).run(flush: false, now: app.renkei.clock.now, on: app.db)
         })
         if renkei.settings.smtpRelay == nil {
             logger.warning("SMTP_URL is not set: mail waits in the outbox until a relay is configured")

@@ -31,7 +31,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     var isDemo = try await DemoLoader.isLoaded(on: app.db)
     if settings.loadDemo && !isDemo {
         // The application's services are not set up yet; the demo's lookup answers need only the directory.
-        try await DemoLoader.load(on: app.db, hasher: app.password.async, lookup: LookupService(), logger: app.logger)
+        try await DemoLoader.load(on: app.db, hasher: app.password.async, lookup: LookupService(),
+                                  mail: MailAddressing(domain: settings.mailDomain, publicURL: settings.publicURL), logger: app.logger)
         isDemo = true
     }
     app.renkei = AppContext(settings: settings, isDemo: isDemo)

@@ -32,6 +32,8 @@ func routes(_ app: Application) throws {
     ArtifactsController().register(pages: pages, uploads: uploads, forms: forms, api: api)
     EventsController().register(pages: pages, forms: forms, uploads: pages.grouped(CSRFMiddleware(maxFormBytes: EventStore.slidesUploadLimit.value)))
     EventsAPIController().register(api)
+    AbuseController().register(pages: pages, forms: forms)
+    AbuseAPIController().register(api)
     STIXBundleController().register(pages: pages, api: api)
     let machines = app.grouped(TAXIIBasicAuthenticator(), APITokenAuthenticator(), TeamStatusMiddleware(), RateLimitMiddleware())
     TAXIIController().register(machines)

@@ -22,7 +22,7 @@ struct DemoCommand: AnyAsyncCommand {
             context.console.print("The demo network is already loaded.")
         } else {
             do {
-                try await DemoLoader.load(on: app.db, hasher: app.password.async, lookup: app.lookup, logger: app.logger)
+                try await DemoLoader.load(on: app.db, hasher: app.password.async, lookup: app.lookup, mail: app.renkei.mail, logger: app.logger)
             } catch let error as AppError {
                 throw UsageError(message: error.detail)
             }

@@ -10,7 +10,7 @@ enum DemoLoader {
         return try await UserModel.query(on: database).filter(\.$email == marker).count() > 0
     }
 
-    static func load(on database: any Database, hasher: AsyncPasswordHasher, lookup: LookupService, logger: Logger) async throws {
+    static func load(on database: any Database, hasher: AsyncPasswordHasher, lookup: LookupService, mail: MailAddressing, logger: Logger) async throws {
         let teams = DemoNetwork.teams()
         let passwordHashes = try await hashPasswords(hasher)
         try await database.transaction { database in
@@ -34,7 +34,27 @@ enum DemoLoader {
             try await loadSIGs(directory, passwordHashes: passwordHashes, on: database)
             try await loadEvents(directory, on: database)
         }
+        try await loadAbuse(resolver: try await lookup.upToDateResolver(on: database), mail: mail, on: database)
         logger.notice("Loaded the fictional demo network: \(teams.count) teams.")
+    }
+
+    /// The demo's feeds and a day of their events, through the same ingest as any report, then
+    /// each team's notice queued in the outbox (sent when SMTP_URL names a relay).
+    private static func loadAbuse(resolver: Resolver, mail: MailAddressing, on database: any Database) async throws {
+        let now = Date()
+        for demo in DemoNetwork.abuseFeeds(endingAt: Int64(now.timeIntervalSince1970)) {
+            let feed: AbuseFeedModel
+            if let existing = try await AbuseFeeds.named(demo.name, on: database) {
+                feed = existing
+            } else {
+                feed = AbuseFeedModel(name: demo.name, description: demo.description, format: demo.format, tlp: demo.tlp, retentionDays: 30, createdAt: now)
+                try await feed.create(on: database)
+            }
+            let bytes = Array(demo.report.utf8)
+            _ = try await AbuseFeeds.ingest(feed, format: demo.format, resolver: resolver, on: database)
+                .ingest(AbuseReportSource(bytes: bytes), fileName: "\(demo.name)-demo-day", digest: AbuseReportSource.digest(of: bytes), on: database, now: now)
+        }
+        _ = try await AbuseNotify(addressing: mail).run(flush: true, now: now, on: database)
     }
 
     /// The demo accounts' password hashes by e-mail address, made before a transaction opens.

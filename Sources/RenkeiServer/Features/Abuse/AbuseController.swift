@@ -1,0 +1,181 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import Vapor
+
+/// The abuse desk in pages: a team's notices and how it receives them; a notice's events, to
+/// acknowledge and close; the secretariat's view of every notice and of the unrouted queue.
+struct AbuseController {
+    static let eventsPerPage = 100
+
+    func register(pages: any RoutesBuilder, forms: any RoutesBuilder) {
+        pages.get(.abuse, use: desk)
+        forms.post(.abuse, use: choosePreference)
+        pages.get(.abuseNotice(.key), use: notice)
+        forms.post(.abuseNotice(.key), use: markEvents)
+        pages.get(.abuseNoticeEvents(.key), use: noticeCSV)
+        forms.post(.abuseNoticeAcknowledgement(.key), use: acknowledge)
+    }
+
+    struct DeskPage: Encodable {
+        struct Notice: Encodable {
+            var ticket: String
+            var link: String
+            var team: String
+            var at: String
+            var events: Int
+            var tlp: String
+            var tlpClass: String
+            var acknowledged: String?
+        }
+        struct Choice: Encodable {
+            var value: String
+            var checked: Bool
+        }
+        var chrome: Chrome
+        var notices: [Notice]
+        var olderURL: String?
+        var waiting: String?
+        var unroutedWaiting: String?
+        var unrouted: [AbuseStore.EventRow]?
+        var schedules: [Choice]?
+        var types: [Choice]?
+        var feeds: [AbuseFeeds.Row]?
+    }
+
+    func desk(request: Request) async throws -> View {
+        let user = try request.requireUser()
+        let actor = request.currentActor
+        let page = try await AbuseStore.notices(for: actor, page: try request.pageRequest(), on: request.db)
+        let teams = try await DisplayNames.load(users: [], teams: Set(page.items.map(\.teamID)), on: request.db)
+        var view = DeskPage(chrome: Chrome(request: request, title: "Abuse notices"), notices: page.items.map { Self.row($0, teams: teams) },
+                            olderURL: page.next.map(request.nextPagePath))
+        if let team = user.$team.id {
+            view.waiting = Self.counted(try await AbuseStore.waiting(team: team, on: request.db))
+            if AbuseAccess.mayChoosePreference(for: team, actor) {
+                let preference = try await AbusePreferenceModel.find(team, on: request.db)?.preference ?? .standard
+                view.schedules = AbuseSchedule.allCases.map { .init(value: $0.rawValue, checked: $0 == preference.schedule) }
+                view.types = AbuseType.allCases.map { .init(value: $0.rawValue, checked: preference.types.contains($0)) }
+            }
+        }
+        if AbuseAccess.mayHandle(eventsOf: nil, actor) {
+            view.unroutedWaiting = Self.counted(try await AbuseStore.waiting(team: nil, on: request.db))
+            view.unrouted = try await AbuseStore.unrouted(before: nil, limit: 50, on: request.db)
+            view.feeds = try await AbuseFeeds.all(on: request.db).map(AbuseFeeds.row)
+        }
+        return try await view.render("abuse", on: request)
+    }
+
+    static func counted(_ count: Int) -> String {
+        count > AbuseStore.countLimit ? "more than \(AbuseStore.countLimit)" : String(count)
+    }
+
+    static func row(_ notice: AbuseNoticeModel, teams: DisplayNames) -> DeskPage.Notice {
+        DeskPage.Notice(ticket: notice.ticket, link: SiteURL.abuseNotice(.value(notice.ticket)).path, team: teams.team(notice.teamID),
+                        at: TeamView.minute(notice.createdAt), events: notice.events, tlp: notice.label.text,
+                        tlpClass: SharedItemsController.Label(notice.label).cssClass,
+                        acknowledged: notice.acknowledgedAt.map(TeamView.minute))
+    }
+
+    struct PreferenceForm: Content {
+        var schedule: String
+        var types: [String]?
+    }
+
+    func choosePreference(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        guard let team = user.$team.id, AbuseAccess.mayChoosePreference(for: team, request.currentActor) else {
+            throw AppError.forbidden("A team's representatives choose how it receives abuse events.")
+        }
+        let form = try request.content.decode(PreferenceForm.self)
+        guard let schedule = AbuseSchedule(rawValue: form.schedule) else {
+            throw AppError.invalid([FieldError(field: "schedule", message: "Choose immediately, hourly or daily.")])
+        }
+        var types = Set<AbuseType>()
+        for text in form.types ?? [] {
+            guard let type = AbuseType(rawValue: text) else { throw AppError.invalid([FieldError(field: "types", message: "“\(text.prefix(40))” is not a classification type.")]) }
+            types.insert(type)
+        }
+        let now = request.application.renkei.clock.now
+        let preference = AbusePreference(schedule: schedule, types: types)
+        if let stored = try await AbusePreferenceModel.find(team, on: request.db) {
+            stored.set(preference, at: now)
+            try await stored.save(on: request.db)
+        } else {
+            try await AbusePreferenceModel(teamID: team, preference: preference, at: now).create(on: request.db)
+        }
+        return request.redirect(to: SiteURL.abuse.path, flash: "Your team now receives abuse notices \(schedule.rawValue)")
+    }
+
+    struct NoticePage: Encodable {
+        var chrome: Chrome
+        var notice: DeskPage.Notice
+        var eventsURL: String
+        var acknowledgeURL: String
+        var events: [AbuseStore.EventRow]
+        var nextURL: String?
+        var statuses: [String]
+    }
+
+    func notice(request: Request) async throws -> View {
+        let notice = try await AbuseStore.notice(try ticket(request), for: request.currentActor, on: request.db)
+        let after = try? request.query.get(Int64.self, at: "after")
+        let rows = try await AbuseStore.events(of: notice, after: after, limit: Self.eventsPerPage + 1, on: request.db)
+        let shown = Array(rows.prefix(Self.eventsPerPage))
+        let teams = try await DisplayNames.load(users: [], teams: [notice.teamID], on: request.db)
+        let path = SiteURL.abuseNotice(.value(notice.ticket)).path
+        return try await NoticePage(chrome: Chrome(request: request, title: "Notice \(notice.ticket)"), notice: Self.row(notice, teams: teams),
+                                    eventsURL: SiteURL.abuseNoticeEvents(.value(notice.ticket)).path,
+                                    acknowledgeURL: SiteURL.abuseNoticeAcknowledgement(.value(notice.ticket)).path, events: shown,
+                                    nextURL: rows.count > Self.eventsPerPage ? shown.last.map { "\(path)?after=\($0.id)" } : nil,
+                                    statuses: AbuseEventTable.Status.allCases.map(\.rawValue)).render("abuse-notice", on: request)
+    }
+
+    /// The notice's events as its mail attached them, for the team's tools.
+    func noticeCSV(request: Request) async throws -> Response {
+        let notice = try await AbuseStore.notice(try ticket(request), for: request.currentActor, on: request.db)
+        var rows: [AbuseNoticeRow] = []
+        var after: Int64?
+        while true {
+            let page = try await AbuseStore.events(of: notice, after: after, limit: 5_000, on: request.db)
+            rows += page.map { event in
+                AbuseNoticeRow(firstSeen: AbuseTime.parse(event.firstSeen) ?? 0, lastSeen: AbuseTime.parse(event.lastSeen) ?? 0, count: event.count,
+                               type: AbuseType(rawValue: event.type) ?? .other, ip: event.ip ?? "", port: event.port, asn: event.asn,
+                               country: event.country, fqdn: event.fqdn, url: event.url, feed: event.feed)
+            }
+            guard page.count == 5_000 else { break }
+            after = page.last?.id
+        }
+        let response = Response(status: .ok, body: .init(string: AbuseNotice.csv(rows)))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.setAttachment(named: "\(notice.ticket).csv")
+        return response
+    }
+
+    func acknowledge(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        let notice = try await AbuseStore.notice(try ticket(request), for: request.currentActor, on: request.db)
+        try await AbuseStore.acknowledge(notice, by: try user.requireID(), at: request.application.renkei.clock.now, on: request.db)
+        return request.redirect(to: SiteURL.abuseNotice(.value(notice.ticket)).path, flash: "Notice \(notice.ticket) acknowledged")
+    }
+
+    struct MarkForm: Content {
+        var events: [Int64]?
+        var status: String
+    }
+
+    func markEvents(request: Request) async throws -> Response {
+        let notice = try await AbuseStore.notice(try ticket(request), for: request.currentActor, on: request.db)
+        let form = try request.content.decode(MarkForm.self)
+        guard let status = AbuseEventTable.Status(rawValue: form.status) else {
+            throw AppError.invalid([FieldError(field: "status", message: "Choose open, resolved or false-positive.")])
+        }
+        let changed = try await AbuseStore.mark(form.events ?? [], of: notice, as: status, on: request.db)
+        return request.redirect(to: SiteURL.abuseNotice(.value(notice.ticket)).path, flash: "\(changed) event\(changed == 1 ? "" : "s") marked \(status.rawValue)")
+    }
+
+    private func ticket(_ request: Request) throws -> String {
+        guard let ticket = request.parameters.get(SiteURL.ticketKey), ticket.utf8.count <= 40 else { throw AppError.notFound("There is no such notice.") }
+        return ticket
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Fluent
+import RenkeiCore
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import RenkeiServer
+
+/// The abuse pipeline through the API and the pages, with expectations written out by hand:
+/// a report is taken in once (by key or by bytes), whole or not at all; events go to the team
+/// whose constituency holds them (Alpha-CERT declares 192.0.2.0/24, Beta-CSIRT the domain
+/// `jp`), the rest to the secretariat's queue; one notice per team, never twice; and no team,
+/// page, CSV or mail shows one team's events to another.
+extension ServerTests {
+    static let abuseReport = """
+        time,ip,port,type,fqdn,url
+        2026-12-07T10:00:00Z,192.0.2.7,23,scanner,,
+        2026-12-07T11:00:00Z,192.0.2.7,23,scanner,,
+        2026-12-07T10:05:00Z,192.0.2.8,443,open-service,,
+        2026-12-07T10:06:00Z,,,phishing,login.bank.jp,http://login.bank.jp/verify
+        2026-12-07T10:07:00Z,203.0.113.9,22,brute-force,,
+        not-a-time,192.0.2.9,23,scanner,,
+
+        """
+
+    private func send(_ app: Application, _ method: HTTPMethod, _ path: String, _ headers: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> TestingHTTPResponse {
+        var result: TestingHTTPResponse?
+        try await app.testing().test(method, path, headers: headers, body: body) { result = $0 }
+        return try #require(result)
+    }
+
+    private func postReport(_ app: Application, token: String?, key: String? = "report-1", feed: String = "generic-csv", body: String = ServerTests.abuseReport) async throws -> TestingHTTPResponse {
+        var headers: HTTPHeaders = ["Content-Type": "text/csv"]
+        if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let key { headers.add(name: "Idempotency-Key", value: key) }
+        return try await send(app, .POST, "/api/v1/abuse/reports?feed=\(feed)", headers, body: ByteBuffer(string: body))
+    }
+
+    private func abuseEventCount(_ app: Application) async throws -> Int {
+        let sql = try #require(app.db as? any SQLDatabase)
+        return try #require(try await sql.raw("SELECT COUNT(*) AS n FROM abuse_events").first()).decode(column: "n", as: Int.self)
+    }
+
+    @Test func anAbuseReportIsTakenInOnceWholeAndRoutedToTheResponsibleTeams() async throws {
+        try await withRenkei { app, _ in
+            let secretariat = try await apiToken(app, "secretariat@test.example")
+            let first = try await postReport(app, token: secretariat)
+            #expect(first.status == .created)
+            let summary = try jsonObject(first)
+            #expect(summary["accepted"] as? Int == 5 && summary["duplicates"] as? Int == 1 && summary["rejected"] as? Int == 1)
+            #expect(summary["routed"] as? Int == 3 && summary["unrouted"] as? Int == 1 && summary["teams"] as? Int == 2)
+            #expect(summary["seconds"] is Double && summary["replayed"] as? Bool == false)
+            let errors = try #require(summary["errors"] as? [[String: Any]])
+            #expect(errors.count == 1 && errors[0]["line"] as? Int == 7 && (errors[0]["reason"] as? String)?.hasPrefix("time “not-a-time”") == true)
+            #expect(try await abuseEventCount(app) == 4)
+
+            // The same key again, or the same bytes under another key: the first answer, nothing added.
+            for key in ["report-1", "report-2"] {
+                let again = try await postReport(app, token: secretariat, key: key)
+                #expect(again.status == .ok && again.headers.first(name: "Idempotency-Replayed") == "true", "\(key)")
+                let replayed = try jsonObject(again)
+                #expect(replayed["duplicates"] as? Int == 1 && replayed["ingest"] as? String == summary["ingest"] as? String)
+            }
+            let reused = try await postReport(app, token: secretariat, key: "report-1", body: "time,ip,port,type\n2026-12-07T12:00:00Z,192.0.2.99,80,scanner\n")
+            #expect(reused.status == .unprocessableEntity && reused.headers.contentType?.subType == "problem+json")
+            // A file that is not a report is refused whole.
+            let headless = try await postReport(app, token: secretariat, key: "report-3", body: "when,where\n2026-12-07T12:00:00Z,192.0.2.99\n")
+            #expect(headless.status == .unprocessableEntity && headless.body.string.contains("the header names no time, ip, port, type column"))
+            let ingests = try await AbuseIngestModel.query(on: app.db).count()
+            #expect(try await abuseEventCount(app) == 4)
+            #expect(ingests == 1)
+
+            #expect(try await postReport(app, token: secretariat, key: nil).status == .badRequest, "no Idempotency-Key")
+            #expect(try await postReport(app, token: secretariat, key: "report-4", feed: "no-such-feed").status == .notFound)
+            let memberToken = try await apiToken(app, "member-alpha@test.example")
+            #expect(try await postReport(app, token: memberToken, key: "x").status == .forbidden)
+            #expect(try await postReport(app, token: nil, key: "x").status == .unauthorized)
+            #expect(try await send(app, .GET, "/api/v1/abuse/feeds").status == .unauthorized)
+            let feeds = try jsonArray(try await send(app, .GET, "/api/v1/abuse/feeds", ["Authorization": "Bearer \(secretariat)"]))
+            #expect(feeds.map { $0["name"] as? String } == ["generic-csv"] && feeds[0]["tlp"] as? String == "TLP:AMBER")
+        }
+    }
+
+    @Test func eachTeamGetsOneNoticeOfItsOwnEventsAndNoOtherTeamSeesThem() async throws {
+        try await withRenkei { app, _ in
+            let secretariat = try await apiToken(app, "secretariat@test.example")
+            #expect(try await postReport(app, token: secretariat).status == .created)
+            let notify = try await send(app, .POST, "/api/v1/abuse/notices?flush=true", ["Authorization": "Bearer \(secretariat)"])
+            let notified = try jsonObject(notify)
+            #expect(notify.status == .ok && notified["notices"] as? Int == 2 && notified["events"] as? Int == 3)
+            let again = try await send(app, .POST, "/api/v1/abuse/notices?flush=true", ["Authorization": "Bearer \(secretariat)"])
+            #expect(try jsonObject(again)["notices"] as? Int == 0, "an event is in one notice only")
+            let betaToken = try await apiToken(app, "rep-beta@test.example")
+            #expect(try await send(app, .POST, "/api/v1/abuse/notices", ["Authorization": "Bearer \(betaToken)"]).status == .forbidden)
+
+            // The API lists each team its own notice; the secretariat both.
+            func tickets(_ email: String) async throws -> [String] {
+                let token = try await apiToken(app, email)
+                let list = try jsonObject(try await send(app, .GET, "/api/v1/abuse/notices", ["Authorization": "Bearer \(token)"]))
+                return try #require(list["items"] as? [[String: Any]]).compactMap { $0["ticket"] as? String }
+            }
+            let alphaTickets = try await tickets("member-alpha@test.example"), betaTickets = try await tickets("rep-beta@test.example")
+            #expect(alphaTickets.count == 1 && betaTickets.count == 1 && alphaTickets != betaTickets)
+            #expect(Set(try await tickets("secretariat@test.example")) == Set(alphaTickets + betaTickets))
+            let alphaTicket = alphaTickets[0]
+            #expect(alphaTicket.hasPrefix("ABUSE-") && alphaTicket.hasSuffix("-000001") || alphaTicket.hasSuffix("-000002"))
+
+            // AMBER events and no PGP key: the mail is a link to the web, naming no address.
+            let mails = try await mailTexts(to: "member-alpha@test.example", app)
+            #expect(mails.count == 1 && mails[0].contains("TLP:AMBER") && mails[0].contains("https://renkei.test/abuse/notices/\(alphaTicket)"))
+            #expect(!mails[0].contains("192.0.2.7") && !mails[0].contains("203.0.113.9"))
+            #expect(try await mailTexts(to: "rep-beta@test.example", app).allSatisfy { !$0.contains("192.0.2") })
+
+            // Alpha's page and CSV hold its two events (the repeat counted), Beta gets "not found".
+            let alpha = try await signIn(app, "member-alpha@test.example"), beta = try await signIn(app, "rep-beta@test.example")
+            let page = try await send(app, .GET, "/abuse/notices/\(alphaTicket)", alpha.headers)
+            #expect(page.status == .ok && page.body.string.contains("192.0.2.7:23") && page.body.string.contains("192.0.2.8:443"))
+            #expect(!page.body.string.contains("203.0.113.9") && !page.body.string.contains("login.bank.jp"))
+            let csv = try await send(app, .GET, "/abuse/notices/\(alphaTicket)/events.csv", alpha.headers)
+            #expect(csv.body.string.contains("2026-12-07T10:00:00Z,2026-12-07T11:00:00Z,2,information-gathering,scanner,192.0.2.7,23,,,,,generic-csv\r\n"))
+            #expect(csv.body.string.split(separator: "\r\n").count == 3)
+            for path in ["/abuse/notices/\(alphaTicket)", "/abuse/notices/\(alphaTicket)/events.csv"] {
+                let refused = try await send(app, .GET, path, beta.headers)
+                #expect(refused.status == .notFound && !refused.body.string.contains("192.0.2"), "\(path)")
+                #expect(try await send(app, .GET, path).status != .ok, "anonymous \(path)")
+            }
+            let ack = try await send(app, .POST, "/abuse/notices/\(alphaTicket)/acknowledgement", beta.formHeaders(), body: formBody([("_csrf", beta.csrf)]))
+            #expect(ack.status == .notFound)
+            let marked = try await send(app, .POST, "/abuse/notices/\(alphaTicket)", beta.formHeaders(),
+                                        body: formBody([("_csrf", beta.csrf), ("events[]", "1"), ("events[]", "2"), ("status", "resolved")]))
+            #expect(marked.status == .notFound)
+            // Beta's desk lists its own notice only; the unrouted queue is the secretariat's.
+            let betaDesk = try await send(app, .GET, "/abuse", beta.headers)
+            #expect(betaDesk.status == .ok && !betaDesk.body.string.contains(alphaTicket) && !betaDesk.body.string.contains("203.0.113.9"))
+            let secretariatSession = try await signIn(app, "secretariat@test.example")
+            let desk = try await send(app, .GET, "/abuse", secretariatSession.headers)
+            #expect(desk.body.string.contains("203.0.113.9") && desk.body.string.contains(alphaTicket))
+
+            // Alpha acknowledges and closes its events.
+            #expect(try await send(app, .POST, "/abuse/notices/\(alphaTicket)/acknowledgement", alpha.formHeaders(), body: formBody([("_csrf", alpha.csrf)])).status == .seeOther)
+            let notice = try #require(try await AbuseNoticeModel.query(on: app.db).filter(\.$ticket == alphaTicket).first())
+            #expect(notice.acknowledgedAt != nil && notice.events == 2 && notice.tlp == "AMBER")
+            let ids = try await AbuseStore.events(of: notice, after: nil, limit: 10, on: app.db).map(\.id)
+            #expect(try await send(app, .POST, "/abuse/notices/\(alphaTicket)", alpha.formHeaders(),
+                                   body: formBody([("_csrf", alpha.csrf), ("events[]", String(ids[0])), ("status", "false-positive")])).status == .seeOther)
+            #expect(try await AbuseStore.events(of: notice, after: nil, limit: 10, on: app.db).map(\.status) == ["false-positive", "open"])
+        }
+    }
+
+    @Test func aTeamsRepresentativeChoosesHowItsEventsComeAndACLEARFeedMailsThemAttached() async throws {
+        try await withRenkei { app, fixture in
+            let member = try await signIn(app, "member-alpha@test.example"), rep = try await signIn(app, "rep-alpha@test.example")
+            let choose = [("schedule", "hourly"), ("types[]", "scanner")]
+            #expect(try await send(app, .POST, "/abuse", member.formHeaders(), body: formBody([("_csrf", member.csrf)] + choose)).status == .forbidden)
+            #expect(try await send(app, .POST, "/abuse", rep.formHeaders(), body: formBody([("_csrf", rep.csrf)] + choose)).status == .seeOther)
+            let preference = try #require(try await AbusePreferenceModel.find(fixture.alphaID, on: app.db)).preference
+            #expect(preference == AbusePreference(schedule: .hourly, types: [.scanner]))
+
+            try await AbuseFeedModel(name: "open-scans", description: "", format: .csv, tlp: .clear, retentionDays: 7, createdAt: Date()).create(on: app.db)
+            let secretariat = try await apiToken(app, "secretariat@test.example")
+            #expect(try await postReport(app, token: secretariat, feed: "open-scans").status == .created)
+            let report = try await AbuseNotify(addressing: app.renkei.mail).run(flush: false, on: app.db)
+            #expect(report.notices == 0, "Beta, on the daily standard, has waited less than a day; Alpha's first hour has not passed either")
+            let flushed = try await AbuseNotify(addressing: app.renkei.mail).run(flush: true, on: app.db)
+            #expect(flushed.notices == 2 && flushed.events == 2, "Beta's phishing event and Alpha's scanner one; Alpha's open-service event waits")
+            #expect(try await AbuseStore.waiting(team: fixture.alphaID, on: app.db) == 1)
+            let alpha = try #require(try await AbuseNoticeModel.query(on: app.db).filter(\.$teamID == fixture.alphaID).first())
+            #expect(alpha.events == 1 && alpha.tlp == "CLEAR")
+            let message = try #require(try await MailMessageModel.query(on: app.db).filter(\.$subject ~~ alpha.ticket).first())
+            #expect(message.content.contains("Content-Disposition: attachment; filename=\"\(alpha.ticket).csv\""))
+            let attachment = try #require(message.content.components(separatedBy: "Content-Disposition: attachment; filename=\"\(alpha.ticket).csv\"\r\n\r\n").last?
+                .components(separatedBy: "\r\n--").first)
+            let csv = String(decoding: Data(base64Encoded: attachment, options: .ignoreUnknownCharacters) ?? Data(), as: UTF8.self)
+            #expect(csv == "first_seen,last_seen,count,taxonomy,type,ip,port,asn,country,fqdn,url,feed\r\n"
+                + "2026-12-07T10:00:00Z,2026-12-07T11:00:00Z,2,information-gathering,scanner,192.0.2.7,23,,,,,open-scans\r\n")
+            let deliveries = try await MailDeliveryModel.query(on: app.db).filter(\.$message.$id == message.requireID()).all()
+            #expect(Set(deliveries.map(\.recipient)) == ["member-alpha@test.example", "rep-alpha@test.example"] && deliveries.allSatisfy { $0.form == "signed" })
+        }
+    }
+}

@@ -71,6 +71,15 @@ extension ServerTests {
             #expect(try await abuseEventCount(app) == 4)
             #expect(ingests == 1)
 
+            // A later report's repeat is counted on the stored event; a day and more later it is a new one.
+            let later = try await postReport(app, token: secretariat, key: "report-5",
+                                             body: "time,ip,port,type\n2026-12-07T12:00:00Z,192.0.2.7,23,scanner\n2026-12-08T12:00:00Z,192.0.2.7,23,scanner\n")
+            let laterSummary = try jsonObject(later)
+            #expect(later.status == .created && laterSummary["accepted"] as? Int == 2 && laterSummary["duplicates"] as? Int == 1 && laterSummary["routed"] as? Int == 1)
+            let sql = try #require(app.db as? any SQLDatabase)
+            let counts = try await sql.raw("SELECT count, last_seen FROM abuse_events WHERE ip = '192.0.2.7' ORDER BY first_seen").all()
+                .map { [try $0.decode(column: "count", as: Int64.self), try $0.decode(column: "last_seen", as: Int64.self)] }
+            #expect(counts == [[3, 1_796_644_800], [1, 1_796_731_200]], "12:00 on the 7th and on the 8th (calendar.timegm)")
             #expect(try await postReport(app, token: secretariat, key: nil).status == .badRequest, "no Idempotency-Key")
             #expect(try await postReport(app, token: secretariat, key: "report-4", feed: "no-such-feed").status == .notFound)
             let memberToken = try await apiToken(app, "member-alpha@test.example")

@@ -13,6 +13,12 @@ import VaporTesting
 /// `jp`), the rest to the secretariat's queue; one notice per team, never twice; and no team,
 /// page, CSV or mail shows one team's events to another.
 extension ServerTests {
+    /// The abuse desk's GET routes; `eachTeamGetsOneNoticeOfItsOwnEventsAndNoOtherTeamSeesThem`
+    /// proves what each shows to whom (the leak matrix of `SharingServerTests` counts them as covered here).
+    static let abuseRoutes: Set<String> = [
+        "/abuse", "/abuse/notices/:ticket", "/abuse/notices/:ticket/events.csv", "/api/v1/abuse/feeds", "/api/v1/abuse/notices",
+    ]
+
     static let abuseReport = """
         time,ip,port,type,fqdn,url
         2026-12-07T10:00:00Z,192.0.2.7,23,scanner,,

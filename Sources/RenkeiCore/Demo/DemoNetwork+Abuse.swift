@@ -17,13 +17,22 @@ extension DemoNetwork {
     /// quarter repeat an earlier event within the hour (counted, not listed twice).
     public static func abuseFeeds(endingAt now: Int64) -> [DemoAbuseFeed] {
         var random = SplitMix64(text: "renkei-demo-abuse")
-        let networks = teams().flatMap { team in
-            team.constituency.prefixes.compactMap { try? IPPrefix(parsing: $0) }.filter { $0.network.bitWidth == 32 }.map { ($0, team.constituency.domains) }
+        func prefixes(of teams: [TeamRecord]) -> [(IPPrefix, [String])] {
+            teams.flatMap { team in
+                team.constituency.prefixes.compactMap { try? IPPrefix(parsing: $0) }.filter { $0.network.bitWidth == 32 }.map { ($0, team.constituency.domains) }
+            }
         }
+        let networks = prefixes(of: teams())
+        // The demo accounts' teams get events first, so each account has a notice to open.
+        let accountTeams = Set(accounts.compactMap(\.teamSlug))
+        let featured = prefixes(of: teams().filter { accountTeams.contains($0.slug) })
         // The former 6to4 relay anycast block: no demo team declares it.
         let unclaimed = try! IPPrefix(parsing: "192.88.99.0/24")
+        var featuring = 0
         func address() -> (ip: String, domains: [String]) {
-            let (prefix, domains) = random.next() % 10 == 0 ? (unclaimed, []) : networks[Int(random.next() % UInt64(networks.count))]
+            defer { featuring += 1 }
+            let (prefix, domains) = featuring < featured.count ? featured[featuring]
+                : random.next() % 10 == 0 ? (unclaimed, []) : networks[Int(random.next() % UInt64(networks.count))]
             guard case .v4(let base) = prefix.network else { return ("192.0.2.1", []) }
             let hosts = UInt32(truncatingIfNeeded: (UInt64(1) << (32 - prefix.length)) - 1)
             return (IPAddress.v4(base | (UInt32(truncatingIfNeeded: random.next()) & hosts | 1)).description, domains)

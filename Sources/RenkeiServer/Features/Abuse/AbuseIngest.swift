@@ -86,6 +86,11 @@ struct AbuseIngest: Sendable {
             try await AbuseIngestModel(id: id, feed: feed.name, fileName: fileName, digest: digest, idempotencyKey: idempotencyKey,
                                        userID: userID, createdAt: now).create(on: database)
             guard let sql = database as? any SQLDatabase else { throw AppError.badRequest("abuse handling needs an SQL database") }
+            if sql.dialect.name == "sqlite" {
+                // Repeats are looked up and indexes written all over a large table: with SQLite's
+                // default 2 MB page cache most of that time goes to reading pages back in.
+                try await sql.raw("PRAGMA cache_size = -131072").run()
+            }
             var summary = AbuseIngestSummary(ingest: id, feed: feed.name, file: fileName)
             var reader = AbuseReportReader(format: format, feed: feed.name, file: fileName)
             var teamsSeen = Set<UUID>()
@@ -164,11 +169,13 @@ struct AbuseIngest: Sendable {
         let digests = Set(keys.map(\.digest)).map(String.init).joined(separator: ",")
         var known: [Int64: [Incident]] = [:]
         let rows = try await sql.raw("""
-            SELECT id, type, ip, port, first_seen, dedup_key FROM abuse_events
-            WHERE dedup_key IN (\(unsafeRaw: digests)) AND first_seen > \(literal: low) AND first_seen < \(literal: high) AND feed = \(bind: feed.name)
+            SELECT id, feed, type, ip, port, first_seen, dedup_key FROM abuse_events
+            WHERE dedup_key IN (\(unsafeRaw: digests)) AND first_seen > \(literal: low) AND first_seen < \(literal: high)
             """).all()
+        // The key's hash finds the rows (abuse_events_repeats); its fields, the feed's among them, tell them apart.
         for row in rows {
-            guard let type = AbuseType(rawValue: try row.decode(column: "type", as: String.self)) else { continue }
+            guard try row.decode(column: "feed", as: String.self) == feed.name,
+                  let type = AbuseType(rawValue: try row.decode(column: "type", as: String.self)) else { continue }
             let ip = try row.decode(column: "ip", as: String?.self).flatMap { IPAddress($0) }
             let port = try row.decode(column: "port", as: Int?.self).flatMap { UInt16(exactly: $0) }
             known[try row.decode(column: "dedup_key", as: Int64.self), default: []].append(

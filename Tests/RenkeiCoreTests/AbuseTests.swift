@@ -199,6 +199,7 @@ import Testing
         #expect(AbuseNotice.tlp(of: [.green, .amberStrict, .amber]) == .amberStrict)
         #expect(AbuseNotice.tlp(of: [.clear]) == .clear && AbuseNotice.tlp(of: []) == .amber)
         #expect(AbuseNotice.ticket(at: 1_796_637_600, sequence: 42) == "ABUSE-20261207-000042")
+        #expect(AbuseRetention.cutoff(now: 1_796_637_600, days: 90) == 1_788_861_600, "2026-09-08T10:00:00Z")
         #expect(AbuseNotice.ticket(at: 1_796_687_999, sequence: 1_234_567) == "ABUSE-20261207-1234567")
     }
 

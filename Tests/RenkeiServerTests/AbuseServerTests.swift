@@ -193,4 +193,26 @@ extension ServerTests {
             #expect(Set(deliveries.map(\.recipient)) == ["member-alpha@test.example", "rep-alpha@test.example"] && deliveries.allSatisfy { $0.form == "signed" })
         }
     }
+
+    @Test func eventsAreDeletedWhenTheirFeedKeepsThemNoLongerWithAnAuditLine() async throws {
+        try await withRenkei { app, _ in
+            let feed = AbuseFeedModel(name: "short-memory", description: "", format: .csv, tlp: .amber, retentionDays: 30, createdAt: Date())
+            try await feed.create(on: app.db)
+            let secretariat = try await apiToken(app, "secretariat@test.example")
+            // 2026-10-01 is 67 days before 2026-12-07 (kept 30), 2026-11-30 seven days before.
+            let report = "time,ip,port,type\n2026-10-01T10:00:00Z,192.0.2.7,23,scanner\n2026-11-30T10:00:00Z,192.0.2.8,23,scanner\n"
+            #expect(try await postReport(app, token: secretariat, feed: "short-memory", body: report).status == .created)
+            #expect(try await postReport(app, token: secretariat, key: "other-feed").status == .created, "generic-csv keeps 90 days")
+            let now = Date(timeIntervalSince1970: 1_796_637_600)   // 2026-12-07T10:00:00Z
+            let expired = try await AbuseRetentionRun.run(now: now, on: app.db)
+            #expect(expired == [.init(feed: "short-memory", deleted: 1, before: Date(timeIntervalSince1970: 1_794_045_600))], "2026-11-07T10:00:00Z")
+            let sql = try #require(app.db as? any SQLDatabase)
+            let left = try await sql.raw("SELECT ip FROM abuse_events WHERE feed = 'short-memory'").all().map { try $0.decode(column: "ip", as: String.self) }
+            #expect(left == ["192.0.2.8"])
+            #expect(try await abuseEventCount(app) == 5)
+            let audit = try #require(try await AuditEventModel.query(on: app.db).filter(\.$action == "abuse.expire").first())
+            #expect(audit.subject == "feed:short-memory" && audit.detail == "1 events last seen before 2026-11-07T10:00:00Z deleted (kept 30 days)")
+            #expect(try await AbuseRetentionRun.run(now: now, on: app.db).isEmpty)
+        }
+    }
 }

@@ -129,3 +129,12 @@ extension AbuseAccess {
         return actor.roles.contains(.secretariat) || (actor.teamID == team && actor.roles.contains(.teamRepresentative))
     }
 }
+
+/// How long a feed's raw events are kept: counted from when an event was last seen, so an
+/// event still being reported stays. The notices and their counts are kept.
+public enum AbuseRetention {
+    public static let allowedDays = 1...3_650
+
+    /// Events last seen before this instant (seconds) are deleted.
+    public static func cutoff(now: Int64, days: Int) -> Int64 { now - Int64(days) * 86_400 }
+}

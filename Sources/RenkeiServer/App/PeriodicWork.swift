@@ -51,7 +51,7 @@ final class PeriodicWork: LifecycleHandler, Sendable {
 
 extension Application {
     /// The server's own rounds: membership deadlines and abuse notices every minute; the outbox every 2 seconds
-    /// (when `SMTP_URL` names a relay); digests, key expiry warnings, retention and forgetting
+    /// (when `SMTP_URL` names a relay); digests, key expiry warnings, retention (mail, abuse events) and forgetting
     /// old sign-in failures every hour. The outbox is shared by claiming deliveries
     /// (`OutboxDelivery`), the others by claiming the round (`JobLeases`).
     func usePeriodicWork() {
@@ -83,6 +83,9 @@ extension Application {
         }
         lifecycle.use(PeriodicWork(every: .seconds(3_600), once: "mail-upkeep") { app in
             try await MailUpkeep.run(at: app.renkei.clock.now, addressing: app.renkei.mail, on: app.db)
+        })
+        lifecycle.use(PeriodicWork(every: .seconds(3_600), once: "abuse-retention") { app in
+            _ = try await AbuseRetentionRun.run(now: app.renkei.clock.now, on: app.db)
         })
         lifecycle.use(PeriodicWork(every: .seconds(3_600), once: "sign-in-failures") { app in
             try await app.renkei.signInThrottle.forgetOld(now: app.renkei.clock.now, on: app.db)

@@ -3,7 +3,7 @@ import Foundation
 import RenkeiCore
 import Vapor
 
-/// `renkei abuse feeds|ingest|notify`: the abuse pipeline for the secretariat and its scripts.
+/// `renkei abuse feeds|ingest|notify|expire`: the abuse pipeline for the secretariat and its scripts.
 struct AbuseCommand: AnyAsyncCommand {
     var help: String {
         """
@@ -12,6 +12,7 @@ struct AbuseCommand: AnyAsyncCommand {
         ingest --feed NAME FILE... [--format csv|jsonl] [--json]: takes report files in (each whole or not at all), with a progress bar;
                --json prints one summary object per file: accepted, duplicates, rejected, routed, unrouted, teams, seconds.
         notify [--flush] [--json]: queues the batch notices that are due (--flush: every team's waiting events now).
+        expire [--json]: deletes the events each feed keeps no longer (its retention days after they were last seen).
         """
     }
 
@@ -43,8 +44,12 @@ struct AbuseCommand: AnyAsyncCommand {
             let report = try await AbuseNotify(addressing: app.renkei.mail).run(flush: arguments.flags.contains("flush"), on: app.db)
             print(json ? try Self.json(report) : "\(report.notices) notice\(report.notices == 1 ? "" : "s") with \(report.events) events queued in the outbox"
                          + (report.tickets.isEmpty ? "" : ": " + report.tickets.prefix(10).joined(separator: ", ") + (report.tickets.count > 10 ? ", …" : "")))
+        case "expire" where arguments.operands.count == 1:
+            let expired = try await AbuseRetentionRun.run(on: app.db)
+            print(json ? try Self.json(expired) : expired.isEmpty ? "no event is older than its feed keeps it"
+                         : expired.map { "\($0.feed): \($0.deleted) events deleted" }.joined(separator: "\n"))
         default:
-            throw UsageError(message: "usage: renkei abuse feeds|ingest --feed NAME FILE...|notify [--flush] (renkei abuse --help)")
+            throw UsageError(message: "usage: renkei abuse feeds|ingest --feed NAME FILE...|notify [--flush]|expire (renkei abuse --help)")
         }
     }
 
@@ -100,7 +105,7 @@ struct AbuseCommand: AnyAsyncCommand {
             return label
         } ?? .amber
         let days = try arguments.options["retention-days"].map { text throws(UsageError) in
-            guard let days = Int(text), (1...3_650).contains(days) else { throw UsageError(message: "--retention-days is a number of days from 1 to 3650") }
+            guard let days = Int(text), AbuseRetention.allowedDays.contains(days) else { throw UsageError(message: "--retention-days is a number of days from 1 to 3650") }
             return days
         } ?? 90
         let feed = AbuseFeedModel(name: name, description: arguments.options["description"] ?? "", format: format, tlp: tlp, retentionDays: days, createdAt: Date())

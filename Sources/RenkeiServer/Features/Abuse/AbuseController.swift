@@ -110,14 +110,18 @@ struct AbuseController {
     struct NoticePage: Encodable {
         var chrome: Chrome
         var notice: DeskPage.Notice
+        var open: Int
         var eventsURL: String
         var acknowledgeURL: String
+        var markURL: String
         var events: [AbuseStore.EventRow]
+        var firstURL: String?
         var nextURL: String?
         var statuses: [String]
     }
 
     func notice(request: Request) async throws -> View {
+        _ = try request.requireUser()
         let notice = try await AbuseStore.notice(try ticket(request), for: request.currentActor, on: request.db)
         let after = try? request.query.get(Int64.self, at: "after")
         let rows = try await AbuseStore.events(of: notice, after: after, limit: Self.eventsPerPage + 1, on: request.db)
@@ -125,14 +129,18 @@ struct AbuseController {
         let teams = try await DisplayNames.load(users: [], teams: [notice.teamID], on: request.db)
         let path = SiteURL.abuseNotice(.value(notice.ticket)).path
         return try await NoticePage(chrome: Chrome(request: request, title: "Notice \(notice.ticket)"), notice: Self.row(notice, teams: teams),
+                                    open: try await AbuseStore.openEvents(of: notice, on: request.db),
                                     eventsURL: SiteURL.abuseNoticeEvents(.value(notice.ticket)).path,
-                                    acknowledgeURL: SiteURL.abuseNoticeAcknowledgement(.value(notice.ticket)).path, events: shown,
+                                    acknowledgeURL: SiteURL.abuseNoticeAcknowledgement(.value(notice.ticket)).path,
+                                    markURL: path + (after.map { "?after=\($0)" } ?? ""), events: shown,
+                                    firstURL: after == nil ? nil : path,
                                     nextURL: rows.count > Self.eventsPerPage ? shown.last.map { "\(path)?after=\($0.id)" } : nil,
-                                    statuses: AbuseEventTable.Status.allCases.map(\.rawValue)).render("abuse-notice", on: request)
+                                    statuses: [AbuseEventTable.Status.resolved, .falsePositive, .open].map(\.rawValue)).render("abuse-notice", on: request)
     }
 
     /// The notice's events as its mail attached them, for the team's tools.
     func noticeCSV(request: Request) async throws -> Response {
+        _ = try request.requireUser()
         let notice = try await AbuseStore.notice(try ticket(request), for: request.currentActor, on: request.db)
         var rows: [AbuseNoticeRow] = []
         var after: Int64?
@@ -148,7 +156,8 @@ struct AbuseController {
         }
         let response = Response(status: .ok, body: .init(string: AbuseNotice.csv(rows)))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.setAttachment(named: "\(notice.ticket).csv")
+        // The label travels in the file's name, as a CSV has no place for it.
+        response.headers.setAttachment(named: "\(notice.ticket)_TLP-\(notice.label.rawValue).csv")
         return response
     }
 
@@ -170,8 +179,11 @@ struct AbuseController {
         guard let status = AbuseEventTable.Status(rawValue: form.status) else {
             throw AppError.invalid([FieldError(field: "status", message: "Choose open, resolved or false-positive.")])
         }
-        let changed = try await AbuseStore.mark(form.events ?? [], of: notice, as: status, on: request.db)
-        return request.redirect(to: SiteURL.abuseNotice(.value(notice.ticket)).path, flash: "\(changed) event\(changed == 1 ? "" : "s") marked \(status.rawValue)")
+        guard let ids = form.events, !ids.isEmpty else { throw AppError.invalid([FieldError(field: "events", message: "Tick at least one event to mark.")]) }
+        let changed = try await AbuseStore.mark(ids, of: notice, as: status, on: request.db)
+        let after = (try? request.query.get(Int64.self, at: "after")).map { "?after=\($0)" } ?? ""
+        return request.redirect(to: SiteURL.abuseNotice(.value(notice.ticket)).path + after,
+                                flash: "\(changed) event\(changed == 1 ? "" : "s") marked as \(status == .falsePositive ? "false positive" : status.rawValue)")
     }
 
     private func ticket(_ request: Request) throws -> String {

@@ -60,6 +60,15 @@ enum AbuseStore {
                  status: try row.decode(column: "status", as: String.self))
     }
 
+    /// How many of a notice's events are still open (a notice holds at most `AbuseNotify.eventsPerNotice`).
+    static func openEvents(of notice: AbuseNoticeModel, on database: any Database) async throws -> Int {
+        guard let sql = database as? any SQLDatabase else { return 0 }
+        let row = try await sql.raw("""
+            SELECT COUNT(*) AS open FROM abuse_events WHERE notice_id = \(bind: try notice.requireID()) AND status = \(literal: AbuseEventTable.Status.open.rawValue)
+            """).first()
+        return try row?.decode(column: "open", as: Int.self) ?? 0
+    }
+
     static func acknowledge(_ notice: AbuseNoticeModel, by user: UUID, at now: Date, on database: any Database) async throws {
         guard notice.acknowledgedAt == nil else { return }
         notice.acknowledgedAt = now

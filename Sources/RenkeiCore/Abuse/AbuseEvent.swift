@@ -66,16 +66,24 @@ public struct AbuseDedupKey: Sendable, Hashable {
 
     /// A 64-bit FNV-1a hash of the key, the column the store looks repeats up by; equal keys
     /// hash equally, and the few unequal keys that collide are told apart by their fields.
+    /// Hashed: the feed and the type (UTF-8, each ended by a zero byte), the address (4 or 6,
+    /// then its bytes, big-endian; 0 for none), the port (1 and two bytes, big-endian; 0 for none).
     public var digest: Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ text: String) {
-            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            hash = (hash ^ 0) &* 0x100_0000_01b3
+        func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        func mix<Word: FixedWidthInteger>(bigEndian value: Word) {
+            for shift in stride(from: Word.bitWidth - 8, through: 0, by: -8) { mix(UInt8(truncatingIfNeeded: value >> shift)) }
         }
-        mix(feed)
-        mix(type.rawValue)
-        mix(ip?.description ?? "")
-        mix(port.map(String.init) ?? "")
+        for byte in feed.utf8 { mix(byte) }
+        mix(0)
+        for byte in type.rawValue.utf8 { mix(byte) }
+        mix(0)
+        switch ip {
+        case .v4(let value): mix(4); mix(bigEndian: value)
+        case .v6(let high, let low): mix(6); mix(bigEndian: high); mix(bigEndian: low)
+        case nil: mix(0)
+        }
+        if let port { mix(1); mix(bigEndian: port) } else { mix(0) }
         return Int64(bitPattern: hash)
     }
 

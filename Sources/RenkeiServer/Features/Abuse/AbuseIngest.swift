@@ -153,6 +153,7 @@ struct AbuseIngest: Sendable {
 
     private struct NewEvent {
         var event: AbuseEvent
+        var digest: Int64
         var last: Int64
         var count: Int64
         var route: AbuseRoute
@@ -164,13 +165,13 @@ struct AbuseIngest: Sendable {
     private func store(_ events: [AbuseEvent], ingest: UUID, on sql: any SQLDatabase, into summary: inout AbuseIngestSummary,
                        teams teamsSeen: inout Set<UUID>) async throws {
         let keys = events.map(AbuseDedupKey.init)
+        let digests = keys.map(\.digest)
         let times = events.map(\.observedAt)
         let low = times.min()! - AbuseDedupKey.window, high = times.max()! + AbuseDedupKey.window
-        let digests = Set(keys.map(\.digest)).map(String.init).joined(separator: ",")
         var known: [Int64: [Incident]] = [:]
         let rows = try await sql.raw("""
             SELECT id, feed, type, ip, port, first_seen, dedup_key FROM abuse_events
-            WHERE dedup_key IN (\(unsafeRaw: digests)) AND first_seen > \(literal: low) AND first_seen < \(literal: high)
+            WHERE dedup_key IN (\(unsafeRaw: Set(digests).map(String.init).joined(separator: ","))) AND first_seen > \(literal: low) AND first_seen < \(literal: high)
             """).all()
         // The key's hash finds the rows (abuse_events_repeats); its fields, the feed's among them, tell them apart.
         for row in rows {
@@ -186,8 +187,8 @@ struct AbuseIngest: Sendable {
         var repeated: [Int64: (count: Int64, last: Int64)] = [:]
         summary.accepted += events.count
         for (index, event) in events.enumerated() {
-            let key = keys[index]
-            if let incident = known[key.digest]?.first(where: { $0.key == key && AbuseDedupKey.repeats(event.observedAt, first: $0.first) }) {
+            let key = keys[index], digest = digests[index]
+            if let incident = known[digest]?.first(where: { $0.key == key && AbuseDedupKey.repeats(event.observedAt, first: $0.first) }) {
                 summary.duplicates += 1
                 if let row = incident.row {
                     let seen = repeated[row] ?? (0, event.observedAt)
@@ -207,20 +208,22 @@ struct AbuseIngest: Sendable {
             } else {
                 summary.unrouted += 1
             }
-            known[key.digest, default: []].append(Incident(key: key, first: event.observedAt, fresh: fresh.count))
-            fresh.append(NewEvent(event: event, last: event.observedAt, count: 1, route: route, team: team))
+            known[digest, default: []].append(Incident(key: key, first: event.observedAt, fresh: fresh.count))
+            fresh.append(NewEvent(event: event, digest: digest, last: event.observedAt, count: 1, route: route, team: team))
         }
         if !fresh.isEmpty {
+            // Types and statuses are the vocabulary's own words ([a-z-]), written as they are;
+            // everything a report brings is bound.
             var insert = SQLQueryString("""
                 INSERT INTO abuse_events (ingest_id, feed, type, dedup_key, ip, port, asn, country, fqdn, url, first_seen, last_seen, count, team_id, status, raw) VALUES
                 """)
             for (index, new) in fresh.enumerated() {
                 let event = new.event
                 insert += """
-                    \(unsafeRaw: index == 0 ? " " : ", ")(\(bind: ingest), \(bind: feed.name), \(literal: event.type.rawValue), \(literal: AbuseDedupKey(event).digest), \
+                    \(unsafeRaw: index == 0 ? " " : ", ")(\(bind: ingest), \(bind: feed.name), '\(unsafeRaw: event.type.rawValue)', \(unsafeRaw: String(new.digest)), \
                     \(bind: event.sourceIP?.description), \(bind: event.sourcePort.map(Int.init)), \(bind: new.route.asn.map(Int64.init)), \(bind: new.route.country), \
                     \(bind: event.fqdn), \(bind: event.url), \(literal: event.observedAt), \(literal: new.last), \(literal: new.count), \(bind: new.team), \
-                    \(literal: AbuseEventTable.Status.open.rawValue), \(bind: event.raw))
+                    '\(unsafeRaw: AbuseEventTable.Status.open.rawValue)', \(bind: event.raw))
                     """
             }
             try await sql.raw(insert).run()

@@ -58,10 +58,7 @@ struct AbuseCommand: AnyAsyncCommand {
         guard let feed = try await AbuseFeeds.named(name, on: app.db) else {
             throw UsageError(message: "there is no feed “\(name)”; renkei abuse feeds lists them")
         }
-        let format = try arguments.options["format"].map { text throws(UsageError) in
-            guard let format = AbuseReportReader.Format(rawValue: text) else { throw UsageError(message: "--format is csv or jsonl, not “\(text)”") }
-            return format
-        }
+        let format = try Self.format(arguments.options["format"])
         var handles: [(String, FileHandle, UInt64)] = []
         for file in files {
             guard let handle = FileHandle(forReadingAtPath: file) else { throw UsageError(message: "cannot read \(file)") }
@@ -96,10 +93,7 @@ struct AbuseCommand: AnyAsyncCommand {
     static func addFeed(_ name: String, arguments: CommandArguments, on database: any Database) async throws -> AbuseFeedModel {
         guard AbuseFeedName.isValid(name) else { throw UsageError(message: "a feed name is lower-case letters, digits and inner hyphens (at most 63): “\(name)” is not") }
         guard try await AbuseFeedModel.query(on: database).filter(\.$name == name).count() == 0 else { throw UsageError(message: "there is a feed \(name) already") }
-        let format = try arguments.options["format"].map { text throws(UsageError) in
-            guard let format = AbuseReportReader.Format(rawValue: text) else { throw UsageError(message: "--format is csv or jsonl, not “\(text)”") }
-            return format
-        } ?? .csv
+        let format = try Self.format(arguments.options["format"]) ?? .csv
         let tlp = try arguments.options["tlp"].map { text throws(UsageError) in
             guard let label = TLPLabel(parsing: text) else { throw UsageError(message: "--tlp is CLEAR, GREEN, AMBER, AMBER+STRICT or RED, not “\(text)”") }
             return label
@@ -111,6 +105,12 @@ struct AbuseCommand: AnyAsyncCommand {
         let feed = AbuseFeedModel(name: name, description: arguments.options["description"] ?? "", format: format, tlp: tlp, retentionDays: days, createdAt: Date())
         try await feed.create(on: database)
         return feed
+    }
+
+    static func format(_ text: String?) throws(UsageError) -> AbuseReportReader.Format? {
+        guard let text else { return nil }
+        guard let format = AbuseReportReader.Format(rawValue: text) else { throw UsageError(message: "--format is csv or jsonl, not “\(text)”") }
+        return format
     }
 
     static func json(_ value: some Encodable) throws -> String {

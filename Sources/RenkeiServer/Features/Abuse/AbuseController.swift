@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import RenkeiCore
+import SQLKit
 import Vapor
 
 /// The abuse desk in pages: a team's notices and how it receives them; a notice's events, to
@@ -142,18 +143,8 @@ struct AbuseController {
     func noticeCSV(request: Request) async throws -> Response {
         _ = try request.requireUser()
         let notice = try await AbuseStore.notice(try ticket(request), for: request.currentActor, on: request.db)
-        var rows: [AbuseNoticeRow] = []
-        var after: Int64?
-        while true {
-            let page = try await AbuseStore.events(of: notice, after: after, limit: 5_000, on: request.db)
-            rows += page.map { event in
-                AbuseNoticeRow(firstSeen: AbuseTime.parse(event.firstSeen) ?? 0, lastSeen: AbuseTime.parse(event.lastSeen) ?? 0, count: event.count,
-                               type: AbuseType(rawValue: event.type) ?? .other, ip: event.ip ?? "", port: event.port, asn: event.asn,
-                               country: event.country, fqdn: event.fqdn, url: event.url, feed: event.feed)
-            }
-            guard page.count == 5_000 else { break }
-            after = page.last?.id
-        }
+        guard let sql = request.db as? any SQLDatabase else { throw AppError.notFound("There is no such notice.") }
+        let rows = try await AbuseStore.noticeRows(try notice.requireID(), on: sql)
         let response = Response(status: .ok, body: .init(string: AbuseNotice.csv(rows)))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         // The label travels in the file's name, as a CSV has no place for it.

@@ -61,17 +61,7 @@ struct AbuseNotify: Sendable {
                 SELECT id FROM abuse_events WHERE team_id = \(bind: teamID) AND notice_id IS NULL AND status = \(literal: open)\(unsafeRaw: types)
                 ORDER BY id LIMIT \(literal: eventsPerNotice))
             """).run()
-        let rows = try await sql.raw("""
-            SELECT first_seen, last_seen, count, type, ip, port, asn, country, fqdn, url, feed FROM abuse_events WHERE notice_id = \(bind: id) ORDER BY id
-            """).all().map { row in
-            AbuseNoticeRow(firstSeen: try row.decode(column: "first_seen", as: Int64.self), lastSeen: try row.decode(column: "last_seen", as: Int64.self),
-                           count: try row.decode(column: "count", as: Int.self),
-                           type: AbuseType(rawValue: try row.decode(column: "type", as: String.self)) ?? .other,
-                           ip: try row.decode(column: "ip", as: String?.self) ?? "", port: try row.decode(column: "port", as: Int?.self),
-                           asn: try row.decode(column: "asn", as: Int64?.self), country: try row.decode(column: "country", as: String?.self),
-                           fqdn: try row.decode(column: "fqdn", as: String?.self), url: try row.decode(column: "url", as: String?.self),
-                           feed: try row.decode(column: "feed", as: String.self))
-        }
+        let rows = try await AbuseStore.noticeRows(id, on: sql)
         guard !rows.isEmpty else {
             try await model.delete(on: database)
             return nil

@@ -50,6 +50,21 @@ enum AbuseStore {
             """).all().map(row)
     }
 
+    /// All of a notice's events (at most `AbuseNotify.eventsPerNotice`) as its CSV lists them.
+    static func noticeRows(_ notice: UUID, on sql: any SQLDatabase) async throws -> [AbuseNoticeRow] {
+        try await sql.raw("""
+            SELECT first_seen, last_seen, count, type, ip, port, asn, country, fqdn, url, feed FROM abuse_events WHERE notice_id = \(bind: notice) ORDER BY id
+            """).all().map { row in
+            AbuseNoticeRow(firstSeen: try row.decode(column: "first_seen", as: Int64.self), lastSeen: try row.decode(column: "last_seen", as: Int64.self),
+                           count: try row.decode(column: "count", as: Int.self),
+                           type: AbuseType(rawValue: try row.decode(column: "type", as: String.self)) ?? .other,
+                           ip: try row.decode(column: "ip", as: String?.self) ?? "", port: try row.decode(column: "port", as: Int?.self),
+                           asn: try row.decode(column: "asn", as: Int64?.self), country: try row.decode(column: "country", as: String?.self),
+                           fqdn: try row.decode(column: "fqdn", as: String?.self), url: try row.decode(column: "url", as: String?.self),
+                           feed: try row.decode(column: "feed", as: String.self))
+        }
+    }
+
     static func row(_ row: any SQLRow) throws -> EventRow {
         EventRow(id: try row.decode(column: "id", as: Int64.self), firstSeen: AbuseNotice.isoTime(try row.decode(column: "first_seen", as: Int64.self)),
                  lastSeen: AbuseNotice.isoTime(try row.decode(column: "last_seen", as: Int64.self)), count: try row.decode(column: "count", as: Int.self),

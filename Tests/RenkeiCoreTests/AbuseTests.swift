@@ -26,6 +26,10 @@ import Testing
         #expect(AbuseTime.parse("2026-12-07T05:30:00-04:30") == 1_796_637_600)
         #expect(AbuseTime.parse("2024-02-29T23:59:59Z") == 1_709_251_199)
         #expect(AbuseTime.parse("1969-12-31T23:00:00Z") == -3_600)
+        for (seconds, text) in [(1_796_637_600, "2026-12-07T10:00:00Z"), (1_709_251_199, "2024-02-29T23:59:59Z"), (-3_600, "1969-12-31T23:00:00Z"),
+                                (0, "1970-01-01T00:00:00Z"), (951_782_400, "2000-02-29T00:00:00Z"), (4_102_444_799, "2099-12-31T23:59:59Z")] as [(Int64, String)] {
+            #expect(AbuseTime.format(seconds) == text)
+        }
         for bad in ["2026-02-29T00:00:00Z", "2026-12-07T24:00:00Z", "2026-12-07", "2026-12-07T10:00", "07/12/2026 10:00:00",
                     "2026-12-07T10:00:00+0100", "2026-12-07T10:00:00.Z", "2026-13-01T00:00:00Z", "2026-12-07T10:00:00Zjunk"] {
             #expect(AbuseTime.parse(bad) == nil, "\(bad)")
@@ -120,8 +124,16 @@ import Testing
         later.raw = "another line"
         #expect(AbuseDedupKey(later) == AbuseDedupKey(scan))
         #expect(Set([scan, otherPort, otherFeed, otherType].map(AbuseDedupKey.init)).count == 4)
-        // FNV-1a 64 of "generic-csv\0scanner\0" 04 C6 33 64 07 01 00 17, as Python computes it.
-        #expect(AbuseDedupKey(scan).digest == 7078954423506777763 && AbuseDedupKey(later).digest == 7078954423506777763)
+        var phishA = AbuseEvent(observedAt: 0, sourceIP: nil, sourcePort: nil, fqdn: "login.a.example", url: "https://login.a.example/x", type: .phishing, feed: "p", raw: "")
+        var phishB = phishA
+        phishB.fqdn = "pay.b.example"
+        phishB.url = "https://pay.b.example/y"
+        #expect(AbuseDedupKey(phishA) != AbuseDedupKey(phishB) && AbuseDedupKey(phishA).digest != AbuseDedupKey(phishB).digest, "two URLs, no address: two events")
+        phishA.sourceIP = IPAddress("192.0.2.80")
+        phishB.sourceIP = IPAddress("192.0.2.80")
+        #expect(AbuseDedupKey(phishA) != AbuseDedupKey(phishB), "two URLs on one shared host: two events")
+        // FNV-1a 64 of "generic-csv\0scanner\0" 04 C6 33 64 07 01 00 17 00 00, as Python computes it.
+        #expect(AbuseDedupKey(scan).digest == -6145974984086501093 && AbuseDedupKey(later).digest == -6145974984086501093)
         #expect(Set([scan, otherPort, otherFeed, otherType].map { AbuseDedupKey($0).digest }).count == 4)
         #expect(AbuseFeedName.isValid("generic-csv") && AbuseFeedName.isValid("a1"))
         #expect(!AbuseFeedName.isValid("-x") && !AbuseFeedName.isValid("Feed") && !AbuseFeedName.isValid("a b") && !AbuseFeedName.isValid(""))
@@ -153,6 +165,17 @@ import Testing
         let rest = try jsonl.read(Array(#""port": 23, "type": "scanner"}"#.utf8) + [10] + Array("[]".utf8), final: true)
         #expect(first.isEmpty && rest.map(\.sourcePort) == [23])
         #expect(jsonl.errors == [AbuseLineError(file: "j.jsonl", line: 2, reason: "not a JSON object")])
+    }
+
+    @Test func implausibleTimesNULBytesAndABOMAreHandled() throws {
+        let text = "\u{FEFF}time,ip,port,type\n1989-12-31T23:59:59Z,198.51.100.7,23,scanner\n2100-01-01T00:00:00Z,198.51.100.7,23,scanner\n"
+            + "2026-12-07T10:00:00Z,198.51.100.7,23,scan\u{0}ner\n2026-12-07T10:00:00Z,198.51.100.7,23,scanner\n" + String(repeating: ",", count: 5_000) + "\n"
+        let result = try GenericCSVReport.parse(Array(text.utf8), feed: "generic-csv", file: "f.csv")
+        #expect(result.events.map(\.observedAt) == [1_796_637_600], "the byte order mark does not hide the time column")
+        #expect(result.errors.map(\.line) == [2, 3, 4, 6])
+        #expect(result.errors[0].reason == "time “1989-12-31T23:59:59Z” is before 1990 or after 2099")
+        #expect(result.errors[2].reason == "the line holds a NUL byte")
+        #expect(result.errors[3].reason == "5001 fields where the header names 4")
     }
 
     @Test func aLineLongerThanAnyReportLineRefusesTheFile() {

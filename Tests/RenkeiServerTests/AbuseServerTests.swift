@@ -215,4 +215,25 @@ extension ServerTests {
             #expect(try await AbuseRetentionRun.run(now: now, on: app.db).isEmpty)
         }
     }
+
+    @Test func phishingURLsOfTwoTeamsStayTwoEventsAndAReportReadInAnotherFormatIsAnotherReport() async throws {
+        try await withRenkei { app, _ in
+            let secretariat = try await apiToken(app, "secretariat@test.example")
+            let report = """
+                time,ip,port,type,fqdn,url
+                2026-12-07T14:40:00Z,,,phishing,login.alpha.example,https://login.alpha.example/x
+                2026-12-07T14:41:00Z,,,phishing,login.bank.jp,https://login.bank.jp/y
+
+                """
+            // Read as JSON lines first (by mistake): nothing is an event.
+            let wrong = try await send(app, .POST, "/api/v1/abuse/reports?feed=generic-csv&format=jsonl",
+                                       ["Authorization": "Bearer \(secretariat)", "Idempotency-Key": "first"], body: ByteBuffer(string: report))
+            let wrongSummary = try jsonObject(wrong)
+            #expect(wrong.status == .created && wrongSummary["rejected"] as? Int == 3, "the header line is no JSON object either")
+            let right = try await postReport(app, token: secretariat, key: "second", body: report)
+            let summary = try jsonObject(right)
+            #expect(right.status == .created, "the same bytes as CSV are another report")
+            #expect(summary["accepted"] as? Int == 2 && summary["duplicates"] as? Int == 0 && summary["routed"] as? Int == 2 && summary["teams"] as? Int == 2)
+        }
+    }
 }

@@ -44,7 +44,9 @@ public struct AbuseLineError: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The deduplication rule: within `window` seconds, events of one feed with the same type,
-/// source address and port count once (with a counter), as abuse desks count them.
+/// source address and port count once (with a counter), as abuse desks count them. The host
+/// name and URL are part of the source too: two phishing URLs, with or without the address of
+/// their shared host, are two events (and may belong to two teams).
 public struct AbuseDedupKey: Sendable, Hashable {
     public static let window: Int64 = 24 * 3600
 
@@ -52,22 +54,22 @@ public struct AbuseDedupKey: Sendable, Hashable {
     public var type: AbuseType
     public var ip: IPAddress?
     public var port: UInt16?
+    public var fqdn: String?
+    public var url: String?
 
-    public init(feed: String, type: AbuseType, ip: IPAddress?, port: UInt16?) {
-        (self.feed, self.type, self.ip, self.port) = (feed, type, ip, port)
+    public init(feed: String, type: AbuseType, ip: IPAddress?, port: UInt16?, fqdn: String? = nil, url: String? = nil) {
+        (self.feed, self.type, self.ip, self.port, self.fqdn, self.url) = (feed, type, ip, port, fqdn, url)
     }
 
     public init(_ event: AbuseEvent) {
-        feed = event.feed
-        type = event.type
-        ip = event.sourceIP
-        port = event.sourcePort
+        self.init(feed: event.feed, type: event.type, ip: event.sourceIP, port: event.sourcePort, fqdn: event.fqdn, url: event.url)
     }
 
     /// A 64-bit FNV-1a hash of the key, the column the store looks repeats up by; equal keys
     /// hash equally, and the few unequal keys that collide are told apart by their fields.
     /// Hashed: the feed and the type (UTF-8, each ended by a zero byte), the address (4 or 6,
-    /// then its bytes, big-endian; 0 for none), the port (1 and two bytes, big-endian; 0 for none).
+    /// then its bytes, big-endian; 0 for none), the port (1 and two bytes, big-endian; 0 for none),
+    /// the host name and the URL (UTF-8, each ended by a zero byte).
     public var digest: Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
@@ -84,6 +86,10 @@ public struct AbuseDedupKey: Sendable, Hashable {
         case nil: mix(0)
         }
         if let port { mix(1); mix(bigEndian: port) } else { mix(0) }
+        for byte in (fqdn ?? "").utf8 { mix(byte) }
+        mix(0)
+        for byte in (url ?? "").utf8 { mix(byte) }
+        mix(0)
         return Int64(bitPattern: hash)
     }
 

@@ -30,6 +30,7 @@ public struct AbuseFields: Sendable {
     public func event(feed: String, raw: String) -> Result<AbuseEvent, Refusal> {
         func refuse(_ reason: String) -> Result<AbuseEvent, Refusal> { .failure(Refusal(reason: reason)) }
         guard let observed = AbuseTime.parse(time) else { return refuse("time “\(time.prefix(40))” is not an ISO 8601 date and time") }
+        guard AbuseTime.plausible.contains(observed) else { return refuse("time “\(time.prefix(40))” is before 1990 or after 2099") }
         guard let kind = AbuseType(rawValue: type.trimmed.lowercased()) else {
             return refuse("type “\(type.prefix(40))” is not a classification type (for example scanner, infected-system, phishing, open-service)")
         }

@@ -100,7 +100,7 @@ public enum AbuseNotice {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public static func isoTime(_ time: Int64) -> String { stamp(time, "yyyy-MM-dd'T'HH:mm:ss'Z'") }
+    public static func isoTime(_ time: Int64) -> String { AbuseTime.format(time) }
 
     private static func stamp(_ time: Int64, _ format: String) -> String {
         DateFormatter.fixed(format).string(from: Date(timeIntervalSince1970: TimeInterval(time)))

@@ -104,6 +104,8 @@ public struct AbuseReportReader: Sendable {
     }
 
     private mutating func take(_ fields: AbuseFields, raw: String, line: Int, into events: inout [AbuseEvent]) {
+        // No database keeps a NUL inside text the same way: the line is refused, not cut.
+        guard !raw.utf8.contains(0) else { refuse(line, "the line holds a NUL byte"); return }
         switch fields.event(feed: feed, raw: raw) {
         case .success(let event): events.append(event)
         case .failure(let refusal): refuse(line, refusal.reason)
@@ -112,6 +114,8 @@ public struct AbuseReportReader: Sendable {
 
     private mutating func readCSV(_ bytes: [UInt8], final: Bool) throws(GenericCSVReport.FileError) -> [AbuseEvent] {
         var records = RecordReader(bytes: bytes, line: line)
+        // A byte order mark before the header, as spreadsheet programs write it.
+        if columns == nil, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { records.position = 3 }
         var events: [AbuseEvent] = []
         while let record = records.next() {
             guard record.terminated || final else {
@@ -124,8 +128,8 @@ public struct AbuseReportReader: Sendable {
                 continue
             }
             if record.fields.count == 1, record.fields[0].isEmpty { continue }   // a blank line
-            guard record.fields.count == columns.count else {
-                refuse(record.line, "\(record.fields.count) fields where the header names \(columns.count)"); continue
+            guard record.fieldCount == columns.count else {
+                refuse(record.line, "\(record.fieldCount) fields where the header names \(columns.count)"); continue
             }
             take(columns.fields(of: record, in: bytes), raw: String(decoding: bytes[record.span], as: UTF8.self), line: record.line, into: &events)
         }
@@ -172,6 +176,8 @@ struct RecordReader {
         var span: Range<Int>
         /// Whether a line break ended it (or the bytes ran out first).
         var terminated: Bool
+        /// How many fields it has; past `RecordReader.keptFields` their ranges are not kept.
+        var fieldCount: Int
 
         func text(_ index: Int, in bytes: [UInt8]) -> String {
             let range = fields[index]
@@ -181,6 +187,9 @@ struct RecordReader {
             return String(decoding: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)], as: UTF8.self).replacingOccurrences(of: "\"\"", with: "\"")
         }
     }
+
+    /// More fields than any report has: a line of commas costs no memory beyond these.
+    static let keptFields = 1_024
 
     let bytes: [UInt8]
     var position = 0
@@ -195,6 +204,8 @@ struct RecordReader {
         guard position < bytes.count else { return nil }
         let start = position, startLine = line
         var fields: [Range<Int>] = []
+        var dropped = 0
+        func add(_ field: Range<Int>) { if fields.count < Self.keptFields { fields.append(field) } else { dropped += 1 } }
         var fieldStart = position
         var quoted = false
         while position < bytes.count {
@@ -205,25 +216,28 @@ struct RecordReader {
                 line += 1
                 if !quoted {
                     let end = position > fieldStart && bytes[position - 1] == UInt8(ascii: "\r") ? position - 1 : position
-                    fields.append(fieldStart..<end)
+                    add(fieldStart..<end)
                     position += 1
-                    return Record(fields: fields, line: startLine, span: start..<end, terminated: true)
+                    return Record(fields: fields, line: startLine, span: start..<end, terminated: true, fieldCount: fields.count + dropped)
                 }
             } else if byte == UInt8(ascii: ","), !quoted {
-                fields.append(fieldStart..<position)
+                add(fieldStart..<position)
                 fieldStart = position + 1
             }
             position += 1
         }
-        fields.append(fieldStart..<bytes.count)
+        add(fieldStart..<bytes.count)
         line = startLine
-        return Record(fields: fields, line: startLine, span: start..<bytes.count, terminated: false)
+        return Record(fields: fields, line: startLine, span: start..<bytes.count, terminated: false, fieldCount: fields.count + dropped)
     }
 }
 
 /// ISO 8601 dates and times as reports write them: `2026-12-07T10:00:00Z`, with a fraction, an
 /// offset (`+01:00`), a space for the `T`, or no zone (taken as UTC, as sensor feeds mean it).
 public enum AbuseTime {
+    /// 1990-01-01 to 2099-12-31: a report's time outside this is a wrong field, not an event.
+    public static let plausible: ClosedRange<Int64> = 631_152_000...4_102_444_799
+
     public static func parse(_ text: String) -> Int64? {
         let bytes = Array(text.utf8.drop { $0 == UInt8(ascii: " ") }.reversed().drop { $0 == UInt8(ascii: " ") }.reversed())
         guard bytes.count >= 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
@@ -275,6 +289,31 @@ public enum AbuseTime {
         case 4, 6, 9, 11: 30
         default: 31
         }
+    }
+
+    /// `2026-12-07T10:00:00Z`: computed, not formatted, as a notice of 50,000 events writes
+    /// 100,000 of them (a DateFormatter per call cost seconds).
+    public static func format(_ seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let inDay = seconds - days * 86_400
+        let (year, month, day) = civil(days)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let yearText = String(year)
+        return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + two(month) + "-" + two(day)
+            + "T" + two(inDay / 3600) + ":" + two(inDay % 3600 / 60) + ":" + two(inDay % 60) + "Z"
+    }
+
+    /// The proleptic Gregorian date of a day number since 1970-01-01 (Howard Hinnant's algorithm).
+    private static func civil(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

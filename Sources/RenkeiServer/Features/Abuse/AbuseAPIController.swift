@@ -5,8 +5,9 @@ import Vapor
 
 /// The abuse pipeline in the API, as `renkei abuse` has it: feeds, reports in, notices out.
 struct AbuseAPIController {
-    /// An upload is held in memory while it is read; larger reports go through `renkei abuse ingest`.
-    static let uploadLimit = ByteCount(value: 64 << 20)
+    /// An upload is held in memory and taken in within one write transaction, which the other
+    /// writers wait for: about 250,000 events at most; larger reports go through `renkei abuse ingest`.
+    static let uploadLimit = ByteCount(value: 16 << 20)
 
     func register(_ api: any RoutesBuilder) {
         api.get(.apiAbuseFeeds, use: feeds)
@@ -44,6 +45,8 @@ struct AbuseAPIController {
                                               idempotencyKey: key, userID: try user.requireID(), on: request.db, now: request.application.renkei.clock.now)
         } catch let error as GenericCSVReport.FileError {
             throw AppError.invalid([FieldError(field: "body", message: "\(error.reason); nothing of it was taken in.")])
+        } catch is AbuseIngest.InProgress {
+            throw AppError.conflict("The same report is being taken in now; send it again in a moment to get its summary.")
         } catch is AbuseIngest.KeyReused {
             throw AppError.invalid([FieldError(field: "Idempotency-Key", message: "This Idempotency-Key was used for another report; use a new key for a new report.")])
         }

@@ -76,10 +76,26 @@ struct AbuseIngest: Sendable {
     static let chunkSize = 2_000
 
     struct KeyReused: Error {}
+    struct InProgress: Error {}
 
     func ingest(_ source: AbuseReportSource, fileName: String, digest: String, idempotencyKey: String? = nil, userID: UUID? = nil,
                 on database: any Database, now: Date = Date(), progress: (@Sendable (Int) -> Void)? = nil) async throws -> AbuseIngestSummary {
+        // The same bytes read in another format are another report.
+        let digest = "\(format.rawValue):\(digest)"
         if let earlier = try await earlier(digest: digest, idempotencyKey: idempotencyKey, userID: userID, on: database) { return earlier }
+        do {
+            return try await takeIn(source, fileName: fileName, digest: digest, idempotencyKey: idempotencyKey, userID: userID, on: database, now: now,
+                                    progress: progress)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // The same report, sent again while the first was being taken in: once that one
+            // committed, its summary; while it runs, a conflict to retry.
+            if let earlier = try await earlier(digest: digest, idempotencyKey: idempotencyKey, userID: userID, on: database) { return earlier }
+            throw InProgress()
+        }
+    }
+
+    private func takeIn(_ source: AbuseReportSource, fileName: String, digest: String, idempotencyKey: String?, userID: UUID?,
+                        on database: any Database, now: Date, progress: (@Sendable (Int) -> Void)?) async throws -> AbuseIngestSummary {
         let started = Date()
         let id = UUID()
         var summary = try await database.transaction { database in
@@ -170,7 +186,7 @@ struct AbuseIngest: Sendable {
         let low = times.min()! - AbuseDedupKey.window, high = times.max()! + AbuseDedupKey.window
         var known: [Int64: [Incident]] = [:]
         let rows = try await sql.raw("""
-            SELECT id, feed, type, ip, port, first_seen, dedup_key FROM abuse_events
+            SELECT id, feed, type, ip, port, fqdn, url, first_seen, dedup_key FROM abuse_events
             WHERE dedup_key IN (\(unsafeRaw: Set(digests).map(String.init).joined(separator: ","))) AND first_seen > \(literal: low) AND first_seen < \(literal: high)
             """).all()
         // The key's hash finds the rows (abuse_events_repeats); its fields, the feed's among them, tell them apart.
@@ -180,7 +196,9 @@ struct AbuseIngest: Sendable {
             let ip = try row.decode(column: "ip", as: String?.self).flatMap { IPAddress($0) }
             let port = try row.decode(column: "port", as: Int?.self).flatMap { UInt16(exactly: $0) }
             known[try row.decode(column: "dedup_key", as: Int64.self), default: []].append(
-                Incident(key: AbuseDedupKey(feed: feed.name, type: type, ip: ip, port: port), first: try row.decode(column: "first_seen", as: Int64.self),
+                Incident(key: AbuseDedupKey(feed: feed.name, type: type, ip: ip, port: port, fqdn: try row.decode(column: "fqdn", as: String?.self),
+                                            url: try row.decode(column: "url", as: String?.self)),
+                         first: try row.decode(column: "first_seen", as: Int64.self),
                          row: try row.decode(column: "id", as: Int64.self)))
         }
         var fresh: [NewEvent] = []

@@ -12,8 +12,9 @@
 # would be) to the output file's last write (its mtime); the run ends when the collector has
 # exited, every queue is empty and the output has not grown for SETTLE seconds, which is not
 # counted. events = the input's rows after the header; output_lines = the events the
-# deduplicator let through (the distinct keys, as the feed is one). Needs Debian's redis-server;
-# installs intelmq into .venv-bench-intelmq. KEEP=1 keeps the work directory (bot logs, dumps).
+# deduplicator let through (the distinct keys, as the feed is one). Needs Debian's redis-server
+# and, as root, the user intelmq (the bots switch to it); installs intelmq into
+# .venv-bench-intelmq. KEEP=1 keeps the work directory (runtime.yaml, bot logs, dumps, output).
 set -euo pipefail
 export LC_ALL=C
 INPUT=$(realpath "${1:?usage: Benchmarks/abuse_peer_intelmq.sh INPUT.csv}")
@@ -32,14 +33,14 @@ command -v redis-server >/dev/null && command -v redis-cli >/dev/null || {
 # cannot read root's home: as root the venv is made from Debian's /usr/bin/python3, not from a
 # pyenv Python in /root, and checked as intelmq.
 BASE_PYTHON=python3
-AS_BOTS=()
+AS_INTELMQ=()
 if (( EUID == 0 )); then
     id intelmq >/dev/null 2>&1 || { echo "error: IntelMQ does not run as root and there is no user intelmq to" \
         "switch to: useradd --system --user-group --no-create-home intelmq (or run as another user)" >&2; exit 1; }
     BASE_PYTHON=/usr/bin/python3
-    AS_BOTS=(runuser -u intelmq --)
+    AS_INTELMQ=(runuser -u intelmq --)
 fi
-if ! "${AS_BOTS[@]}" "$VENV/bin/python" -c "import intelmq, _strptime, sys; sys.exit(intelmq.__version__ != '$INTELMQ_VERSION')" 2>/dev/null; then
+if ! "${AS_INTELMQ[@]}" "$VENV/bin/python" -c "import intelmq, _strptime, sys; sys.exit(intelmq.__version__ != '$INTELMQ_VERSION')" 2>/dev/null; then
     say "installing intelmq==$INTELMQ_VERSION in $VENV (on $BASE_PYTHON)"
     "$BASE_PYTHON" -m venv --clear "$VENV"
     "$VENV/bin/pip" install -q "intelmq==$INTELMQ_VERSION" >&2
@@ -50,8 +51,13 @@ WORK=$(mktemp -d /tmp/renkei-intelmq-bench.XXXXXX)
 REDIS_PID=
 BOT_PIDS=()
 cleanup() {
+    # SIGTERM lets a bot close its queues; one that hangs (its redis gone) gets SIGKILL after 10 s.
     for pid in "${BOT_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${BOT_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    for _ in $(seq 1 50); do
+        alive=0; for pid in "${BOT_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        (( alive )) || break; sleep 0.2
+    done
+    for pid in "${BOT_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     if [[ -n $REDIS_PID ]]; then kill "$REDIS_PID" 2>/dev/null || true; wait "$REDIS_PID" 2>/dev/null || true; fi
     if [[ ${KEEP:-0} != 1 ]]; then rm -rf "$WORK"; else say "work directory kept in $WORK"; fi
 }

@@ -89,9 +89,10 @@ def test_a_killed_ingest_leaves_nothing_and_every_event_and_notice_comes_once(re
     subprocess.run([sys.executable, str(REPO / "Benchmarks" / "gen_abuse_events.py"), "--events", str(EVENTS), "--out", str(report)],
                    capture_output=True, timeout=300, check=True)
     # The rule, independently: the report spans less than 24 hours, so every event after the
-    # first of its (type, address, port) is a repeat.
+    # first of its (type, address, port, host name, URL) is a repeat.
     with report.open(newline="") as rows:
-        keys = [(row["type"], ipaddress.ip_address(row["ip"]), row["port"]) for row in csv.DictReader(rows)]
+        keys = [(row["type"], ipaddress.ip_address(row["ip"]), row["port"], row["fqdn"].strip().lower(), row["url"].strip())
+                for row in csv.DictReader(rows)]
     assert len(keys) == EVENTS
     repeats = EVENTS - len(set(keys))
     events_before = query(data_dir, "SELECT COUNT(*) FROM abuse_events")[0][0]

@@ -115,11 +115,12 @@ struct AbuseIngest: Sendable {
             while true {
                 let block = try source.read()
                 waiting += try reader.read(block ?? [], final: block == nil)
-                while waiting.count >= Self.chunkSize || (block == nil && !waiting.isEmpty) {
-                    let chunk = Array(waiting.prefix(Self.chunkSize))
-                    waiting.removeFirst(chunk.count)
-                    try await store(chunk, ingest: id, on: sql, into: &summary, teams: &teamsSeen)
+                // Whole chunks now, the rest with the next block (all of it after the last).
+                let ready = block == nil ? waiting.count : waiting.count - waiting.count % Self.chunkSize
+                for start in stride(from: 0, to: ready, by: Self.chunkSize) {
+                    try await store(Array(waiting[start..<min(start + Self.chunkSize, ready)]), ingest: id, on: sql, into: &summary, teams: &teamsSeen)
                 }
+                waiting.removeFirst(ready)
                 done += block?.count ?? 0
                 progress?(done)
                 if block == nil { break }

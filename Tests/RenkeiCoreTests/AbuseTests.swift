@@ -221,9 +221,10 @@ import Testing
         #expect(AbusePreference(schedule: .immediately, types: []).isDue(lastNoticeAt: 5, oldestWaiting: 5, now: 5))
         #expect(AbuseNotice.tlp(of: [.green, .amberStrict, .amber]) == .amberStrict)
         #expect(AbuseNotice.tlp(of: [.clear]) == .clear && AbuseNotice.tlp(of: []) == .amber)
-        #expect(AbuseNotice.ticket(at: 1_796_637_600, sequence: 42) == "ABUSE-20261207-000042")
+        #expect(AbuseNotice.ticket(at: 1_796_637_600, serial: 42) == "ABUSE-20261207-00001A", "42 = 1 × 32 + 10")
         #expect(AbuseRetention.cutoff(now: 1_796_637_600, days: 90) == 1_788_861_600, "2026-09-08T10:00:00Z")
-        #expect(AbuseNotice.ticket(at: 1_796_687_999, sequence: 1_234_567) == "ABUSE-20261207-1234567")
+        #expect(AbuseNotice.ticket(at: 1_796_687_999, serial: .max) == "ABUSE-20261207-ZZZZZZ", "30 bits; the top two are not used")
+        #expect(AbuseNotice.ticket(at: 1_796_637_600, serial: 0b10010_01111_00000_10101_00001_00000) == "ABUSE-20261207-JF0N10", "I, L, O and U are left out")
     }
 
     @Test func aNoticeAttachmentIsCSVThatNoSpreadsheetRuns() {

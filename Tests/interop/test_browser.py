@@ -260,6 +260,7 @@ NOT_PAGES = {
     "teamKeys": "OpenPGP keys", "itemAttachment": "download", "artifactSample": "download", "listKey": "OpenPGP key",
     "itemSTIX": "STIX bundle", "artifactSTIX": "STIX bundle",
     "abuseNoticeEvents": "CSV download", "abuseNoticeAcknowledgement": "POST",
+    "abuseMonitoringCSV": "CSV download", "abuseMonitoringJSON": "JSON",
 }
 
 
@@ -385,7 +386,7 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "teamEdit": [f"/teams/{SLUG}/edit"], "twoFactor": ["/account/two-factor"], "signInTwoFactor": ["/sign-in/two-factor"],
         "sigNew": ["/sigs/new"], "eventNew": ["/events/new"], "accountEvents": ["/account/events"],
         "eventReview": ["/events/annual-conference/review"], "eventAttendees": ["/events/annual-conference/attendees"],
-        "eventGuests": ["/events/tc-nairobi/guests"], "abuse": ["/abuse"],
+        "eventGuests": ["/events/tc-nairobi/guests"], "abuse": ["/abuse"], "abuseMonitoring": ["/abuse/monitoring"],
     }, failures, "visitor", seen)
     browser.open("/sign-in")
     seen.add("signIn")
@@ -406,7 +407,7 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
     mailing_list = first_link(browser, "/lists", r"/lists/(?!new$|key\.asc$)[a-z0-9-]+$")
     # The representative takes part in Abuse Handling (its drafts included) and chairs CVSS.
     sig_document = first_link(browser, "/sigs/abuse-handling", r"/sigs/abuse-handling/documents/[0-9A-Fa-f-]{36}$")
-    abuse_notice = first_link(browser, "/abuse", r"/abuse/notices/ABUSE-[0-9]{8}-[0-9]+$")
+    abuse_notice = first_link(browser, "/abuse", r"/abuse/notices/ABUSE-[0-9]{8}-[0-9A-Z]{6}$")
     visit_all(browser, {
         "home": ["/"], "teams": ["/teams"], "team": [f"/teams/{SLUG}"], "teamEdit": [f"/teams/{SLUG}/edit"],
         "account": ["/account"], "twoFactor": ["/account/two-factor"], "lookup": ["/lookup?q=192.0.2.45"],
@@ -421,7 +422,7 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "event": ["/events/annual-conference", "/events/annual-conference-last-year", "/events/tc-singapore", "/events/cvss-sig-meeting"],
         "eventCFP": ["/events/annual-conference/cfp"], "eventGuests": ["/events/tc-nairobi/guests"],
         "eventAttendees": ["/events/cvss-sig-meeting/attendees"],
-        "abuse": ["/abuse"], "abuseNotice": [abuse_notice],
+        "abuse": ["/abuse"], "abuseNotice": [abuse_notice], "abuseMonitoring": ["/abuse/monitoring", "/abuse/monitoring?days=365"],
     }, failures, "member", seen)
     # The invitation form, from an invitation the representative makes.
     cookies = {c["name"]: c["value"] for c in browser.driver.get_cookies()}
@@ -460,7 +461,7 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "events": ["/events"], "eventNew": ["/events/new"], "event": ["/events/annual-conference", "/events/tc-nairobi"],
         "eventReview": ["/events/annual-conference/review"], "eventGuests": ["/events/tc-nairobi/guests"],
         "eventAttendees": ["/events/annual-conference/attendees", "/events/tc-singapore/attendees"], "accountEvents": ["/account/events"],
-        "eventEdit": ["/events/annual-conference/edit"], "abuse": ["/abuse"],
+        "eventEdit": ["/events/annual-conference/edit"], "abuse": ["/abuse"], "abuseMonitoring": ["/abuse/monitoring"],
     }, failures, "secretariat", seen)
     # A form with its error summary, and an error page.
     browser.open("/items/new")

@@ -56,6 +56,8 @@ public enum AbuseType: String, Sendable, Hashable, Codable, CaseIterable {
 public enum AbuseFeedName {
     /// The feed every installation has.
     public static let generic = "generic-csv"
+    /// The feed reports received by mail go to (`renkei abuse receive`), as every installation has it.
+    public static let mail = "abuse-mail"
 
     /// Lower-case letters, digits and inner hyphens, at most 63: safe in a file name, a URL and a CSV cell.
     public static func isValid(_ name: String) -> Bool {

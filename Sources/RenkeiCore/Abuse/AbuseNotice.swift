@@ -66,9 +66,13 @@ public enum AbuseNotice {
     /// its most restricted event. No feed named: AMBER, the default for shared content.
     public static func tlp(of feeds: [TLPLabel]) -> TLPLabel { feeds.max() ?? .default }
 
-    /// `ABUSE-20261207-000042`: the day (UTC) and that day's sequence number, for a team to quote.
-    public static func ticket(at time: Int64, sequence: Int) -> String {
-        "ABUSE-\(day(time))-" + String(repeating: "0", count: max(0, 6 - String(sequence).count)) + String(sequence)
+    /// `ABUSE-20261207-7K3QXM`: the day (UTC) and 30 random bits in Crockford's base 32, for a
+    /// team to quote and read out. Random, not counted: a ticket tells nobody how many notices
+    /// went out that day, and two servers sending at once draw different ones.
+    public static func ticket(at time: Int64, serial: UInt32) -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        let code = stride(from: 25, through: 0, by: -5).map { alphabet[Int(serial >> UInt32($0) & 31)] }
+        return "ABUSE-\(day(time))-" + String(code)
     }
 
     /// The day part of a ticket number, `20261207`.
@@ -122,7 +126,29 @@ public enum AbuseAccess {
     }
 }
 
+/// Whose events a list or a view covers.
+public enum AbuseScope: Sendable, Hashable {
+    case community
+    case team(UUID)
+}
+
 extension AbuseAccess {
+    /// Whether the reader has an abuse desk at all: a team's member, or the secretariat.
+    public static func hasDesk(_ actor: Actor?) -> Bool {
+        guard let actor else { return false }
+        return actor.roles.contains(.secretariat) || actor.teamID != nil
+    }
+
+    /// What the reader's notice lists and monitoring views cover when it asks for `team` (nil:
+    /// its default): the secretariat, the community or the team it names; a team's member,
+    /// its own team only. Nil when the reader may not see what it asked for.
+    public static func scope(_ actor: Actor?, asking team: UUID? = nil) -> AbuseScope? {
+        guard let actor else { return nil }
+        if actor.roles.contains(.secretariat) { return team.map(AbuseScope.team) ?? .community }
+        guard let own = actor.teamID, team == nil || team == own else { return nil }
+        return .team(own)
+    }
+
     /// Choosing how a team receives its events: its representatives, or the secretariat.
     public static func mayChoosePreference(for team: UUID, _ actor: Actor?) -> Bool {
         guard let actor else { return false }

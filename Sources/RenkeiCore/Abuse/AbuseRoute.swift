@@ -41,3 +41,11 @@ extension Resolver {
         return AbuseRoute(team: team.map { teams[$0].slug }, asn: origins.first, country: country)
     }
 }
+
+extension Resolver {
+    /// The announced prefix an address lies in (routing data), for the monitoring views.
+    public func announcedPrefix(of address: IPAddress) -> IPPrefix? {
+        let route = routing.longestMatch(address)
+        return route >= 0 ? routing.entries[Int(route)].prefix : nil
+    }
+}

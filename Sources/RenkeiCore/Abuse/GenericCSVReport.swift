@@ -59,6 +59,8 @@ public struct AbuseReportReader: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         case csv
         case jsonl
+        /// X-ARF (`XARFReport`): reports as JSON objects, each over one line or many.
+        case xarf
     }
 
     public static let keptErrors = 1_000
@@ -74,6 +76,7 @@ public struct AbuseReportReader: Sendable {
     /// The line `pending` starts on.
     private var line = 1
     private var columns: GenericCSVReport.Columns?
+    private var reports = XARFReport.Reader()
 
     public init(format: Format, feed: String, file: String) {
         self.format = format
@@ -88,6 +91,7 @@ public struct AbuseReportReader: Sendable {
         let events = switch format {
         case .csv: try readCSV(bytes, final: final)
         case .jsonl: readJSONLines(bytes, final: final)
+        case .xarf: try readXARF(bytes, final: final)
         }
         guard pending.count <= Self.longestLine else {
             throw GenericCSVReport.FileError(file: file, reason: "line \(line) is longer than \(Self.longestLine) bytes")
@@ -162,6 +166,17 @@ public struct AbuseReportReader: Sendable {
                                      port: field("port", "source.port") ?? "", type: field("type", "classification.type") ?? "",
                                      fqdn: field("fqdn", "source.fqdn"), url: field("url", "source.url"), asn: field("asn", "source.asn"))
             take(fields, raw: String(decoding: text, as: UTF8.self), line: number, into: &events)
+        }
+        return events
+    }
+
+    private mutating func readXARF(_ bytes: [UInt8], final: Bool) throws(GenericCSVReport.FileError) -> [AbuseEvent] {
+        var events: [AbuseEvent] = []
+        for report in try reports.read(bytes, final: final, file: file) {
+            switch report.fields {
+            case .success(let fields): take(fields, raw: report.raw, line: report.line, into: &events)
+            case .failure(let refusal): refuse(report.line, refusal.reason)
+            }
         }
         return events
     }

@@ -14,9 +14,11 @@ extension DemoNetwork {
     /// open services in `generic-csv`, brute force from a honeypot as IntelMQ JSON lines,
     /// phishing URLs on the teams' domains. Addresses lie in the demo teams' declared prefixes,
     /// with some in a block no team declares (the unrouted queue), and about a
-    /// quarter repeat an earlier event within the hour (counted, not listed twice).
-    public static func abuseFeeds(endingAt now: Int64) -> [DemoAbuseFeed] {
-        var random = SplitMix64(text: "renkei-demo-abuse")
+    /// quarter repeat an earlier event within the hour (counted, not listed twice). `daysBefore`
+    /// draws another day's events, a little busier or quieter, for the monitoring views' week.
+    public static func abuseFeeds(endingAt now: Int64, daysBefore: Int = 0) -> [DemoAbuseFeed] {
+        var random = SplitMix64(text: daysBefore == 0 ? "renkei-demo-abuse" : "renkei-demo-abuse-\(daysBefore)")
+        let scanCount = 1_200 - 120 * (daysBefore % 4), honeypotCount = 400 + 60 * (daysBefore % 3)
         func prefixes(of teams: [TeamRecord]) -> [(IPPrefix, [String])] {
             teams.flatMap { team in
                 team.constituency.prefixes.compactMap { try? IPPrefix(parsing: $0) }.filter { $0.network.bitWidth == 32 }.map { ($0, team.constituency.domains) }
@@ -40,7 +42,7 @@ extension DemoNetwork {
         func time(_ step: Int, of count: Int) -> String { AbuseNotice.isoTime(now - 86_400 + Int64(step) * 86_400 / Int64(count)) }
         var scans = ["time,ip,port,type,fqdn,url"]
         var recent: [String] = []
-        for step in 0..<1_200 {
+        for step in 0..<scanCount {
             let source: String
             if !recent.isEmpty, random.next() % 4 == 0 {
                 source = recent[Int(random.next() % UInt64(recent.count))]
@@ -49,11 +51,11 @@ extension DemoNetwork {
                 source = "\(address().ip),\(port),\(type)"
                 recent = Array((recent + [source]).suffix(40))
             }
-            scans.append("\(time(step, of: 1_200)),\(source),,")
+            scans.append("\(time(step, of: scanCount)),\(source),,")
         }
         var honeypot: [String] = []
-        for step in 0..<400 {
-            honeypot.append(#"{"time.source": "\#(time(step, of: 400))", "source.ip": "\#(address().ip)", "source.port": \#(1_024 + random.next() % 60_000), "#
+        for step in 0..<honeypotCount {
+            honeypot.append(#"{"time.source": "\#(time(step, of: honeypotCount))", "source.ip": "\#(address().ip)", "source.port": \#(1_024 + random.next() % 60_000), "#
                 + #""destination.port": 22, "classification.taxonomy": "intrusion-attempts", "classification.type": "brute-force", "feed.name": "demo-honeypot"}"#)
         }
         var phishing = ["time,ip,port,type,fqdn,url"]

@@ -31,6 +31,7 @@ struct Chrome: Encodable {
         var sigs = SiteURL.sigs.path
         var events = SiteURL.events.path
         var abuse = SiteURL.abuse.path
+        var abuseMonitoring = SiteURL.abuseMonitoring.path
         var accountEvents = SiteURL.accountEvents.path
         var listKey = SiteURL.listKey.path
         var favicon = SiteURL.faviconSVG.path
@@ -65,7 +66,7 @@ struct Chrome: Encodable {
         userName = user?.displayName
         canCreateTeam = DirectoryPolicy.canCreateTeam(actor: user?.actor)
         canReadAudit = user?.roleSet.contains(.secretariat) ?? false
-        handlesAbuse = user.map { $0.$team.id != nil || $0.roleSet.contains(.secretariat) } ?? false
+        handlesAbuse = AbuseAccess.hasDesk(user?.actor)
         unread = request.storage[NotificationCountMiddleware.Key.self].flatMap { $0 > 0 ? $0 : nil }
         // Signed-in pages carry forms (sign-out at least); anonymous visitors get no session
         // until they open the sign-in form, so crawlers do not fill the session table.

@@ -171,7 +171,11 @@ public enum SiteURL: Sendable, Equatable {
     case abuseNotice(Parameter)
     case abuseNoticeEvents(Parameter)
     case abuseNoticeAcknowledgement(Parameter)
+    case abuseMonitoring
+    case abuseMonitoringCSV
+    case abuseMonitoringJSON
     case apiAbuseFeeds
+    case apiAbuseMonitoring
     case apiAbuseReports
     case apiAbuseNotices
 
@@ -267,6 +271,10 @@ public enum SiteURL: Sendable, Equatable {
         case .abuseNotice(let ticket): ["abuse", "notices", ticket.text(Self.ticketKey)]
         case .abuseNoticeEvents(let ticket): ["abuse", "notices", ticket.text(Self.ticketKey), "events.csv"]
         case .abuseNoticeAcknowledgement(let ticket): ["abuse", "notices", ticket.text(Self.ticketKey), "acknowledgement"]
+        case .abuseMonitoring: ["abuse", "monitoring"]
+        case .abuseMonitoringCSV: ["abuse", "monitoring.csv"]
+        case .abuseMonitoringJSON: ["abuse", "monitoring.json"]
+        case .apiAbuseMonitoring: ["api", "v1", "abuse", "monitoring"]
         case .apiAbuseFeeds: ["api", "v1", "abuse", "feeds"]
         case .apiAbuseReports: ["api", "v1", "abuse", "reports"]
         case .apiAbuseNotices: ["api", "v1", "abuse", "notices"]

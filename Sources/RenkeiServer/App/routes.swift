@@ -34,6 +34,7 @@ func routes(_ app: Application) throws {
     EventsAPIController().register(api)
     AbuseController().register(pages: pages, forms: forms)
     AbuseAPIController().register(api)
+    AbuseMonitoringController().register(pages: pages, api: api)
     STIXBundleController().register(pages: pages, api: api)
     let machines = app.grouped(TAXIIBasicAuthenticator(), APITokenAuthenticator(), TeamStatusMiddleware(), RateLimitMiddleware())
     TAXIIController().register(machines)

@@ -8,9 +8,11 @@ struct AbuseCommand: AnyAsyncCommand {
     var help: String {
         """
         feeds [--json]: the configured feeds.
-        feeds add NAME [--format csv|jsonl] [--tlp LABEL] [--retention-days N] [--description TEXT]: configures a feed.
-        ingest --feed NAME FILE... [--format csv|jsonl] [--json]: takes report files in (each whole or not at all), with a progress bar;
+        feeds add NAME [--format csv|jsonl|xarf] [--tlp LABEL] [--retention-days N] [--description TEXT]: configures a feed.
+        ingest --feed NAME FILE... [--format csv|jsonl|xarf] [--json]: takes report files in (each whole or not at all), with a progress bar;
                --json prints one summary object per file: accepted, duplicates, rejected, routed, unrouted, teams, seconds.
+        receive [--feed NAME]: takes one mail on standard input: an ARF (RFC 5965) or X-ARF report for the feed (abuse-mail unless named),
+               or a reply to a notice, which acknowledges it when its sender is one of the team's people (sendmail's exit codes).
         notify [--flush] [--json]: queues the batch notices that are due (--flush: every team's waiting events now).
         expire [--json]: deletes the events each feed keeps no longer (its retention days after they were last seen).
         """
@@ -34,12 +36,21 @@ struct AbuseCommand: AnyAsyncCommand {
                 for feed in feeds { print("\(feed.name)\t\(feed.format)\t\(feed.label.text)\t\(feed.retentionDays) days\t\(feed.description)") }
             }
         case "feeds" where arguments.operands.count == 2 && arguments.operands[1] == "add":
-            throw UsageError(message: "usage: renkei abuse feeds add NAME [--format csv|jsonl] [--tlp LABEL] [--retention-days N] [--description TEXT]")
+            throw UsageError(message: "usage: renkei abuse feeds add NAME [--format csv|jsonl|xarf] [--tlp LABEL] [--retention-days N] [--description TEXT]")
         case "feeds" where arguments.operands.count == 3 && arguments.operands[1] == "add":
             let feed = try await Self.addFeed(arguments.operands[2], arguments: arguments, on: app.db)
             print(json ? try Self.json(AbuseFeeds.row(feed)) : "feed \(feed.name) added (\(feed.format), \(feed.label.text), kept \(feed.retentionDays) days)")
         case "ingest" where arguments.operands.count >= 2:
             try await ingest(Array(arguments.operands.dropFirst()), arguments: arguments, app: app)
+        case "receive" where arguments.operands.count == 1:
+            let name = arguments.options["feed"] ?? AbuseFeedName.mail
+            guard let feed = try await AbuseFeeds.named(name, on: app.db) else { throw UsageError(message: "there is no feed “\(name)”; renkei abuse feeds lists them") }
+            let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            guard !bytes.isEmpty else { throw CommandExit(status: SendmailExit.dataError.rawValue, message: "no message on standard input") }
+            let outcome = try await AbuseMailIntake(database: app.db, resolver: try await app.lookup.upToDateResolver(on: app.db), now: Date())
+                .receive(bytes, feed: feed)
+            guard outcome.exit == .ok else { throw CommandExit(status: outcome.exit.rawValue, message: outcome.message) }
+            print(outcome.message)
         case "notify" where arguments.operands.count == 1:
             let report = try await AbuseNotify(addressing: app.renkei.mail).run(flush: arguments.flags.contains("flush"), on: app.db)
             print(json ? try Self.json(report) : "\(report.notices) notice\(report.notices == 1 ? "" : "s") with \(report.events) events queued in the outbox"
@@ -49,12 +60,12 @@ struct AbuseCommand: AnyAsyncCommand {
             print(json ? try Self.json(expired) : expired.isEmpty ? "no event is older than its feed keeps it"
                          : expired.map { "\($0.feed): \($0.deleted) events deleted" }.joined(separator: "\n"))
         default:
-            throw UsageError(message: "usage: renkei abuse feeds|ingest --feed NAME FILE...|notify [--flush]|expire (renkei abuse --help)")
+            throw UsageError(message: "usage: renkei abuse feeds|ingest --feed NAME FILE...|receive [--feed NAME]|notify [--flush]|expire (renkei abuse --help)")
         }
     }
 
     private func ingest(_ files: [String], arguments: CommandArguments, app: Application) async throws {
-        guard let name = arguments.options["feed"] else { throw UsageError(message: "usage: renkei abuse ingest --feed NAME FILE... [--format csv|jsonl] [--json]") }
+        guard let name = arguments.options["feed"] else { throw UsageError(message: "usage: renkei abuse ingest --feed NAME FILE... [--format csv|jsonl|xarf] [--json]") }
         guard let feed = try await AbuseFeeds.named(name, on: app.db) else {
             throw UsageError(message: "there is no feed “\(name)”; renkei abuse feeds lists them")
         }
@@ -109,7 +120,7 @@ struct AbuseCommand: AnyAsyncCommand {
 
     static func format(_ text: String?) throws(UsageError) -> AbuseReportReader.Format? {
         guard let text else { return nil }
-        guard let format = AbuseReportReader.Format(rawValue: text) else { throw UsageError(message: "--format is csv or jsonl, not “\(text)”") }
+        guard let format = AbuseReportReader.Format(rawValue: text) else { throw UsageError(message: "--format is csv, jsonl or xarf, not “\(text)”") }
         return format
     }
 

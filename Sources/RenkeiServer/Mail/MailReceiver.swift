@@ -22,6 +22,10 @@ struct MailReceiver {
     /// `recipient` is the envelope recipient the MTA names; without it the list is found in To and Cc.
     func receive(_ bytes: [UInt8], recipient: String?) async throws -> Outcome {
         let message = ReceivedEntity(bytes: bytes)
+        if let resolver, isForAbuseDesk(recipient: recipient, in: message),
+           let feed = try await AbuseFeeds.named(AbuseFeedName.mail, on: database) {
+            return try await AbuseMailIntake(database: database, resolver: resolver, now: now).receive(bytes, feed: feed)
+        }
         guard let list = try await findList(recipient: recipient, in: message) else {
             return Outcome(exit: .noUser, message: PostRefusal.unknownList(recipient ?? message.header("To") ?? "this address").message)
         }
@@ -83,14 +87,23 @@ struct MailReceiver {
         return (content, true, valid)
     }
 
+    /// Mail to the abuse address: reports, and replies to notices (`AbuseMailIntake`).
+    private func isForAbuseDesk(recipient: String?, in message: ReceivedEntity) -> Bool {
+        Self.recipients(recipient, of: message).contains { Self.address(in: $0)?.lowercased() == addressing.abuseAddress.lowercased() }
+    }
+
     private func findList(recipient: String?, in message: ReceivedEntity) async throws -> MailingList? {
-        let candidates = recipient.map { [$0] } ?? ((message.header("To") ?? "") + "," + (message.header("Cc") ?? "")).split(separator: ",").map(String.init)
-        for candidate in candidates {
+        for candidate in Self.recipients(recipient, of: message) {
             guard let address = Self.address(in: candidate)?.lowercased(), address.hasSuffix("@" + addressing.domain.lowercased()) else { continue }
             let slug = String(address.dropLast(addressing.domain.count + 1))
             if let list = try? await ListStore.require(slug: slug, on: database) { return list }
         }
         return nil
+    }
+
+    /// The envelope recipient, else the addresses in To and Cc.
+    private static func recipients(_ recipient: String?, of message: ReceivedEntity) -> [String] {
+        recipient.map { [$0] } ?? ((message.header("To") ?? "") + "," + (message.header("Cc") ?? "")).split(separator: ",").map(String.init)
     }
 
     /// `a@b` out of `Name <a@b>` or a bare address.

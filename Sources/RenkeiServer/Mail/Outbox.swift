@@ -9,6 +9,8 @@ struct MailAddressing: Sendable {
 
     /// The sender of notifications and reports.
     var platformAddress: String { "renkei@\(domain)" }
+    /// Where abuse reports (ARF, X-ARF) and replies to abuse notices come in (`renkei abuse receive`).
+    var abuseAddress: String { "abuse@\(domain)" }
 
     func listAddress(_ slug: String) -> String { "\(slug)@\(domain)" }
 

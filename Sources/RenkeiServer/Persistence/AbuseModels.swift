@@ -62,6 +62,10 @@ final class AbuseNoticeModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "acknowledged_at") var acknowledgedAt: Date?
     @OptionalField(key: "acknowledged_by") var acknowledgedBy: UUID?
+    /// `web` or `reply` (`AbuseReply`).
+    @OptionalField(key: "acknowledged_via") var acknowledgedVia: String?
+    /// The random key its mails' Message-IDs carry, so a reply finds the notice (`AbuseReply`).
+    @OptionalField(key: "reply_key") var replyKey: String?
 
     init() {}
 
@@ -111,5 +115,14 @@ enum AbuseEventTable {
         case open
         case resolved
         case falsePositive = "false-positive"
+        /// Of a type the team's preference leaves out: never sent, and no longer waiting.
+        case notWanted = "not-wanted"
     }
+}
+
+/// The kept counts, written and read in SQL (`AbuseTally`, `AbuseMonitoringStore`).
+enum AbuseCountTable {
+    static let name = "abuse_counts"
+    static let totals = "abuse_feed_totals"
+    static let noticeFeeds = "abuse_notice_feeds"
 }

@@ -48,8 +48,8 @@ struct AbuseController {
         let user = try request.requireUser()
         let actor = request.currentActor
         let page = try await AbuseStore.notices(for: actor, page: try request.pageRequest(), on: request.db)
-        let teams = try await DisplayNames.load(users: [], teams: Set(page.items.map(\.teamID)), on: request.db)
-        var view = DeskPage(chrome: Chrome(request: request, title: "Abuse notices"), notices: page.items.map { Self.row($0, teams: teams) },
+        let teams = try await DisplayNames.load(users: Set(page.items.compactMap(\.acknowledgedBy)), teams: Set(page.items.map(\.teamID)), on: request.db)
+        var view = DeskPage(chrome: Chrome(request: request, title: "Abuse notices"), notices: page.items.map { Self.row($0, names: teams) },
                             olderURL: page.next.map(request.nextPagePath))
         if let team = user.$team.id {
             view.waiting = Self.counted(try await AbuseStore.waiting(team: team, on: request.db))
@@ -71,11 +71,15 @@ struct AbuseController {
         count > AbuseStore.countLimit ? "more than \(AbuseStore.countLimit)" : String(count)
     }
 
-    static func row(_ notice: AbuseNoticeModel, teams: DisplayNames) -> DeskPage.Notice {
-        DeskPage.Notice(ticket: notice.ticket, link: SiteURL.abuseNotice(.value(notice.ticket)).path, team: teams.team(notice.teamID),
-                        at: TeamView.minute(notice.createdAt), events: notice.events, tlp: notice.label.text,
-                        tlpClass: SharedItemsController.Label(notice.label).cssClass,
-                        acknowledged: notice.acknowledgedAt.map(TeamView.minute))
+    /// `names` holds the notice's team and whoever acknowledged it.
+    static func row(_ notice: AbuseNoticeModel, names: DisplayNames) -> DeskPage.Notice {
+        let acknowledged = notice.acknowledgedAt.map { at in
+            TeamView.minute(at) + (notice.acknowledgedBy.map { " by \(names.user($0))" } ?? "")
+                + (notice.acknowledgedVia == AbuseStore.Acknowledgement.reply.rawValue ? ", by replying to the notice" : "")
+        }
+        return DeskPage.Notice(ticket: notice.ticket, link: SiteURL.abuseNotice(.value(notice.ticket)).path, team: names.team(notice.teamID),
+                               at: TeamView.minute(notice.createdAt), events: notice.events, tlp: notice.label.text,
+                               tlpClass: SharedItemsController.Label(notice.label).cssClass, acknowledged: acknowledged)
     }
 
     struct PreferenceForm: Content {
@@ -119,24 +123,41 @@ struct AbuseController {
         var firstURL: String?
         var nextURL: String?
         var statuses: [String]
+        /// Which events the page lists, by status.
+        var filters: [Filter]
+    }
+
+    struct Filter: Encodable {
+        var value: String
+        var label: String
+        var selected: Bool
     }
 
     func notice(request: Request) async throws -> View {
         _ = try request.requireUser()
         let notice = try await AbuseStore.notice(try ticket(request), for: request.currentActor, on: request.db)
         let after = try? request.query.get(Int64.self, at: "after")
-        let rows = try await AbuseStore.events(of: notice, after: after, limit: Self.eventsPerPage + 1, on: request.db)
+        let status = request.query[String.self, at: "status"].flatMap(AbuseEventTable.Status.init(rawValue:))
+        let rows = try await AbuseStore.events(of: notice, status: status, after: after, limit: Self.eventsPerPage + 1, on: request.db)
         let shown = Array(rows.prefix(Self.eventsPerPage))
-        let teams = try await DisplayNames.load(users: [], teams: [notice.teamID], on: request.db)
+        let names = try await DisplayNames.load(users: Set([notice.acknowledgedBy].compactMap { $0 }), teams: [notice.teamID], on: request.db)
         let path = SiteURL.abuseNotice(.value(notice.ticket)).path
-        return try await NoticePage(chrome: Chrome(request: request, title: "Notice \(notice.ticket)"), notice: Self.row(notice, teams: teams),
+        let filter = status.map { "status=\($0.rawValue)" }
+        func link(after: Int64?) -> String {
+            let query = [filter, after.map { "after=\($0)" }].compactMap { $0 }.joined(separator: "&")
+            return path + (query.isEmpty ? "" : "?" + query)
+        }
+        return try await NoticePage(chrome: Chrome(request: request, title: "Notice \(notice.ticket)"), notice: Self.row(notice, names: names),
                                     open: try await AbuseStore.openEvents(of: notice, on: request.db),
                                     eventsURL: SiteURL.abuseNoticeEvents(.value(notice.ticket)).path,
                                     acknowledgeURL: SiteURL.abuseNoticeAcknowledgement(.value(notice.ticket)).path,
-                                    markURL: path + (after.map { "?after=\($0)" } ?? ""), events: shown,
-                                    firstURL: after == nil ? nil : path,
-                                    nextURL: rows.count > Self.eventsPerPage ? shown.last.map { "\(path)?after=\($0.id)" } : nil,
-                                    statuses: [AbuseEventTable.Status.resolved, .falsePositive, .open].map(\.rawValue)).render("abuse-notice", on: request)
+                                    markURL: link(after: after), events: shown,
+                                    firstURL: after == nil ? nil : link(after: nil),
+                                    nextURL: rows.count > Self.eventsPerPage ? shown.last.map { link(after: $0.id) } : nil,
+                                    statuses: [AbuseEventTable.Status.resolved, .falsePositive, .open].map(\.rawValue),
+                                    filters: [("", "every status")].map { Filter(value: $0.0, label: $0.1, selected: status == nil) }
+                                        + AbuseEventTable.Status.allCases.map { Filter(value: $0.rawValue, label: $0.rawValue, selected: $0 == status) })
+            .render("abuse-notice", on: request)
     }
 
     /// The notice's events as its mail attached them, for the team's tools.
@@ -155,7 +176,7 @@ struct AbuseController {
     func acknowledge(request: Request) async throws -> Response {
         let user = try request.requireUser()
         let notice = try await AbuseStore.notice(try ticket(request), for: request.currentActor, on: request.db)
-        try await AbuseStore.acknowledge(notice, by: try user.requireID(), at: request.application.renkei.clock.now, on: request.db)
+        try await AbuseStore.acknowledge(notice, by: try user.requireID(), via: .web, at: request.application.renkei.clock.now, on: request.db)
         return request.redirect(to: SiteURL.abuseNotice(.value(notice.ticket)).path, flash: "Notice \(notice.ticket) acknowledged")
     }
 
@@ -172,8 +193,9 @@ struct AbuseController {
         }
         guard let ids = form.events, !ids.isEmpty else { throw AppError.invalid([FieldError(field: "events", message: "Tick at least one event to mark.")]) }
         let changed = try await AbuseStore.mark(ids, of: notice, as: status, on: request.db)
-        let after = (try? request.query.get(Int64.self, at: "after")).map { "?after=\($0)" } ?? ""
-        return request.redirect(to: SiteURL.abuseNotice(.value(notice.ticket)).path + after,
+        // Back to the page the form was on: the same filter and the same events.
+        let page = request.url.query.map { "?" + $0 } ?? ""
+        return request.redirect(to: SiteURL.abuseNotice(.value(notice.ticket)).path + page,
                                 flash: "\(changed) event\(changed == 1 ? "" : "s") marked as \(status == .falsePositive ? "false positive" : status.rawValue)")
     }
 

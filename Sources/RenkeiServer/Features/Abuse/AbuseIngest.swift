@@ -80,11 +80,22 @@ struct AbuseIngest: Sendable {
 
     func ingest(_ source: AbuseReportSource, fileName: String, digest: String, idempotencyKey: String? = nil, userID: UUID? = nil,
                 on database: any Database, now: Date = Date(), progress: (@Sendable (Int) -> Void)? = nil) async throws -> AbuseIngestSummary {
+        let blocks = ReportBlocks(source: source, reader: AbuseReportReader(format: format, feed: feed.name, file: fileName))
         // The same bytes read in another format are another report.
-        let digest = "\(format.rawValue):\(digest)"
+        return try await ingest(blocks, fileName: fileName, digest: "\(format.rawValue):\(digest)", idempotencyKey: idempotencyKey, userID: userID,
+                                on: database, now: now, progress: progress)
+    }
+
+    /// A report read before (a mail's, `AbuseMailReport`): `digest` names the bytes it came in.
+    func ingest(_ report: GenericCSVReport.Result, fileName: String, digest: String, on database: any Database, now: Date = Date()) async throws -> AbuseIngestSummary {
+        return try await ingest(ReadReport(report: report), fileName: fileName, digest: "mail:\(digest)", idempotencyKey: nil, userID: nil, on: database, now: now, progress: nil)
+    }
+
+    private func ingest(_ blocks: some AbuseEventBlocks, fileName: String, digest: String, idempotencyKey: String?, userID: UUID?,
+                        on database: any Database, now: Date, progress: (@Sendable (Int) -> Void)?) async throws -> AbuseIngestSummary {
         if let earlier = try await earlier(digest: digest, idempotencyKey: idempotencyKey, userID: userID, on: database) { return earlier }
         do {
-            return try await takeIn(source, fileName: fileName, digest: digest, idempotencyKey: idempotencyKey, userID: userID, on: database, now: now,
+            return try await takeIn(blocks, fileName: fileName, digest: digest, idempotencyKey: idempotencyKey, userID: userID, on: database, now: now,
                                     progress: progress)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // The same report, sent again while the first was being taken in: once that one
@@ -94,11 +105,12 @@ struct AbuseIngest: Sendable {
         }
     }
 
-    private func takeIn(_ source: AbuseReportSource, fileName: String, digest: String, idempotencyKey: String?, userID: UUID?,
+    private func takeIn(_ blocks: some AbuseEventBlocks, fileName: String, digest: String, idempotencyKey: String?, userID: UUID?,
                         on database: any Database, now: Date, progress: (@Sendable (Int) -> Void)?) async throws -> AbuseIngestSummary {
         let started = Date()
         let id = UUID()
         var summary = try await database.transaction { database in
+            var blocks = blocks
             try await AbuseIngestModel(id: id, feed: feed.name, fileName: fileName, digest: digest, idempotencyKey: idempotencyKey,
                                        userID: userID, createdAt: now).create(on: database)
             guard let sql = database as? any SQLDatabase else { throw AppError.badRequest("abuse handling needs an SQL database") }
@@ -108,26 +120,30 @@ struct AbuseIngest: Sendable {
                 try await sql.raw("PRAGMA cache_size = -131072").run()
             }
             var summary = AbuseIngestSummary(ingest: id, feed: feed.name, file: fileName)
-            var reader = AbuseReportReader(format: format, feed: feed.name, file: fileName)
             var teamsSeen = Set<UUID>()
+            var tally = AbuseTally()
             var waiting: [AbuseEvent] = []
             var done = 0
-            while true {
-                let block = try source.read()
-                waiting += try reader.read(block ?? [], final: block == nil)
+            var last = false
+            while !last {
+                let block = try blocks.next()
+                last = block == nil
+                waiting += block?.events ?? []
                 // Whole chunks now, the rest with the next block (all of it after the last).
-                let ready = block == nil ? waiting.count : waiting.count - waiting.count % Self.chunkSize
+                let ready = last ? waiting.count : waiting.count - waiting.count % Self.chunkSize
                 for start in stride(from: 0, to: ready, by: Self.chunkSize) {
-                    try await store(Array(waiting[start..<min(start + Self.chunkSize, ready)]), ingest: id, on: sql, into: &summary, teams: &teamsSeen)
+                    try await store(Array(waiting[start..<min(start + Self.chunkSize, ready)]), ingest: id, on: sql, into: &summary, teams: &teamsSeen,
+                                    tally: &tally)
                 }
                 waiting.removeFirst(ready)
-                done += block?.count ?? 0
+                done += block?.bytes ?? 0
                 progress?(done)
-                if block == nil { break }
             }
-            summary.rejected = reader.rejected
+            summary.rejected = blocks.rejected
+            tally.reject(blocks.rejected, feed: feed.name)
+            try await tally.write(on: sql)
             summary.teams = teamsSeen.count
-            summary.errors = reader.errors.prefix(100).map { .init(file: $0.file, line: $0.line, reason: $0.reason) }
+            summary.errors = blocks.errors.prefix(100).map { .init(file: $0.file, line: $0.line, reason: $0.reason) }
             try await AbuseIngestModel.query(on: database).filter(\.$id == id).set(\.$summary, to: try Self.encoded(summary)).update()
             return summary
         }
@@ -163,6 +179,10 @@ struct AbuseIngest: Sendable {
     private struct Incident {
         var key: AbuseDedupKey
         var first: Int64
+        /// Where it was routed, which its repeats are counted under.
+        var team: UUID?
+        var asn: UInt32?
+        var country: String?
         /// Its row, or its place among the chunk's new events.
         var row: Int64?
         var fresh: Int?
@@ -180,14 +200,14 @@ struct AbuseIngest: Sendable {
     /// Counts each event of the chunk onto the event it repeats (stored, or earlier in the
     /// chunk), and writes the rest as new events, routed: one SELECT, one INSERT, one UPDATE.
     private func store(_ events: [AbuseEvent], ingest: UUID, on sql: any SQLDatabase, into summary: inout AbuseIngestSummary,
-                       teams teamsSeen: inout Set<UUID>) async throws {
+                       teams teamsSeen: inout Set<UUID>, tally: inout AbuseTally) async throws {
         let keys = events.map(AbuseDedupKey.init)
         let digests = keys.map(\.digest)
         let times = events.map(\.observedAt)
         let low = times.min()! - AbuseDedupKey.window, high = times.max()! + AbuseDedupKey.window
         var known: [Int64: [Incident]] = [:]
         let rows = try await sql.raw("""
-            SELECT id, feed, type, ip, port, fqdn, url, first_seen, dedup_key FROM abuse_events
+            SELECT id, feed, type, ip, port, fqdn, url, first_seen, dedup_key, team_id, asn, country FROM abuse_events
             WHERE dedup_key IN (\(unsafeRaw: Set(digests).map(String.init).joined(separator: ","))) AND first_seen > \(literal: low) AND first_seen < \(literal: high)
             """).all()
         // The key's hash finds the rows (abuse_events_repeats); its fields, the feed's among them, tell them apart.
@@ -199,8 +219,9 @@ struct AbuseIngest: Sendable {
             known[try row.decode(column: "dedup_key", as: Int64.self), default: []].append(
                 Incident(key: AbuseDedupKey(feed: feed.name, type: type, ip: ip, port: port, fqdn: try row.decode(column: "fqdn", as: String?.self),
                                             url: try row.decode(column: "url", as: String?.self)),
-                         first: try row.decode(column: "first_seen", as: Int64.self),
-                         row: try row.decode(column: "id", as: Int64.self)))
+                         first: try row.decode(column: "first_seen", as: Int64.self), team: try row.decode(column: "team_id", as: UUID?.self),
+                         asn: try row.decode(column: "asn", as: Int64?.self).flatMap { UInt32(exactly: $0) },
+                         country: try row.decode(column: "country", as: String?.self), row: try row.decode(column: "id", as: Int64.self)))
         }
         var fresh: [NewEvent] = []
         var repeated: [Int64: (count: Int64, last: Int64)] = [:]
@@ -209,6 +230,8 @@ struct AbuseIngest: Sendable {
             let key = keys[index], digest = digests[index]
             if let incident = known[digest]?.first(where: { $0.key == key && AbuseDedupKey.repeats(event.observedAt, first: $0.first) }) {
                 summary.duplicates += 1
+                tally.add(.init(day: AbuseMonitoring.day(event.observedAt), team: incident.team, feed: feed.name, type: event.type, asn: incident.asn,
+                                country: incident.country), events: 0, reports: 1)
                 if let row = incident.row {
                     let seen = repeated[row] ?? (0, event.observedAt)
                     repeated[row] = (seen.count + 1, max(seen.last, event.observedAt))
@@ -227,7 +250,9 @@ struct AbuseIngest: Sendable {
             } else {
                 summary.unrouted += 1
             }
-            known[digest, default: []].append(Incident(key: key, first: event.observedAt, fresh: fresh.count))
+            tally.add(.init(day: AbuseMonitoring.day(event.observedAt), team: team, feed: feed.name, type: event.type, asn: route.asn, country: route.country),
+                      events: 1, reports: 1)
+            known[digest, default: []].append(Incident(key: key, first: event.observedAt, team: team, asn: route.asn, country: route.country, fresh: fresh.count))
             fresh.append(NewEvent(event: event, digest: digest, last: event.observedAt, count: 1, route: route, team: team))
         }
         if !fresh.isEmpty {
@@ -257,4 +282,51 @@ struct AbuseIngest: Sendable {
                 """).run()
         }
     }
+}
+
+/// A report's events as they are read, with the lines refused so far.
+protocol AbuseEventBlocks: Sendable {
+    /// The next block's events and how many bytes it read; nil once the report is read.
+    mutating func next() throws -> (events: [AbuseEvent], bytes: Int)?
+    var rejected: Int { get }
+    var errors: [AbuseLineError] { get }
+}
+
+/// A report file or upload, read block by block.
+struct ReportBlocks: AbuseEventBlocks, @unchecked Sendable {
+    let source: AbuseReportSource
+    var reader: AbuseReportReader
+    private var finished = false
+
+    init(source: AbuseReportSource, reader: AbuseReportReader) {
+        (self.source, self.reader) = (source, reader)
+    }
+
+    mutating func next() throws -> (events: [AbuseEvent], bytes: Int)? {
+        guard !finished else { return nil }
+        let block = try source.read()
+        finished = block == nil
+        return (try reader.read(block ?? [], final: finished), block?.count ?? 0)
+    }
+
+    var rejected: Int { reader.rejected }
+    var errors: [AbuseLineError] { reader.errors }
+}
+
+/// A report already read whole (a mail's).
+struct ReadReport: AbuseEventBlocks {
+    let report: GenericCSVReport.Result
+    private var given = false
+
+    init(report: GenericCSVReport.Result) {
+        self.report = report
+    }
+
+    mutating func next() throws -> (events: [AbuseEvent], bytes: Int)? {
+        defer { given = true }
+        return given ? nil : (report.events, 0)
+    }
+
+    var rejected: Int { report.errors.count }
+    var errors: [AbuseLineError] { report.errors }
 }

@@ -5,7 +5,8 @@ import SQLKit
 
 /// Builds the batch notices that are due (`renkei abuse notify`, the server's periodic work):
 /// for each team with events waiting, by its preference (`AbusePreference.isDue`), marks
-/// the waiting events of the types it wants as carried by a new notice and queues the mail,
+/// the waiting events of the types it wants as carried by a new notice (those of the types it
+/// leaves out as not wanted, so they stop waiting) and queues the mail,
 /// in one transaction: an event is in exactly one notice, and a notice is queued exactly once,
 /// whatever stops the process. The mail goes to the team's people, each in the form the
 /// notice's label allows them (`DeliveryForm`): signed, encrypted to their key, or only a link.
@@ -35,7 +36,7 @@ struct AbuseNotify: Sendable {
             let last = try await AbuseNoticeModel.query(on: database).filter(\.$teamID == team).sort(\.$createdAt, .descending).first()
             guard preference.isDue(lastNoticeAt: last.map { Int64($0.createdAt.timeIntervalSince1970) }, oldestWaiting: Int64(since.timeIntervalSince1970),
                                    now: Int64(now.timeIntervalSince1970), flush: flush) else { continue }
-            while let notice = try await database.transaction({ try await self.notice(team: team, preference: preference, now: now, on: $0) }) {
+            while let notice = try await oneNotice(team: team, preference: preference, now: now, on: database) {
                 report.notices += 1
                 report.events += notice.events
                 report.tickets.append(notice.ticket)
@@ -44,22 +45,40 @@ struct AbuseNotify: Sendable {
         return report
     }
 
+    /// One notice in its own transaction; a ticket drawn twice (one in a billion a day) is drawn again.
+    private func oneNotice(team: UUID, preference: AbusePreference, now: Date, on database: any Database) async throws -> AbuseNoticeModel? {
+        for attempt in 1...3 {
+            do {
+                return try await database.transaction { try await self.notice(team: team, preference: preference, now: now, on: $0) }
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 3 {
+                continue
+            }
+        }
+        return nil
+    }
+
     /// One notice of up to `eventsPerNotice` waiting events, or nil when none waits.
     private func notice(team teamID: UUID, preference: AbusePreference, now: Date, on database: any Database) async throws -> AbuseNoticeModel? {
         guard let sql = database as? any SQLDatabase, let team = try await TeamModel.find(teamID, on: database) else { return nil }
         let id = UUID()
-        let types = preference.types.isEmpty ? "" : " AND type IN (" + preference.types.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")"
         let open = AbuseEventTable.Status.open.rawValue
+        if !preference.types.isEmpty {
+            // Types are the vocabulary's own words ([a-z-]).
+            let wanted = preference.types.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+            try await sql.raw("""
+                UPDATE abuse_events SET status = \(literal: AbuseEventTable.Status.notWanted.rawValue)
+                WHERE team_id = \(bind: teamID) AND notice_id IS NULL AND status = \(literal: open) AND type NOT IN (\(unsafeRaw: wanted))
+                """).run()
+        }
         // The notice row first: the events point to it.
-        let day = AbuseNotice.day(Int64(now.timeIntervalSince1970))
-        let sequence = try await AbuseNoticeModel.query(on: database).filter(\.$ticket >= "ABUSE-\(day)-").filter(\.$ticket < "ABUSE-\(day)~").count() + 1
-        let model = AbuseNoticeModel(id: id, ticket: AbuseNotice.ticket(at: Int64(now.timeIntervalSince1970), sequence: sequence), teamID: teamID,
-                                     tlp: .default, events: 0, createdAt: now)
+        let model = AbuseNoticeModel(id: id, ticket: AbuseNotice.ticket(at: Int64(now.timeIntervalSince1970), serial: .random(in: 0...UInt32.max)),
+                                     teamID: teamID, tlp: .default, events: 0, createdAt: now)
+        model.replyKey = Hex.lowercase((0..<16).map { _ in UInt8.random(in: 0...255) })
         try await model.create(on: database)
         try await sql.raw("""
             UPDATE abuse_events SET notice_id = \(bind: id) WHERE id IN (
-                SELECT id FROM abuse_events WHERE team_id = \(bind: teamID) AND notice_id IS NULL AND status = \(literal: open)\(unsafeRaw: types)
-                ORDER BY id LIMIT \(literal: eventsPerNotice))
+                SELECT id FROM abuse_events WHERE team_id = \(bind: teamID) AND notice_id IS NULL AND status = \(literal: open)
+                ORDER BY id LIMIT \(literal: eventsPerNotice)) AND notice_id IS NULL
             """).run()
         let rows = try await AbuseStore.noticeRows(id, on: sql)
         guard !rows.isEmpty else {
@@ -70,6 +89,11 @@ struct AbuseNotify: Sendable {
         model.tlp = AbuseNotice.tlp(of: feeds.map(\.label)).rawValue
         model.events = rows.count
         try await model.save(on: database)
+        var perFeed: [String: Int] = [:]
+        for row in rows { perFeed[row.feed, default: 0] += 1 }
+        for (feed, events) in perFeed {
+            try await sql.raw("INSERT INTO abuse_notice_feeds (notice_id, feed, events) VALUES (\(bind: id), \(bind: feed), \(literal: events))").run()
+        }
         try await enqueue(model, rows: rows, team: team, now: now, on: database)
         return model
     }
@@ -99,11 +123,14 @@ struct AbuseNotify: Sendable {
             recipients[form] = [Outbox.Recipient(address: team.record.email, userID: nil, form: form)]
         }
         let sender = ("Renkei abuse desk", addressing.platformAddress)
-        let headers = [("X-Renkei-Ticket", notice.ticket)]
+        // A reply goes to the abuse desk, and its In-Reply-To names the notice (`AbuseReply`).
+        let headers = [("X-Renkei-Ticket", notice.ticket), ("Reply-To", addressing.abuseAddress)]
+        let key = notice.replyKey ?? ""
         let readable = (recipients[.signed] ?? []) + (recipients[.encrypted] ?? [])
-        try await Outbox.enqueue(from: sender, subject: subject, content: full, extraHeaders: headers, messageID: addressing.messageID(),
-                                 to: readable, at: now, on: database)
-        try await Outbox.enqueue(from: sender, subject: subject, content: pointer, extraHeaders: headers, messageID: addressing.messageID(),
-                                 to: recipients[.notice] ?? [], at: now, on: database)
+        try await Outbox.enqueue(from: sender, subject: subject, content: full, extraHeaders: headers,
+                                 messageID: AbuseReply.messageID(key: key, part: "full", domain: addressing.domain), to: readable, at: now, on: database)
+        try await Outbox.enqueue(from: sender, subject: subject, content: pointer, extraHeaders: headers,
+                                 messageID: AbuseReply.messageID(key: key, part: "link", domain: addressing.domain), to: recipients[.notice] ?? [],
+                                 at: now, on: database)
     }
 }

@@ -24,9 +24,9 @@ enum AbuseStore {
 
     /// Notices the reader may see, newest first: its team's, or every team's for the secretariat.
     static func notices(for actor: Actor?, page: PageRequest, on database: any Database) async throws -> Page<AbuseNoticeModel> {
-        guard let actor, actor.roles.contains(.secretariat) || actor.teamID != nil else { throw AppError.forbidden("Abuse notices go to teams; sign in as a team's member.") }
+        guard let scope = AbuseAccess.scope(actor) else { throw AppError.forbidden("Abuse notices go to teams; sign in as a team's member.") }
         let query = AbuseNoticeModel.query(on: database)
-        if !actor.roles.contains(.secretariat), let team = actor.teamID { query.filter(\.$teamID == team) }
+        if case .team(let team) = scope { query.filter(\.$teamID == team) }
         let rows = try await query.keyset(\.$createdAt, after: page.after).limit(page.limit + 1).all()
         return try Page(probing: rows, limit: page.limit, by: \.$createdAt)
     }
@@ -41,12 +41,14 @@ enum AbuseStore {
         return notice
     }
 
-    /// A notice's events in order, `limit` after the event `after` (keyset on the id).
-    static func events(of notice: AbuseNoticeModel, after: Int64?, limit: Int, on database: any Database) async throws -> [EventRow] {
+    /// A notice's events in order (of one status, if named), `limit` after the event `after` (keyset on the id).
+    static func events(of notice: AbuseNoticeModel, status: AbuseEventTable.Status? = nil, after: Int64?, limit: Int,
+                       on database: any Database) async throws -> [EventRow] {
         guard let sql = database as? any SQLDatabase else { return [] }
+        let only: SQLQueryString = status.map { " AND status = \(literal: $0.rawValue)" } ?? ""
         return try await sql.raw("""
             SELECT id, first_seen, last_seen, count, type, ip, port, asn, country, fqdn, url, feed, status FROM abuse_events
-            WHERE notice_id = \(bind: try notice.requireID()) AND id > \(literal: after ?? 0) ORDER BY id LIMIT \(literal: limit)
+            WHERE notice_id = \(bind: try notice.requireID())\(only) AND id > \(literal: after ?? 0) ORDER BY id LIMIT \(literal: limit)
             """).all().map(row)
     }
 
@@ -84,10 +86,16 @@ enum AbuseStore {
         return try row?.decode(column: "open", as: Int.self) ?? 0
     }
 
-    static func acknowledge(_ notice: AbuseNoticeModel, by user: UUID, at now: Date, on database: any Database) async throws {
+    enum Acknowledgement: String {
+        case web
+        case reply
+    }
+
+    static func acknowledge(_ notice: AbuseNoticeModel, by user: UUID, via way: Acknowledgement, at now: Date, on database: any Database) async throws {
         guard notice.acknowledgedAt == nil else { return }
         notice.acknowledgedAt = now
         notice.acknowledgedBy = user
+        notice.acknowledgedVia = way.rawValue
         try await notice.save(on: database)
     }
 

@@ -38,11 +38,20 @@ enum DemoLoader {
         logger.notice("Loaded the fictional demo network: \(teams.count) teams.")
     }
 
-    /// The demo's feeds and a day of their events, through the same ingest as any report, then
-    /// each team's notice queued in the outbox (sent when SMTP_URL names a relay).
+    /// The demo's feeds and a week of their events, a day's report at a time through the same
+    /// ingest as any report, then each team's notice queued in the outbox (sent when SMTP_URL
+    /// names a relay).
     private static func loadAbuse(resolver: Resolver, mail: MailAddressing, on database: any Database) async throws {
         let now = Date()
-        for demo in DemoNetwork.abuseFeeds(endingAt: Int64(now.timeIntervalSince1970)) {
+        for daysBefore in (0..<7).reversed() {
+            try await loadAbuseDay(daysBefore, now: now, resolver: resolver, on: database)
+        }
+        _ = try await AbuseNotify(addressing: mail).run(flush: true, now: now, on: database)
+    }
+
+    private static func loadAbuseDay(_ daysBefore: Int, now: Date, resolver: Resolver, on database: any Database) async throws {
+        let end = Int64(now.timeIntervalSince1970) - Int64(daysBefore) * 86_400
+        for demo in DemoNetwork.abuseFeeds(endingAt: end, daysBefore: daysBefore) {
             let feed: AbuseFeedModel
             if let existing = try await AbuseFeeds.named(demo.name, on: database) {
                 feed = existing
@@ -52,9 +61,9 @@ enum DemoLoader {
             }
             let bytes = Array(demo.report.utf8)
             _ = try await AbuseFeeds.ingest(feed, format: demo.format, resolver: resolver, on: database)
-                .ingest(AbuseReportSource(bytes: bytes), fileName: "\(demo.name)-demo-day", digest: AbuseReportSource.digest(of: bytes), on: database, now: now)
+                .ingest(AbuseReportSource(bytes: bytes), fileName: "\(demo.name)-demo-\(AbuseMonitoring.date(AbuseMonitoring.day(end)))",
+                        digest: AbuseReportSource.digest(of: bytes), on: database, now: now)
         }
-        _ = try await AbuseNotify(addressing: mail).run(flush: true, now: now, on: database)
     }
 
     /// The demo accounts' password hashes by e-mail address, made before a transaction opens.

@@ -32,7 +32,7 @@ struct HealthController {
             }
         }
         return Response(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
-                        body: .init(string: Metrics.registry.emitToString()))
+                        body: .init(string: Metrics.registry.emitToString() + (try await AbuseMonitoringStore.metrics(on: request.db))))
     }
 
     /// Compares digests, so the time taken says nothing about how much of the token was right.

@@ -34,5 +34,6 @@ extension Application {
         migrations.add(CreateEvents())
         migrations.add(IndexItemsForMachineReaders())
         migrations.add(CreateAbuseHandling())
+        migrations.add(CreateAbuseMonitoring())
     }
 }

@@ -1,0 +1,243 @@
+import Foundation
+
+/// The kept counts behind the monitoring views: for a day, the events first seen that day
+/// (after deduplication) and the reports of them (every observation, repeats included).
+public struct AbuseDayCount: Sendable, Hashable {
+    /// Days since 1970-01-01 (UTC).
+    public var day: Int64
+    public var type: AbuseType
+    public var events: Int64
+    public var reports: Int64
+
+    public init(day: Int64, type: AbuseType, events: Int64, reports: Int64) {
+        (self.day, self.type, self.events, self.reports) = (day, type, events, reports)
+    }
+}
+
+/// What the monitoring views show, and how the plot is drawn: counts per day over a period,
+/// by the most frequent classification types (the rest as one group), as a server-rendered
+/// SVG that needs no script and no font from elsewhere.
+public enum AbuseMonitoring {
+    /// Periods a view may cover, in days: a year at most, as the kept counts are per day.
+    public static let periods = 1...366
+    public static let standardPeriod = 30
+    /// Types drawn on their own; the others are summed as `otherGroup`.
+    public static let drawnTypes = 5
+    public static let otherGroup = "other types"
+
+    public static func day(_ time: Int64) -> Int64 { time >= 0 ? time / 86_400 : (time - 86_399) / 86_400 }
+
+    /// The `days` days ending with today.
+    public static func period(days: Int, now: Int64) -> ClosedRange<Int64> {
+        let today = day(now)
+        return (today - Int64(days) + 1)...today
+    }
+
+    /// Events per day and group, every day of the period present (a quiet day is a zero).
+    public struct Series: Sendable, Equatable {
+        public var days: [Int64]
+        /// The most frequent types of the period first, then `otherGroup` if any type was summed.
+        public var groups: [String]
+        /// `values[day][group]`.
+        public var values: [[Int64]]
+
+        public var totals: [Int64] { values.map { $0.reduce(0, +) } }
+    }
+
+    public static func series(_ counts: [AbuseDayCount], days: ClosedRange<Int64>, drawn: Int = drawnTypes) -> Series {
+        var byType: [AbuseType: Int64] = [:]
+        for count in counts where days.contains(count.day) { byType[count.type, default: 0] += count.events }
+        let ranked = byType.filter { $0.value > 0 }.sorted { $0.value == $1.value ? $0.key.rawValue < $1.key.rawValue : $0.value > $1.value }.map(\.key)
+        let shown = Array(ranked.prefix(drawn))
+        let groups = shown.map(\.rawValue) + (ranked.count > drawn ? [otherGroup] : [])
+        let column = Dictionary(uniqueKeysWithValues: shown.enumerated().map { ($0.element, $0.offset) })
+        var values = Array(repeating: Array(repeating: Int64(0), count: groups.count), count: days.count)
+        for count in counts where days.contains(count.day) && count.events > 0 {
+            values[Int(count.day - days.lowerBound)][column[count.type] ?? drawn] += count.events
+        }
+        return Series(days: Array(days), groups: groups, values: values)
+    }
+
+    /// A name (a type, an AS, a country, a prefix, an address) and how many events it had.
+    public struct Ranked: Sendable, Hashable, Codable {
+        public var name: String
+        public var events: Int64
+
+        public init(name: String, events: Int64) {
+            (self.name, self.events) = (name, events)
+        }
+    }
+
+    /// The `limit` names with the most events, most first; ties in name order, so a view reads the same twice.
+    public static func top(_ counts: [String: Int64], limit: Int = 10) -> [Ranked] {
+        counts.filter { $0.value > 0 }.sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }.prefix(limit)
+            .map { Ranked(name: $0.key, events: $0.value) }
+    }
+
+    /// Colours told apart by people with the common colour-vision deficiencies (Okabe and Ito),
+    /// grey for the summed rest.
+    public static let palette = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9"]
+    public static let otherColour = "#7f7f7f"
+
+    public static func colour(ofGroup index: Int, in series: Series) -> String {
+        series.groups[index] == otherGroup ? otherColour : palette[index % palette.count]
+    }
+
+    /// A stacked bar per day. Each bar segment carries a `<title>` (the day, group and count)
+    /// for pointers and screen readers; the page lists the same numbers as a table.
+    public static func svg(_ series: Series, title: String) -> String {
+        let width = 720.0, height = 240.0, left = 56.0, bottom = 28.0, top = 12.0, right = 8.0
+        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let highest = series.totals.max() ?? 0
+        let scale = niceCeiling(highest)
+        let step = series.days.isEmpty ? plotWidth : plotWidth / Double(series.days.count)
+        var svg = """
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="chart-title" class="chart">\
+            <title id="chart-title">\(escape(title))</title>
+            """
+        for fraction in [0.0, 0.5, 1.0] {
+            let y = top + plotHeight * (1 - fraction)
+            svg += "<line x1=\"\(format(left))\" x2=\"\(format(width - right))\" y1=\"\(format(y))\" y2=\"\(format(y))\" stroke=\"#c8c8c8\" stroke-width=\"1\"/>"
+            svg += "<text x=\"\(format(left - 6))\" y=\"\(format(y + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"currentColor\">\(Int64((Double(scale) * fraction).rounded()))</text>"
+        }
+        for (index, day) in series.days.enumerated() {
+            var y = top + plotHeight
+            let x = left + step * Double(index) + step * 0.1
+            for (group, value) in series.values[index].enumerated() where value > 0 {
+                let barHeight = plotHeight * Double(value) / Double(max(scale, 1))
+                y -= barHeight
+                svg += "<rect x=\"\(format(x))\" y=\"\(format(y))\" width=\"\(format(step * 0.8))\" height=\"\(format(barHeight))\" fill=\"\(colour(ofGroup: group, in: series))\">"
+                svg += "<title>\(date(day)): \(escape(series.groups[group])) \(value)</title></rect>"
+            }
+        }
+        if let first = series.days.first, let last = series.days.last {
+            svg += "<text x=\"\(format(left))\" y=\"\(format(height - 8))\" font-size=\"11\" fill=\"currentColor\">\(date(first))</text>"
+            svg += "<text x=\"\(format(width - right))\" y=\"\(format(height - 8))\" text-anchor=\"end\" font-size=\"11\" fill=\"currentColor\">\(date(last))</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    /// `2026-12-07` for a day number.
+    public static func date(_ day: Int64) -> String { String(AbuseTime.format(day * 86_400).prefix(10)) }
+
+    /// The axis's top: 1, 2 or 5 times a power of ten, at least `value`.
+    static func niceCeiling(_ value: Int64) -> Int64 {
+        guard value > 1 else { return 1 }
+        var power: Int64 = 1
+        while true {
+            for factor: Int64 in [1, 2, 5] where factor * power >= value { return factor * power }
+            power *= 10
+        }
+    }
+
+    private static func format(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    }
+
+    private static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
+
+/// How a team (or a feed) handles its notices: what came in, what went out, what was
+/// acknowledged and how fast.
+public struct AbuseHandling: Sendable, Hashable, Codable {
+    public var received: Int64
+    public var notified: Int64
+    public var notices: Int
+    public var acknowledged: Int
+    /// The median time from a notice to its acknowledgement, in seconds; nil until one is acknowledged.
+    public var medianSecondsToAcknowledge: Int64?
+
+    public init(received: Int64, notified: Int64, notices: Int, acknowledged: Int, medianSecondsToAcknowledge: Int64?) {
+        (self.received, self.notified, self.notices, self.acknowledged) = (received, notified, notices, acknowledged)
+        self.medianSecondsToAcknowledge = medianSecondsToAcknowledge
+    }
+
+    /// The handling of notices sent at `sent[i]` and acknowledged at `acknowledged[i]` (nil: not yet).
+    public init(received: Int64, notified: Int64, notices: [(sent: Int64, acknowledged: Int64?)]) {
+        let waits = notices.compactMap { notice in notice.acknowledged.map { max(0, $0 - notice.sent) } }
+        self.init(received: received, notified: notified, notices: notices.count, acknowledged: waits.count,
+                  medianSecondsToAcknowledge: Self.median(waits))
+    }
+
+    /// The middle value; of an even count, the mean of the two middle ones, rounded down.
+    public static func median(_ values: [Int64]) -> Int64? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    /// `3 h 20 min`, `2 d 4 h`, `45 s`: how long, as a person reads it.
+    public static func duration(_ seconds: Int64) -> String {
+        switch seconds {
+        case ..<60: "\(seconds) s"
+        case ..<3_600: "\(seconds / 60) min"
+        case ..<86_400: seconds % 3_600 / 60 == 0 ? "\(seconds / 3_600) h" : "\(seconds / 3_600) h \(seconds % 3_600 / 60) min"
+        default: seconds % 86_400 / 3_600 == 0 ? "\(seconds / 86_400) d" : "\(seconds / 86_400) d \(seconds % 86_400 / 3_600) h"
+        }
+    }
+}
+
+/// The pipeline's counters in the Prometheus text format, read from the kept totals: they
+/// count since the installation began, whichever process took the reports in.
+public enum AbuseMetrics {
+    public struct FeedTotals: Sendable, Hashable {
+        public var feed: String
+        public var reports: Int64
+        public var events: Int64
+        public var rejected: Int64
+        public var unrouted: Int64
+
+        public init(feed: String, reports: Int64, events: Int64, rejected: Int64, unrouted: Int64) {
+            (self.feed, self.reports, self.events, self.rejected, self.unrouted) = (feed, reports, events, rejected, unrouted)
+        }
+    }
+
+    public static func exposition(_ feeds: [FeedTotals], notices: Int64, acknowledged: Int64) -> String {
+        let sorted = feeds.sorted { $0.feed < $1.feed }
+        var text = ""
+        func counter(_ name: String, _ help: String, _ value: (FeedTotals) -> Int64) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) counter\n"
+            for feed in sorted where AbuseFeedName.isValid(feed.feed) { text += "\(name){feed=\"\(feed.feed)\"} \(value(feed))\n" }
+        }
+        counter("renkei_abuse_reports_total", "Abuse report lines taken in, repeats included.", \.reports)
+        counter("renkei_abuse_events_total", "Abuse events after deduplication.", \.events)
+        counter("renkei_abuse_rejected_total", "Abuse report lines that were not events.", \.rejected)
+        counter("renkei_abuse_unrouted_total", "Abuse events no team took (the secretariat's queue).", \.unrouted)
+        text += "# HELP renkei_abuse_notices_total Batch notices queued to teams.\n# TYPE renkei_abuse_notices_total counter\nrenkei_abuse_notices_total \(notices)\n"
+        text += "# HELP renkei_abuse_notices_acknowledged_total Batch notices a team acknowledged.\n# TYPE renkei_abuse_notices_acknowledged_total counter\n"
+        text += "renkei_abuse_notices_acknowledged_total \(acknowledged)\n"
+        return text
+    }
+}
+
+/// Acknowledging a notice by replying to its mail: each notice mail's Message-ID carries the
+/// notice's reply key, a random value only its recipients saw, so a reply's In-Reply-To or
+/// References names the notice and a stranger cannot forge one for a notice they never got.
+public enum AbuseReply {
+    /// `<abuse.KEY.full@example.org>`: the key, and which of the notice's mails it is.
+    public static func messageID(key: String, part: String, domain: String) -> String { "<abuse.\(key).\(part)@\(domain)>" }
+
+    /// The reply key an answer refers to, from its In-Reply-To and References headers.
+    public static func key(inReplyTo: String?, references: String?) -> String? {
+        for field in [inReplyTo, references].compactMap({ $0 }) {
+            for piece in field.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }) {
+                let id = piece.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
+                guard id.hasPrefix("abuse."), let at = id.firstIndex(of: "@") else { continue }
+                let parts = id[id.index(id.startIndex, offsetBy: 6)..<at].split(separator: ".")
+                guard parts.count == 2, isKey(String(parts[0])) else { continue }
+                return String(parts[0])
+            }
+        }
+        return nil
+    }
+
+    /// 32 lower-case hex digits (128 random bits).
+    public static func isKey(_ text: String) -> Bool {
+        text.utf8.count == 32 && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import RenkeiCore
+
+/// The monitoring rules: days, series and their plot, rankings, handling statistics, the
+/// metrics text, reply keys and who sees whose numbers. Expected values are written out by hand.
+@Suite struct AbuseMonitoringTests {
+    /// 2026-12-07 is day 20,794 since 1970-01-01 (1,796,601,600 / 86,400).
+    let today: Int64 = 20_794
+
+    @Test func daysAndPeriodsAreUTCDays() {
+        #expect(AbuseMonitoring.day(1_796_601_600) == today && AbuseMonitoring.day(1_796_687_999) == today)
+        #expect(AbuseMonitoring.day(-1) == -1, "1969-12-31T23:59:59Z")
+        #expect(AbuseMonitoring.period(days: 7, now: 1_796_666_400) == (today - 6)...today)
+        #expect(AbuseMonitoring.date(today) == "2026-12-07" && AbuseMonitoring.date(today - 6) == "2026-12-01")
+    }
+
+    @Test func aSeriesDrawsTheMostFrequentTypesAndSumsTheRest() {
+        let counts = [
+            AbuseDayCount(day: today - 1, type: .scanner, events: 5, reports: 9),
+            AbuseDayCount(day: today, type: .scanner, events: 2, reports: 2),
+            AbuseDayCount(day: today, type: .phishing, events: 4, reports: 4),
+            AbuseDayCount(day: today, type: .spam, events: 1, reports: 1),
+            AbuseDayCount(day: today, type: .ddos, events: 1, reports: 1),
+            AbuseDayCount(day: today - 9, type: .exploit, events: 50, reports: 50),
+        ]
+        let series = AbuseMonitoring.series(counts, days: (today - 2)...today, drawn: 2)
+        #expect(series.days == [today - 2, today - 1, today])
+        #expect(series.groups == ["scanner", "phishing", "other types"], "7 scanner, 4 phishing; ddos and spam summed; exploit is outside the period")
+        #expect(series.values == [[0, 0, 0], [5, 0, 0], [2, 4, 2]])
+        #expect(series.totals == [0, 5, 8])
+        #expect(AbuseMonitoring.colour(ofGroup: 2, in: series) == "#7f7f7f" && AbuseMonitoring.colour(ofGroup: 0, in: series) == "#0072b2")
+        let quiet = AbuseMonitoring.series([], days: today...today)
+        #expect(quiet.groups.isEmpty && quiet.values == [[]])
+    }
+
+    @Test func thePlotIsAnSVGWithATitledSegmentPerDayAndGroup() {
+        let series = AbuseMonitoring.Series(days: [today - 1, today], groups: ["scanner", "a<b"], values: [[3, 0], [4, 1]])
+        let svg = AbuseMonitoring.svg(series, title: "Events & more")
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 240\" role=\"img\""))
+        #expect(svg.contains("<title id=\"chart-title\">Events &amp; more</title>"))
+        #expect(svg.contains("<title>2026-12-06: scanner 3</title>") && svg.contains("<title>2026-12-07: a&lt;b 1</title>"))
+        #expect(!svg.contains("2026-12-06: a&lt;b"), "no segment for a zero")
+        #expect(svg.components(separatedBy: "<rect").count - 1 == 3)
+        // The axis runs to 5 (1, 2 or 5 times a power of ten), so the 5 events of the second day fill it.
+        #expect(svg.contains(">5</text>") && svg.contains(">0</text>"))
+        #expect(svg.contains("<rect x=\"416.8\" y=\"52\" width=\"262.4\" height=\"160\" fill=\"#0072b2\">"), "4 of 5: 160 of the plot's 200 points, up from its foot at 212")
+        #expect(svg.contains("<rect x=\"416.8\" y=\"12\" width=\"262.4\" height=\"40\" fill=\"#e69f00\">"), "the fifth on top, to the plot's top")
+        #expect(AbuseMonitoring.niceCeiling(0) == 1 && AbuseMonitoring.niceCeiling(7) == 10 && AbuseMonitoring.niceCeiling(11) == 20
+                && AbuseMonitoring.niceCeiling(200) == 200 && AbuseMonitoring.niceCeiling(201) == 500)
+    }
+
+    @Test func rankingsPutTheMostFirstAndTiesByName() {
+        #expect(AbuseMonitoring.top(["b": 2, "a": 2, "c": 5, "d": 0, "e": 1], limit: 3)
+                == [.init(name: "c", events: 5), .init(name: "a", events: 2), .init(name: "b", events: 2)])
+    }
+
+    @Test func handlingCountsAcknowledgementsAndTheirMedianWait() {
+        let handling = AbuseHandling(received: 10, notified: 8, notices: [(sent: 100, acknowledged: 160), (sent: 200, acknowledged: nil),
+                                                                          (sent: 300, acknowledged: 400), (sent: 500, acknowledged: 450)])
+        #expect(handling == AbuseHandling(received: 10, notified: 8, notices: 4, acknowledged: 3, medianSecondsToAcknowledge: 60),
+                "waits 60, 100 and 0 (an acknowledgement before the notice's time counts as 0)")
+        #expect(AbuseHandling.median([4, 1, 3, 2]) == 2 && AbuseHandling.median([]) == nil)
+        #expect(AbuseHandling.duration(45) == "45 s" && AbuseHandling.duration(600) == "10 min" && AbuseHandling.duration(7_200) == "2 h"
+                && AbuseHandling.duration(12_000) == "3 h 20 min" && AbuseHandling.duration(187_200) == "2 d 4 h" && AbuseHandling.duration(172_800) == "2 d")
+    }
+
+    @Test func theMetricsAreCountersInThePrometheusTextFormat() {
+        let text = AbuseMetrics.exposition([.init(feed: "zeta", reports: 9, events: 7, rejected: 1, unrouted: 2),
+                                            .init(feed: "alpha", reports: 3, events: 3, rejected: 0, unrouted: 0),
+                                            .init(feed: "Bad\"Name", reports: 1, events: 1, rejected: 0, unrouted: 0)],
+                                           notices: 4, acknowledged: 1)
+        #expect(text.hasPrefix("""
+            # HELP renkei_abuse_reports_total Abuse report lines taken in, repeats included.
+            # TYPE renkei_abuse_reports_total counter
+            renkei_abuse_reports_total{feed="alpha"} 3
+            renkei_abuse_reports_total{feed="zeta"} 9
+            # HELP renkei_abuse_events_total
+            """))
+        #expect(text.contains("renkei_abuse_unrouted_total{feed=\"zeta\"} 2\n") && text.hasSuffix("renkei_abuse_notices_acknowledged_total 1\n"))
+        #expect(!text.contains("Bad"), "a label value that is not a feed name is left out, not escaped")
+    }
+
+    @Test func aReplyNamesItsNoticeByTheKeyInItsMessageID() {
+        let key = "0123456789abcdef0123456789abcdef"
+        #expect(AbuseReply.messageID(key: key, part: "full", domain: "renkei.example") == "<abuse.\(key).full@renkei.example>")
+        #expect(AbuseReply.key(inReplyTo: "<abuse.\(key).full@renkei.example>", references: nil) == key)
+        #expect(AbuseReply.key(inReplyTo: nil, references: "<a@b> <abuse.\(key).link@renkei.example>") == key)
+        #expect(AbuseReply.key(inReplyTo: "<abuse.\(key.uppercased()).full@x>", references: nil) == nil, "keys are lower-case hex")
+        #expect(AbuseReply.key(inReplyTo: "<abuse.1234.full@x>", references: "<abuse.\(key)@x>") == nil)
+    }
+
+    @Test func teamsSeeTheirOwnNumbersAndTheSecretariatAnyonesOrAll() {
+        let alpha = UUID(), beta = UUID()
+        let member = Actor(userID: UUID(), roles: [.member], teamID: alpha)
+        let secretariat = Actor(userID: UUID(), roles: [.secretariat], teamID: nil)
+        #expect(AbuseAccess.scope(member) == .team(alpha) && AbuseAccess.scope(member, asking: alpha) == .team(alpha))
+        #expect(AbuseAccess.scope(member, asking: beta) == nil && AbuseAccess.scope(nil) == nil)
+        #expect(AbuseAccess.scope(Actor(userID: UUID(), roles: [.member], teamID: nil)) == nil, "an account without a team has no desk")
+        #expect(AbuseAccess.scope(secretariat) == .community && AbuseAccess.scope(secretariat, asking: beta) == .team(beta))
+        #expect(AbuseAccess.hasDesk(member) && AbuseAccess.hasDesk(secretariat) && !AbuseAccess.hasDesk(nil))
+    }
+}

@@ -55,6 +55,16 @@ import Testing
                 == [.init(name: "c", events: 5), .init(name: "a", events: 2), .init(name: "b", events: 2)])
     }
 
+    /// The sample routing data announces 203.0.113.0/24, 198.18.0.0/22 and its first /24, 2001:db8:80::/48 and 2001:db8:1::/48.
+    @Test func addressesAreCountedUnderTheirAnnouncedPrefixElseTheirSlash24Or48() throws {
+        let resolver = try ResolverTests.resolver()
+        func prefix(_ text: String) -> String { resolver.monitoringPrefix(of: IPAddress(text)!) }
+        #expect(prefix("203.0.113.200") == "203.0.113.0/24")
+        #expect(prefix("198.18.0.9") == "198.18.0.0/24" && prefix("198.18.1.9") == "198.18.0.0/22", "the most specific announcement")
+        #expect(prefix("2001:db8:80::7") == "2001:db8:80::/48")
+        #expect(prefix("192.0.2.77") == "192.0.2.0/24 (not announced)" && prefix("2001:db8:1:2::5") == "2001:db8:1::/48" && prefix("2001:db8:2:3::5") == "2001:db8:2::/48 (not announced)")
+    }
+
     @Test func handlingCountsAcknowledgementsAndTheirMedianWait() {
         let handling = AbuseHandling(received: 10, notified: 8, notices: [(sent: 100, acknowledged: 160), (sent: 200, acknowledged: nil),
                                                                           (sent: 300, acknowledged: 400), (sent: 500, acknowledged: 450)])

@@ -43,9 +43,12 @@ extension Resolver {
 }
 
 extension Resolver {
-    /// The announced prefix an address lies in (routing data), for the monitoring views.
-    public func announcedPrefix(of address: IPAddress) -> IPPrefix? {
+    /// The prefix the monitoring views count an address under: the announced prefix it lies in
+    /// (routing data), else its /24 (IPv4) or /48 (IPv6), as networks are commonly assigned,
+    /// said to be unannounced.
+    public func monitoringPrefix(of address: IPAddress) -> String {
         let route = routing.longestMatch(address)
-        return route >= 0 ? routing.entries[Int(route)].prefix : nil
+        if route >= 0 { return routing.entries[Int(route)].prefix.description }
+        return IPPrefix(network: address, length: address.bitWidth == 32 ? 24 : 48).description + " (not announced)"
     }
 }

@@ -99,7 +99,7 @@ enum AbuseMonitoringStore {
             guard let text = try row.decode(column: "ip", as: String?.self), let address = IPAddress(text) else { continue }
             let count = try row.decode(column: "count", as: Int64.self)
             bySource[text, default: 0] += count
-            byPrefix[resolver.announcedPrefix(of: address)?.description ?? "not announced", default: 0] += count
+            byPrefix[resolver.monitoringPrefix(of: address), default: 0] += count
         }
         return (AbuseMonitoring.top(byPrefix), AbuseMonitoring.top(bySource), rows.count)
     }

@@ -178,7 +178,9 @@ extension ServerTests {
                                         resolver: try await app.lookup.resolver(on: app.db), now: app.renkei.clock.now)
             let first = try await receiver.receive(Array(arf.utf8), recipient: "abuse@\(domain)")
             #expect(first.exit == .ok && first.message.hasPrefix("1 events accepted (0 duplicates), 0 rejected; 1 routed"))
-            let again = try await receiver.receive(Array(arf.utf8), recipient: "abuse@\(domain)")
+            // Delivered again, with the Received line another hop adds: the same report.
+            let again = try await receiver.receive(Array(("Received: from mx2.example.com by mx.\(domain); \(mailDay) 17:41:00 +0000\r\n" + arf).utf8),
+                                                   recipient: "abuse@\(domain)")
             #expect(again.exit == .ok && again.message.hasPrefix("taken in before"))
             let sql = try #require(app.db as? any SQLDatabase)
             let rows = try await sql.raw("SELECT feed, type, ip, first_seen FROM abuse_events").all()

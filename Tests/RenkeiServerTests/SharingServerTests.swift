@@ -434,7 +434,8 @@ extension ServerTests {
             let (_, answered) = try await read(asker)
             let details = try #require(answered["request"] as? [String: Any])
             #expect(details["status"] as? String == "answered")
-            #expect(abs((answered["timeToFirstReply"] as? Double ?? 0) - 3600) < 1, "time to the first reply is recorded")
+            // The hour the clock was moved on, and the real seconds the steps between took (more on a busy machine).
+            #expect(abs((answered["timeToFirstReply"] as? Double ?? 0) - 3600) < 30, "time to the first reply is recorded")
 
             let referral = try await reply(helper, ["kind": "referral", "team": "gamma-cert", "text": "Gamma analysed the same family."])
             let referredRead = try await read(outsider).0

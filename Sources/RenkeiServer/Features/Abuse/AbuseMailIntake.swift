@@ -23,8 +23,12 @@ struct AbuseMailIntake {
             return MailReceiver.Outcome(exit: .dataError, message: "not taken in: \(reason)")
         }
         let ingest = try await AbuseFeeds.ingest(feed, format: nil, resolver: resolver, on: database)
-        let summary = try await ingest.ingest(report, fileName: HeaderText.decode(message.header("Message-ID") ?? "message"),
-                                              digest: AbuseReportSource.digest(of: bytes), on: database, now: now)
+        // The message's id and body, not its header block: a message delivered again gains
+        // Received lines, and another body under a copied Message-ID is another report.
+        let messageID = message.header("Message-ID") ?? ""
+        let identity = Array((messageID + "\n").utf8) + message.rawBody.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
+        let summary = try await ingest.ingest(report, fileName: messageID.isEmpty ? "message" : String(messageID.prefix(200)),
+                                              digest: AbuseReportSource.digest(of: identity), on: database, now: now)
         return MailReceiver.Outcome(exit: .ok, message: "\(summary.replayed ? "taken in before; " : "")\(summary.accepted) events accepted "
                                     + "(\(summary.duplicates) duplicates), \(summary.rejected) rejected; \(summary.routed) routed, \(summary.unrouted) unrouted")
     }

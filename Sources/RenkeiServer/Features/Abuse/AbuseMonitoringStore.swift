@@ -6,7 +6,8 @@ import Vapor
 
 /// The monitoring views' numbers for a scope (`AbuseAccess.scope`) and a period: per day and
 /// type, AS and country from the kept counts (a period's rows, whatever the total); prefixes and
-/// sources from the newest raw events of the period, which retention may have deleted.
+/// sources from the newest raw events of the period, which retention may have deleted. Sums
+/// are cast to BIGINT: PostgreSQL sums BIGINT as NUMERIC.
 enum AbuseMonitoringStore {
     /// The raw events the prefix and source rankings read: the newest of the period, at most this many.
     static let sampledEvents = 100_000
@@ -50,7 +51,7 @@ enum AbuseMonitoringStore {
         case .team(let id): "team = \(bind: id.uuidString) AND day BETWEEN \(literal: period.lowerBound) AND \(literal: period.upperBound)"
         }
         let counts = try await sql.raw("""
-            SELECT day, type, SUM(events) AS events, SUM(reports) AS reports FROM abuse_counts WHERE \(inScope) GROUP BY day, type ORDER BY day, type
+            SELECT day, type, CAST(SUM(events) AS BIGINT) AS events, CAST(SUM(reports) AS BIGINT) AS reports FROM abuse_counts WHERE \(inScope) GROUP BY day, type ORDER BY day, type
             """).all().compactMap { row -> AbuseDayCount? in
             guard let type = AbuseType(rawValue: try row.decode(column: "type", as: String.self)) else { return nil }
             return AbuseDayCount(day: try row.decode(column: "day", as: Int64.self), type: type, events: try row.decode(column: "events", as: Int64.self),
@@ -60,7 +61,7 @@ enum AbuseMonitoringStore {
         for count in counts { byType[count.type.rawValue, default: 0] += count.events }
         func ranked(_ column: String, name: (any SQLRow) throws -> String) async throws -> [AbuseMonitoring.Ranked] {
             try await sql.raw("""
-                SELECT \(unsafeRaw: column) AS name, SUM(events) AS events FROM abuse_counts WHERE \(inScope)
+                SELECT \(unsafeRaw: column) AS name, CAST(SUM(events) AS BIGINT) AS events FROM abuse_counts WHERE \(inScope)
                 GROUP BY \(unsafeRaw: column) ORDER BY SUM(events) DESC, \(unsafeRaw: column) LIMIT 10
                 """).all().map { row in AbuseMonitoring.Ranked(name: try name(row), events: try row.decode(column: "events", as: Int64.self)) }
         }
@@ -117,7 +118,7 @@ enum AbuseMonitoringStore {
         let column = grouping == .feed ? "feed" : "team"
         var received: [String: Int64] = [:]
         for row in try await sql.raw("""
-            SELECT \(unsafeRaw: column) AS name, SUM(events) AS events FROM abuse_counts
+            SELECT \(unsafeRaw: column) AS name, CAST(SUM(events) AS BIGINT) AS events FROM abuse_counts
             WHERE \(routed) AND day BETWEEN \(literal: period.lowerBound) AND \(literal: period.upperBound) GROUP BY \(unsafeRaw: column)
             """).all() {
             received[try row.decode(column: "name", as: String.self)] = try row.decode(column: "events", as: Int64.self)

@@ -53,7 +53,7 @@ struct CreateAbuseMonitoring: AsyncMigration {
 
     private func countEarlierEvents(on sql: any SQLDatabase) async throws {
         let rows = try await sql.raw("""
-            SELECT first_seen / 86400 AS day, team_id, feed, type, asn, country, COUNT(*) AS events, SUM(count) AS reports
+            SELECT first_seen / 86400 AS day, team_id, feed, type, asn, country, COUNT(*) AS events, CAST(SUM(count) AS BIGINT) AS reports
             FROM abuse_events GROUP BY first_seen / 86400, team_id, feed, type, asn, country
             """).all()
         var tally = AbuseTally()

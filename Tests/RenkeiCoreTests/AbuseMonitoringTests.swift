@@ -34,8 +34,21 @@ import Testing
         #expect(quiet.groups.isEmpty && quiet.values == [[]])
     }
 
+    @Test func aLongPeriodIsDrawnInWeeksTheLastCutAtItsEnd() {
+        let period = (today - 99)...today
+        let series = AbuseMonitoring.series([AbuseDayCount(day: today - 99, type: .scanner, events: 1, reports: 1),
+                                             AbuseDayCount(day: today - 93, type: .scanner, events: 2, reports: 2),
+                                             AbuseDayCount(day: today, type: .spam, events: 3, reports: 3)], days: period)
+        #expect(series.span == 7 && series.days.count == 15 && series.days.first == today - 99 && series.days.last == today - 1, "100 days: 14 weeks and 2 days")
+        #expect(series.values.first == [3, 0] && series.values.last == [0, 3], "scanner's 1 and 2 in the first week; spam's 3 in the last")
+        #expect(series.label(0) == "2026-08-30 to 2026-09-05" && series.label(14) == "2026-12-06 to 2026-12-07")
+        #expect(AbuseMonitoring.series([], days: (today - 91)...today).span == 1, "92 days are still drawn by day")
+        let svg = AbuseMonitoring.svg(series, title: "t")
+        #expect(svg.contains("<title>2026-12-06 to 2026-12-07: spam 3</title>") && svg.contains(">2026-12-07</text>"), "the axis ends on the period's last day")
+    }
+
     @Test func thePlotIsAnSVGWithATitledSegmentPerDayAndGroup() {
-        let series = AbuseMonitoring.Series(days: [today - 1, today], groups: ["scanner", "a<b"], values: [[3, 0], [4, 1]])
+        let series = AbuseMonitoring.Series(days: [today - 1, today], end: today, groups: ["scanner", "a<b"], values: [[3, 0], [4, 1]])
         let svg = AbuseMonitoring.svg(series, title: "Events & more")
         #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 720 240\" role=\"img\""))
         #expect(svg.contains("<title id=\"chart-title\">Events &amp; more</title>"))
@@ -43,7 +56,9 @@ import Testing
         #expect(!svg.contains("2026-12-06: a&lt;b"), "no segment for a zero")
         #expect(svg.components(separatedBy: "<rect").count - 1 == 3)
         // The axis runs to 5 (1, 2 or 5 times a power of ten), so the 5 events of the second day fill it.
-        #expect(svg.contains(">5</text>") && svg.contains(">0</text>"))
+        #expect(svg.contains(">5</text>") && svg.contains(">0</text>") && !svg.contains(">2</text>") && !svg.contains(">3</text>"),
+                "no line halfway up an axis of 5: it would stand at 2.5")
+        #expect(AbuseMonitoring.svg(.init(days: [today], end: today, groups: ["a"], values: [[7]]), title: "t").contains(">5</text>"), "an axis of 10 has its 5")
         #expect(svg.contains("<rect x=\"416.8\" y=\"52\" width=\"262.4\" height=\"160\" fill=\"#0072b2\">"), "4 of 5: 160 of the plot's 200 points, up from its foot at 212")
         #expect(svg.contains("<rect x=\"416.8\" y=\"12\" width=\"262.4\" height=\"40\" fill=\"#e69f00\">"), "the fifth on top, to the plot's top")
         #expect(AbuseMonitoring.niceCeiling(0) == 1 && AbuseMonitoring.niceCeiling(7) == 10 && AbuseMonitoring.niceCeiling(11) == 20
@@ -109,5 +124,8 @@ import Testing
         #expect(AbuseAccess.scope(Actor(userID: UUID(), roles: [.member], teamID: nil)) == nil, "an account without a team has no desk")
         #expect(AbuseAccess.scope(secretariat) == .community && AbuseAccess.scope(secretariat, asking: beta) == .team(beta))
         #expect(AbuseAccess.hasDesk(member) && AbuseAccess.hasDesk(secretariat) && !AbuseAccess.hasDesk(nil))
+        #expect(AbuseAccess.mayAcknowledge(noticeOf: alpha, member) && !AbuseAccess.mayAcknowledge(noticeOf: beta, member))
+        #expect(!AbuseAccess.mayAcknowledge(noticeOf: alpha, secretariat) && !AbuseAccess.mayAcknowledge(noticeOf: alpha, nil),
+                "the secretariat reads a team's notice; only the team signs for it")
     }
 }

@@ -49,7 +49,8 @@ extension ServerTests {
             let json = try jsonObject(try await get(app, "/abuse/monitoring.json", alpha.headers))
             #expect(json["from"] as? String == date(app, daysBefore: 29) && json["to"] as? String == day && json["team"] as? String == "alpha-cert")
             let sources = try #require(json["sources"] as? [[String: Any]])
-            #expect(sources.map { $0["name"] as? String } == ["192.0.2.7", "192.0.2.8"] && sources.map { $0["events"] as? Int } == [2, 1])
+            #expect(sources.map { $0["name"] as? String } == ["192.0.2.7", "192.0.2.8"] && sources.map { $0["events"] as? Int } == [1, 1],
+                    "events, as every ranking counts them: 192.0.2.7's repeat is the same event")
             #expect((json["types"] as? [[String: Any]])?.map { $0["name"] as? String } == ["open-service", "scanner"])
             #expect(json["teams"] == nil, "per-team handling is the secretariat's")
 
@@ -112,6 +113,14 @@ extension ServerTests {
             #expect(try await receiver.receive(reply(from: "rep-beta@test.example", key: key), recipient: abuseDesk).exit == .noPermission)
             #expect(try await receiver.receive(reply(from: "member-alpha@test.example", key: String(repeating: "0", count: 32)), recipient: abuseDesk).exit == .noPermission)
             #expect(try await AbuseNoticeModel.find(notice.id, on: app.db)?.acknowledgedAt == nil, "neither a stranger nor a guessed key acknowledges")
+            // The secretariat reads the notice but does not sign for the team, by reply or on the web.
+            #expect(try await receiver.receive(reply(from: "secretariat@test.example", key: key), recipient: abuseDesk).exit == .noPermission)
+            let secretariatSession = try await signIn(app, "secretariat@test.example")
+            var forged: TestingHTTPResponse?
+            try await app.testing().test(.POST, "/abuse/notices/\(notice.ticket)/acknowledgement", headers: secretariatSession.formHeaders(),
+                                         body: formBody([("_csrf", secretariatSession.csrf)])) { forged = $0 }
+            #expect(forged?.status == .forbidden)
+            #expect(try await AbuseNoticeModel.find(notice.id, on: app.db)?.acknowledgedAt == nil)
             let accepted = try await receiver.receive(reply(from: "Member-Alpha@test.example", key: key), recipient: abuseDesk)
             #expect(accepted.exit == .ok && accepted.message == "\(notice.ticket) acknowledged by member-alpha@test.example")
             let acknowledged = try #require(try await AbuseNoticeModel.find(notice.id, on: app.db))

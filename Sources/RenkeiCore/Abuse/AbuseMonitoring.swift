@@ -33,29 +33,45 @@ public enum AbuseMonitoring {
         return (today - Int64(days) + 1)...today
     }
 
-    /// Events per day and group, every day of the period present (a quiet day is a zero).
+    /// Events per bar and group, every bar of the period present (a quiet day is a zero). A bar
+    /// is a day, or a week on periods longer than `dailyBarsUpTo` days, so a year's bars stay
+    /// wide enough to point at.
     public struct Series: Sendable, Equatable {
+        /// The first day of each bar.
         public var days: [Int64]
+        /// Days per bar: 1 or 7.
+        public var span: Int64 = 1
+        /// The period's last day: the last week may be cut short by it.
+        public var end: Int64
         /// The most frequent types of the period first, then `otherGroup` if any type was summed.
         public var groups: [String]
-        /// `values[day][group]`.
+        /// `values[bar][group]`.
         public var values: [[Int64]]
 
         public var totals: [Int64] { values.map { $0.reduce(0, +) } }
+
+        /// `2026-12-07`, or `2026-11-30 to 2026-12-06` for a week (cut at the period's end).
+        public func label(_ bar: Int) -> String {
+            span == 1 ? AbuseMonitoring.date(days[bar]) : AbuseMonitoring.date(days[bar]) + " to " + AbuseMonitoring.date(min(days[bar] + span - 1, end))
+        }
     }
 
+    public static let dailyBarsUpTo = 92
+
     public static func series(_ counts: [AbuseDayCount], days: ClosedRange<Int64>, drawn: Int = drawnTypes) -> Series {
+        let span: Int64 = days.count > dailyBarsUpTo ? 7 : 1
         var byType: [AbuseType: Int64] = [:]
         for count in counts where days.contains(count.day) { byType[count.type, default: 0] += count.events }
         let ranked = byType.filter { $0.value > 0 }.sorted { $0.value == $1.value ? $0.key.rawValue < $1.key.rawValue : $0.value > $1.value }.map(\.key)
         let shown = Array(ranked.prefix(drawn))
         let groups = shown.map(\.rawValue) + (ranked.count > drawn ? [otherGroup] : [])
         let column = Dictionary(uniqueKeysWithValues: shown.enumerated().map { ($0.element, $0.offset) })
-        var values = Array(repeating: Array(repeating: Int64(0), count: groups.count), count: days.count)
+        let starts = Array(stride(from: days.lowerBound, through: days.upperBound, by: Int(span)))
+        var values = Array(repeating: Array(repeating: Int64(0), count: groups.count), count: starts.count)
         for count in counts where days.contains(count.day) && count.events > 0 {
-            values[Int(count.day - days.lowerBound)][column[count.type] ?? drawn] += count.events
+            values[Int((count.day - days.lowerBound) / span)][column[count.type] ?? drawn] += count.events
         }
-        return Series(days: Array(days), groups: groups, values: values)
+        return Series(days: starts, span: span, end: days.upperBound, groups: groups, values: values)
     }
 
     /// A name (a type, an AS, a country, a prefix, an address) and how many events it had.
@@ -83,8 +99,8 @@ public enum AbuseMonitoring {
         series.groups[index] == otherGroup ? otherColour : palette[index % palette.count]
     }
 
-    /// A stacked bar per day. Each bar segment carries a `<title>` (the day, group and count)
-    /// for pointers and screen readers; the page lists the same numbers as a table.
+    /// A stacked bar per day (or week). Each bar segment carries a `<title>` (the day, group and
+    /// count) for pointers; the page lists the same numbers as a table for everyone else.
     public static func svg(_ series: Series, title: String) -> String {
         let width = 720.0, height = 240.0, left = 56.0, bottom = 28.0, top = 12.0, right = 8.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
@@ -95,24 +111,27 @@ public enum AbuseMonitoring {
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="chart-title" class="chart">\
             <title id="chart-title">\(escape(title))</title>
             """
-        for fraction in [0.0, 0.5, 1.0] {
+        // A line halfway only where it is a whole number of events.
+        for fraction in scale % 2 == 0 ? [0.0, 0.5, 1.0] : [0.0, 1.0] {
             let y = top + plotHeight * (1 - fraction)
             svg += "<line x1=\"\(format(left))\" x2=\"\(format(width - right))\" y1=\"\(format(y))\" y2=\"\(format(y))\" stroke=\"#c8c8c8\" stroke-width=\"1\"/>"
-            svg += "<text x=\"\(format(left - 6))\" y=\"\(format(y + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"currentColor\">\(Int64((Double(scale) * fraction).rounded()))</text>"
+            svg += "<text x=\"\(format(left - 6))\" y=\"\(format(y + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"currentColor\">\(Int64(Double(scale) * fraction))</text>"
         }
-        for (index, day) in series.days.enumerated() {
+        for index in series.days.indices {
             var y = top + plotHeight
             let x = left + step * Double(index) + step * 0.1
             for (group, value) in series.values[index].enumerated() where value > 0 {
                 let barHeight = plotHeight * Double(value) / Double(max(scale, 1))
                 y -= barHeight
                 svg += "<rect x=\"\(format(x))\" y=\"\(format(y))\" width=\"\(format(step * 0.8))\" height=\"\(format(barHeight))\" fill=\"\(colour(ofGroup: group, in: series))\">"
-                svg += "<title>\(date(day)): \(escape(series.groups[group])) \(value)</title></rect>"
+                svg += "<title>\(series.label(index)): \(escape(series.groups[group])) \(value)</title></rect>"
             }
         }
-        if let first = series.days.first, let last = series.days.last {
+        if let first = series.days.first {
             svg += "<text x=\"\(format(left))\" y=\"\(format(height - 8))\" font-size=\"11\" fill=\"currentColor\">\(date(first))</text>"
-            svg += "<text x=\"\(format(width - right))\" y=\"\(format(height - 8))\" text-anchor=\"end\" font-size=\"11\" fill=\"currentColor\">\(date(last))</text>"
+            if series.end > first {
+                svg += "<text x=\"\(format(width - right))\" y=\"\(format(height - 8))\" text-anchor=\"end\" font-size=\"11\" fill=\"currentColor\">\(date(series.end))</text>"
+            }
         }
         return svg + "</svg>"
     }

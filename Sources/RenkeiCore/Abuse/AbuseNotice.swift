@@ -149,6 +149,12 @@ extension AbuseAccess {
         return .team(own)
     }
 
+    /// Acknowledging a notice: the team's receipt, which its handling statistics measure, so
+    /// only the team's own people give it (the secretariat reads and closes, it does not sign for a team).
+    public static func mayAcknowledge(noticeOf team: UUID, _ actor: Actor?) -> Bool {
+        actor?.teamID == team
+    }
+
     /// Choosing how a team receives its events: its representatives, or the secretariat.
     public static func mayChoosePreference(for team: UUID, _ actor: Actor?) -> Bool {
         guard let actor else { return false }

@@ -117,6 +117,9 @@ enum AbuseEventTable {
         case falsePositive = "false-positive"
         /// Of a type the team's preference leaves out: never sent, and no longer waiting.
         case notWanted = "not-wanted"
+
+        /// What a team marks its events as.
+        static let markable: [Status] = [.resolved, .falsePositive, .open]
     }
 }
 

@@ -34,6 +34,8 @@ struct AbuseController {
             var checked: Bool
         }
         var chrome: Chrome
+        /// Leaf takes an empty array for true.
+        var hasNotices: Bool
         var notices: [Notice]
         var olderURL: String?
         var waiting: String?
@@ -49,7 +51,8 @@ struct AbuseController {
         let actor = request.currentActor
         let page = try await AbuseStore.notices(for: actor, page: try request.pageRequest(), on: request.db)
         let teams = try await DisplayNames.load(users: Set(page.items.compactMap(\.acknowledgedBy)), teams: Set(page.items.map(\.teamID)), on: request.db)
-        var view = DeskPage(chrome: Chrome(request: request, title: "Abuse notices"), notices: page.items.map { Self.row($0, names: teams) },
+        var view = DeskPage(chrome: Chrome(request: request, title: "Abuse notices"), hasNotices: !page.items.isEmpty,
+                            notices: page.items.map { Self.row($0, names: teams) },
                             olderURL: page.next.map(request.nextPagePath))
         if let team = user.$team.id {
             view.waiting = Self.counted(try await AbuseStore.waiting(team: team, on: request.db))
@@ -116,6 +119,8 @@ struct AbuseController {
         var chrome: Chrome
         var notice: DeskPage.Notice
         var open: Int
+        var mayAcknowledge: Bool
+        var hasEvents: Bool
         var eventsURL: String
         var acknowledgeURL: String
         var markURL: String
@@ -149,12 +154,13 @@ struct AbuseController {
         }
         return try await NoticePage(chrome: Chrome(request: request, title: "Notice \(notice.ticket)"), notice: Self.row(notice, names: names),
                                     open: try await AbuseStore.openEvents(of: notice, on: request.db),
+                                    mayAcknowledge: AbuseAccess.mayAcknowledge(noticeOf: notice.teamID, request.currentActor), hasEvents: !shown.isEmpty,
                                     eventsURL: SiteURL.abuseNoticeEvents(.value(notice.ticket)).path,
                                     acknowledgeURL: SiteURL.abuseNoticeAcknowledgement(.value(notice.ticket)).path,
                                     markURL: link(after: after), events: shown,
                                     firstURL: after == nil ? nil : link(after: nil),
                                     nextURL: rows.count > Self.eventsPerPage ? shown.last.map { link(after: $0.id) } : nil,
-                                    statuses: [AbuseEventTable.Status.resolved, .falsePositive, .open].map(\.rawValue),
+                                    statuses: AbuseEventTable.Status.markable.map(\.rawValue),
                                     filters: [("", "every status")].map { Filter(value: $0.0, label: $0.1, selected: status == nil) }
                                         + AbuseEventTable.Status.allCases.map { Filter(value: $0.rawValue, label: $0.rawValue, selected: $0 == status) })
             .render("abuse-notice", on: request)
@@ -176,6 +182,9 @@ struct AbuseController {
     func acknowledge(request: Request) async throws -> Response {
         let user = try request.requireUser()
         let notice = try await AbuseStore.notice(try ticket(request), for: request.currentActor, on: request.db)
+        guard AbuseAccess.mayAcknowledge(noticeOf: notice.teamID, request.currentActor) else {
+            throw AppError.forbidden("A notice is acknowledged by the team it was sent to.")
+        }
         try await AbuseStore.acknowledge(notice, by: try user.requireID(), via: .web, at: request.application.renkei.clock.now, on: request.db)
         return request.redirect(to: SiteURL.abuseNotice(.value(notice.ticket)).path, flash: "Notice \(notice.ticket) acknowledged")
     }
@@ -188,13 +197,15 @@ struct AbuseController {
     func markEvents(request: Request) async throws -> Response {
         let notice = try await AbuseStore.notice(try ticket(request), for: request.currentActor, on: request.db)
         let form = try request.content.decode(MarkForm.self)
-        guard let status = AbuseEventTable.Status(rawValue: form.status) else {
+        guard let status = AbuseEventTable.Status(rawValue: form.status), AbuseEventTable.Status.markable.contains(status) else {
             throw AppError.invalid([FieldError(field: "status", message: "Choose open, resolved or false-positive.")])
         }
-        guard let ids = form.events, !ids.isEmpty else { throw AppError.invalid([FieldError(field: "events", message: "Tick at least one event to mark.")]) }
-        let changed = try await AbuseStore.mark(ids, of: notice, as: status, on: request.db)
         // Back to the page the form was on: the same filter and the same events.
         let page = request.url.query.map { "?" + $0 } ?? ""
+        guard let ids = form.events, !ids.isEmpty else {
+            return request.redirect(to: SiteURL.abuseNotice(.value(notice.ticket)).path + page, flash: "No event was ticked: nothing marked")
+        }
+        let changed = try await AbuseStore.mark(ids, of: notice, as: status, on: request.db)
         return request.redirect(to: SiteURL.abuseNotice(.value(notice.ticket)).path + page,
                                 flash: "\(changed) event\(changed == 1 ? "" : "s") marked as \(status == .falsePositive ? "false positive" : status.rawValue)")
     }

@@ -4,7 +4,7 @@ import RenkeiCore
 
 /// What comes in at the abuse address (`renkei abuse receive`, `renkei mail receive --recipient
 /// abuse@DOMAIN`): a reply to a notice acknowledges it, when it refers to the notice's mail
-/// (`AbuseReply`) and comes from one of the team's people or the secretariat; any other
+/// (`AbuseReply`) and comes from one of the team's people; any other
 /// message is an abuse report (ARF or X-ARF, `AbuseMailReport`) for the feed, taken in whole
 /// like a file, and the same message delivered twice is taken once.
 struct AbuseMailIntake {
@@ -40,7 +40,7 @@ struct AbuseMailIntake {
         guard let notice = try await AbuseNoticeModel.query(on: database).filter(\.$replyKey == key).first(),
               let address = MailReceiver.address(in: HeaderText.decode(message.header("From") ?? "")),
               let sender = try await UserModel.query(on: database).filter(\.$email == address.lowercased()).first(),
-              AbuseAccess.mayHandle(eventsOf: notice.teamID, sender.actor) else { return refused }
+              AbuseAccess.mayAcknowledge(noticeOf: notice.teamID, sender.actor) else { return refused }
         let already = notice.acknowledgedAt != nil
         try await AbuseStore.acknowledge(notice, by: try sender.requireID(), via: .reply, at: now, on: database)
         return MailReceiver.Outcome(exit: .ok, message: already ? "\(notice.ticket) was acknowledged before" : "\(notice.ticket) acknowledged by \(sender.email)")

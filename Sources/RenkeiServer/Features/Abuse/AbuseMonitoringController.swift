@@ -77,6 +77,12 @@ struct AbuseMonitoringController {
             var colour: String
             var events: Int64
         }
+        /// One bar of the plot as a table row: its label and each group's events.
+        struct Bar: Encodable {
+            var label: String
+            var values: [Int64]
+            var total: Int64
+        }
         struct HandlingRow: Encodable {
             var name: String
             var received: Int64
@@ -87,6 +93,10 @@ struct AbuseMonitoringController {
         }
         var chrome: Chrome
         var scopeName: String
+        /// Leaf takes an empty array for true: whether the period had events at all.
+        var hasEvents: Bool
+        var barsAreWeeks: Bool
+        var bars: [Bar]
         var periods: [Choice]
         var teams: [Choice]?
         var chart: String
@@ -105,6 +115,7 @@ struct AbuseMonitoringController {
         let scopeName = question.team?.shortName ?? "the whole community"
         let series = AbuseMonitoring.series(counts, days: question.period)
         let totals = (0..<series.groups.count).map { group in series.values.reduce(0) { $0 + $1[group] } }
+        let bars = series.days.indices.map { Page.Bar(label: series.label($0), values: series.values[$0], total: series.totals[$0]) }
         var teams: [Page.Choice]?
         if AbuseAccess.scope(request.currentActor) == .community {
             teams = [Page.Choice(value: "", label: "The whole community", selected: question.team == nil)]
@@ -117,13 +128,18 @@ struct AbuseMonitoringController {
                                             acknowledged: $0.handling.acknowledged,
                                             median: $0.handling.medianSecondsToAcknowledge.map(AbuseHandling.duration) ?? "–") }
         }
+        // The period asked for is among the choices, whatever number it was.
+        let periods = Set([7, 30, 90, 365, question.days]).sorted()
         return try await Page(chrome: Chrome(request: request, title: "Abuse monitoring"), scopeName: scopeName,
-                              periods: [7, 30, 90, 365].map { Page.Choice(value: String($0), label: "\($0) days", selected: $0 == question.days) },
+                              hasEvents: !series.groups.isEmpty, barsAreWeeks: series.span > 1, bars: bars,
+                              periods: periods.map { Page.Choice(value: String($0), label: $0 == 1 ? "1 day" : "\($0) days", selected: $0 == question.days) },
                               teams: teams,
                               chart: AbuseMonitoring.svg(series, title: "Abuse events per day for \(scopeName), \(report.from) to \(report.to)"),
                               legend: series.groups.enumerated().map { Page.Legend(name: $0.element, colour: AbuseMonitoring.colour(ofGroup: $0.offset, in: series),
                                                                                    events: totals[$0.offset]) },
-                              report: report, feeds: rows(report.feeds), teamHandling: report.teams.map(rows),
+                              report: report, feeds: rows(report.feeds),
+                              // The busiest teams first: the secretariat looks for who is slow with much to do.
+                              teamHandling: report.teams.map { rows($0.sorted { $0.handling.received == $1.handling.received ? $0.name < $1.name : $0.handling.received > $1.handling.received }) },
                               csvURL: SiteURL.abuseMonitoringCSV.path + query, jsonURL: SiteURL.abuseMonitoringJSON.path + query).render("abuse-monitoring", on: request)
     }
 }

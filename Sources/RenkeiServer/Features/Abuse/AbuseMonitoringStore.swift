@@ -85,7 +85,8 @@ enum AbuseMonitoringStore {
         return (report, counts)
     }
 
-    /// The top prefixes and source addresses among the newest raw events of the period.
+    /// The top prefixes and source addresses among the newest raw events first seen in the
+    /// period, counted as events like every other ranking (an event's repeats are one event).
     private static func sample(_ scope: AbuseScope, since: Int64, resolver: Resolver,
                                on sql: any SQLDatabase) async throws -> (prefixes: [AbuseMonitoring.Ranked], sources: [AbuseMonitoring.Ranked], sampled: Int) {
         let team: SQLQueryString = switch scope {
@@ -93,14 +94,13 @@ enum AbuseMonitoringStore {
         case .team(let id): "team_id = \(bind: id) AND "
         }
         let rows = try await sql.raw("""
-            SELECT ip, count FROM abuse_events WHERE \(team)last_seen >= \(literal: since) AND ip IS NOT NULL ORDER BY id DESC LIMIT \(literal: sampledEvents)
+            SELECT ip FROM abuse_events WHERE \(team)first_seen >= \(literal: since) AND ip IS NOT NULL ORDER BY id DESC LIMIT \(literal: sampledEvents)
             """).all()
         var byPrefix: [String: Int64] = [:], bySource: [String: Int64] = [:]
         for row in rows {
             guard let text = try row.decode(column: "ip", as: String?.self), let address = IPAddress(text) else { continue }
-            let count = try row.decode(column: "count", as: Int64.self)
-            bySource[text, default: 0] += count
-            byPrefix[resolver.monitoringPrefix(of: address), default: 0] += count
+            bySource[text, default: 0] += 1
+            byPrefix[resolver.monitoringPrefix(of: address), default: 0] += 1
         }
         return (AbuseMonitoring.top(byPrefix), AbuseMonitoring.top(bySource), rows.count)
     }

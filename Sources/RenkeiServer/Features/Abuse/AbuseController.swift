@@ -129,10 +129,11 @@ struct AbuseController {
         var nextURL: String?
         var statuses: [String]
         /// Which events the page lists, by status.
-        var filters: [Filter]
+        var filters: [Option]
     }
 
-    struct Filter: Encodable {
+    /// An option of a select on the abuse pages.
+    struct Option: Encodable {
         var value: String
         var label: String
         var selected: Bool
@@ -161,8 +162,8 @@ struct AbuseController {
                                     firstURL: after == nil ? nil : link(after: nil),
                                     nextURL: rows.count > Self.eventsPerPage ? shown.last.map { link(after: $0.id) } : nil,
                                     statuses: AbuseEventTable.Status.markable.map(\.rawValue),
-                                    filters: [("", "every status")].map { Filter(value: $0.0, label: $0.1, selected: status == nil) }
-                                        + AbuseEventTable.Status.allCases.map { Filter(value: $0.rawValue, label: $0.rawValue, selected: $0 == status) })
+                                    filters: [("", "every status")].map { Option(value: $0.0, label: $0.1, selected: status == nil) }
+                                        + AbuseEventTable.Status.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == status) })
             .render("abuse-notice", on: request)
     }
 

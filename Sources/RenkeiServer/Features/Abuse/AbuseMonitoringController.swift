@@ -67,11 +67,6 @@ struct AbuseMonitoringController {
     }
 
     struct Page: Encodable {
-        struct Choice: Encodable {
-            var value: String
-            var label: String
-            var selected: Bool
-        }
         struct Legend: Encodable {
             var name: String
             var colour: String
@@ -97,8 +92,8 @@ struct AbuseMonitoringController {
         var hasEvents: Bool
         var barsAreWeeks: Bool
         var bars: [Bar]
-        var periods: [Choice]
-        var teams: [Choice]?
+        var periods: [AbuseController.Option]
+        var teams: [AbuseController.Option]?
         var chart: String
         var legend: [Legend]
         var report: AbuseMonitoringStore.Report
@@ -116,11 +111,11 @@ struct AbuseMonitoringController {
         let series = AbuseMonitoring.series(counts, days: question.period)
         let totals = (0..<series.groups.count).map { group in series.values.reduce(0) { $0 + $1[group] } }
         let bars = series.days.indices.map { Page.Bar(label: series.label($0), values: series.values[$0], total: series.totals[$0]) }
-        var teams: [Page.Choice]?
+        var teams: [AbuseController.Option]?
         if AbuseAccess.scope(request.currentActor) == .community {
-            teams = [Page.Choice(value: "", label: "The whole community", selected: question.team == nil)]
+            teams = [AbuseController.Option(value: "", label: "The whole community", selected: question.team == nil)]
                 + (try await TeamModel.query(on: request.db).field(\.$id).field(\.$slug).field(\.$shortName).sort(\.$shortName).all())
-                .map { Page.Choice(value: $0.slug, label: $0.shortName, selected: $0.slug == question.team?.slug) }
+                .map { AbuseController.Option(value: $0.slug, label: $0.shortName, selected: $0.slug == question.team?.slug) }
         }
         let query = "?days=\(question.days)" + (question.team.map { "&team=\($0.slug)" } ?? "")
         func rows(_ handling: [AbuseMonitoringStore.Handling]) -> [Page.HandlingRow] {
@@ -132,7 +127,7 @@ struct AbuseMonitoringController {
         let periods = Set([7, 30, 90, 365, question.days]).sorted()
         return try await Page(chrome: Chrome(request: request, title: "Abuse monitoring"), scopeName: scopeName,
                               hasEvents: !series.groups.isEmpty, barsAreWeeks: series.span > 1, bars: bars,
-                              periods: periods.map { Page.Choice(value: String($0), label: $0 == 1 ? "1 day" : "\($0) days", selected: $0 == question.days) },
+                              periods: periods.map { AbuseController.Option(value: String($0), label: $0 == 1 ? "1 day" : "\($0) days", selected: $0 == question.days) },
                               teams: teams,
                               chart: AbuseMonitoring.svg(series, title: "Abuse events per day for \(scopeName), \(report.from) to \(report.to)"),
                               legend: series.groups.enumerated().map { Page.Legend(name: $0.element, colour: AbuseMonitoring.colour(ofGroup: $0.offset, in: series),

@@ -113,6 +113,9 @@ import Testing
         #expect(AbuseReply.key(inReplyTo: nil, references: "<a@b> <abuse.\(key).link@renkei.example>") == key)
         #expect(AbuseReply.key(inReplyTo: "<abuse.\(key.uppercased()).full@x>", references: nil) == nil, "keys are lower-case hex")
         #expect(AbuseReply.key(inReplyTo: "<abuse.1234.full@x>", references: "<abuse.\(key)@x>") == nil)
+        #expect(AbuseReply.isAutomatic(autoSubmitted: "auto-replied", precedence: nil) && AbuseReply.isAutomatic(autoSubmitted: "Auto-Generated; x", precedence: nil))
+        #expect(AbuseReply.isAutomatic(autoSubmitted: nil, precedence: "auto_reply") && AbuseReply.isAutomatic(autoSubmitted: nil, precedence: " Bulk"))
+        #expect(!AbuseReply.isAutomatic(autoSubmitted: "no", precedence: nil) && !AbuseReply.isAutomatic(autoSubmitted: nil, precedence: nil), "a person's reply")
     }
 
     @Test func teamsSeeTheirOwnNumbersAndTheSecretariatAnyonesOrAll() {

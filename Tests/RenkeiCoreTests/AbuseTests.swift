@@ -178,6 +178,14 @@ import Testing
         #expect(result.errors[3].reason == "5001 fields where the header names 4")
     }
 
+    @Test func anEventDatedBeyondWhatTheIngestAllowsIsRefused() throws {
+        var reader = AbuseReportReader(format: .csv, feed: "f", file: "ahead.csv")
+        reader.notAfter = 1_796_724_000   // 2026-12-08T10:00:00Z
+        let events = try reader.read(Array("time,ip,port,type\n2026-12-08T10:00:00Z,192.0.2.1,23,scanner\n2099-12-31T23:00:00Z,192.0.2.2,23,scanner\n".utf8), final: true)
+        #expect(events.map(\.observedAt) == [1_796_724_000])
+        #expect(reader.errors == [AbuseLineError(file: "ahead.csv", line: 3, reason: "time “2099-12-31T23:00:00Z” is more than a day ahead of now")])
+    }
+
     @Test func aLineLongerThanAnyReportLineRefusesTheFile() {
         var reader = AbuseReportReader(format: .jsonl, feed: "j", file: "big.jsonl")
         #expect(throws: GenericCSVReport.FileError(file: "big.jsonl", reason: "line 1 is longer than 1048576 bytes")) {

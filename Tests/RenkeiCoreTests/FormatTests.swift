@@ -15,6 +15,15 @@ import Testing
         #expect(!value.serialized(pretty: false).contains("\n"))
     }
 
+    /// A megabyte string (an X-ARF report's evidence) with escapes and multi-byte characters
+    /// among its plain runs: read in one pass (a copy per character took a minute).
+    @Test func aLongStringKeepsItsEscapesAndCharacters() throws {
+        let plain = String(repeating: "A", count: 1 << 20)
+        let value = try JSONValue.parse(Data(("{\"s\": \"" + plain + #"\n\u00e9é\ud83d\ude00"# + plain + "\"}").utf8))
+        #expect(value["s"]?.stringValue == plain + "\néé😀" + plain)
+        #expect(try JSONValue.parse(Data(#"{"s": "\ud83dx"}"#.utf8))["s"]?.stringValue == "x", "a lone high surrogate is dropped")
+    }
+
     @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "tru", "\"unterminated", "{} x", "[\"\u{01}\"]"])
     func malformedJSONIsRefused(text: String) {
         #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(Data(text.utf8)) }

@@ -112,7 +112,9 @@ extension ServerTests {
             let abuseDesk = "abuse@\(app.renkei.mail.domain)"
             #expect(try await receiver.receive(reply(from: "rep-beta@test.example", key: key), recipient: abuseDesk).exit == .noPermission)
             #expect(try await receiver.receive(reply(from: "member-alpha@test.example", key: String(repeating: "0", count: 32)), recipient: abuseDesk).exit == .noPermission)
-            #expect(try await AbuseNoticeModel.find(notice.id, on: app.db)?.acknowledgedAt == nil, "neither a stranger nor a guessed key acknowledges")
+            let vacation = Array("Auto-Submitted: auto-replied\r\n".utf8) + reply(from: "member-alpha@test.example", key: key)
+            #expect(try await receiver.receive(vacation, recipient: abuseDesk).message == "ignored: an automatic reply does not acknowledge a notice")
+            #expect(try await AbuseNoticeModel.find(notice.id, on: app.db)?.acknowledgedAt == nil, "neither a stranger, a guessed key nor a vacation notice acknowledges")
             // The secretariat reads the notice but does not sign for the team, by reply or on the web.
             #expect(try await receiver.receive(reply(from: "secretariat@test.example", key: key), recipient: abuseDesk).exit == .noPermission)
             let secretariatSession = try await signIn(app, "secretariat@test.example")

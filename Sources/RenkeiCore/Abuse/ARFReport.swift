@@ -9,13 +9,13 @@ import Foundation
 public enum AbuseMailReport {
     /// Errors about the message as a whole stand on its line 1; those of an X-ARF part count the
     /// part's own lines, as a file's would.
-    public static func read(_ message: ReceivedEntity, feed: String, file: String) -> GenericCSVReport.Result {
+    public static func read(_ message: ReceivedEntity, feed: String, file: String, notAfter: Int64 = AbuseTime.plausible.upperBound) -> GenericCSVReport.Result {
         let entities = entities(in: message)
         if let part = entities.first(where: { $0.contentType == "message/feedback-report" }) {
             let text = part.decodedText
             let fields = ReceivedEntity(raw: text)
             if fields.header("Feedback-Type")?.trimmed.lowercased() != "xarf" {
-                return feedbackReport(fields, text: text, message: message, feed: feed, file: file)
+                return feedbackReport(fields, text: text, message: message, feed: feed, file: file, notAfter: notAfter)
             }
         }
         let json = entities.filter(isJSON)
@@ -25,7 +25,7 @@ public enum AbuseMailReport {
         var result = GenericCSVReport.Result()
         for part in json {
             do {
-                let report = try XARFReport.parse(Array(part.decodedText.utf8), feed: feed, file: file)
+                let report = try XARFReport.parse(Array(part.decodedText.utf8), feed: feed, file: file, notAfter: notAfter)
                 result.events += report.events
                 result.errors += report.errors
             } catch {
@@ -45,7 +45,8 @@ public enum AbuseMailReport {
     /// the first `Reported-URI` with a host (a `mailto:` names a mailbox, not a place a team can
     /// find). The time is `Arrival-Date`, else the message's `Date`. The raw text is the feedback
     /// report's fields, not the reported mail.
-    private static func feedbackReport(_ fields: ReceivedEntity, text: String, message: ReceivedEntity, feed: String, file: String) -> GenericCSVReport.Result {
+    private static func feedbackReport(_ fields: ReceivedEntity, text: String, message: ReceivedEntity, feed: String, file: String,
+                                       notAfter: Int64) -> GenericCSVReport.Result {
         let kind = (fields.header("Feedback-Type") ?? "").trimmed.lowercased()
         guard kind != "not-spam" else { return refused(file, "a not-spam feedback report says the message was not abuse") }
         guard let type = feedbackTypes[kind] else {
@@ -64,7 +65,7 @@ public enum AbuseMailReport {
         guard !raw.utf8.contains(0) else { return refused(file, "the feedback report holds a NUL byte") }
         let abuse = AbuseFields(time: AbuseTime.format(seconds), ip: fields.header("Source-IP") ?? "", port: fields.header("Source-Port") ?? "",
                                 type: type.rawValue, fqdn: fields.header("Reported-Domain"), url: uri)
-        switch abuse.event(feed: feed, raw: raw) {
+        switch abuse.event(feed: feed, raw: raw, notAfter: notAfter) {
         case .success(let event): return GenericCSVReport.Result(events: [event], errors: [])
         case .failure(let refusal): return refused(file, refusal.reason)
         }

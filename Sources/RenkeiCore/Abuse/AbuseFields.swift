@@ -27,10 +27,13 @@ public struct AbuseFields: Sendable {
 
     /// The event, or why the line is not one. An event names at least an address, a host name
     /// or a URL (what a team can find in its network); an IPv4-mapped IPv6 address is its IPv4.
-    public func event(feed: String, raw: String) -> Result<AbuseEvent, Refusal> {
+    /// Its time is no later than `notAfter`: an ingest allows a day ahead of its clock, so an
+    /// event dated years ahead cannot outlive its feed's retention.
+    public func event(feed: String, raw: String, notAfter: Int64 = AbuseTime.plausible.upperBound) -> Result<AbuseEvent, Refusal> {
         func refuse(_ reason: String) -> Result<AbuseEvent, Refusal> { .failure(Refusal(reason: reason)) }
         guard let observed = AbuseTime.parse(time) else { return refuse("time “\(time.prefix(40))” is not an ISO 8601 date and time") }
         guard AbuseTime.plausible.contains(observed) else { return refuse("time “\(time.prefix(40))” is before 1990 or after 2099") }
+        guard observed <= notAfter else { return refuse("time “\(time.prefix(40))” is more than a day ahead of now") }
         guard let kind = AbuseType(rawValue: type.trimmed.lowercased()) else {
             return refuse("type “\(type.prefix(40))” is not a classification type (for example scanner, infected-system, phishing, open-service)")
         }

@@ -255,6 +255,15 @@ public enum AbuseReply {
         return nil
     }
 
+    /// Whether a message was sent by a machine, not a person (RFC 3834's Auto-Submitted, other
+    /// than `no`, and the Precedence values vacation and ticket systems write): a vacation
+    /// notice or a ticket receipt is not a team taking a notice in.
+    public static func isAutomatic(autoSubmitted: String?, precedence: String?) -> Bool {
+        let submitted = (autoSubmitted ?? "no").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? "no"
+        let precedence = (precedence ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        return submitted != "no" || ["bulk", "junk", "list", "auto_reply"].contains(precedence)
+    }
+
     /// 32 lower-case hex digits (128 random bits).
     public static func isKey(_ text: String) -> Bool {
         text.utf8.count == 32 && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }

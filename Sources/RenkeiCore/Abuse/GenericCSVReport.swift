@@ -70,6 +70,8 @@ public struct AbuseReportReader: Sendable {
     public let format: Format
     public let feed: String
     public let file: String
+    /// The latest time an event may have (`AbuseFields.event`).
+    public var notAfter = AbuseTime.plausible.upperBound
     public private(set) var errors: [AbuseLineError] = []
     public private(set) var rejected = 0
     private var pending: [UInt8] = []
@@ -110,7 +112,7 @@ public struct AbuseReportReader: Sendable {
     private mutating func take(_ fields: AbuseFields, raw: String, line: Int, into events: inout [AbuseEvent]) {
         // No database keeps a NUL inside text the same way: the line is refused, not cut.
         guard !raw.utf8.contains(0) else { refuse(line, "the line holds a NUL byte"); return }
-        switch fields.event(feed: feed, raw: raw) {
+        switch fields.event(feed: feed, raw: raw, notAfter: notAfter) {
         case .success(let event): events.append(event)
         case .failure(let refusal): refuse(line, refusal.reason)
         }

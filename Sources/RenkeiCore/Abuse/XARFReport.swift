@@ -16,8 +16,9 @@ enum XARFReport {
     static let longestReport = 16 << 20
 
     /// A whole file at once (a mail's JSON part, tests); `AbuseReportReader` reads one block at a time.
-    static func parse(_ bytes: [UInt8], feed: String, file: String) throws(GenericCSVReport.FileError) -> GenericCSVReport.Result {
+    static func parse(_ bytes: [UInt8], feed: String, file: String, notAfter: Int64 = AbuseTime.plausible.upperBound) throws(GenericCSVReport.FileError) -> GenericCSVReport.Result {
         var reader = AbuseReportReader(format: .xarf, feed: feed, file: file)
+        reader.notAfter = notAfter
         let events = try reader.read(bytes, final: true)
         return GenericCSVReport.Result(events: events, errors: reader.errors)
     }

@@ -211,48 +211,48 @@ private struct JSONParser {
         return value
     }
 
+    /// Builds the string's UTF-8 in one buffer, copying each run of plain bytes at once: a
+    /// string of megabytes (an X-ARF report) costs one pass, not a copy per character.
     mutating func parseString() throws(JSONValue.ParseError) -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
+        var utf8: [UInt8] = []
+        func append(_ scalar: Unicode.Scalar) { UTF8.encode(scalar) { utf8.append($0) } }
         var pendingHigh: UInt32?
         while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") { index += 1; return String(scalars) }
-            if byte == UInt8(ascii: "\\") {
-                guard index + 1 < bytes.count else { break }
-                let escape = bytes[index + 1]
-                index += 2
-                switch escape {
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "\""): scalars.append(Unicode.Scalar(escape))
-                case UInt8(ascii: "u"):
-                    guard index + 4 <= bytes.count,
-                          let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-                    else { throw error("bad \\u escape") }
-                    index += 4
-                    if (0xD800...0xDBFF).contains(code) { pendingHigh = code; continue }
-                    if (0xDC00...0xDFFF).contains(code), let high = pendingHigh {
-                        let combined = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)
-                        scalars.append(Unicode.Scalar(combined) ?? "\u{FFFD}")
-                    } else {
-                        scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
-                    }
-                default: throw error("bad escape")
-                }
+            let run = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 { index += 1 }
+            if index > run {
+                utf8.append(contentsOf: bytes[run..<index])
                 pendingHigh = nil
-                continue
             }
-            guard byte >= 0x20 else { throw error("control character in string") }
-            // Copy one UTF-8 sequence.
-            let length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
-            guard index + length <= bytes.count else { break }
-            let piece = String(decoding: bytes[index..<index + length], as: UTF8.self)
-            scalars.append(contentsOf: piece.unicodeScalars)
-            index += length
+            guard index < bytes.count else { break }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") { index += 1; return String(decoding: utf8, as: UTF8.self) }
+            guard byte == UInt8(ascii: "\\") else { throw error("control character in string") }
+            guard index + 1 < bytes.count else { break }
+            let escape = bytes[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "n"): append("\n")
+            case UInt8(ascii: "t"): append("\t")
+            case UInt8(ascii: "r"): append("\r")
+            case UInt8(ascii: "b"): append("\u{08}")
+            case UInt8(ascii: "f"): append("\u{0C}")
+            case UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "\""): append(Unicode.Scalar(escape))
+            case UInt8(ascii: "u"):
+                guard index + 4 <= bytes.count,
+                      let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+                else { throw error("bad \\u escape") }
+                index += 4
+                if (0xD800...0xDBFF).contains(code) { pendingHigh = code; continue }
+                if (0xDC00...0xDFFF).contains(code), let high = pendingHigh {
+                    append(Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)) ?? "\u{FFFD}")
+                } else {
+                    append(Unicode.Scalar(code) ?? "\u{FFFD}")
+                }
+            default: throw error("bad escape")
+            }
+            pendingHigh = nil
         }
         throw error("unterminated string")
     }

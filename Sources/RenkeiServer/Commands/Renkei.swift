@@ -13,7 +13,7 @@ public enum Renkei {
         let loadDemo = arguments.contains("--demo")
         arguments.removeAll { $0 == "--demo" }
         // An MTA reads 75 as "try again later": anything but a verdict on the message itself.
-        let receivingMail = arguments.count > 2 && arguments[1] == "mail" && arguments[2] == "receive"
+        let receivingMail = arguments.count > 2 && ["mail", "abuse"].contains(arguments[1]) && arguments[2] == "receive"
         let troubleStatus: (Int32) -> Int32 = { receivingMail ? SendmailExit.tempFail.rawValue : $0 }
         do {
             if arguments.count > 1 && arguments[1] == "cvss" {

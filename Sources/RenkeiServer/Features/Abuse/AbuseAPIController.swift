@@ -35,7 +35,7 @@ struct AbuseAPIController {
             throw AppError.notFound("There is no feed “\(name.prefix(63))”; GET \(SiteURL.apiAbuseFeeds.path) lists them.")
         }
         let format = try Self.format(of: request)
-        guard let body = request.body.data, body.readableBytes > 0 else { throw AppError.badRequest("The body is the report: CSV or JSON lines.") }
+        guard let body = request.body.data, body.readableBytes > 0 else { throw AppError.badRequest("The body is the report: CSV, JSON lines or X-ARF.") }
         let bytes = Array(body.readableBytesView)
         let resolver = try await request.application.lookup.resolver(on: request.db)
         let ingest = try await AbuseFeeds.ingest(feed, format: format, resolver: resolver, on: request.db)
@@ -55,15 +55,16 @@ struct AbuseAPIController {
         return response
     }
 
-    /// `format=csv|jsonl`, else the body's media type, else the feed's own format (nil).
+    /// `format=csv|jsonl|xarf`, else the body's media type, else the feed's own format (nil).
     static func format(of request: Request) throws -> AbuseReportReader.Format? {
         if let text = try? request.query.get(String.self, at: "format") {
-            guard let format = AbuseReportReader.Format(rawValue: text) else { throw AppError.badRequest("format is csv or jsonl.") }
+            guard let format = AbuseReportReader.Format(rawValue: text.lowercased()) else { throw AppError.badRequest("format is csv, jsonl or xarf.") }
             return format
         }
         switch request.headers.contentType.map({ "\($0.type)/\($0.subType)".lowercased() }) {
         case "text/csv": return .csv
         case "application/x-ndjson", "application/jsonl", "application/jsonlines", "application/json-seq": return .jsonl
+        case "application/json": return .xarf
         default: return nil
         }
     }

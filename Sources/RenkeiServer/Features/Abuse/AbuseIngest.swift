@@ -72,6 +72,9 @@ struct AbuseIngest: Sendable {
     var resolver: Resolver
     /// Team ids by slug, the resolver's teams.
     var teams: [String: UUID]
+    /// The latest time an event taken in at `now` may have: a day ahead, for clocks that are off.
+    static func notAfter(_ now: Date) -> Int64 { Int64(now.timeIntervalSince1970) + 86_400 }
+
     /// Events written per statement; keeps each statement's binds well under SQLite's limit.
     static let chunkSize = 2_000
 
@@ -80,7 +83,9 @@ struct AbuseIngest: Sendable {
 
     func ingest(_ source: AbuseReportSource, fileName: String, digest: String, idempotencyKey: String? = nil, userID: UUID? = nil,
                 on database: any Database, now: Date = Date(), progress: (@Sendable (Int) -> Void)? = nil) async throws -> AbuseIngestSummary {
-        let blocks = ReportBlocks(source: source, reader: AbuseReportReader(format: format, feed: feed.name, file: fileName))
+        var reader = AbuseReportReader(format: format, feed: feed.name, file: fileName)
+        reader.notAfter = Self.notAfter(now)
+        let blocks = ReportBlocks(source: source, reader: reader)
         // The same bytes read in another format are another report.
         return try await ingest(blocks, fileName: fileName, digest: "\(format.rawValue):\(digest)", idempotencyKey: idempotencyKey, userID: userID,
                                 on: database, now: now, progress: progress)

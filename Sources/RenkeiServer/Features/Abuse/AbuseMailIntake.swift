@@ -15,9 +15,12 @@ struct AbuseMailIntake {
     func receive(_ bytes: [UInt8], feed: AbuseFeedModel) async throws -> MailReceiver.Outcome {
         let message = ReceivedEntity(bytes: bytes)
         if let key = AbuseReply.key(inReplyTo: message.header("In-Reply-To"), references: message.header("References")) {
+            guard !AbuseReply.isAutomatic(autoSubmitted: message.header("Auto-Submitted"), precedence: message.header("Precedence")) else {
+                return MailReceiver.Outcome(exit: .ok, message: "ignored: an automatic reply does not acknowledge a notice")
+            }
             return try await acknowledge(message, key: key)
         }
-        let report = AbuseMailReport.read(message, feed: feed.name, file: "message")
+        let report = AbuseMailReport.read(message, feed: feed.name, file: "message", notAfter: AbuseIngest.notAfter(now))
         guard !report.events.isEmpty else {
             let reason = report.errors.first.map(\.reason) ?? "the message holds no abuse report"
             return MailReceiver.Outcome(exit: .dataError, message: "not taken in: \(reason)")

@@ -10,7 +10,7 @@ import Vapor
 /// are cast to BIGINT: PostgreSQL sums BIGINT as NUMERIC.
 enum AbuseMonitoringStore {
     /// The raw events the prefix and source rankings read: the newest of the period, at most this many.
-    static let sampledEvents = 100_000
+    static let sampledEvents = 20_000
 
     struct Handling: Codable, Sendable, Equatable {
         var name: String

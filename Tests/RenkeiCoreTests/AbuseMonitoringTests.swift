@@ -106,6 +106,33 @@ import Testing
         #expect(!text.contains("Bad"), "a label value that is not a feed name is left out, not escaped")
     }
 
+    /// The XARF attachment read back by the X-ARF reader (written from the XARF v4 schemas
+    /// separately): the same events, and the core schema's required fields on each report.
+    @Test func anXARFAttachmentReadsBackAsTheSameEvents() throws {
+        let rows = [
+            AbuseNoticeRow(firstSeen: 1_796_637_600, lastSeen: 1_796_641_200, count: 3, type: .scanner, ip: "192.0.2.7", port: 23, asn: 64_500,
+                           country: "DE", fqdn: nil, url: nil, feed: "generic-csv"),
+            AbuseNoticeRow(firstSeen: 1_796_637_660, lastSeen: 1_796_637_660, count: 1, type: .phishing, ip: "", port: nil, asn: nil, country: nil,
+                           fqdn: "login.bank.jp", url: "https://login.bank.jp/verify", feed: "demo-phishing"),
+            AbuseNoticeRow(firstSeen: 1_796_637_720, lastSeen: 1_796_637_720, count: 1, type: .openService, ip: "2001:db8::5", port: 11_211, asn: nil,
+                           country: nil, fqdn: nil, url: nil, feed: "generic-csv"),
+        ]
+        let text = AbuseNotice.xarf(rows, ticket: "ABUSE-20261207-7K3QXM", sender: .init(org: "Renkei abuse desk", contact: "abuse@renkei.example", domain: "renkei.example"))
+        let read = try XARFReport.parse(Array(text.utf8), feed: "back", file: "notice.xarf.json")
+        #expect(read.errors.isEmpty)
+        #expect(read.events.map(\.type) == [.scanner, .phishing, .openService])
+        #expect(read.events.map(\.observedAt) == [1_796_637_600, 1_796_637_660, 1_796_637_720])
+        #expect(read.events.map { $0.sourceIP?.description } == ["192.0.2.7", nil, "2001:db8::5"] && read.events.map(\.sourcePort) == [23, nil, 11_211])
+        #expect(read.events[1].fqdn == "login.bank.jp" && read.events[1].url == "https://login.bank.jp/verify" && read.events[0].asn == 64_500)
+        let reports = try JSONValue.parse(Data(text.utf8))
+        guard case .array(let items) = reports, case .object(let first) = items[0] else { Issue.record("not an array of objects"); return }
+        #expect(first.map(\.key).prefix(9) == ["xarf_version", "report_id", "timestamp", "reporter", "sender", "source_identifier", "source_port", "category", "type"])
+        #expect(items[0]["report_id"]?.stringValue?.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil, "a UUID of version 4's form")
+        #expect(items[0]["report_id"] != items[1]["report_id"] && items[0]["category"]?.stringValue == "connection" && items[0]["type"]?.stringValue == "port_scan")
+        #expect(items[0]["reporter"]?["contact"]?.stringValue == "abuse@renkei.example" && items[0]["count"] == .number(3))
+        #expect(AbuseNotice.xarfClass(of: .c2Server) == ("infrastructure", "compromised_server") && AbuseNotice.xarfClass(of: .tor) == ("reputation", "threat_intelligence"))
+    }
+
     @Test func aReplyNamesItsNoticeByTheKeyInItsMessageID() {
         let key = "0123456789abcdef0123456789abcdef"
         #expect(AbuseReply.messageID(key: key, part: "full", domain: "renkei.example") == "<abuse.\(key).full@renkei.example>")

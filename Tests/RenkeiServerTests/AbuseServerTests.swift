@@ -1,6 +1,6 @@
 import Foundation
 import Fluent
-import RenkeiCore
+@testable import RenkeiCore
 import SQLKit
 import Testing
 import Vapor
@@ -194,6 +194,24 @@ extension ServerTests {
                 + "2026-12-07T10:00:00Z,2026-12-07T11:00:00Z,2,information-gathering,scanner,192.0.2.7,23,,,,,open-scans\r\n")
             let deliveries = try await MailDeliveryModel.query(on: app.db).filter(\.$message.$id == message.requireID()).all()
             #expect(Set(deliveries.map(\.recipient)) == ["member-alpha@test.example", "rep-alpha@test.example"] && deliveries.allSatisfy { $0.form == "signed" })
+
+            // Beta's representative asks for XARF: the next notice carries its event as an XARF report.
+            let betaRep = try await signIn(app, "rep-beta@test.example")
+            #expect(try await send(app, .POST, "/abuse", betaRep.formHeaders(),
+                                   body: formBody([("_csrf", betaRep.csrf), ("schedule", "immediately"), ("attachment", "xarf")])).status == .seeOther)
+            #expect(try await send(app, .POST, "/abuse", betaRep.formHeaders(),
+                                   body: formBody([("_csrf", betaRep.csrf), ("schedule", "daily"), ("attachment", "pdf")])).status == .unprocessableEntity)
+            #expect(try await postReport(app, token: secretariat, key: "second", feed: "open-scans",
+                                         body: "time,ip,port,type,fqdn,url\n2026-12-07T12:00:00Z,,,phishing,pay.bank.jp,https://pay.bank.jp/x\n").status == .created)
+            #expect(try await AbuseNotify(addressing: app.renkei.mail).run(flush: false, on: app.db).notices == 1)
+            let beta = try #require(try await AbuseNoticeModel.query(on: app.db).filter(\.$teamID == fixture.betaID).sort(\.$createdAt, .descending).first())
+            let xarfMail = try #require(try await MailMessageModel.query(on: app.db).filter(\.$subject ~~ beta.ticket).first())
+            let marker = "Content-Disposition: attachment; filename=\"\(beta.ticket).xarf.json\"\r\n\r\n"
+            #expect(xarfMail.content.contains("Content-Type: application/json") && xarfMail.content.contains(marker))
+            let xarfPart = try #require(xarfMail.content.components(separatedBy: marker).last?.components(separatedBy: "\r\n--").first)
+            let xarf = Data(base64Encoded: xarfPart, options: .ignoreUnknownCharacters) ?? Data()
+            let reread = try XARFReport.parse(Array(xarf), feed: "check", file: "x")
+            #expect(reread.events.map(\.url) == ["https://pay.bank.jp/x"] && reread.events.map(\.type) == [.phishing])
         }
     }
 

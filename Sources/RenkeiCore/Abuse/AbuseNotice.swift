@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// How often a team wants its events.
@@ -16,17 +17,28 @@ public enum AbuseSchedule: String, Sendable, Hashable, Codable, CaseIterable {
     }
 }
 
-/// What a team chose: how often, and which classification types (none chosen: all of them).
+/// How a notice carries its events.
+public enum AbuseAttachment: String, Sendable, Hashable, Codable, CaseIterable {
+    /// `AbuseNotice.csv`: for spreadsheets and scripts.
+    case csv
+    /// `AbuseNotice.xarf`: XARF v4 reports, for abuse desks' ticket systems.
+    case xarf
+}
+
+/// What a team chose: how often, which classification types (none chosen: all of them), and
+/// the attachment.
 public struct AbusePreference: Sendable, Hashable, Codable {
     public var schedule: AbuseSchedule
     public var types: Set<AbuseType>
+    public var attachment: AbuseAttachment
 
-    /// Until a team chooses: one notice a day, every type, as national CERTs send them.
+    /// Until a team chooses: one notice a day, every type, as CSV, as national CERTs send them.
     public static let standard = AbusePreference(schedule: .daily, types: [])
 
-    public init(schedule: AbuseSchedule, types: Set<AbuseType>) {
+    public init(schedule: AbuseSchedule, types: Set<AbuseType>, attachment: AbuseAttachment = .csv) {
         self.schedule = schedule
         self.types = types
+        self.attachment = attachment
     }
 
     public func wants(_ type: AbuseType) -> Bool { types.isEmpty || types.contains(type) }
@@ -93,12 +105,83 @@ public enum AbuseNotice {
         return text
     }
 
+    /// Who files the XARF reports: the platform's abuse desk.
+    public struct XARFSender: Sendable, Hashable {
+        public var org: String
+        public var contact: String
+        public var domain: String
+
+        public init(org: String, contact: String, domain: String) {
+            (self.org, self.contact, self.domain) = (org, contact, domain)
+        }
+    }
+
+    /// Renkei's types as XARF v4 categories and types (xarf/xarf-spec, schemas/v4): the nearest
+    /// of each; a type XARF has no word for is `reputation`/`threat_intelligence`.
+    public static func xarfClass(of type: AbuseType) -> (category: String, type: String) {
+        switch type {
+        case .spam: ("messaging", "spam")
+        case .scanner: ("connection", "port_scan")
+        case .bruteForce: ("connection", "login_attack")
+        case .ddos, .dos: ("connection", "ddos")
+        case .ddosAmplifier: ("connection", "ddos_amplification")
+        case .phishing: ("content", "phishing")
+        case .malwareDistribution: ("content", "malware")
+        case .masquerade: ("content", "fraud")
+        case .dataLeak: ("content", "exposed_data")
+        case .infectedSystem: ("infrastructure", "bot")
+        case .c2Server, .systemCompromise, .applicationCompromise: ("infrastructure", "compromised_server")
+        case .openService, .potentiallyUnwantedAccessible: ("vulnerability", "open")
+        case .vulnerableSystem, .weakCrypto, .informationDisclosure: ("vulnerability", "misconfiguration")
+        case .copyright: ("copyright", "copyright")
+        case .blacklist: ("reputation", "blocklist")
+        default: ("reputation", "threat_intelligence")
+        }
+    }
+
+    /// The XARF attachment: a JSON array of one XARF v4 report per event (XARF's own rule: one
+    /// incident, one report), each with the core schema's required fields, its ticket-derived
+    /// `report_id`, and Renkei's count, last sighting and feed as extra properties.
+    public static func xarf(_ rows: [AbuseNoticeRow], ticket: String, sender: XARFSender) -> String {
+        let party = JSONValue.object([("org", .string(sender.org)), ("contact", .string(sender.contact)), ("domain", .string(sender.domain))])
+        let reports = rows.enumerated().map { index, row -> JSONValue in
+            let (category, type) = xarfClass(of: row.type)
+            let source = !row.ip.isEmpty ? row.ip : row.fqdn ?? row.url.flatMap { URLComponents(string: $0)?.host } ?? ""
+            var fields: [(key: String, value: JSONValue)] = [
+                ("xarf_version", .string("4.0.0")), ("report_id", .string(reportID(ticket: ticket, index: index))),
+                ("timestamp", .string(isoTime(row.firstSeen))), ("reporter", party), ("sender", party),
+                ("source_identifier", .string(source)),
+            ]
+            if let port = row.port, (1...65_535).contains(port) { fields.append(("source_port", .number(Double(port)))) }
+            fields += [("category", .string(category)), ("type", .string(type))]
+            if let url = row.url { fields.append(("url", .string(url))) }
+            if let asn = row.asn { fields.append(("asn", .string("AS\(asn)"))) }
+            fields += [("description", .string("\(row.count) report\(row.count == 1 ? "" : "s") of \(row.type.rawValue) from \(isoTime(row.firstSeen)) to \(isoTime(row.lastSeen)) (feed \(row.feed), notice \(ticket))")),
+                       ("count", .number(Double(row.count))), ("last_seen", .string(isoTime(row.lastSeen))), ("feed", .string(row.feed))]
+            return .object(fields)
+        }
+        return JSONValue.array(reports).serialized(pretty: true) + "\n"
+    }
+
+    /// A UUID of version 4's form from the ticket and the event's place in it: the same notice
+    /// names its reports alike each time it is read out.
+    static func reportID(ticket: String, index: Int) -> String {
+        var bytes = Array(SHA256.hash(data: Data("\(ticket)/\(index)".utf8)).prefix(16))
+        bytes[6] = bytes[6] & 0x0F | 0x40
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        let hex = Hex.lowercase(bytes)
+        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+        return parts.joined(separator: "-")
+    }
+
     /// The mail's text: the label, the ticket, what it holds by type, and where to acknowledge.
-    public static func text(ticket: String, team: String, tlp: TLPLabel, counts: [(type: AbuseType, events: Int)], link: String) -> String {
+    public static func text(ticket: String, team: String, tlp: TLPLabel, counts: [(type: AbuseType, events: Int)], link: String,
+                            attachment: AbuseAttachment = .csv) -> String {
         let total = counts.reduce(0) { $0 + $1.events }
         var lines = [tlp.text, "", "Ticket \(ticket) for \(team): \(total) event\(total == 1 ? "" : "s") in your constituency.", ""]
         lines += counts.map { "  \($0.type.rawValue): \($0.events)" }
-        lines += ["", "The events are attached as CSV (one row per event; count is how often it was seen within 24 hours).",
+        lines += ["", attachment == .xarf ? "The events are attached as XARF v4 reports (one per event; count is how often it was seen within 24 hours)."
+                    : "The events are attached as CSV (one row per event; count is how often it was seen within 24 hours).",
                   "Acknowledge this notice, and mark events resolved or false positive, on the web:", link,
                   "", "Please quote \(ticket) when you write about these events."]
         return lines.joined(separator: "\n") + "\n"

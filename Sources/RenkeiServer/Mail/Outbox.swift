@@ -11,6 +11,8 @@ struct MailAddressing: Sendable {
     var platformAddress: String { "renkei@\(domain)" }
     /// Where abuse reports (ARF, X-ARF) and replies to abuse notices come in (`renkei abuse receive`).
     var abuseAddress: String { "abuse@\(domain)" }
+    /// Who files the XARF reports abuse notices carry.
+    var xarfSender: AbuseNotice.XARFSender { AbuseNotice.XARFSender(org: "Renkei abuse desk", contact: abuseAddress, domain: domain) }
 
     func listAddress(_ slug: String) -> String { "\(slug)@\(domain)" }
 

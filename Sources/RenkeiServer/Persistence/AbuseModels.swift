@@ -85,6 +85,8 @@ final class AbusePreferenceModel: Model, @unchecked Sendable {
     @Field(key: "schedule") var schedule: String
     /// Comma-separated `AbuseType`s; empty for all.
     @Field(key: "types") var types: String
+    /// `AbuseAttachment`; none: CSV, as before teams could choose.
+    @OptionalField(key: "attachment") var attachment: String?
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}
@@ -98,12 +100,14 @@ final class AbusePreferenceModel: Model, @unchecked Sendable {
     func set(_ preference: AbusePreference, at now: Date) {
         schedule = preference.schedule.rawValue
         types = preference.types.map(\.rawValue).sorted().joined(separator: ",")
+        attachment = preference.attachment.rawValue
         updatedAt = now
     }
 
     var preference: AbusePreference {
         AbusePreference(schedule: AbuseSchedule(rawValue: schedule) ?? .daily,
-                        types: Set(types.split(separator: ",").compactMap { AbuseType(rawValue: String($0)) }))
+                        types: Set(types.split(separator: ",").compactMap { AbuseType(rawValue: String($0)) }),
+                        attachment: attachment.flatMap(AbuseAttachment.init(rawValue:)) ?? .csv)
     }
 }
 

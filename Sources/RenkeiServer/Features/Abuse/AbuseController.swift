@@ -43,6 +43,7 @@ struct AbuseController {
         var unrouted: [AbuseStore.EventRow]?
         var schedules: [Choice]?
         var types: [Choice]?
+        var attachments: [Choice]?
         var feeds: [AbuseFeeds.Row]?
     }
 
@@ -60,6 +61,7 @@ struct AbuseController {
                 let preference = try await AbusePreferenceModel.find(team, on: request.db)?.preference ?? .standard
                 view.schedules = AbuseSchedule.allCases.map { .init(value: $0.rawValue, checked: $0 == preference.schedule) }
                 view.types = AbuseType.allCases.map { .init(value: $0.rawValue, checked: preference.types.contains($0)) }
+                view.attachments = AbuseAttachment.allCases.map { .init(value: $0.rawValue, checked: $0 == preference.attachment) }
             }
         }
         if AbuseAccess.mayHandle(eventsOf: nil, actor) {
@@ -88,6 +90,7 @@ struct AbuseController {
     struct PreferenceForm: Content {
         var schedule: String
         var types: [String]?
+        var attachment: String?
     }
 
     func choosePreference(request: Request) async throws -> Response {
@@ -105,7 +108,10 @@ struct AbuseController {
             types.insert(type)
         }
         let now = request.application.renkei.clock.now
-        let preference = AbusePreference(schedule: schedule, types: types)
+        guard let attachment = AbuseAttachment(rawValue: form.attachment ?? AbuseAttachment.csv.rawValue) else {
+            throw AppError.invalid([FieldError(field: "attachment", message: "Choose csv or xarf.")])
+        }
+        let preference = AbusePreference(schedule: schedule, types: types, attachment: attachment)
         if let stored = try await AbusePreferenceModel.find(team, on: request.db) {
             stored.set(preference, at: now)
             try await stored.save(on: request.db)

@@ -94,11 +94,12 @@ struct AbuseNotify: Sendable {
         for (feed, events) in perFeed {
             try await sql.raw("INSERT INTO abuse_notice_feeds (notice_id, feed, events) VALUES (\(bind: id), \(bind: feed), \(literal: events))").run()
         }
-        try await enqueue(model, rows: rows, team: team, now: now, on: database)
+        try await enqueue(model, rows: rows, team: team, attachment: preference.attachment, now: now, on: database)
         return model
     }
 
-    private func enqueue(_ notice: AbuseNoticeModel, rows: [AbuseNoticeRow], team: TeamModel, now: Date, on database: any Database) async throws {
+    private func enqueue(_ notice: AbuseNoticeModel, rows: [AbuseNoticeRow], team: TeamModel, attachment: AbuseAttachment, now: Date,
+                         on database: any Database) async throws {
         var counts: [AbuseType: Int] = [:]
         for row in rows { counts[row.type, default: 0] += 1 }
         let ordered = counts.sorted { $0.value == $1.value ? $0.key.rawValue < $1.key.rawValue : $0.value > $1.value }.map { (type: $0.key, events: $0.value) }
@@ -106,8 +107,11 @@ struct AbuseNotify: Sendable {
         let label = notice.label
         let subject = "Renkei: \(notice.ticket), \(rows.count) abuse event\(rows.count == 1 ? "" : "s") for \(team.shortName) (\(label.text))"
         let full = MIMEPart.multipart("mixed", parts: [
-            .text(AbuseNotice.text(ticket: notice.ticket, team: team.shortName, tlp: label, counts: ordered, link: link)),
-            .attachment(fileName: "\(notice.ticket).csv", contentType: "text/csv; charset=utf-8", bytes: Array(AbuseNotice.csv(rows).utf8)),
+            .text(AbuseNotice.text(ticket: notice.ticket, team: team.shortName, tlp: label, counts: ordered, link: link, attachment: attachment)),
+            attachment == .xarf
+                ? .attachment(fileName: "\(notice.ticket).xarf.json", contentType: "application/json",
+                              bytes: Array(AbuseNotice.xarf(rows, ticket: notice.ticket, sender: addressing.xarfSender).utf8))
+                : .attachment(fileName: "\(notice.ticket).csv", contentType: "text/csv; charset=utf-8", bytes: Array(AbuseNotice.csv(rows).utf8)),
         ])
         let pointer = MIMEPart.text("\(label.text)\n\nTicket \(notice.ticket): \(rows.count) abuse event\(rows.count == 1 ? "" : "s") for \(team.shortName) wait on the web:\n\(link)\n\n"
             + "With a PGP key on your account, these notices would come with the events, encrypted to you: \(addressing.publicURL)\(SiteURL.account.path)\n")

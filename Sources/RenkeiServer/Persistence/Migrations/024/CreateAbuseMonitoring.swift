@@ -8,7 +8,7 @@ import SQLKit
 /// monitoring views); per feed, the totals since the start (`abuse_feed_totals`, the Prometheus
 /// counters); per notice, how many events of each feed it carried (`abuse_notice_feeds`, the
 /// statistics per feed). A notice gets the reply key its mails' Message-IDs carry
-/// (`AbuseReply`), and says how it was acknowledged. Counts of events taken in before this
+/// (`AbuseReply`), and says how it was acknowledged; a team's preference names its attachment. Counts of events taken in before this
 /// migration are computed from them once. The feed `abuse-mail` takes reports received by mail.
 struct CreateAbuseMonitoring: AsyncMigration {
     func prepare(on database: any Database) async throws {
@@ -40,6 +40,7 @@ struct CreateAbuseMonitoring: AsyncMigration {
         // One column a statement: SQLite adds no more.
         try await database.schema(AbuseNoticeModel.schema).field("reply_key", .string).update()
         try await database.schema(AbuseNoticeModel.schema).field("acknowledged_via", .string).update()
+        try await database.schema(AbusePreferenceModel.schema).field("attachment", .string).update()
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.raw("CREATE INDEX abuse_counts_team_day ON abuse_counts (team, day)").run()
         try await sql.raw("CREATE INDEX abuse_counts_day ON abuse_counts (day)").run()
@@ -72,6 +73,7 @@ struct CreateAbuseMonitoring: AsyncMigration {
         try await AbuseFeedModel.query(on: database).filter(\.$name == AbuseFeedName.mail).delete()
         try await database.schema(AbuseNoticeModel.schema).deleteField("reply_key").update()
         try await database.schema(AbuseNoticeModel.schema).deleteField("acknowledged_via").update()
+        try await database.schema(AbusePreferenceModel.schema).deleteField("attachment").update()
         for table in [AbuseCountTable.noticeFeeds, AbuseCountTable.totals, AbuseCountTable.name] { try await database.schema(table).delete() }
     }
 }

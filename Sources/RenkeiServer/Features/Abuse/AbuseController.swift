@@ -118,7 +118,7 @@ struct AbuseController {
         } else {
             try await AbusePreferenceModel(teamID: team, preference: preference, at: now).create(on: request.db)
         }
-        return request.redirect(to: SiteURL.abuse.path, flash: "Your team now receives abuse notices \(schedule.rawValue)")
+        return request.redirect(to: SiteURL.abuse.path, flash: "Your team now receives abuse notices \(schedule.rawValue), with the events as \(attachment == .xarf ? "XARF v4 reports" : "CSV")")
     }
 
     struct NoticePage: Encodable {

@@ -129,7 +129,7 @@ struct AbuseMonitoringController {
                               hasEvents: !series.groups.isEmpty, barsAreWeeks: series.span > 1, bars: bars,
                               periods: periods.map { AbuseController.Option(value: String($0), label: $0 == 1 ? "1 day" : "\($0) days", selected: $0 == question.days) },
                               teams: teams,
-                              chart: AbuseMonitoring.svg(series, title: "Abuse events per day for \(scopeName), \(report.from) to \(report.to)"),
+                              chart: AbuseMonitoring.svg(series, title: "Abuse events per \(series.span > 1 ? "week" : "day") for \(scopeName), \(report.from) to \(report.to)"),
                               legend: series.groups.enumerated().map { Page.Legend(name: $0.element, colour: AbuseMonitoring.colour(ofGroup: $0.offset, in: series),
                                                                                    events: totals[$0.offset]) },
                               report: report, feeds: rows(report.feeds),

@@ -61,8 +61,8 @@ import Testing
         #expect(AbuseMonitoring.svg(.init(days: [today], end: today, groups: ["a"], values: [[7]]), title: "t").contains(">5</text>"), "an axis of 10 has its 5")
         #expect(svg.contains("<rect x=\"416.8\" y=\"52\" width=\"262.4\" height=\"160\" fill=\"#0072b2\">"), "4 of 5: 160 of the plot's 200 points, up from its foot at 212")
         #expect(svg.contains("<rect x=\"416.8\" y=\"12\" width=\"262.4\" height=\"40\" fill=\"#e69f00\">"), "the fifth on top, to the plot's top")
-        #expect(AbuseMonitoring.niceCeiling(0) == 1 && AbuseMonitoring.niceCeiling(7) == 10 && AbuseMonitoring.niceCeiling(11) == 20
-                && AbuseMonitoring.niceCeiling(200) == 200 && AbuseMonitoring.niceCeiling(201) == 500)
+        #expect(StackedBarChart.niceCeiling(0) == 1 && StackedBarChart.niceCeiling(7) == 10 && StackedBarChart.niceCeiling(11) == 20
+                && StackedBarChart.niceCeiling(200) == 200 && StackedBarChart.niceCeiling(201) == 500)
     }
 
     @Test func rankingsPutTheMostFirstAndTiesByName() {

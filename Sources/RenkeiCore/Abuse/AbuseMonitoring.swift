@@ -99,65 +99,16 @@ public enum AbuseMonitoring {
         series.groups[index] == otherGroup ? otherColour : palette[index % palette.count]
     }
 
-    /// A stacked bar per day (or week). Each bar segment carries a `<title>` (the day, group and
-    /// count) for pointers; the page lists the same numbers as a table for everyone else.
+    /// A stacked bar per day (or week): `StackedBarChart`.
     public static func svg(_ series: Series, title: String) -> String {
-        let width = 720.0, height = 240.0, left = 56.0, bottom = 28.0, top = 12.0, right = 8.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let highest = series.totals.max() ?? 0
-        let scale = niceCeiling(highest)
-        let step = series.days.isEmpty ? plotWidth : plotWidth / Double(series.days.count)
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="chart-title" class="chart">\
-            <title id="chart-title">\(escape(title))</title>
-            """
-        // A line halfway only where it is a whole number of events.
-        for fraction in scale % 2 == 0 ? [0.0, 0.5, 1.0] : [0.0, 1.0] {
-            let y = top + plotHeight * (1 - fraction)
-            svg += "<line x1=\"\(format(left))\" x2=\"\(format(width - right))\" y1=\"\(format(y))\" y2=\"\(format(y))\" stroke=\"#c8c8c8\" stroke-width=\"1\"/>"
-            svg += "<text x=\"\(format(left - 6))\" y=\"\(format(y + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"currentColor\">\(Int64(Double(scale) * fraction))</text>"
-        }
-        for index in series.days.indices {
-            var y = top + plotHeight
-            let x = left + step * Double(index) + step * 0.1
-            for (group, value) in series.values[index].enumerated() where value > 0 {
-                let barHeight = plotHeight * Double(value) / Double(max(scale, 1))
-                y -= barHeight
-                svg += "<rect x=\"\(format(x))\" y=\"\(format(y))\" width=\"\(format(step * 0.8))\" height=\"\(format(barHeight))\" fill=\"\(colour(ofGroup: group, in: series))\">"
-                svg += "<title>\(series.label(index)): \(escape(series.groups[group])) \(value)</title></rect>"
-            }
-        }
-        if let first = series.days.first {
-            svg += "<text x=\"\(format(left))\" y=\"\(format(height - 8))\" font-size=\"11\" fill=\"currentColor\">\(date(first))</text>"
-            if series.end > first {
-                svg += "<text x=\"\(format(width - right))\" y=\"\(format(height - 8))\" text-anchor=\"end\" font-size=\"11\" fill=\"currentColor\">\(date(series.end))</text>"
-            }
-        }
-        return svg + "</svg>"
+        StackedBarChart(bars: series.days.indices.map(series.label), groups: series.groups,
+                        colours: series.groups.indices.map { colour(ofGroup: $0, in: series) }, values: series.values,
+                        firstAxisLabel: series.days.first.map(date),
+                        lastAxisLabel: series.days.first.flatMap { series.end > $0 ? date(series.end) : nil }).svg(title: title)
     }
 
     /// `2026-12-07` for a day number.
     public static func date(_ day: Int64) -> String { String(AbuseTime.format(day * 86_400).prefix(10)) }
-
-    /// The axis's top: 1, 2 or 5 times a power of ten, at least `value`.
-    static func niceCeiling(_ value: Int64) -> Int64 {
-        guard value > 1 else { return 1 }
-        var power: Int64 = 1
-        while true {
-            for factor: Int64 in [1, 2, 5] where factor * power >= value { return factor * power }
-            power *= 10
-        }
-    }
-
-    private static func format(_ value: Double) -> String {
-        let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
-    }
-
-    private static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
-    }
 }
 
 /// How a team (or a feed) handles its notices: what came in, what went out, what was

@@ -14,6 +14,7 @@ final class AppContext: Sendable {
     /// directory snapshot), each rebuilt when its counter moves.
     let versions: DataVersions
     let lookup: LookupService
+    let addressCoverage = AddressCoverageCache()
     let directory: DirectorySnapshots
     /// Shared items decoded from their stored documents, and their API documents encoded, for
     /// the lists everyone reads.

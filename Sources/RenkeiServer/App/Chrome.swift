@@ -32,6 +32,7 @@ struct Chrome: Encodable {
         var events = SiteURL.events.path
         var abuse = SiteURL.abuse.path
         var abuseMonitoring = SiteURL.abuseMonitoring.path
+        var coverage = SiteURL.coverage.path
         var accountEvents = SiteURL.accountEvents.path
         var listKey = SiteURL.listKey.path
         var favicon = SiteURL.faviconSVG.path

@@ -173,6 +173,9 @@ public enum SiteURL: Sendable, Equatable {
     case abuseNoticeAcknowledgement(Parameter)
     case abuseMonitoring
     case abuseMonitoringCSV
+    case coverage
+    case coverageCSV
+    case apiCoverage
     case abuseMonitoringJSON
     case apiAbuseFeeds
     case apiAbuseMonitoring
@@ -272,6 +275,9 @@ public enum SiteURL: Sendable, Equatable {
         case .abuseNoticeEvents(let ticket): ["abuse", "notices", ticket.text(Self.ticketKey), "events.csv"]
         case .abuseNoticeAcknowledgement(let ticket): ["abuse", "notices", ticket.text(Self.ticketKey), "acknowledgement"]
         case .abuseMonitoring: ["abuse", "monitoring"]
+        case .coverage: ["coverage"]
+        case .coverageCSV: ["coverage.csv"]
+        case .apiCoverage: ["api", "v1", "coverage"]
         case .abuseMonitoringCSV: ["abuse", "monitoring.csv"]
         case .abuseMonitoringJSON: ["abuse", "monitoring.json"]
         case .apiAbuseMonitoring: ["api", "v1", "abuse", "monitoring"]

@@ -35,6 +35,7 @@ func routes(_ app: Application) throws {
     AbuseController().register(pages: pages, forms: forms)
     AbuseAPIController().register(api)
     AbuseMonitoringController().register(pages: pages, api: api)
+    CoverageController().register(pages: pages, api: api)
     STIXBundleController().register(pages: pages, api: api)
     let machines = app.grouped(TAXIIBasicAuthenticator(), APITokenAuthenticator(), TeamStatusMiddleware(), RateLimitMiddleware())
     TAXIIController().register(machines)

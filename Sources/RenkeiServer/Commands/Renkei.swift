@@ -58,6 +58,7 @@ public enum Renkei {
                 app.asyncCommands.use(ExportCommand(), as: "export")
                 app.asyncCommands.use(UserCommand(), as: "user")
                 app.asyncCommands.use(LookupCommand(), as: "lookup")
+                app.asyncCommands.use(CoverageCommand(), as: "coverage")
                 app.asyncCommands.use(RouteCommand(), as: "route")
                 app.asyncCommands.use(MembershipCommand(), as: "membership")
                 app.asyncCommands.use(PostCommand(), as: "post")

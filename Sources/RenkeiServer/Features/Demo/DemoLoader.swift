@@ -34,8 +34,23 @@ enum DemoLoader {
             try await loadSIGs(directory, passwordHashes: passwordHashes, on: database)
             try await loadEvents(directory, on: database)
         }
+        try await loadRegistry(teams, on: database)
         try await loadAbuse(resolver: try await lookup.upToDateResolver(on: database), mail: mail, on: database)
         logger.notice("Loaded the fictional demo network: \(teams.count) teams.")
+    }
+
+    /// The demo's registry and routing data (`DemoNetwork.registryFiles`), imported as an
+    /// operator imports the RIRs' and the routing table's files.
+    private static func loadRegistry(_ teams: [TeamRecord], on database: any Database) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("renkei-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (registration, routing) = DemoNetwork.registryFiles(teams)
+        for (kind, name, text) in [(DatasetKind.rir, "delegated-demo-extended", registration), (.pfx2as, "routeviews-demo.pfx2as", routing)] {
+            let file = folder.appendingPathComponent(name)
+            try Data(text.utf8).write(to: file)
+            _ = try await DatasetImport.run(kind: kind, files: [file.path], keep: 1, database: database)
+        }
     }
 
     /// The demo's feeds and a week of their events, a day's report at a time through the same
@@ -87,6 +102,9 @@ enum DemoLoader {
         for record in teams {
             let model = try await TeamWrites.save(try record.validated(), existing: nil, author: author, on: database)
             ids[record.slug] = try model.requireID()
+        }
+        for (slug, membership) in DemoNetwork.departures(teams) {
+            try await MembershipStatusModel(teamID: ids[slug]!, membership: membership).create(on: database)
         }
         var users: [String: UserModel] = [:]
         for account in DemoNetwork.accounts {

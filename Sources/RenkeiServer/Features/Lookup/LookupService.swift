@@ -47,15 +47,21 @@ final class LookupService: LifecycleHandler, Sendable {
     /// The resolver to answer with now: the current tables, even while newer ones are being
     /// built (which this starts when the data moved on).
     func resolver(on database: any Database) async throws -> Resolver {
+        try await versionedResolver(on: database).resolver
+    }
+
+    /// `resolver(on:)` with the version it was built from, for what is computed from it once
+    /// per version (`AddressCoverageCache`).
+    func versionedResolver(on database: any Database) async throws -> (resolver: Resolver, version: Version) {
         let version = try await version(on: database)
         let current = state.withLockedValue { state -> Snapshot? in
             if let snapshot = state.snapshot, snapshot.version == version { return snapshot }
             _ = startBuilding(version, state: &state, on: database)
             return state.snapshot
         }
-        if let current { return current.resolver }
+        if let current { return (current.resolver, current.version) }
         // No tables at all yet: the process's first build.
-        return try await upToDateResolver(on: database)
+        return (try await upToDateResolver(on: database), version)
     }
 
     /// The resolver for the database's state as it is now, waiting for the build if needed:

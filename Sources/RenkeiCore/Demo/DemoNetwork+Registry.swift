@@ -1,0 +1,77 @@
+import Foundation
+
+extension DemoNetwork {
+    /// Registry data (the RIRs' delegated-stats format) and routing data (pfx2as) for the demo's
+    /// invented networks, so coverage and lookups have something to show: every network and AS
+    /// a team declares, registered to the team's country and announced by the team's AS; and
+    /// the rest of the demo's /15 (198.18.0.0/15, set aside for benchmarks) registered to
+    /// countries without a team, and to some with only a national team, each block announced by
+    /// an AS nobody declares.
+    public static func registryFiles(_ teams: [TeamRecord]) -> (registration: String, routing: String) {
+        var registration = ["2.3|demo|20261201|0|19700101|20261201|+0000"]
+        var routing: [String] = []
+        var claimed: [IPPrefix] = []
+        var registeredASNs = Set<UInt32>()
+        for (index, team) in teams.enumerated() {
+            let asns = team.constituency.asns.compactMap(ASN.init(parsing:))
+            for asn in asns where registeredASNs.insert(asn.value).inserted {
+                registration.append("demo|\(team.countryCode)|asn|\(asn.value)|1|20100101|allocated")
+            }
+            // A team without an AS of its own is announced by its upstream, one per team.
+            let origin = asns.first?.value ?? 4_200_050_000 + UInt32(index)
+            for prefix in team.constituency.prefixes.compactMap({ try? IPPrefix(parsing: $0) }) where !claimed.contains(where: { $0.overlaps(prefix) }) {
+                claimed.append(prefix)
+                registration.append(registered(prefix, country: team.countryCode))
+                routing.append("\(prefix.network)\t\(prefix.length)\t\(origin)")
+            }
+        }
+        let based = Set(teams.flatMap(\.allCountryCodes))
+        let national = Set(teams.filter { $0.teamTypes.contains(.national) }.map(\.countryCode))
+        let without = Country.all.filter { !based.contains($0.code) && $0.region != nil }.map(\.code)
+        let nationalOnly = national.sorted()
+        var next = 0
+        for block in 0..<512 {
+            let prefix = IPPrefix(network: .v4(0xC612_0000 + UInt32(block) << 8), length: 24)
+            guard !claimed.contains(where: { $0.overlaps(prefix) }) else { continue }
+            // Three blocks in four to countries with no team, the fourth to a national team's country.
+            let country = next % 4 == 3 ? nationalOnly[(next / 4) % nationalOnly.count] : without[(next - next / 4) % without.count]
+            let asn = 4_200_100_000 + UInt32(next)
+            registration.append(registered(prefix, country: country))
+            registration.append("demo|\(country)|asn|\(asn)|1|20150101|allocated")
+            routing.append("\(prefix.network)\t24\t\(asn)")
+            if next < without.count {
+                let v6 = IPPrefix(network: .v6(high: 0x2001_0DB8_FF00_0000 | UInt64(next) << 16, low: 0), length: 48)
+                registration.append(registered(v6, country: without[next]))
+            }
+            next += 1
+        }
+        return (registration.joined(separator: "\n") + "\n", routing.joined(separator: "\n") + "\n")
+    }
+
+    private static func registered(_ prefix: IPPrefix, country: String) -> String {
+        switch prefix.network {
+        case .v4: "demo|\(country)|ipv4|\(prefix.network)|\(1 << (32 - prefix.length))|20100101|allocated"
+        case .v6: "demo|\(country)|ipv6|\(prefix.network)|\(prefix.length)|20100101|allocated"
+        }
+    }
+}
+
+extension DemoNetwork {
+    /// Four commercial members that left (two resigned, two terminated) some years after
+    /// joining, so the growth figures show departures too. None is a demo account's team.
+    public static func departures(_ teams: [TeamRecord]) -> [(slug: String, membership: TeamMembership)] {
+        let accountTeams = Set(accounts.compactMap(\.teamSlug))
+        let leaving = teams.filter { $0.teamTypes == [.commercial] && $0.memberType == .fullMember && !accountTeams.contains($0.slug) }
+            .sorted { $0.slug < $1.slug }.prefix(4)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return leaving.enumerated().compactMap { position, team in
+            guard let joined = Int(team.memberSince.prefix(4)) else { return nil }
+            let year = min(2025, joined + 3 + position * 2)
+            let terminated = position % 2 == 1
+            let changedAt = calendar.date(from: DateComponents(year: year, month: 3 + position * 2, day: 15))!
+            return (team.slug, TeamMembership(type: .fullMember, since: team.memberSince, status: terminated ? .terminated : .resigned,
+                                              reason: terminated ? "Membership fees unpaid for two years." : "", changedAt: changedAt))
+        }
+    }
+}

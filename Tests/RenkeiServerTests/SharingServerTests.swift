@@ -155,6 +155,8 @@ extension ServerTests {
         "/lists", "/lists/new", "/lists/key.asc", "/api/v1/lists", "/api/v1/account/pgp-key",
         // Constituency claims waiting for approval: network, domain and country names, no shared items.
         "/admin/claims", "/api/v1/claims",
+        // Coverage: counts of teams and address space; what each reader may know is proven in CoverageServerTests.
+        "/coverage", "/coverage.csv", "/api/v1/coverage",
         // The reader's own two-factor set-up; type-ahead of team names and of people who may be named (no items).
         "/account/two-factor/qr.svg", "/api/v1/suggest/teams", "/api/v1/suggest/people",
         // TAXII's discovery, API root and collections (names of the reader's own team and SIGs), and the status of the reader's own posts.

@@ -38,7 +38,7 @@ public struct AddressCoverage: Sendable, Hashable, Codable {
 
     public struct UncoveredAS: Sendable, Hashable, Codable {
         public var asn: String
-        /// Where the RIR data registers the AS, if anywhere.
+        /// Where the RIR data registers the AS, else where the space it announces is registered.
         public var country: String?
         /// IPv4 addresses in the least specific routes it announces.
         public var announcedIPv4: UInt64
@@ -79,12 +79,17 @@ extension Resolver {
 
         var covered = CoveredIntervals()
         for entry in prefixTeams.entries where !found.visible(prefixClaims[Int(entry.value)]).isEmpty { covered.add(entry.prefix) }
-        var announced: [UInt32: UInt64] = [:]
+        var announced: [UInt32: (addresses: UInt64, registeredTo: String?)] = [:]
         for entry in routing.entries {
             let origins = registry.routing.origins.origins(at: entry.value)
             if origins.contains(where: { claimedASNs.contains($0.value) }) { covered.add(entry.prefix) }
             if entry.parent == PrefixTable.none, case .v4 = entry.prefix.network {
-                for origin in origins { announced[origin.value, default: 0] += CoveredIntervals.interval(entry.prefix).count }
+                let registered = registration.longestMatch(entry.prefix.network)
+                let country = registered == PrefixTable.none ? nil : CountryCode.unpack(registration.entries[Int(registered)].value)
+                for origin in origins {
+                    let sum = announced[origin.value]
+                    announced[origin.value] = ((sum?.addresses ?? 0) + CoveredIntervals.interval(entry.prefix).count, sum?.registeredTo ?? country)
+                }
             }
         }
         covered.merge()
@@ -113,11 +118,12 @@ extension Resolver {
             let sorted = family.sorted { (a: AddressCoverage.Block, b: AddressCoverage.Block) in a.size == b.size ? a.prefix < b.prefix : a.size > b.size }
             return Array(sorted.prefix(limit))
         }
-        let uncoveredASes = announced.compactMap { asn, size -> AddressCoverage.UncoveredAS? in
+        // An AS is placed where the RIR data registers it, else where its first route's space is registered.
+        let uncoveredASes = announced.compactMap { asn, announcement -> AddressCoverage.UncoveredAS? in
             guard !claimedASNs.contains(asn) else { return nil }
-            let country = registry.registration.country(of: ASN(asn))
+            let country = registry.registration.country(of: ASN(asn)) ?? announcement.registeredTo
             if let country, nationalCountries.contains(country) { return nil }
-            return AddressCoverage.UncoveredAS(asn: ASN(asn).description, country: country, announcedIPv4: size)
+            return AddressCoverage.UncoveredAS(asn: ASN(asn).description, country: country, announcedIPv4: announcement.addresses)
         }.sorted { (a: AddressCoverage.UncoveredAS, b: AddressCoverage.UncoveredAS) in
             a.announcedIPv4 == b.announcedIPv4 ? a.asn < b.asn : a.announcedIPv4 > b.announcedIPv4
         }

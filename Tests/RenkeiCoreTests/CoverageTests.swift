@@ -14,7 +14,8 @@ import Testing
     }
 
     /// DE: a national team and an associate; FR: a liaison; BR: a team listed without
-    /// membership; US: a member that resigned in 2020; AT (and CH): a member since 2020.
+    /// membership; US: a member that resigned in 2020; AT (and CH): a member since 2020; SG (and
+    /// AU): a member since 2021, based in Asia.
     static func community() throws -> [CoverageTeam] {
         let utc2020 = Date(timeIntervalSince1970: 1_590_000_000) // 2020-05-20
         return [
@@ -24,6 +25,7 @@ import Testing
             CoverageTeam(record: try team("br-team", "BR", nil), status: nil, statusChangedAt: nil),
             CoverageTeam(record: try team("us-team", "US", .fullMember, since: "2011-07-07"), status: .resigned, statusChangedAt: utc2020),
             CoverageTeam(record: try team("at-team", "AT", also: ["CH"], .fullMember, since: "2020-09-09"), status: .suspended, statusChangedAt: utc2020),
+            CoverageTeam(record: try team("sg-team", "SG", also: ["AU"], .fullMember, since: "2021-01-01"), status: nil, statusChangedAt: nil),
         ]
     }
 
@@ -36,8 +38,8 @@ import Testing
         let germany = try #require(coverage.countries.first { $0.code == "DE" })
         #expect(germany.nationalTeams == 1 && germany.memberTeams == 2 && germany.liaisons == 0 && germany.listedTeams == 0)
         #expect(coverage.countries.count == Country.all.count, "every ISO 3166 country has a row")
-        #expect(coverage.teams == 5 && coverage.memberTeams == 4 && coverage.countriesWithTeam == 5 && coverage.countriesWithMember == 4)
-        #expect(coverage.summary == "5 teams in 5 countries; members in 4 countries. Teams by region: 0 in Africa, 1 in Americas, 0 in Asia, 4 in Europe, 0 in Oceania.")
+        #expect(coverage.teams == 6 && coverage.memberTeams == 5 && coverage.countriesWithTeam == 7 && coverage.countriesWithMember == 6)
+        #expect(coverage.summary == "6 teams in 7 countries; members in 6 countries. Teams by region: 0 in Africa, 1 in Americas, 1 in Asia, 4 in Europe, 1 in Oceania.")
         #expect(coverage.uncovered.contains { $0.code == "US" } && !coverage.uncovered.contains { $0.code == "BR" })
         #expect(coverage.uncovered.first?.region == "Africa" && coverage.uncovered.last?.region == nil, "region order; Antarctica and the like last")
     }
@@ -58,10 +60,11 @@ import Testing
     @Test func growthCountsMembersAtEachYearsEnd() throws {
         let growth = CommunityCoverage(teams: try Self.community(), year: 2021).growth
         #expect(growth.map(\.year) == Array(2010...2021))
-        #expect(growth.map(\.members) == [1, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4])
-        #expect(growth.map(\.joined) == [1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0])
+        #expect(growth.map(\.members) == [1, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4, 5])
+        #expect(growth.map(\.joined) == [1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 1, 1])
         #expect(growth.map(\.departed) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0])
         #expect(growth[1].membersByRegion == ["Europe": 1, "Americas": 1] && growth[10].membersByRegion == ["Europe": 4])
+        #expect(growth[11].membersByRegion == ["Europe": 4, "Asia": 1], "SG-based, though AU comes first in the alphabet")
         #expect(CommunityCoverage(teams: [], year: 2021).growth.isEmpty)
     }
 

@@ -157,6 +157,8 @@ extension ServerTests {
         "/admin/claims", "/api/v1/claims",
         // Coverage: counts of teams and address space; what each reader may know is proven in CoverageServerTests.
         "/coverage", "/coverage.csv", "/api/v1/coverage",
+        // SIM3 profiles: levels and comments a team chose to show; who reads which is proven in SIM3ServerTests.
+        "/sim3", "/teams/:slug/sim3", "/teams/:slug/sim3/edit", "/api/v1/teams/:slug/sim3",
         // The reader's own two-factor set-up; type-ahead of team names and of people who may be named (no items).
         "/account/two-factor/qr.svg", "/api/v1/suggest/teams", "/api/v1/suggest/people",
         // TAXII's discovery, API root and collections (names of the reader's own team and SIGs), and the status of the reader's own posts.

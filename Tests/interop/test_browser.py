@@ -260,7 +260,7 @@ NOT_PAGES = {
     "teamKeys": "OpenPGP keys", "itemAttachment": "download", "artifactSample": "download", "listKey": "OpenPGP key",
     "itemSTIX": "STIX bundle", "artifactSTIX": "STIX bundle",
     "abuseNoticeEvents": "CSV download", "abuseNoticeAcknowledgement": "POST",
-    "abuseMonitoringCSV": "CSV download", "abuseMonitoringJSON": "JSON",
+    "abuseMonitoringCSV": "CSV download", "abuseMonitoringJSON": "JSON", "coverageCSV": "CSV download",
 }
 
 
@@ -387,6 +387,7 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "sigNew": ["/sigs/new"], "eventNew": ["/events/new"], "accountEvents": ["/account/events"],
         "eventReview": ["/events/annual-conference/review"], "eventAttendees": ["/events/annual-conference/attendees"],
         "eventGuests": ["/events/tc-nairobi/guests"], "abuse": ["/abuse"], "abuseMonitoring": ["/abuse/monitoring"],
+        "coverage": ["/coverage", "/coverage?sort=name"], "sim3": ["/sim3"], "teamSIM3Edit": [f"/teams/{SLUG}/sim3/edit"],
     }, failures, "visitor", seen)
     browser.open("/sign-in")
     seen.add("signIn")
@@ -408,6 +409,7 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
     # The representative takes part in Abuse Handling (its drafts included) and chairs CVSS.
     sig_document = first_link(browser, "/sigs/abuse-handling", r"/sigs/abuse-handling/documents/[0-9A-Fa-f-]{36}$")
     abuse_notice = first_link(browser, "/abuse", r"/abuse/notices/ABUSE-[0-9]{8}-[0-9A-Z]{6}$")
+    sim3_profile = first_link(browser, "/sim3", r"/teams/[a-z0-9-]+/sim3$")
     visit_all(browser, {
         "home": ["/"], "teams": ["/teams"], "team": [f"/teams/{SLUG}"], "teamEdit": [f"/teams/{SLUG}/edit"],
         "account": ["/account"], "twoFactor": ["/account/two-factor"], "lookup": ["/lookup?q=192.0.2.45"],
@@ -423,6 +425,7 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "eventCFP": ["/events/annual-conference/cfp"], "eventGuests": ["/events/tc-nairobi/guests"],
         "eventAttendees": ["/events/cvss-sig-meeting/attendees"],
         "abuse": ["/abuse"], "abuseNotice": [abuse_notice], "abuseMonitoring": ["/abuse/monitoring", "/abuse/monitoring?days=365"],
+        "coverage": ["/coverage"], "sim3": ["/sim3"], "teamSIM3": [sim3_profile], "teamSIM3Edit": [f"/teams/{SLUG}/sim3/edit"],
     }, failures, "member", seen)
     # The invitation form, from an invitation the representative makes.
     cookies = {c["name"]: c["value"] for c in browser.driver.get_cookies()}
@@ -462,6 +465,8 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "eventReview": ["/events/annual-conference/review"], "eventGuests": ["/events/tc-nairobi/guests"],
         "eventAttendees": ["/events/annual-conference/attendees", "/events/tc-singapore/attendees"], "accountEvents": ["/account/events"],
         "eventEdit": ["/events/annual-conference/edit"], "abuse": ["/abuse"], "abuseMonitoring": ["/abuse/monitoring"],
+        # The secretariat's coverage page has the tables of networks nobody answers for too.
+        "coverage": ["/coverage"],
     }, failures, "secretariat", seen)
     # A form with its error summary, and an error page.
     browser.open("/items/new")
@@ -503,6 +508,27 @@ def test_i2_a_pasted_list_reads_line_by_line_on_a_phone_and_a_laptop(browser):
         assert {section for section, *_ in tables} == {"lookup-groups", "lookup-unmatched"}, tables
         for section, scroll_width, client_width, right, page_width in tables:
             assert scroll_width <= client_width and right <= page_width, (width, section, scroll_width, client_width, right, page_width)
+
+
+def test_i3_the_coverage_map_fits_a_phone_and_a_laptop(browser):
+    """The world map is a server-drawn SVG: it scales to the width of the page, shows every
+    country's shape, and tells its standing in a tooltip."""
+    browser.sign_out()
+    browser.open("/coverage")
+    for width, height in SCREENS:
+        browser.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        try:
+            box = browser.driver.execute_script(
+                "const r = document.querySelector('svg.world-map').getBoundingClientRect();"
+                "return [r.width, r.height, r.right, document.documentElement.clientWidth];")
+            browser.shot(f"coverage-{width}")
+        finally:
+            browser.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        map_width, map_height, right, page_width = box
+        assert map_width > width / 2 and map_height > map_width / 3 and right <= page_width, (width, box)
+    shapes = browser.all("svg.world-map path[data-standing]")
+    assert len(shapes) >= 170
+    assert browser.find("#country-DE title").get_attribute("textContent").startswith("Germany: National team")
 
 
 def test_j_a_signed_out_reader_of_a_mailed_link_signs_in_and_returns(browser, server):

@@ -40,6 +40,9 @@ public enum CountryStanding: String, Sendable, Hashable, Codable, CaseIterable {
 /// Every field is one the public directory shows.
 public struct CoverageTeam: Sendable, Hashable {
     public var slug: String
+    /// The country the team is based in; its region is the team's in the growth figures.
+    public var country: String
+    /// Every country the team is based in: `country` and the record's additional countries.
     public var countryCodes: [String]
     public var isNational: Bool
     public var memberType: MemberType?
@@ -48,15 +51,16 @@ public struct CoverageTeam: Sendable, Hashable {
     /// The year a resigned or terminated membership ended.
     public var left: Int?
 
-    public init(slug: String, countryCodes: [String], isNational: Bool, memberType: MemberType?, joined: Int?, left: Int?) {
-        (self.slug, self.countryCodes, self.isNational, self.memberType, self.joined, self.left) = (slug, countryCodes, isNational, memberType, joined, left)
+    public init(slug: String, country: String, countryCodes: [String], isNational: Bool, memberType: MemberType?, joined: Int?, left: Int?) {
+        (self.slug, self.country, self.countryCodes, self.isNational) = (slug, country, countryCodes, isNational)
+        (self.memberType, self.joined, self.left) = (memberType, joined, left)
     }
 
     /// From a record and its membership status: a resigned or terminated team is a former
     /// member and no longer counts where it is based.
     public init(record: TeamRecord, status: MembershipStatus?, statusChangedAt: Date?) {
         let ended = status == .resigned || status == .terminated
-        self.init(slug: record.slug, countryCodes: Array(Set(record.allCountryCodes.map { $0.uppercased() }).filter { Country.named($0) != nil }).sorted(),
+        self.init(slug: record.slug, country: record.countryCode.uppercased(), countryCodes: Array(Set(record.allCountryCodes.map { $0.uppercased() }).filter { Country.named($0) != nil }).sorted(),
                   isNational: record.teamTypes.contains(.national), memberType: record.memberType,
                   joined: record.memberType == nil ? nil : CoverageTeam.year(of: record.memberSince),
                   left: ended ? statusChangedAt.map(CoverageTeam.year(of:)) : nil)
@@ -189,9 +193,7 @@ public struct CommunityCoverage: Sendable, Hashable, Codable {
     private static func growth(_ teams: [CoverageTeam], through lastYear: Int) -> [YearRow] {
         let members = teams.filter { $0.joined != nil }
         guard let first = members.compactMap(\.joined).min(), first <= lastYear else { return [] }
-        func region(of team: CoverageTeam) -> String {
-            team.countryCodes.lazy.compactMap { Country.named($0)?.region?.rawValue }.first ?? otherRegion
-        }
+        func region(of team: CoverageTeam) -> String { Country.named(team.country)?.region?.rawValue ?? otherRegion }
         return (first...lastYear).map { year in
             let standing = members.filter { $0.joined! <= year && ($0.left.map { $0 > year } ?? true) }
             var byRegion: [String: Int] = [:]

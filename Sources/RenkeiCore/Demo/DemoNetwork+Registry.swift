@@ -75,3 +75,23 @@ extension DemoNetwork {
         }
     }
 }
+
+extension DemoNetwork {
+    /// SIM3 profiles for every third team: levels drawn around a team-wide maturity (national
+    /// teams a little higher), half shown to members, a third public, the rest private; each
+    /// has an earlier version a year before, one level lower where it has moved since.
+    public static func sim3Profiles(_ teams: [TeamRecord]) -> [(slug: String, versions: [(assessment: SIM3Assessment, visibility: SIM3Profile.Visibility, yearsAgo: Int)])] {
+        teams.enumerated().filter { $0.offset % 3 == 0 }.map { _, team in
+            var rng = SplitMix64(text: "sim3 " + team.slug)
+            let base = team.teamTypes.contains(.national) ? rng.int(2...3) : rng.int(1...3)
+            var now: [String: SIM3Assessment.Rating] = [:], before: [String: SIM3Assessment.Rating] = [:]
+            for parameter in SIM3.parameters {
+                let level = min(4, max(0, base + rng.int(-1...1)))
+                now[parameter.id] = SIM3Assessment.Rating(level: SIM3.Level(rawValue: level)!, comment: "")
+                before[parameter.id] = SIM3Assessment.Rating(level: SIM3.Level(rawValue: max(0, level - (rng.chance(30) ? 1 : 0)))!, comment: "")
+            }
+            let visibility: SIM3Profile.Visibility = switch rng.int(0...5) { case 0, 1: .public; case 2, 3, 4: .members; default: .private }
+            return (team.slug, [(SIM3Assessment(ratings: before), visibility, 1), (SIM3Assessment(ratings: now), visibility, 0)])
+        }
+    }
+}

@@ -16,6 +16,10 @@ public enum SiteURL: Sendable, Equatable {
     case teamRFC2350(Parameter)
     case teamVCard(Parameter)
     case teamKeys(Parameter)
+    case teamSIM3(Parameter)
+    case teamSIM3Edit(Parameter)
+    case apiTeamSIM3(Parameter)
+    case sim3
     case signIn
     case signOut
     case account
@@ -210,6 +214,10 @@ public enum SiteURL: Sendable, Equatable {
         case .teamRFC2350(let slug): ["teams", slug.text(Self.slugKey), "rfc2350.txt"]
         case .teamVCard(let slug): ["teams", slug.text(Self.slugKey), "vcard.vcf"]
         case .teamKeys(let slug): ["teams", slug.text(Self.slugKey), "keys.asc"]
+        case .teamSIM3(let slug): ["teams", slug.text(Self.slugKey), "sim3"]
+        case .teamSIM3Edit(let slug): ["teams", slug.text(Self.slugKey), "sim3", "edit"]
+        case .apiTeamSIM3(let slug): ["api", "v1", "teams", slug.text(Self.slugKey), "sim3"]
+        case .sim3: ["sim3"]
         case .signIn: ["sign-in"]
         case .signOut: ["sign-out"]
         case .account: ["account"]

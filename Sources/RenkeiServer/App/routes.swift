@@ -36,6 +36,7 @@ func routes(_ app: Application) throws {
     AbuseAPIController().register(api)
     AbuseMonitoringController().register(pages: pages, api: api)
     CoverageController().register(pages: pages, api: api)
+    SIM3ProfileController().register(pages: pages, forms: forms, api: api)
     STIXBundleController().register(pages: pages, api: api)
     let machines = app.grouped(TAXIIBasicAuthenticator(), APITokenAuthenticator(), TeamStatusMiddleware(), RateLimitMiddleware())
     TAXIIController().register(machines)

@@ -156,3 +156,52 @@ final class PendingApplicationModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// A team's current SIM3 profile (`SIM3Profile`).
+final class SIM3ProfileModel: Model, @unchecked Sendable {
+    static let schema = "sim3_profiles"
+
+    /// The team's id.
+    @ID(custom: "team_id", generatedBy: .user) var id: UUID?
+    @Field(key: "assessment") var assessment: SIM3Assessment
+    @Field(key: "visibility") var visibility: String
+    @Field(key: "updated_at") var updatedAt: Date
+    @Field(key: "updated_by") var updatedBy: String
+
+    init() {}
+
+    init(_ profile: SIM3Profile, by name: String) {
+        id = profile.teamID
+        assessment = profile.assessment
+        visibility = profile.visibility.rawValue
+        updatedAt = profile.updatedAt
+        updatedBy = name
+    }
+
+    /// A visibility this version does not know shows the profile to nobody but its team and the secretariat.
+    var profile: SIM3Profile? {
+        id.map { SIM3Profile(teamID: $0, assessment: assessment, visibility: SIM3Profile.Visibility(rawValue: visibility) ?? .private, updatedAt: updatedAt) }
+    }
+}
+
+/// Each saved version of a team's SIM3 profile, newest last.
+final class SIM3ProfileVersionModel: Model, @unchecked Sendable {
+    static let schema = "sim3_profile_versions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "team_id") var teamID: UUID
+    @Field(key: "assessment") var assessment: SIM3Assessment
+    @Field(key: "visibility") var visibility: String
+    @Field(key: "saved_at") var savedAt: Date
+    @Field(key: "saved_by") var savedBy: String
+
+    init() {}
+
+    init(_ profile: SIM3Profile, by name: String) {
+        teamID = profile.teamID
+        assessment = profile.assessment
+        visibility = profile.visibility.rawValue
+        savedAt = profile.updatedAt
+        savedBy = name
+    }
+}

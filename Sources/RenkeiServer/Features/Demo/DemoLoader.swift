@@ -106,6 +106,14 @@ enum DemoLoader {
         for (slug, membership) in DemoNetwork.departures(teams) {
             try await MembershipStatusModel(teamID: ids[slug]!, membership: membership).create(on: database)
         }
+        for (slug, versions) in DemoNetwork.sim3Profiles(teams) {
+            for version in versions {
+                let profile = SIM3Profile(teamID: ids[slug]!, assessment: version.assessment, visibility: version.visibility,
+                                          updatedAt: Date().addingTimeInterval(-Double(version.yearsAgo) * 365 * 86_400))
+                try await SIM3ProfileVersionModel(profile, by: "Demo loader").create(on: database)
+                if version.yearsAgo == 0 { try await SIM3ProfileModel(profile, by: "Demo loader").create(on: database) }
+            }
+        }
         var users: [String: UserModel] = [:]
         for account in DemoNetwork.accounts {
             let user = UserModel(email: account.email, displayName: account.displayName, passwordHash: passwordHashes[account.email]!,

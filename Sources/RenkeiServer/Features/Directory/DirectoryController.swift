@@ -138,6 +138,8 @@ struct DirectoryController {
         var canEdit: Bool
         var editURL: String
         var rfc2350URL: String
+        /// The team's SIM3 profile when the reader may read it, or may start it.
+        var sim3: SIM3Link?
         var vCardURL: String
         /// Where the PGP keys download; nil when the reader sees none.
         var keysURL: String?
@@ -147,6 +149,11 @@ struct DirectoryController {
         var membership: MembershipPanel?
         /// Waiting claims and overlaps, for the team's own people and the secretariat.
         var claims: ClaimStore.Panel?
+    }
+
+    struct SIM3Link: Encodable {
+        var url: String
+        var label: String
     }
 
     /// The team's membership as its page shows it, with the forms the reader may use.
@@ -184,10 +191,17 @@ struct DirectoryController {
                                    inviteURL: membership.status == .active && DirectoryPolicy.canEdit(teamID: standing.id, actor: actor)
                                        ? SiteURL.teamInvitations(.value(slug)).path : nil)
         }
+        var sim3: SIM3Link?
+        let teamID = try model.requireID()
+        if let profile = try await SIM3ProfileStore.profile(of: teamID, on: request.db), profile.canRead(actor) {
+            sim3 = SIM3Link(url: SiteURL.teamSIM3(.value(slug)).path, label: "SIM3 maturity profile")
+        } else if SIM3Profile.canEdit(teamID: teamID, actor: actor) {
+            sim3 = SIM3Link(url: SiteURL.teamSIM3Edit(.value(slug)).path, label: "Start your team's SIM3 maturity profile")
+        }
         return try await TeamPage(
             chrome: Chrome(request: request, title: record.shortName), team: TeamView(record),
             isMembersView: audience == .members, canEdit: DirectoryPolicy.canEdit(teamID: try model.requireID(), actor: actor),
-            editURL: SiteURL.teamEdit(.value(slug)).path, rfc2350URL: SiteURL.teamRFC2350(.value(slug)).path,
+            editURL: SiteURL.teamEdit(.value(slug)).path, rfc2350URL: SiteURL.teamRFC2350(.value(slug)).path, sim3: sim3,
             vCardURL: SiteURL.teamVCard(.value(slug)).path, keysURL: record.pgpKeys.isEmpty ? nil : SiteURL.teamKeys(.value(slug)).path,
             lastModified: TeamView.minute(model.modifiedAt), lastModifiedBy: model.modifiedBy, changes: changes.nonEmpty,
             membership: membership, claims: try await ClaimStore.panel(for: model, actor: actor, on: request.db)

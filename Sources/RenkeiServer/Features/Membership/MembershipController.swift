@@ -71,22 +71,11 @@ struct MembershipController {
     }
 
     struct ApplyPage: Encodable {
-        struct Parameter: Encodable {
-            var id: String
-            var name: String
-            var summary: String
-            var level: String
-            var comment: String
-        }
-        struct Category: Encodable {
-            var label: String
-            var parameters: [Parameter]
-        }
         var chrome: Chrome
         var csrf: String
         var needsAccount: Bool
         var form: ApplyForm
-        var sim3: [Category]
+        var sim3: [SIM3Form.Category]
         var levels: [[String: String]]
         var memberTypes: [String]
         var teamTypes: [[String: String]]
@@ -132,13 +121,8 @@ struct MembershipController {
                 constituencyName: constituencyName ?? "", constituencyDescription: constituencyDescription ?? "",
                 constituency: Constituency(asns: items(constituency_asns), prefixes: items(constituency_prefixes), domains: items(constituency_domains)),
                 teamTypes: (teamTypes ?? []).compactMap(TeamType.init(rawValue:)))
-            var ratings: [String: SIM3Assessment.Rating] = [:]
-            for (id, text) in level ?? [:] {
-                guard let value = Int(text), let level = SIM3.Level(rawValue: value) else { continue }
-                ratings[id] = SIM3Assessment.Rating(level: level, comment: comment?[id] ?? "")
-            }
             return ApplicationDraft(team: record, membershipType: membershipType.flatMap(MemberType.init(rawValue:)) ?? .fullMember,
-                                    hostOrganisation: host, services: services ?? "", sim3: SIM3Assessment(ratings: ratings),
+                                    hostOrganisation: host, services: services ?? "", sim3: SIM3Form.assessment(level: level, comment: comment),
                                     confidentialNote: confidentialNote ?? "", sponsorSlugs: items(sponsors).map { $0.lowercased() })
         }
     }
@@ -159,17 +143,12 @@ struct MembershipController {
     }
 
     private func applyPage(request: Request, form: ApplyForm, errors: [FieldError], message: String?) async throws -> View {
-        let categories = SIM3.Category.allCases.map { category in
-            ApplyPage.Category(label: "\(category.rawValue): \(category.label)", parameters: SIM3.parameters.filter { $0.category == category }.map {
-                ApplyPage.Parameter(id: $0.id, name: $0.name, summary: $0.summary, level: form.level?[$0.id] ?? "0", comment: form.comment?[$0.id] ?? "")
-            })
-        }
         let formErrors = FormErrors(errors, anchor: { ["constituency": "constituency_domains", "teamTypes": "apply-form"][$0] ?? $0 })
         return try await ApplyPage(
             chrome: Chrome(request: request, title: "Apply for membership")
                 .with(formErrors, headline: "The application was not submitted: \(errors.count.counted("problem", "problems")) to correct"), csrf: CSRF.token(for: request),
-            needsAccount: request.currentUser == nil, form: form, sim3: categories,
-            levels: SIM3.Level.allCases.map { ["value": String($0.rawValue), "label": "\($0.rawValue) – \($0.label)"] },
+            needsAccount: request.currentUser == nil, form: form, sim3: SIM3Form.categories(level: form.level, comment: form.comment),
+            levels: SIM3Form.levels,
             memberTypes: MemberType.allCases.map(\.rawValue),
             teamTypes: TeamType.allCases.map { ["value": $0.rawValue, "label": $0.label, "checked": (form.teamTypes ?? []).contains($0.rawValue) ? "checked" : ""] },
             errors: formErrors.byControl.nonEmpty, error: message

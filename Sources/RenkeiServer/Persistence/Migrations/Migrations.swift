@@ -35,5 +35,6 @@ extension Application {
         migrations.add(IndexItemsForMachineReaders())
         migrations.add(CreateAbuseHandling())
         migrations.add(CreateAbuseMonitoring())
+        migrations.add(CreateSIM3Profiles())
     }
 }

@@ -86,8 +86,8 @@ import Testing
             #expect(svg.components(separatedBy: "id=\"country-\(code)\"").count == 2, "\(code) once")
         }
         #expect(WorldMap.drawnCountries.count >= 170 && WorldMap.drawnCountries.isSubset(of: Set(Country.all.map(\.code))))
-        #expect(svg.contains("id=\"country-DE\" data-standing=\"national\" fill=\"#08519c\""))
-        #expect(svg.contains("id=\"country-US\" data-standing=\"none\" fill=\"#f2f2f2\""))
+        #expect(svg.contains("id=\"country-DE\" data-standing=\"national\" fill=\"#08306b\""))
+        #expect(svg.contains("id=\"country-US\" data-standing=\"none\" fill=\"#d4d4d4\""))
         #expect(svg.contains("<title>Germany: National team (1 national, 2 member)</title>"))
         #expect(svg.contains("<title>France: Liaisons only (1 liaison)</title>"))
     }

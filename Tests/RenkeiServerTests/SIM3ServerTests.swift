@@ -78,7 +78,16 @@ extension ServerTests {
             fields.append(("level[X-1]", "2"))
             let invalid = try await response(app, "/teams/alpha-cert/sim3", rep.formHeaders(), method: .POST, body: formBody(fields))
             #expect(invalid.status == .unprocessableEntity)
-            for text in ["O-1 Mandate is not rated", "X-1", "Choose who may read the profile."] { #expect(invalid.body.string.contains(text), "\(text)") }
+            for text in ["O-1 Mandate is not rated", "Choose who may read the profile.", "href=\"#level-O-1\"", "aria-invalid=\"true\""] {
+                #expect(invalid.body.string.contains(text), "\(text)")
+            }
+            #expect(!invalid.body.string.contains("X-1"), "a field no parameter has is ignored, not listed")
+            let marks = "a" + String(repeating: "\u{0301}", count: 2_000)
+            let cluttered = try await response(app, "/teams/alpha-cert/sim3", rep.formHeaders(), method: .POST,
+                                               body: formBody([("_csrf", rep.csrf), ("visibility", "public"), ("comment[H-1]", marks)]
+                                                              + SIM3.parameters.map { ("level[\($0.id)]", "2") }))
+            #expect(cluttered.status == .unprocessableEntity && cluttered.body.string.contains("The comment on H-1 has 2001 characters"),
+                    "one letter and 2,000 combining marks are 2,001 characters stored")
             let forged = try await response(app, "/teams/alpha-cert/sim3", rep.formHeaders(), method: .POST, body: sim3Fields(BrowserSession(cookie: rep.cookie, csrf: "forged"), visibility: "public"))
             #expect(forged.status == .forbidden, "without the form's token")
             let profiles = try await SIM3ProfileModel.query(on: app.db).count(), versions = try await SIM3ProfileVersionModel.query(on: app.db).count()
@@ -101,7 +110,7 @@ extension ServerTests {
             try await store(try gamma.requireID(), .assessed, .private)
 
             let anonymous = try await response(app, "/sim3").body.string
-            #expect(anonymous.contains("From the 2 SIM3 profiles visible to you") && anonymous.contains("id=\"too-few\""))
+            #expect(anonymous.contains("Medians are taken over the 2 SIM3 profiles you may read") && anonymous.contains("id=\"too-few\""))
             #expect(anonymous.contains("/teams/alpha-cert/sim3") && !anonymous.contains("gamma-cert"), "a private profile is not listed")
             #expect(try jsonObject(try await response(app, "/api/v1/teams/alpha-cert/sim3"))["communityMedian"] == nil)
 

@@ -33,7 +33,7 @@ MEMBER = ("member@renkei-demo.example", "demo-member-pass")
 DEPARTED = {"resigned", "terminated"}
 
 # The map's shading, as the page's legend gives it.
-FILL = {"national": "#08519c", "members": "#4292c6", "liaisons": "#9ecae1", "listed": "#deebf7", "none": "#f2f2f2"}
+FILL = {"national": "#08306b", "members": "#2171b5", "liaisons": "#6baed6", "listed": "#fdd49e", "none": "#d4d4d4"}
 SVG = "{http://www.w3.org/2000/svg}"
 
 # UN M49 (unstats.un.org/unsd/methodology/m49), written out independently of the app: region →

@@ -95,7 +95,7 @@ extension Resolver {
         covered.merge()
 
         var rows: [String: AddressCoverage.CountryRow] = [:]
-        var blocks: [(block: AddressCoverage.Block, v4: Bool)] = []
+        var blocks: [(block: AddressCoverage.Block, prefix: IPPrefix)] = []
         var totals = (v4: AddressCoverage.Space(), v6: AddressCoverage.Space())
         for entry in registration.entries where entry.parent == PrefixTable.none {
             let code = CountryCode.unpack(entry.value)
@@ -109,14 +109,17 @@ extension Resolver {
             rows[code] = row
             if space.none == interval.count {
                 let block = AddressCoverage.Block(prefix: entry.prefix.description, country: code, size: interval.count)
-                blocks.append((block, isV4))
+                blocks.append((block, entry.prefix))
             }
         }
 
+        // The largest first; blocks of one size in address order.
         func largest(_ v4: Bool) -> [AddressCoverage.Block] {
-            let family: [AddressCoverage.Block] = blocks.filter { $0.v4 == v4 }.map(\.block)
-            let sorted = family.sorted { (a: AddressCoverage.Block, b: AddressCoverage.Block) in a.size == b.size ? a.prefix < b.prefix : a.size > b.size }
-            return Array(sorted.prefix(limit))
+            let family = blocks.filter { ($0.prefix.network.bitWidth == 32) == v4 }
+            let sorted = family.sorted { (a: (block: AddressCoverage.Block, prefix: IPPrefix), b: (block: AddressCoverage.Block, prefix: IPPrefix)) in
+                a.block.size == b.block.size ? a.prefix < b.prefix : a.block.size > b.block.size
+            }
+            return sorted.prefix(limit).map(\.block)
         }
         // An AS is placed where the RIR data registers it, else where its first route's space is registered.
         let uncoveredASes = announced.compactMap { asn, announcement -> AddressCoverage.UncoveredAS? in

@@ -22,15 +22,15 @@ public enum CountryStanding: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
-    /// Darker for more; told apart without colour vision too, as the map's legend and each
-    /// country's title also say it in words.
+    /// Darker blues for more membership, a pale orange for teams listed without it, grey for
+    /// nothing; the legend and each country's title say it in words too.
     public var colour: String {
         switch self {
-        case .national: "#08519c"
-        case .members: "#4292c6"
-        case .liaisons: "#9ecae1"
-        case .listed: "#deebf7"
-        case .none: "#f2f2f2"
+        case .national: "#08306b"
+        case .members: "#2171b5"
+        case .liaisons: "#6baed6"
+        case .listed: "#fdd49e"
+        case .none: "#d4d4d4"
         }
     }
 }

@@ -21,14 +21,19 @@ public enum WorldMap {
         return svg + "</g></svg>"
     }
 
+    /// The regions the growth chart draws (those with members in some year), each with its colour.
+    public static func growthGroups(_ growth: [CommunityCoverage.YearRow]) -> [(region: String, colour: String)] {
+        let groups = Region.allCases.map(\.rawValue) + [CommunityCoverage.otherRegion]
+        let palette = AbuseMonitoring.palette + [AbuseMonitoring.otherColour]
+        return groups.enumerated().filter { group in growth.contains { ($0.membersByRegion[group.element] ?? 0) > 0 } }
+            .map { ($0.element, palette[$0.offset]) }
+    }
+
     /// The growth chart: members at the end of each year, stacked by region.
     public static func growthSVG(_ growth: [CommunityCoverage.YearRow], title: String) -> String {
-        let groups = Region.allCases.map(\.rawValue) + [CommunityCoverage.otherRegion]
-        let shown = groups.filter { group in growth.contains { ($0.membersByRegion[group] ?? 0) > 0 } }
-        let palette = AbuseMonitoring.palette + [AbuseMonitoring.otherColour]
-        return StackedBarChart(bars: growth.map { String($0.year) }, groups: shown,
-                               colours: shown.map { palette[groups.firstIndex(of: $0)!] },
-                               values: growth.map { row in shown.map { Int64(row.membersByRegion[$0] ?? 0) } },
+        let shown = growthGroups(growth)
+        return StackedBarChart(bars: growth.map { String($0.year) }, groups: shown.map(\.region), colours: shown.map(\.colour),
+                               values: growth.map { row in shown.map { Int64(row.membersByRegion[$0.region] ?? 0) } },
                                firstAxisLabel: growth.first.map { String($0.year) },
                                lastAxisLabel: growth.count > 1 ? growth.last.map { String($0.year) } : nil).svg(title: title)
     }

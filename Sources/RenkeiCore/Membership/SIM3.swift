@@ -131,6 +131,17 @@ public enum SIM3 {
     public enum Level: Int, Sendable, Hashable, Codable, CaseIterable {
         case notAvailable = 0, implicit, explicitInternal, explicitFormalised, assessed
 
+        /// The level in two words, for a choice whose definitions are written out beside it.
+        public var shortLabel: String {
+            switch self {
+            case .notAvailable: "Not available"
+            case .implicit: "Implicit"
+            case .explicitInternal: "Explicit, internal"
+            case .explicitFormalised: "Formalised"
+            case .assessed: "Audited"
+            }
+        }
+
         public var label: String {
             switch self {
             case .notAvailable: "Not available / undefined / unaware"
@@ -158,6 +169,10 @@ public struct SIM3Assessment: Sendable, Hashable, Codable {
     /// Longest comment accepted, in characters; keeps reports and review pages readable.
     public static let maxCommentLength = 2000
 
+    /// Whether a comment is short enough, counted in Unicode scalars: a letter followed by
+    /// thousands of combining marks is one character on the screen but not in storage.
+    public static func fits(_ comment: String) -> Bool { comment.unicodeScalars.count <= maxCommentLength }
+
     /// Keyed by parameter id, e.g. "O-1".
     public var ratings: [String: Rating]
 
@@ -174,8 +189,8 @@ public struct SIM3Assessment: Sendable, Hashable, Codable {
                 found.append((parameter.id, "\(parameter.id) \(parameter.name) is not rated; every parameter needs a level."))
                 continue
             }
-            if rating.comment.count > Self.maxCommentLength {
-                found.append((parameter.id, "The comment on \(parameter.id) has \(rating.comment.count) characters; at most \(Self.maxCommentLength) are allowed."))
+            if !Self.fits(rating.comment) {
+                found.append((parameter.id, "The comment on \(parameter.id) has \(rating.comment.unicodeScalars.count) characters; at most \(Self.maxCommentLength) are allowed."))
             }
         }
         for id in ratings.keys.sorted() where SIM3.parameter(id) == nil {

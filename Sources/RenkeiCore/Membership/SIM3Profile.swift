@@ -105,9 +105,10 @@ public enum SIM3Radar {
             svg += "<line x1=\"\(SVGText.number(centre))\" y1=\"\(SVGText.number(centre))\" x2=\"\(SVGText.number(end.x))\" y2=\"\(SVGText.number(end.y))\"/>"
         }
         svg += "</g>"
+        // The ring numbers sit left of the first spoke, clear of its point.
         for level in 1...4 {
             let at = point(0, Double(level))
-            svg += "<text x=\"\(SVGText.number(at.x + 4))\" y=\"\(SVGText.number(at.y + 12))\" font-size=\"11\" fill=\"currentColor\">\(level)</text>"
+            svg += "<text x=\"\(SVGText.number(at.x - 6))\" y=\"\(SVGText.number(at.y + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#767676\">\(level)</text>"
         }
         for (index, parameter) in SIM3.parameters.enumerated() {
             let at = point(index, 4.55)

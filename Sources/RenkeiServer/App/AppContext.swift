@@ -15,6 +15,7 @@ final class AppContext: Sendable {
     let versions: DataVersions
     let lookup: LookupService
     let addressCoverage = AddressCoverageCache()
+    let communityCoverage = CommunityCoverageCache()
     let directory: DirectorySnapshots
     /// Shared items decoded from their stored documents, and their API documents encoded, for
     /// the lists everyone reads.

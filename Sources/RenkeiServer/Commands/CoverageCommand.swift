@@ -13,7 +13,8 @@ struct CoverageCommand: AnyAsyncCommand {
         guard arguments.operands.isEmpty else { throw UsageError(message: "usage: renkei coverage [--json]") }
         let application = context.application
         let snapshot = try await application.renkei.directory.snapshot(on: application.db, publicURL: application.renkei.settings.publicURL)
-        let community = try await CoverageStore.community(snapshot: snapshot, now: application.renkei.clock.now, on: application.db)
+        let community = try await CoverageStore.community(snapshot: snapshot, now: application.renkei.clock.now,
+                                                          cache: application.renkei.communityCoverage, on: application.db)
         let (addresses, datasets) = try await CoverageStore.addresses(for: .members, application: application, on: application.db)
         if arguments.flags.contains("json") {
             let document = CoverageController.Document(community: community, addresses: addresses, datasets: datasets, now: application.renkei.clock.now)

@@ -4,10 +4,14 @@ import Vapor
 /// A NUL character has no meaning in a search or any other query parameter, and databases
 /// refuse it in text: such a request is the client's mistake (400), refused before any handler.
 struct QueryHygieneMiddleware: AsyncMiddleware {
+    static let maxPathBytes = 2_048
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let query = request.url.query, query.contains("\0") || query.range(of: "%00") != nil {
             throw AppError.badRequest("A query parameter may not contain a NUL character (%00).")
         }
+        // No page has so long an address; the static files would ask the file system, which refuses it.
+        guard request.url.path.utf8.count <= Self.maxPathBytes else { throw AppError.notFound("There is no page at so long an address.") }
         return try await next.respond(to: request)
     }
 }

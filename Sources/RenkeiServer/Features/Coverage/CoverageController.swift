@@ -40,7 +40,8 @@ struct CoverageController {
 
     static func document(for actor: Actor?, on request: Request) async throws -> Document {
         let now = request.application.renkei.clock.now
-        let community = try await CoverageStore.community(snapshot: try await request.directorySnapshot(), now: now, on: request.db)
+        let community = try await CoverageStore.community(snapshot: try await request.directorySnapshot(), now: now,
+                                                          cache: request.application.renkei.communityCoverage, on: request.db)
         let (addresses, datasets) = try await CoverageStore.addresses(for: DirectoryPolicy.audience(for: actor), application: request.application, on: request.db)
         return Document(community: community, addresses: addresses.shown(to: actor), datasets: datasets, now: now)
     }
@@ -72,7 +73,13 @@ struct CoverageController {
         struct Legend: Encodable {
             var label: String
             var colour: String
-            var countries: Int
+            var countries: Int?
+        }
+        /// A network nobody answers for, with its country's name.
+        struct Network: Encodable {
+            var name: String
+            var country: String
+            var size: UInt64
         }
         struct SpaceRow: Encodable {
             var name: String
@@ -91,6 +98,7 @@ struct CoverageController {
         var map: String
         var legend: [Legend]
         var growthChart: String
+        var growthLegend: [Legend]
         var hasGrowth: Bool
         var uncovered: [CommunityCoverage.CountryRow]
         var sorts: [SortLink]
@@ -100,6 +108,9 @@ struct CoverageController {
         var spaceByCountry: [SpaceRow]
         var hasSpaceByCountry: Bool
         var showsUncoveredNetworks: Bool
+        var uncoveredIPv4: [Network]
+        var uncoveredIPv6: [Network]
+        var uncoveredASes: [Network]
         var csvURL: String
         var jsonURL: String
     }
@@ -109,6 +120,7 @@ struct CoverageController {
         let document = try await Self.document(for: actor, on: request)
         let byName = request.query[String.self, at: "sort"] == "name"
         let uncovered = CommunityCoverage.uncovered(document.countries)
+        func named(_ code: String?) -> String { code.map { "\(Country.named($0)?.name ?? $0) (\($0))" } ?? "not registered" }
         func row(_ name: String, _ space: AddressCoverage.Space, unit: String) -> Page.SpaceRow {
             Page.SpaceRow(name: name, registered: "\(space.registered.formatted()) \(unit)", constituency: space.percent(space.constituency),
                           nationalOnly: space.percent(space.nationalOnly), none: space.percent(space.none))
@@ -122,12 +134,17 @@ struct CoverageController {
                 Page.Legend(label: standing.label, colour: standing.colour, countries: document.countries.count { $0.standing == standing })
             },
             growthChart: WorldMap.growthSVG(document.growth, title: "Member teams at the end of each year, by region"),
-            hasGrowth: !document.growth.isEmpty, uncovered: byName ? uncovered.sorted { $0.name < $1.name } : uncovered,
+            growthLegend: WorldMap.growthGroups(document.growth).map { Page.Legend(label: $0.region, colour: $0.colour, countries: nil) },
+            hasGrowth: !document.growth.isEmpty,
+            uncovered: byName ? uncovered.sorted { $0.name.compare($1.name, options: [.caseInsensitive, .diacriticInsensitive]) == .orderedAscending } : uncovered,
             sorts: [Page.SortLink(label: "by region", url: SiteURL.coverage.path + "#uncovered", current: !byName),
                     Page.SortLink(label: "by name", url: SiteURL.coverage.path + "?sort=name#uncovered", current: byName)],
             spaceTotals: [row("IPv4", space.ipv4, unit: "addresses"), row("IPv6", space.ipv6, unit: "/48 networks")],
             spaceByCountry: byCountry.map { row("\($0.name) (\($0.code))", $0.ipv4, unit: "addresses") }, hasSpaceByCountry: !byCountry.isEmpty,
             showsUncoveredNetworks: space.largestUncoveredASes != nil,
+            uncoveredIPv4: (space.largestUncoveredIPv4Blocks ?? []).map { Page.Network(name: $0.prefix, country: named($0.country), size: $0.size) },
+            uncoveredIPv6: (space.largestUncoveredIPv6Blocks ?? []).map { Page.Network(name: $0.prefix, country: named($0.country), size: $0.size) },
+            uncoveredASes: (space.largestUncoveredASes ?? []).map { Page.Network(name: $0.asn, country: named($0.country), size: $0.announcedIPv4) },
             csvURL: SiteURL.coverageCSV.path, jsonURL: SiteURL.apiCoverage.path
         ).render("coverage", on: request)
     }

@@ -123,6 +123,8 @@ struct SIM3ProfileController {
         var action: String
         var sim3: [SIM3Form.Category]
         var levels: [[String: String]]
+        var definitions: [String]
+        var profileURL: String
         var visibilities: [Choice]
         var errors: [String: String]?
 
@@ -151,18 +153,18 @@ struct SIM3ProfileController {
     func editForm(request: Request) async throws -> View {
         let team = try await editable(request)
         let current = try await SIM3ProfileStore.profile(of: try team.requireID(), on: request.db)
-        return try await editPage(request, team: team, categories: current.map { SIM3Form.categories($0.assessment) } ?? SIM3Form.categories(level: nil, comment: nil),
+        return try await editPage(request, team: team, categories: current.map { SIM3Form.categories($0.assessment) } ?? SIM3Form.categories(level: nil, comment: nil, unrated: ""),
                                   visibility: current?.visibility ?? .members, errors: [])
     }
 
     private func editPage(_ request: Request, team: TeamModel, categories: [SIM3Form.Category], visibility: SIM3Profile.Visibility,
                           errors: [FieldError]) async throws -> View {
-        let formErrors = FormErrors(errors, anchor: { _ in "sim3" })
+        let formErrors = FormErrors(errors)
         return try await EditPage(
             chrome: Chrome(request: request, title: "\(team.shortName): SIM3 profile")
                 .with(formErrors, headline: "The profile was not saved: \(errors.count.counted("problem", "problems")) to correct"),
             csrf: CSRF.token(for: request), teamName: team.shortName, action: SiteURL.teamSIM3(.value(team.slug)).path,
-            sim3: categories, levels: SIM3Form.levels,
+            sim3: categories, levels: SIM3Form.levels, definitions: SIM3Form.definitions, profileURL: SiteURL.teamSIM3(.value(team.slug)).path,
             visibilities: SIM3Profile.Visibility.allCases.map { EditPage.Choice(value: $0.rawValue, label: $0.label, checked: $0 == visibility) },
             errors: formErrors.byControl.nonEmpty
         ).render("sim3-edit", on: request)
@@ -174,11 +176,12 @@ struct SIM3ProfileController {
         let form = try request.content.decode(ProfileForm.self)
         let assessment = SIM3Form.assessment(level: form.level, comment: form.comment)
         let visibility = SIM3Profile.Visibility(rawValue: form.visibility ?? "")
-        var errors = assessment.problems().map { FieldError(field: "sim3", message: $0.message) }
+        var errors = SIM3Form.fieldErrors(assessment)
         if visibility == nil { errors.append(FieldError(field: "visibility", message: "Choose who may read the profile.")) }
         guard errors.isEmpty, let visibility else {
-            return try await editPage(request, team: team, categories: SIM3Form.categories(level: form.level, comment: form.comment),
-                                      visibility: visibility ?? .members, errors: errors).encodeResponse(status: .unprocessableEntity, for: request)
+            let categories = SIM3Form.categories(level: form.level, comment: form.comment, unrated: "", errors: SIM3Form.errorsByParameter(errors))
+            return try await editPage(request, team: team, categories: categories, visibility: visibility ?? .members, errors: errors)
+                .encodeResponse(status: .unprocessableEntity, for: request)
         }
         let profile = SIM3Profile(teamID: try team.requireID(), assessment: assessment, visibility: visibility, updatedAt: request.application.renkei.clock.now)
         try await SIM3ProfileStore.save(profile, team: team.slug, by: user, request: request)

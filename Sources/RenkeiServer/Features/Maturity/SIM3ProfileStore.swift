@@ -16,9 +16,12 @@ enum SIM3ProfileStore {
         try await SIM3ProfileModel.query(on: database).all().compactMap(\.profile).filter { $0.canRead(actor) }
     }
 
-    /// The saved versions, newest first.
+    /// The versions a profile page lists, at most.
+    static let versionsShown = 50
+
+    /// The newest saved versions, newest first.
     static func history(of teamID: UUID, on database: any Database) async throws -> [SIM3ProfileVersionModel] {
-        try await SIM3ProfileVersionModel.query(on: database).filter(\.$teamID == teamID).sort(\.$savedAt, .descending).all()
+        try await SIM3ProfileVersionModel.query(on: database).filter(\.$teamID == teamID).sort(\.$savedAt, .descending).limit(versionsShown).all()
     }
 
     static func save(_ profile: SIM3Profile, team: String, by user: UserModel, request: Request) async throws {

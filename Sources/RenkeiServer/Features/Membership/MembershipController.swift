@@ -77,6 +77,7 @@ struct MembershipController {
         var form: ApplyForm
         var sim3: [SIM3Form.Category]
         var levels: [[String: String]]
+        var definitions: [String]
         var memberTypes: [String]
         var teamTypes: [[String: String]]
         var errors: [String: String]?
@@ -148,7 +149,7 @@ struct MembershipController {
             chrome: Chrome(request: request, title: "Apply for membership")
                 .with(formErrors, headline: "The application was not submitted: \(errors.count.counted("problem", "problems")) to correct"), csrf: CSRF.token(for: request),
             needsAccount: request.currentUser == nil, form: form, sim3: SIM3Form.categories(level: form.level, comment: form.comment),
-            levels: SIM3Form.levels,
+            levels: SIM3Form.levels, definitions: SIM3Form.definitions,
             memberTypes: MemberType.allCases.map(\.rawValue),
             teamTypes: TeamType.allCases.map { ["value": $0.rawValue, "label": $0.label, "checked": (form.teamTypes ?? []).contains($0.rawValue) ? "checked" : ""] },
             errors: formErrors.byControl.nonEmpty, error: message

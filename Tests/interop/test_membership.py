@@ -90,7 +90,7 @@ def test_a_visitor_applies_and_gets_an_account(browser, server):
         "#services": "Incident handling for Quillon's customers.", "#sponsors": SPONSOR, "#confidentialNote": SECRET_NOTE,
     })
     browser.find("select[name='level[O-1]']")  # the SIM3 table is part of the form
-    browser.fill({"select[name='level[O-1]']": "3", "input[name='comment[O-1]']": "Mandate signed by the board of Quillon."})
+    browser.fill({"select[name='level[O-1]']": "3", "textarea[name='comment[O-1]']": "Mandate signed by the board of Quillon."})
     browser.shot("application-form")
     browser.click_and_wait("#apply-submit")
     assert browser.has("#apply-sent"), browser.text()[:500]

@@ -198,7 +198,8 @@ def answer_naming(server, address: str, import_id: str, timeout: float) -> dict:
 
 def test_lookups_answer_within_a_second_during_an_import_and_name_the_new_import_within_3_s(server_factory, cli, routes):
     first, second = routes["first"], routes["second"]
-    server = server_factory(env=UNLIMITED)
+    # Without the demo, whose own routing data would be the first import of the history.
+    server = server_factory(demo=False, env=UNLIMITED)
     result = ok(cli(server.data_dir, "import", "pfx2as", str(first.path)))
     check_progress(result.stdout, "pfx2as", [first.path], BIG, 0)
     [old] = history(cli, server.data_dir)

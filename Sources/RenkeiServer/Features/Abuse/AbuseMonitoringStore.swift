@@ -134,8 +134,12 @@ enum AbuseMonitoringStore {
         var sent: [String: (notified: Int64, notices: [(sent: Int64, acknowledged: Int64?)])] = [:]
         for row in try await sql.raw(notices).all() {
             let name = grouping == .feed ? try row.decode(column: "name", as: String.self) : try row.decode(column: "team_id", as: UUID.self).uuidString
-            let created = Int64(try row.decode(column: "created_at", as: Date.self).timeIntervalSince1970)
-            let acknowledged = try row.decode(column: "acknowledged_at", as: Date?.self).map { Int64($0.timeIntervalSince1970) }
+            // The wait is rounded as a whole: PostgreSQL keeps microseconds, so truncating each
+            // end to seconds could make a two-hour wait 7,199 s.
+            let createdAt = try row.decode(column: "created_at", as: Date.self)
+            let created = Int64(createdAt.timeIntervalSince1970.rounded(.down))
+            let acknowledged = try row.decode(column: "acknowledged_at", as: Date?.self)
+                .map { created + Int64($0.timeIntervalSince(createdAt).rounded()) }
             var entry = sent[name] ?? (0, [])
             entry.notified += try row.decode(column: "events", as: Int64.self)
             entry.notices.append((created, acknowledged))

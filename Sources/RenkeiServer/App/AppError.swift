@@ -9,6 +9,8 @@ public enum AppError: Error, Sendable {
     case badRequest(String)
     case invalid([FieldError])
     case conflict(String)
+    /// It existed and is over: an expired link.
+    case gone(String)
     case tooManyRequests(String, retryAfter: Int)
     case unsupportedMediaType(String)
     case payloadTooLarge(String)
@@ -22,6 +24,7 @@ public enum AppError: Error, Sendable {
         case .badRequest: .badRequest
         case .invalid: .unprocessableEntity
         case .conflict: .conflict
+        case .gone: .gone
         case .tooManyRequests: .tooManyRequests
         case .unsupportedMediaType: .unsupportedMediaType
         case .payloadTooLarge: .payloadTooLarge
@@ -32,7 +35,7 @@ public enum AppError: Error, Sendable {
     var detail: String {
         switch self {
         case .notFound(let text), .unauthorized(let text), .forbidden(let text), .badRequest(let text),
-             .conflict(let text), .tooManyRequests(let text, _), .unsupportedMediaType(let text), .payloadTooLarge(let text), .notAcceptable(let text): text
+             .conflict(let text), .gone(let text), .tooManyRequests(let text, _), .unsupportedMediaType(let text), .payloadTooLarge(let text), .notAcceptable(let text): text
         case .invalid(let errors): errors.count == 1 ? errors[0].message : "\(errors.count) fields are not valid."
         }
     }

@@ -34,6 +34,7 @@ struct Chrome: Encodable {
         var abuseMonitoring = SiteURL.abuseMonitoring.path
         var coverage = SiteURL.coverage.path
         var sim3 = SiteURL.sim3.path
+        var reachability = SiteURL.reachability.path
         var accountEvents = SiteURL.accountEvents.path
         var listKey = SiteURL.listKey.path
         var favicon = SiteURL.faviconSVG.path

@@ -50,7 +50,7 @@ final class PeriodicWork: LifecycleHandler, Sendable {
 }
 
 extension Application {
-    /// The server's own rounds: membership deadlines and abuse notices every minute; the outbox every 2 seconds
+    /// The server's own rounds: membership deadlines and abuse notices every minute; reachability tests every 10 minutes; the outbox every 2 seconds
     /// (when `SMTP_URL` names a relay); digests, key expiry warnings, retention (mail, abuse events) and forgetting
     /// old sign-in failures every hour. The outbox is shared by claiming deliveries
     /// (`OutboxDelivery`), the others by claiming the round (`JobLeases`).
@@ -81,6 +81,10 @@ extension Application {
         } else {
             lifecycle.use(PeriodicWork(every: .seconds(2)) { app in _ = try await MailCommand.delivery(for: app).run() })
         }
+        // Reachability tests: reminders, closing a week-old campaign, the monthly campaigns.
+        lifecycle.use(PeriodicWork(every: .seconds(600), once: "reachability") { app in
+            try await ReachabilityStore.round(now: app.renkei.clock.now, mail: app.renkei.mail, on: app.db)
+        })
         lifecycle.use(PeriodicWork(every: .seconds(3_600), once: "mail-upkeep") { app in
             try await MailUpkeep.run(at: app.renkei.clock.now, addressing: app.renkei.mail, on: app.db)
         })

@@ -179,6 +179,13 @@ public enum SiteURL: Sendable, Equatable {
     case abuseMonitoringCSV
     case coverage
     case coverageCSV
+    case reachability
+    case reachabilityCampaigns
+    case reachabilityCampaign(Parameter)
+    case reachabilityCampaignCSV(Parameter)
+    case reachabilityCampaignRepeat(Parameter)
+    case reachabilityAnswer(Parameter)
+    case teamReachability(Parameter)
     case apiCoverage
     case abuseMonitoringJSON
     case apiAbuseFeeds
@@ -203,6 +210,7 @@ public enum SiteURL: Sendable, Equatable {
     static let statusKey = "status"
     static let eventKey = "event"
     static let ticketKey = "ticket"
+    static let campaignKey = "campaign"
 
     private var components: [String] {
         switch self {
@@ -284,6 +292,13 @@ public enum SiteURL: Sendable, Equatable {
         case .abuseNoticeAcknowledgement(let ticket): ["abuse", "notices", ticket.text(Self.ticketKey), "acknowledgement"]
         case .abuseMonitoring: ["abuse", "monitoring"]
         case .coverage: ["coverage"]
+        case .reachability: ["reachability"]
+        case .reachabilityCampaigns: ["reachability", "campaigns"]
+        case .reachabilityCampaign(let id): ["reachability", "campaigns", id.text(Self.campaignKey)]
+        case .reachabilityCampaignCSV(let id): ["reachability", "campaigns", id.text(Self.campaignKey), "results.csv"]
+        case .reachabilityCampaignRepeat(let id): ["reachability", "campaigns", id.text(Self.campaignKey), "repeat"]
+        case .reachabilityAnswer(let token): ["reachability", "answer", token.text(Self.tokenKey)]
+        case .teamReachability(let slug): ["teams", slug.text(Self.slugKey), "reachability"]
         case .coverageCSV: ["coverage.csv"]
         case .apiCoverage: ["api", "v1", "coverage"]
         case .abuseMonitoringCSV: ["abuse", "monitoring.csv"]

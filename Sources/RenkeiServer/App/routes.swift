@@ -37,6 +37,7 @@ func routes(_ app: Application) throws {
     AbuseMonitoringController().register(pages: pages, api: api)
     CoverageController().register(pages: pages, api: api)
     SIM3ProfileController().register(pages: pages, forms: forms, api: api)
+    ReachabilityController().register(pages: pages, forms: forms)
     STIXBundleController().register(pages: pages, api: api)
     let machines = app.grouped(TAXIIBasicAuthenticator(), APITokenAuthenticator(), TeamStatusMiddleware(), RateLimitMiddleware())
     TAXIIController().register(machines)

@@ -22,9 +22,12 @@ struct MailReceiver {
     /// `recipient` is the envelope recipient the MTA names; without it the list is found in To and Cc.
     func receive(_ bytes: [UInt8], recipient: String?) async throws -> Outcome {
         let message = ReceivedEntity(bytes: bytes)
-        if let resolver, isForAbuseDesk(recipient: recipient, in: message),
+        if let resolver, isFor(addressing.abuseAddress, recipient: recipient, in: message),
            let feed = try await AbuseFeeds.named(AbuseFeedName.mail, on: database) {
             return try await AbuseMailIntake(database: database, resolver: resolver, now: now).receive(bytes, feed: feed)
+        }
+        if isFor(addressing.reachabilityAddress, recipient: recipient, in: message) {
+            return try await ReachabilityMailIntake(database: database, keyring: keyring, addressing: addressing, now: now).receive(bytes)
         }
         guard let list = try await findList(recipient: recipient, in: message) else {
             return Outcome(exit: .noUser, message: PostRefusal.unknownList(recipient ?? message.header("To") ?? "this address").message)
@@ -87,9 +90,10 @@ struct MailReceiver {
         return (content, true, valid)
     }
 
-    /// Mail to the abuse address: reports, and replies to notices (`AbuseMailIntake`).
-    private func isForAbuseDesk(recipient: String?, in message: ReceivedEntity) -> Bool {
-        Self.recipients(recipient, of: message).contains { Self.address(in: $0)?.lowercased() == addressing.abuseAddress.lowercased() }
+    /// Mail to one of the platform's desks: the abuse address (`AbuseMailIntake`), the
+    /// reachability address (`ReachabilityMailIntake`).
+    private func isFor(_ desk: String, recipient: String?, in message: ReceivedEntity) -> Bool {
+        Self.recipients(recipient, of: message).contains { Self.address(in: $0)?.lowercased() == desk.lowercased() }
     }
 
     private func findList(recipient: String?, in message: ReceivedEntity) async throws -> MailingList? {

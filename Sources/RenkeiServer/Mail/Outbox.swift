@@ -11,6 +11,8 @@ struct MailAddressing: Sendable {
     var platformAddress: String { "renkei@\(domain)" }
     /// Where abuse reports (ARF, X-ARF) and replies to abuse notices come in (`renkei abuse receive`).
     var abuseAddress: String { "abuse@\(domain)" }
+    /// Where answers to reachability tests, their bounces and automatic replies come in.
+    var reachabilityAddress: String { "reachability@\(domain)" }
     /// Who files the XARF reports abuse notices carry.
     var xarfSender: AbuseNotice.XARFSender { AbuseNotice.XARFSender(org: "Renkei abuse desk", contact: abuseAddress, domain: domain) }
 
@@ -47,7 +49,13 @@ enum Outbox {
     struct Recipient: Sendable {
         var address: String
         var userID: UUID?
+        /// A team address's key, for `.encrypted`; a person's comes from their account as the mail leaves.
+        var key: String?
         var form: DeliveryForm
+
+        init(address: String, userID: UUID?, key: String? = nil, form: DeliveryForm) {
+            (self.address, self.userID, self.key, self.form) = (address, userID, key, form)
+        }
     }
 
     /// Queues one message for `recipients`; nothing when there are none.
@@ -58,7 +66,7 @@ enum Outbox {
         let headers = [("From", "\(HeaderText.encode(from.name)) <\(from.address)>"), ("Subject", HeaderText.encode(subject))] + extraHeaders
         try await MailMessageModel(id: id, messageID: messageID, fromAddress: from.address, subject: subject, extraHeaders: headers,
                                    content: content, itemID: itemID, createdAt: now).create(on: database)
-        try await recipients.map { MailDeliveryModel(messageID: id, recipient: $0.address, userID: $0.userID, form: $0.form, at: now) }
+        try await recipients.map { MailDeliveryModel(messageID: id, recipient: $0.address, userID: $0.userID, key: $0.key, form: $0.form, at: now) }
             .create(on: database, inBatchesOf: 500)
     }
 

@@ -169,11 +169,19 @@ struct OutboxDelivery: Sendable {
         return entity
     }
 
+    /// The key of each encrypted delivery, by delivery: a team address's own, else the
+    /// recipient's account key as it is now.
     private func recipientKeys(_ deliveries: [MailDeliveryModel]) async throws -> [UUID: String] {
-        let ids = deliveries.filter { $0.form == DeliveryForm.encrypted.rawValue }.compactMap(\.recipientUserID)
-        guard !ids.isEmpty else { return [:] }
+        let encrypted = deliveries.filter { $0.form == DeliveryForm.encrypted.rawValue }
+        let ids = encrypted.filter { $0.recipientKey == nil }.compactMap(\.recipientUserID)
+        var accountKeys: [UUID: String] = [:]
+        if !ids.isEmpty {
+            for user in try await UserModel.query(on: database).filter(\.$id ~~ ids).all() { accountKeys[user.id!] = user.pgpKey }
+        }
         var keys: [UUID: String] = [:]
-        for user in try await UserModel.query(on: database).filter(\.$id ~~ ids).all() { keys[user.id!] = user.pgpKey }
+        for delivery in encrypted {
+            keys[delivery.id!] = delivery.recipientKey ?? delivery.recipientUserID.flatMap { accountKeys[$0] }
+        }
         return keys
     }
 
@@ -184,7 +192,7 @@ struct OutboxDelivery: Sendable {
                 let message = delivery.message
                 let entity = signed[delivery.$message.id]!
                 let form = DeliveryForm(rawValue: delivery.form) ?? .notice
-                let key = delivery.recipientUserID.flatMap { keys[$0] }
+                let key = delivery.id.flatMap { keys[$0] }
                 let headers = envelopeHeaders(message, to: delivery.recipient)
                 let keyring = keyring
                 group.addTask {

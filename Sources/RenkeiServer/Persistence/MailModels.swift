@@ -120,13 +120,16 @@ final class MailDeliveryModel: Model, @unchecked Sendable {
     @OptionalField(key: "last_error") var lastError: String?
     @OptionalField(key: "sent_at") var sentAt: Date?
     @Field(key: "created_at") var createdAt: Date
+    /// The key an encrypted delivery to a team's address goes to (a person's is on their account).
+    @OptionalField(key: "recipient_key") var recipientKey: String?
 
     init() {}
 
-    init(messageID: UUID, recipient: String, userID: UUID?, form: DeliveryForm, at now: Date) {
+    init(messageID: UUID, recipient: String, userID: UUID?, key: String? = nil, form: DeliveryForm, at now: Date) {
         $message.id = messageID
         self.recipient = recipient
         recipientUserID = userID
+        recipientKey = key
         self.form = form.rawValue
         state = State.queued.rawValue
         attempts = 0

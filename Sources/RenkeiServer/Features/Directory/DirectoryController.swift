@@ -149,6 +149,13 @@ struct DirectoryController {
         var membership: MembershipPanel?
         /// Waiting claims and overlaps, for the team's own people and the secretariat.
         var claims: ClaimStore.Panel?
+        var reachability: ReachabilityPanel?
+    }
+
+    /// A missed reachability test, for members; the team's history, for its people and the secretariat.
+    struct ReachabilityPanel: Encodable {
+        var missed: String?
+        var historyURL: String?
     }
 
     struct SIM3Link: Encodable {
@@ -198,13 +205,21 @@ struct DirectoryController {
         } else if SIM3Profile.canEdit(teamID: teamID, actor: actor) {
             sim3 = SIM3Link(url: SiteURL.teamSIM3Edit(.value(slug)).path, label: "Start your team's SIM3 maturity profile")
         }
+        var reachability: ReachabilityPanel?
+        if ReachabilityPolicy.canSeeFlag(actor) {
+            let missed = try await ReachabilityStore.missed(by: teamID, on: request.db).map {
+                "Did not answer the reachability test of \(TeamView.day($0.sentAt)) within a week\($0.missesInARow > 1 ? " (\($0.missesInARow) tests in a row)" : "")."
+            }
+            let history = ReachabilityPolicy.canReadHistory(of: teamID, actor) ? SiteURL.teamReachability(.value(slug)).path : nil
+            if missed != nil || history != nil { reachability = ReachabilityPanel(missed: missed, historyURL: history) }
+        }
         return try await TeamPage(
             chrome: Chrome(request: request, title: record.shortName), team: TeamView(record),
             isMembersView: audience == .members, canEdit: DirectoryPolicy.canEdit(teamID: try model.requireID(), actor: actor),
             editURL: SiteURL.teamEdit(.value(slug)).path, rfc2350URL: SiteURL.teamRFC2350(.value(slug)).path, sim3: sim3,
             vCardURL: SiteURL.teamVCard(.value(slug)).path, keysURL: record.pgpKeys.isEmpty ? nil : SiteURL.teamKeys(.value(slug)).path,
             lastModified: TeamView.minute(model.modifiedAt), lastModifiedBy: model.modifiedBy, changes: changes.nonEmpty,
-            membership: membership, claims: try await ClaimStore.panel(for: model, actor: actor, on: request.db)
+            membership: membership, claims: try await ClaimStore.panel(for: model, actor: actor, on: request.db), reachability: reachability
         ).render("team", on: request)
     }
 

@@ -36,5 +36,6 @@ extension Application {
         migrations.add(CreateAbuseHandling())
         migrations.add(CreateAbuseMonitoring())
         migrations.add(CreateSIM3Profiles())
+        migrations.add(CreateReachabilityTests())
     }
 }

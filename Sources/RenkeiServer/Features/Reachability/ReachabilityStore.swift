@@ -1,0 +1,250 @@
+import Fluent
+import Foundation
+import RenkeiCore
+import SQLKit
+
+/// Reachability campaigns on the database: starting one (a challenge mail per team through
+/// the outbox), taking answers, reminders, closing (flags and the teams' representatives
+/// told), and the results.
+enum ReachabilityStore {
+    /// Starts a campaign for the current teams of `scope` (resigned and terminated members
+    /// are not asked), queuing each team's challenge in the same transaction.
+    @discardableResult
+    static func start(scope: ReachabilityScope, repeatsMonthly: Bool, by name: String, now: Date, mail: MailAddressing,
+                      on database: any Database) async throws -> (campaign: ReachabilityCampaignModel, teams: Int) {
+        try await database.writeTransaction { database in
+            let campaign = ReachabilityCampaignModel()
+            campaign.scope = scope.code
+            campaign.repeatsMonthly = repeatsMonthly
+            campaign.startedAt = now
+            campaign.closesAt = now.addingTimeInterval(ReachabilityRules.answerWindow)
+            campaign.startedBy = name
+            try await campaign.create(on: database)
+            let ended = Set(try await MembershipStatusModel.query(on: database).all()
+                .filter { [.resigned, .terminated].contains(MembershipStatus(recorded: $0.status)) }.compactMap(\.id))
+            var count = 0
+            for team in try await TeamModel.query(on: database).sort(\.$slug).all() {
+                guard let teamID = team.id, !ended.contains(teamID),
+                      scope.includes(country: team.record.countryCode.uppercased(), memberType: team.record.memberType),
+                      !addresses(of: team.record).isEmpty else { continue }
+                try await challenge(team, in: campaign, now: now, mail: mail, on: database)
+                count += 1
+            }
+            return (campaign, count)
+        }
+    }
+
+    /// The team's published e-mail and, when it is an address, its emergency contact.
+    static func addresses(of record: TeamRecord) -> [String] {
+        var addresses = [record.email.trimmingCharacters(in: .whitespaces)]
+        let emergency = record.emergencyContact.trimmingCharacters(in: .whitespaces)
+        if emergency.contains("@"), !emergency.contains(" ") { addresses.append(emergency) }
+        return Array(Set(addresses.filter { $0.contains("@") }.map { $0.lowercased() })).sorted()
+    }
+
+    /// The team's first key that can still encrypt.
+    static func encryptionKey(of record: TeamRecord, at now: Date) -> String? {
+        record.pgpKeys.first { $0.canEncrypt != false && ($0.expires.map { $0 > now } ?? true) }?.armored
+    }
+
+    private static func challenge(_ team: TeamModel, in campaign: ReachabilityCampaignModel, now: Date, mail: MailAddressing,
+                                  on database: any Database) async throws {
+        let challenge = ReachabilityChallengeModel()
+        challenge.$campaign.id = try campaign.requireID()
+        challenge.teamID = try team.requireID()
+        challenge.addresses = addresses(of: team.record).joined(separator: ",")
+        challenge.sentAt = now
+        challenge.reminders = 0
+        challenge.missesInARow = 0
+        try await challenge.create(on: database)
+        try await send(challenge, team: team, campaign: campaign, reminder: nil, now: now, mail: mail, on: database)
+    }
+
+    /// Queues the challenge (or a reminder) with a new token: a reminder's token answers as
+    /// well as the first one, since only hashes are kept and the first cannot be repeated.
+    private static func send(_ challenge: ReachabilityChallengeModel, team: TeamModel, campaign: ReachabilityCampaignModel, reminder: Int?,
+                             now: Date, mail: MailAddressing, on database: any Database) async throws {
+        let token = ReachabilityRules.newToken()
+        try await ReachabilityTokenModel(challengeID: try challenge.requireID(), token: token, at: now).create(on: database)
+        let key = encryptionKey(of: team.record, at: now)
+        let text = ReachabilityRules.challengeText(team: team.shortName, token: token, link: mail.publicURL + SiteURL.reachabilityAnswer(.value(token)).path,
+                                                   closesAt: TeamView.minute(campaign.closesAt) + " UTC", reminder: reminder)
+        let subject = (reminder == nil ? "" : "Reminder: ") + "Reachability test for \(team.shortName)"
+        let id = try challenge.requireID()
+        // Each mail has its own Message-ID; bounces and automatic replies name it.
+        let messageID = ReachabilityRules.messageID(challenge: id, mail: reminder ?? 0, domain: mail.domain)
+        try await Outbox.enqueue(from: ("Renkei reachability test", mail.reachabilityAddress), subject: subject, content: .text(text),
+                                 extraHeaders: [("Reply-To", mail.reachabilityAddress)], messageID: messageID,
+                                 to: challenge.addresses.split(separator: ",").map {
+                                     Outbox.Recipient(address: String($0), userID: nil, key: key, form: key == nil ? .signed : .encrypted)
+                                 }, at: now, on: database)
+    }
+
+    enum Answer: Equatable {
+        case accepted(team: String)
+        case alreadyAnswered(team: String)
+        case closed
+        case unknown
+    }
+
+    /// The challenge a token answers, while its campaign is open.
+    static func challenge(token: String, now: Date, on database: any Database) async throws -> (ReachabilityChallengeModel, TeamModel)? {
+        guard ReachabilityRules.isToken(token),
+              let row = try await ReachabilityTokenModel.query(on: database).filter(\.$tokenHash == ReachabilityRules.hash(token)).first(),
+              let challenge = try await ReachabilityChallengeModel.query(on: database).filter(\.$id == row.challengeID).with(\.$campaign).first(),
+              let team = try await TeamModel.find(challenge.teamID, on: database) else { return nil }
+        return (challenge, team)
+    }
+
+    /// Records an answer once: the first answer stands, a second (by the other channel, or
+    /// a replay) changes nothing. After the campaign closed, the token has expired.
+    static func answer(token: String, via channel: String, text: String?, now: Date, on database: any Database) async throws -> Answer {
+        guard let (challenge, team) = try await challenge(token: token, now: now, on: database) else { return .unknown }
+        guard now < challenge.campaign.closesAt, challenge.closedAt == nil else { return .closed }
+        // A conditional update: of two answers at once, one sets it.
+        let set = try await database.sql.update(ReachabilityChallengeModel.schema)
+            .set("answered_at", to: SQLBind(now)).set("answered_via", to: SQLBind(channel))
+            .set("answer_text", to: SQLBind(text.map { String($0.prefix(4_000)) }))
+            .where("id", .equal, SQLBind(try challenge.requireID())).where("answered_at", .is, SQLLiteral.null)
+            .returning("id").all()
+        return set.isEmpty ? .alreadyAnswered(team: team.shortName) : .accepted(team: team.shortName)
+    }
+
+    /// A bounce or an automatic reply to one of the challenge's mails.
+    static func record(machineReplyTo challengeID: UUID, bounce: Bool, text: String, now: Date, on database: any Database) async throws -> Bool {
+        guard let challenge = try await ReachabilityChallengeModel.find(challengeID, on: database) else { return false }
+        if bounce {
+            challenge.bouncedAt = challenge.bouncedAt ?? now
+            challenge.bounceText = String(text.prefix(2_000))
+        } else {
+            challenge.autoRepliedAt = challenge.autoRepliedAt ?? now
+        }
+        try await challenge.save(on: database)
+        return true
+    }
+
+    /// The round the server runs hourly: due reminders, closing campaigns whose week is over,
+    /// and the next month's campaign of each repeating scope.
+    static func round(now: Date, mail: MailAddressing, on database: any Database) async throws {
+        let open = try await ReachabilityCampaignModel.query(on: database).filter(\.$closedAt == nil).all()
+        for campaign in open {
+            if now >= campaign.closesAt {
+                try await close(campaign, now: now, mail: mail, on: database)
+            } else {
+                try await remind(campaign, now: now, mail: mail, on: database)
+            }
+        }
+        try await startMonthly(now: now, mail: mail, on: database)
+    }
+
+    private static func remind(_ campaign: ReachabilityCampaignModel, now: Date, mail: MailAddressing, on database: any Database) async throws {
+        let waiting = try await ReachabilityChallengeModel.query(on: database).filter(\.$campaign.$id == campaign.requireID())
+            .filter(\.$answeredAt == nil).filter(\.$reminders < ReachabilityRules.reminderDelays.count).all()
+        for challenge in waiting {
+            guard let number = ReachabilityRules.reminderDue(sentAt: challenge.sentAt, remindersSent: challenge.reminders, answered: false,
+                                                              closesAt: campaign.closesAt, now: now),
+                  let team = try await TeamModel.find(challenge.teamID, on: database) else { continue }
+            try await database.writeTransaction { database in
+                // Claimed by a conditional update, so two servers never send the same reminder.
+                let claimed = try await database.sql.update(ReachabilityChallengeModel.schema)
+                    .set("reminders", to: SQLBind(number))
+                    .where("id", .equal, SQLBind(try challenge.requireID())).where("reminders", .equal, SQLBind(number - 1))
+                    .where("answered_at", .is, SQLLiteral.null).returning("id").all()
+                guard !claimed.isEmpty else { return }
+                try await send(challenge, team: team, campaign: campaign, reminder: number, now: now, mail: mail, on: database)
+            }
+        }
+    }
+
+    /// Closes a campaign: each unanswered team's misses in a row are counted, its
+    /// representatives are told, and the campaign is marked closed, in one transaction.
+    private static func close(_ campaign: ReachabilityCampaignModel, now: Date, mail: MailAddressing, on database: any Database) async throws {
+        try await database.writeTransaction { database in
+            guard let fresh = try await ReachabilityCampaignModel.find(campaign.id, on: database), fresh.closedAt == nil else { return }
+            let campaignID = try campaign.requireID()
+            for challenge in try await ReachabilityChallengeModel.query(on: database).filter(\.$campaign.$id == campaignID).all() {
+                challenge.closedAt = campaign.closesAt
+                if challenge.answeredAt == nil {
+                    let earlier = try await ReachabilityChallengeModel.query(on: database).filter(\.$teamID == challenge.teamID)
+                        .filter(\.$closedAt != nil).filter(\.$sentAt < challenge.sentAt).sort(\.$sentAt, .descending).first()
+                    challenge.missesInARow = 1 + (earlier.map { $0.answeredAt == nil ? $0.missesInARow : 0 } ?? 0)
+                    if let team = try await TeamModel.find(challenge.teamID, on: database) {
+                        let representatives = try await UserModel.query(on: database).filter(\.$team.$id == challenge.teamID).all()
+                            .filter { $0.roleSet.contains(.teamRepresentative) }.compactMap(\.id)
+                        try await Notify.people(representatives, text: "\(team.shortName) did not answer the reachability test of \(TeamView.day(campaign.startedAt)) within a week (\(challenge.missesInARow) in a row). Check that the team's e-mail address is read.",
+                                                link: SiteURL.teamReachability(.value(team.slug)).path, at: now, mail: mail, on: database)
+                    }
+                }
+                try await challenge.save(on: database)
+            }
+            fresh.closedAt = now
+            try await fresh.save(on: database)
+        }
+    }
+
+    /// A repeating scope whose latest campaign began in an earlier month starts again.
+    private static func startMonthly(now: Date, mail: MailAddressing, on database: any Database) async throws {
+        let month = { (date: Date) in TeamView.day(date).prefix(7) }
+        var latest: [String: ReachabilityCampaignModel] = [:]
+        for campaign in try await ReachabilityCampaignModel.query(on: database).sort(\.$startedAt, .descending).limit(500).all()
+            where latest[campaign.scope] == nil {
+            latest[campaign.scope] = campaign
+        }
+        for campaign in latest.values where campaign.repeatsMonthly && month(campaign.startedAt) < month(now) {
+            guard let scope = ReachabilityScope(code: campaign.scope) else { continue }
+            try await start(scope: scope, repeatsMonthly: true, by: "monthly schedule", now: now, mail: mail, on: database)
+        }
+    }
+
+    /// A challenge with its team, as pages and the CSV show it.
+    struct Row {
+        var challenge: ReachabilityChallengeModel
+        var team: TeamModel
+
+        var outcome: ReachabilityOutcome {
+            ReachabilityOutcome(team: team.shortName, country: team.record.countryCode.uppercased(), memberType: team.record.memberType,
+                                sentAt: challenge.sentAt, answeredAt: challenge.answeredAt, bounced: challenge.bouncedAt != nil,
+                                autoReplied: challenge.autoRepliedAt != nil)
+        }
+    }
+
+    static func rows(of campaignID: UUID, on database: any Database) async throws -> [Row] {
+        let challenges = try await ReachabilityChallengeModel.query(on: database).filter(\.$campaign.$id == campaignID).all()
+        let teams = try await TeamModel.query(on: database).filter(\.$id ~~ challenges.map(\.teamID)).all()
+        var byID: [UUID: TeamModel] = [:]
+        for team in teams { byID[team.id!] = team }
+        return challenges.compactMap { challenge in byID[challenge.teamID].map { Row(challenge: challenge, team: $0) } }
+            .sorted { $0.team.shortName.lowercased() < $1.team.shortName.lowercased() }
+    }
+
+    /// The team's challenges, newest first, with their campaigns.
+    static func history(of teamID: UUID, limit: Int, on database: any Database) async throws -> [ReachabilityChallengeModel] {
+        try await ReachabilityChallengeModel.query(on: database).filter(\.$teamID == teamID).with(\.$campaign)
+            .sort(\.$sentAt, .descending).limit(limit).all()
+    }
+
+    /// The team's latest closed challenge when it went unanswered: the flag on its page.
+    static func missed(by teamID: UUID, on database: any Database) async throws -> ReachabilityChallengeModel? {
+        let latest = try await ReachabilityChallengeModel.query(on: database).filter(\.$teamID == teamID).filter(\.$closedAt != nil)
+            .sort(\.$sentAt, .descending).with(\.$campaign).first()
+        return latest?.answeredAt == nil ? latest : nil
+    }
+
+    /// Teams whose latest closed challenge is their third (or later) miss in a row.
+    static func unreachable(on database: any Database) async throws -> [(team: TeamModel, misses: Int, since: Date)] {
+        let rows = try await database.sql.raw("""
+            SELECT c.team_id, c.misses_in_a_row, c.sent_at FROM reachability_challenges c
+            WHERE c.closed_at IS NOT NULL AND c.answered_at IS NULL AND c.misses_in_a_row >= \(literal: ReachabilityRules.missesForList)
+            AND NOT EXISTS (SELECT 1 FROM reachability_challenges later WHERE later.team_id = c.team_id
+                            AND later.closed_at IS NOT NULL AND later.sent_at > c.sent_at)
+            """).all()
+        var found: [(UUID, Int, Date)] = []
+        for row in rows {
+            found.append((try row.decode(column: "team_id", as: UUID.self), try row.decode(column: "misses_in_a_row", as: Int.self),
+                          try row.decode(column: "sent_at", as: Date.self)))
+        }
+        let teams = try await TeamModel.query(on: database).filter(\.$id ~~ found.map(\.0)).all()
+        return found.compactMap { id, misses, date in teams.first { $0.id == id }.map { ($0, misses, date) } }
+            .sorted { $0.team.shortName.lowercased() < $1.team.shortName.lowercased() }
+    }
+}

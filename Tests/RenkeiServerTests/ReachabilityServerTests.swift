@@ -176,4 +176,50 @@ extension ServerTests {
             #expect(try await campaigns() == 2)
         }
     }
+
+    private func apiPost(_ app: Application, _ path: String, token: String, _ body: [String: Any]) async throws -> TestingHTTPResponse {
+        try await page(app, path, ["Authorization": "Bearer \(token)", "Content-Type": "application/json"], method: .POST, body: try jsonBody(body))
+    }
+
+    @Test func aTeamsResponseTimesCountItsOwnRepliesAndItChoosesWhoSeesThem() async throws {
+        try await withRenkei { app, _ in
+            let asker = try await apiToken(app, "member-alpha@test.example"), beta = try await apiToken(app, "rep-beta@test.example")
+            var ids: [String] = []
+            for title in ["Who runs 203.0.113.7?", "Seen this loader?", "Anyone at this ISP?"] {
+                let created = try await apiPost(app, "/api/v1/items", token: asker, [
+                    "kind": "request", "title": title, "body": "Please help.", "tlp": "TLP:AMBER",
+                    "audience": ["kind": "teams", "teams": ["beta-csirt"]], "request": ["kind": "information"]])
+                ids.append(try #require(try jsonObject(created)["id"] as? String))
+            }
+            // Alpha's own follow-up is not Beta's answer; Beta answers the first after 2 h and the second after 10 h.
+            app.renkei.clock.advance(by: 3_600)
+            #expect(try await apiPost(app, "/api/v1/items/\(ids[0])/replies", token: asker, ["kind": "answer", "text": "Any news?"]).status == .created)
+            app.renkei.clock.advance(by: 3_600)
+            #expect(try await apiPost(app, "/api/v1/items/\(ids[0])/replies", token: beta, ["kind": "answer", "text": "Ours: handled."]).status == .created)
+            app.renkei.clock.advance(by: 8 * 3_600)
+            #expect(try await apiPost(app, "/api/v1/items/\(ids[1])/replies", token: beta, ["kind": "answer", "text": "Not seen."]).status == .created)
+
+            let member = try await signIn(app, "member-alpha@test.example")
+            let shown = try await page(app, "/teams/beta-csirt", member.headers).body.string
+            let row = "<th scope=\"row\">First reply to requests addressed to the team</th><td class=\"number\">3</td><td class=\"number\">2</td><td>6 h</td><td>10 h</td>"
+            #expect(shown.contains(row), "received 3, answered 2: median of 2 h and 10 h, nearest-rank 90th percentile 10 h")
+            #expect(!(try await page(app, "/teams/beta-csirt").body.string.contains("id=\"response-times\"")), "members by default, not the public")
+
+            let rep = try await signIn(app, "rep-beta@test.example")
+            let form = try await page(app, "/teams/beta-csirt", rep.headers).body.string
+            #expect(form.contains("id=\"response-times-form\""))
+            #expect(!shown.contains("id=\"response-times-form\""), "only Beta's representatives choose")
+            let forged = try await page(app, "/teams/beta-csirt/response-times", member.formHeaders(), method: .POST,
+                                        body: formBody([("_csrf", member.csrf), ("visibility", "public")]))
+            #expect(forged.status == .forbidden)
+            let chosen = try await page(app, "/teams/beta-csirt/response-times", rep.formHeaders(), method: .POST,
+                                        body: formBody([("_csrf", rep.csrf), ("visibility", "private")]))
+            #expect(chosen.status == .seeOther)
+            #expect(!(try await page(app, "/teams/beta-csirt", member.headers).body.string.contains("id=\"response-times\"")))
+            let secretariat = try await signIn(app, "secretariat@test.example")
+            #expect(try await page(app, "/teams/beta-csirt", secretariat.headers).body.string.contains(row), "the secretariat sees all")
+            let bad = try await page(app, "/teams/beta-csirt/response-times", rep.formHeaders(), method: .POST, body: formBody([("_csrf", rep.csrf), ("visibility", "everyone")]))
+            #expect(bad.status == .unprocessableEntity)
+        }
+    }
 }

@@ -4,17 +4,7 @@ import Foundation
 /// it, and the community's median it is compared with.
 public struct SIM3Profile: Sendable, Hashable, Codable {
     /// Who the team shows its profile to; the secretariat reads every profile.
-    public enum Visibility: String, Sendable, Hashable, Codable, CaseIterable {
-        case `public`, members, `private`
-
-        public var label: String {
-            switch self {
-            case .public: "Everyone, signed in or not"
-            case .members: "Members of the community"
-            case .private: "Our team and the secretariat only"
-            }
-        }
-    }
+    public typealias Visibility = MetricVisibility
 
     public var teamID: UUID
     public var assessment: SIM3Assessment
@@ -28,12 +18,7 @@ public struct SIM3Profile: Sendable, Hashable, Codable {
     /// Whether `actor` may read this profile: the team's own people and the secretariat always,
     /// members when the team shows it to members, everyone when it is public. A suspended
     /// team's people read as members do elsewhere; a terminated one's read what the public reads.
-    public func canRead(_ actor: Actor?) -> Bool {
-        if visibility == .public { return true }
-        guard let actor else { return false }
-        if actor.roles.contains(.secretariat) || actor.teamID == teamID { return true }
-        return visibility == .members && DirectoryPolicy.audience(for: actor) == .members
-    }
+    public func canRead(_ actor: Actor?) -> Bool { visibility.allows(actor, teamOf: teamID) }
 
     /// The team's representatives keep its profile; nobody else writes it, the secretariat
     /// included (a self-assessment is the team's word).

@@ -186,6 +186,7 @@ public enum SiteURL: Sendable, Equatable {
     case reachabilityCampaignRepeat(Parameter)
     case reachabilityAnswer(Parameter)
     case teamReachability(Parameter)
+    case teamResponseTimes(Parameter)
     case apiCoverage
     case abuseMonitoringJSON
     case apiAbuseFeeds
@@ -299,6 +300,7 @@ public enum SiteURL: Sendable, Equatable {
         case .reachabilityCampaignRepeat(let id): ["reachability", "campaigns", id.text(Self.campaignKey), "repeat"]
         case .reachabilityAnswer(let token): ["reachability", "answer", token.text(Self.tokenKey)]
         case .teamReachability(let slug): ["teams", slug.text(Self.slugKey), "reachability"]
+        case .teamResponseTimes(let slug): ["teams", slug.text(Self.slugKey), "response-times"]
         case .coverageCSV: ["coverage.csv"]
         case .apiCoverage: ["api", "v1", "coverage"]
         case .abuseMonitoringCSV: ["abuse", "monitoring.csv"]

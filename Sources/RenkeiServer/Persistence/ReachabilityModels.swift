@@ -63,3 +63,13 @@ final class ReachabilityTokenModel: Model, @unchecked Sendable {
         createdAt = now
     }
 }
+
+/// Whom a team shows its response times (`MetricVisibility`); without a row, members.
+final class ResponseTimesChoiceModel: Model, @unchecked Sendable {
+    static let schema = "response_times_choices"
+
+    @ID(custom: "team_id", generatedBy: .user) var id: UUID?
+    @Field(key: "visibility") var visibility: String
+
+    init() {}
+}

@@ -150,6 +150,29 @@ struct DirectoryController {
         /// Waiting claims and overlaps, for the team's own people and the secretariat.
         var claims: ClaimStore.Panel?
         var reachability: ReachabilityPanel?
+        var responseTimes: ResponseTimesPanel?
+    }
+
+    /// The team's response times over 90 days, when it shows them to the reader; the form to
+    /// choose whom, for its representatives.
+    struct ResponseTimesPanel: Encodable {
+        struct Row: Encodable {
+            var what: String
+            var count: Int
+            var answered: Int
+            var median: String
+            var p90: String
+        }
+        struct Choice: Encodable {
+            var value: String
+            var label: String
+            var selected: Bool
+        }
+        var rows: [Row]
+        var shownTo: String
+        var formURL: String?
+        var choices: [Choice]?
+        var csrf: String?
     }
 
     /// A missed reachability test, for members; the team's history, for its people and the secretariat.
@@ -213,13 +236,29 @@ struct DirectoryController {
             let history = ReachabilityPolicy.canReadHistory(of: teamID, actor) ? SiteURL.teamReachability(.value(slug)).path : nil
             if missed != nil || history != nil { reachability = ReachabilityPanel(missed: missed, historyURL: history) }
         }
+        var responseTimes: ResponseTimesPanel?
+        let shownTo = try await ResponseTimeStore.visibility(of: teamID, on: request.db)
+        if shownTo.allows(actor, teamOf: teamID) {
+            let times = try await ResponseTimeStore.times(of: teamID, now: request.application.renkei.clock.now, on: request.db)
+            let duration = { (seconds: Double?) in seconds.map { AbuseHandling.duration(Int64($0)) } ?? "–" }
+            let choosing = SIM3Profile.canEdit(teamID: teamID, actor: actor)
+            responseTimes = ResponseTimesPanel(
+                rows: [("First reply to requests addressed to the team", times.requests), ("Acknowledging abuse notices", times.abuseNotices),
+                       ("Answering reachability tests", times.reachabilityTests)].map { what, time in
+                    ResponseTimesPanel.Row(what: what, count: time.count, answered: time.answered, median: duration(time.medianSeconds), p90: duration(time.p90Seconds))
+                },
+                shownTo: shownTo.label, formURL: choosing ? SiteURL.teamResponseTimes(.value(slug)).path : nil,
+                choices: choosing ? MetricVisibility.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == shownTo) } : nil,
+                csrf: choosing ? CSRF.token(for: request) : nil)
+        }
         return try await TeamPage(
             chrome: Chrome(request: request, title: record.shortName), team: TeamView(record),
             isMembersView: audience == .members, canEdit: DirectoryPolicy.canEdit(teamID: try model.requireID(), actor: actor),
             editURL: SiteURL.teamEdit(.value(slug)).path, rfc2350URL: SiteURL.teamRFC2350(.value(slug)).path, sim3: sim3,
             vCardURL: SiteURL.teamVCard(.value(slug)).path, keysURL: record.pgpKeys.isEmpty ? nil : SiteURL.teamKeys(.value(slug)).path,
             lastModified: TeamView.minute(model.modifiedAt), lastModifiedBy: model.modifiedBy, changes: changes.nonEmpty,
-            membership: membership, claims: try await ClaimStore.panel(for: model, actor: actor, on: request.db), reachability: reachability
+            membership: membership, claims: try await ClaimStore.panel(for: model, actor: actor, on: request.db), reachability: reachability,
+            responseTimes: responseTimes
         ).render("team", on: request)
     }
 

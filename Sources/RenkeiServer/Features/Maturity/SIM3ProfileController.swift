@@ -14,6 +14,28 @@ struct SIM3ProfileController {
         forms.post(.teamSIM3(.key), use: save)
         api.get(.apiTeamSIM3(.key), use: json)
         pages.get(.sim3, use: community)
+        forms.post(.teamResponseTimes(.key), use: chooseResponseTimes)
+    }
+
+    struct ResponseTimesForm: Content {
+        var visibility: String?
+    }
+
+    /// The team's representatives choose whom its page shows its response times, as for its profile.
+    func chooseResponseTimes(request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        let team = try await TeamModel.require(slug: request.slugParameter(), on: request.db)
+        let teamID = try team.requireID()
+        guard SIM3Profile.canEdit(teamID: teamID, actor: request.currentActor) else {
+            throw AppError.forbidden("Only \(team.shortName)'s representatives choose whom its response times are shown.")
+        }
+        guard let visibility = try request.content.decode(ResponseTimesForm.self).visibility.flatMap(MetricVisibility.init(rawValue:)) else {
+            throw AppError.invalid([FieldError(field: "visibility", message: "Choose who sees the response times.")])
+        }
+        try await ResponseTimeStore.choose(visibility, for: teamID, on: request.db)
+        try await AuditLog.record("team.response-times", subject: "team \(team.slug)", detail: "shown to: \(visibility.rawValue)",
+                                  actor: user, address: request.clientAddress, at: request.application.renkei.clock.now, on: request.db)
+        return request.redirect(to: SiteURL.team(.value(team.slug)).path + "#response-times", flash: "Response times shown to: \(visibility.label.lowercased())")
     }
 
     struct Document: Content {

@@ -2,7 +2,8 @@ import Fluent
 import SQLKit
 
 /// Reachability tests: campaigns, one challenge per team and campaign, the tokens that answer
-/// it (hashed; a reminder adds one), and the team key a delivery is encrypted to.
+/// it (hashed; a reminder adds one), and the team key a delivery is encrypted to. With them,
+/// whom each team shows its response times.
 struct CreateReachabilityTests: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(ReachabilityCampaignModel.schema)
@@ -39,12 +40,17 @@ struct CreateReachabilityTests: AsyncMigration {
             .unique(on: "token_hash")
             .create()
         try await database.schema(MailDeliveryModel.schema).field("recipient_key", .string).update()
+        try await database.schema(ResponseTimesChoiceModel.schema)
+            .field("team_id", .uuid, .identifier(auto: false), .references(TeamModel.schema, "id", onDelete: .cascade))
+            .field("visibility", .string, .required)
+            .create()
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.raw("CREATE INDEX reachability_challenges_team ON reachability_challenges (team_id, sent_at)").run()
         try await sql.raw("CREATE INDEX reachability_campaigns_started ON reachability_campaigns (started_at)").run()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema(ResponseTimesChoiceModel.schema).delete()
         try await database.schema(MailDeliveryModel.schema).deleteField("recipient_key").update()
         try await database.schema(ReachabilityTokenModel.schema).delete()
         try await database.schema(ReachabilityChallengeModel.schema).delete()

@@ -159,6 +159,9 @@ extension ServerTests {
         "/coverage", "/coverage.csv", "/api/v1/coverage",
         // SIM3 profiles: levels and comments a team chose to show; who reads which is proven in SIM3ServerTests.
         "/sim3", "/teams/:slug/sim3", "/teams/:slug/sim3/edit", "/api/v1/teams/:slug/sim3",
+        // Reachability tests: campaigns' counts, team names for the secretariat, a team's own history; proven in ReachabilityServerTests.
+        "/reachability", "/reachability/campaigns/:campaign", "/reachability/campaigns/:campaign/results.csv", "/reachability/answer/:token",
+        "/teams/:slug/reachability",
         // The reader's own two-factor set-up; type-ahead of team names and of people who may be named (no items).
         "/account/two-factor/qr.svg", "/api/v1/suggest/teams", "/api/v1/suggest/people",
         // TAXII's discovery, API root and collections (names of the reader's own team and SIGs), and the status of the reader's own posts.

@@ -261,6 +261,8 @@ NOT_PAGES = {
     "itemSTIX": "STIX bundle", "artifactSTIX": "STIX bundle",
     "abuseNoticeEvents": "CSV download", "abuseNoticeAcknowledgement": "POST",
     "abuseMonitoringCSV": "CSV download", "abuseMonitoringJSON": "JSON", "coverageCSV": "CSV download",
+    "reachabilityCampaigns": "POST", "reachabilityCampaignCSV": "CSV download", "reachabilityCampaignRepeat": "POST",
+    "teamResponseTimes": "POST",
 }
 
 
@@ -388,6 +390,8 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "eventReview": ["/events/annual-conference/review"], "eventAttendees": ["/events/annual-conference/attendees"],
         "eventGuests": ["/events/tc-nairobi/guests"], "abuse": ["/abuse"], "abuseMonitoring": ["/abuse/monitoring"],
         "coverage": ["/coverage", "/coverage?sort=name"], "sim3": ["/sim3"], "teamSIM3Edit": [f"/teams/{SLUG}/sim3/edit"],
+        "reachability": ["/reachability"], "reachabilityAnswer": [f"/reachability/answer/rt-{bogus}{bogus[:8]}"],
+        "teamReachability": [f"/teams/{SLUG}/reachability"],
     }, failures, "visitor", seen)
     browser.open("/sign-in")
     seen.add("signIn")
@@ -410,6 +414,7 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
     sig_document = first_link(browser, "/sigs/abuse-handling", r"/sigs/abuse-handling/documents/[0-9A-Fa-f-]{36}$")
     abuse_notice = first_link(browser, "/abuse", r"/abuse/notices/ABUSE-[0-9]{8}-[0-9A-Z]{6}$")
     sim3_profile = first_link(browser, "/sim3", r"/teams/[a-z0-9-]+/sim3$")
+    campaign = first_link(browser, "/reachability", r"/reachability/campaigns/[0-9A-Fa-f-]{36}$")
     visit_all(browser, {
         "home": ["/"], "teams": ["/teams"], "team": [f"/teams/{SLUG}"], "teamEdit": [f"/teams/{SLUG}/edit"],
         "account": ["/account"], "twoFactor": ["/account/two-factor"], "lookup": ["/lookup?q=192.0.2.45"],
@@ -426,6 +431,7 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "eventAttendees": ["/events/cvss-sig-meeting/attendees"],
         "abuse": ["/abuse"], "abuseNotice": [abuse_notice], "abuseMonitoring": ["/abuse/monitoring", "/abuse/monitoring?days=365"],
         "coverage": ["/coverage"], "sim3": ["/sim3"], "teamSIM3": [sim3_profile], "teamSIM3Edit": [f"/teams/{SLUG}/sim3/edit"],
+        "reachability": ["/reachability"], "reachabilityCampaign": [campaign], "teamReachability": [f"/teams/{SLUG}/reachability"],
     }, failures, "member", seen)
     # The invitation form, from an invitation the representative makes.
     cookies = {c["name"]: c["value"] for c in browser.driver.get_cookies()}
@@ -467,6 +473,8 @@ def test_i_every_page_fits_a_phone_and_a_laptop(browser, server):
         "eventEdit": ["/events/annual-conference/edit"], "abuse": ["/abuse"], "abuseMonitoring": ["/abuse/monitoring"],
         # The secretariat's coverage page has the tables of networks nobody answers for too.
         "coverage": ["/coverage"],
+        # The secretariat's reachability pages name the teams and start tests.
+        "reachability": ["/reachability"], "reachabilityCampaign": [campaign],
     }, failures, "secretariat", seen)
     # A form with its error summary, and an error page.
     browser.open("/items/new")

@@ -95,3 +95,75 @@ extension DemoNetwork {
         }
     }
 }
+
+extension DemoNetwork {
+    /// One team's answer to a past reachability test.
+    public struct PastChallenge: Sendable {
+        public var slug: String
+        /// Seconds from the challenge to the answer; nil when the team did not answer.
+        public var answeredAfter: TimeInterval?
+        public var via: String
+        public var bounced: Bool
+        public var autoReplied: Bool
+        public var reminders: Int
+    }
+
+    /// Two past reachability tests of every current team, 60 and 30 days ago: most teams
+    /// answer, within minutes to days (national teams faster), by link more often than by mail;
+    /// some bounce, some answer only by vacation notice, a few miss both. The demo accounts'
+    /// teams answer.
+    public static func pastChallenges(_ teams: [TeamRecord]) -> [[PastChallenge]] {
+        let gone = Set(departures(teams).map(\.slug))
+        let accountTeams = Set(accounts.compactMap(\.teamSlug))
+        return (0..<2).map { campaign in
+            teams.filter { !gone.contains($0.slug) }.map { team in
+                var rng = SplitMix64(text: "reachability \(campaign) " + team.slug)
+                var steady = SplitMix64(text: "reachability " + team.slug)
+                let sloppy = steady.chance(8)
+                let roll = rng.int(0...99)
+                let answers = accountTeams.contains(team.slug) || (!sloppy && roll < (team.teamTypes.contains(.national) ? 90 : 78))
+                let bounced = !answers && rng.chance(40)
+                let seconds = switch rng.int(0...9) {
+                case 0...3: rng.int(120...3_600)
+                case 4...7: rng.int(3_600...86_400)
+                default: rng.int(86_400...(6 * 86_400))
+                }
+                let after: TimeInterval? = answers ? TimeInterval(seconds) : nil
+                let reminders = after.map { $0 >= 259_200 ? 2 : $0 >= 86_400 ? 1 : 0 } ?? 2
+                return PastChallenge(slug: team.slug, answeredAfter: after, via: rng.chance(70) ? "link" : "mail", bounced: bounced,
+                                     autoReplied: !bounced && rng.chance(15), reminders: reminders)
+            }
+        }
+    }
+
+    /// A request one demo team asked another, answered (or not) after a while.
+    public struct PastRequest: Sendable {
+        public var author: String
+        public var toTeam: String
+        public var daysAgo: Int
+        public var title: String
+        public var answer: (author: String, after: TimeInterval)?
+    }
+
+    /// A year of requests between the demo accounts' teams, addressed team to team, most
+    /// answered within hours, some after days, some not at all.
+    public static func pastRequests() -> [PastRequest] {
+        let people = [("board@renkei-demo.example", "wrenshire-csirt"), ("sigchair@renkei-demo.example", "hoshizora-csirt"),
+                      ("rep@renkei-demo.example", "lindenfeld-csirt")]
+        let subjects = ["a loader's C2 at 203.0.113.%d", "phishing from 198.51.100.%d", "a scanner at 192.0.2.%d", "a defacement on host %d",
+                        "credentials of your constituency (batch %d)"]
+        var rng = SplitMix64(text: "demo request history")
+        return (0..<48).map { index in
+            let from = people[index % 3], to = people[(index + 1 + index / 3 % 2) % 3]
+            let after: TimeInterval? = switch rng.int(0...9) {
+            case 0: nil
+            case 1...5: TimeInterval(rng.int(300...(8 * 3_600)))
+            case 6...8: TimeInterval(rng.int((8 * 3_600)...(2 * 86_400)))
+            default: TimeInterval(rng.int((2 * 86_400)...(9 * 86_400)))
+            }
+            let subject = String(format: rng.pick(subjects), rng.int(2...250))
+            return PastRequest(author: from.0, toTeam: to.1, daysAgo: 365 - index * 365 / 48, title: "Can you help with \(subject)?",
+                               answer: after.map { (to.0, $0) })
+        }
+    }
+}

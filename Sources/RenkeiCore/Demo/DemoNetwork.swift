@@ -443,6 +443,11 @@ public enum DemoNetwork {
                 records.append(record(spec, land: land, position: position, index: records.count, allocator: &allocator))
             }
         }
+        // The network began in 1990: its oldest member is a founding member.
+        if let first = records.indices.filter({ records[$0].memberType != nil }).min(by: { records[$0].memberSince < records[$1].memberSince }) {
+            records[first].memberSince = "1990" + records[first].memberSince.dropFirst(4)
+            if records[first].establishment > records[first].memberSince { records[first].establishment = "1989" + records[first].establishment.dropFirst(4) }
+        }
         return records
     }
 

@@ -68,6 +68,7 @@ public enum Renkei {
                 app.asyncCommands.use(SIGCommand(), as: "sig")
                 app.asyncCommands.use(EventCommand(), as: "event")
                 app.asyncCommands.use(AbuseCommand(), as: "abuse")
+                app.asyncCommands.use(ReachabilityCommand(), as: "reachability")
                 app.asyncCommands.use(KeysCommand(), as: "keys")
                 app.asyncCommands.use(BackupCommand(), as: "backup")
                 if serving {

@@ -31,6 +31,8 @@ enum DemoLoader {
                 try await ArtifactSampleModel(sha256: artifact.sha256, content: Data(sample.content)).create(on: database)
             }
             try await loadRequests(directory, resolver: try await lookup.resolver(on: database), on: database)
+            try await loadRequestHistory(directory, on: database)
+            try await loadReachability(teams, directory: directory, on: database)
             try await loadSIGs(directory, passwordHashes: passwordHashes, on: database)
             try await loadEvents(directory, on: database)
         }
@@ -178,6 +180,65 @@ enum DemoLoader {
             model.version += 1
             try await model.save(on: database)
             try await SharedItemSearch.index(model, on: database)
+        }
+    }
+
+    /// A year of requests team to team (`DemoNetwork.pastRequests`), asked and answered at their times.
+    private static func loadRequestHistory(_ directory: DemoDirectory, on database: any Database) async throws {
+        let now = Date()
+        for demo in DemoNetwork.pastRequests() {
+            guard let author = directory.users[demo.author], let team = directory.teams[demo.toTeam] else { continue }
+            let asked = now.addingTimeInterval(-Double(demo.daysAgo) * 86_400)
+            let draft = SharedItemDraft(kind: .request, title: demo.title, body: "Seen today; details on request.", tags: ["demo"], tlp: .amber,
+                                        audience: .teams([team]), request: RequestDetails(kind: .information))
+            var item = try await SharedItemStore.create(draft, by: author, address: "demo", at: asked, resolver: nil, mail: nil, on: database)
+            guard let answer = demo.answer, let answerer = directory.users[answer.author],
+                  let model = try await SharedItemModel.find(item.id, on: database) else { continue }
+            var actor = answerer.actor
+            actor.teamStatus = .active
+            let answererTeam = try await answerer.$team.get(on: database)
+            _ = try item.reply(.answer("Ours: we are on it."), by: actor, authorName: answerer.displayName, authorTeamName: answererTeam?.shortName,
+                               at: asked.addingTimeInterval(answer.after))
+            model.document = try SharedItemModel.encode(item)
+            model.version += 1
+            try await model.save(on: database)
+        }
+    }
+
+    /// Two past reachability tests (`DemoNetwork.pastChallenges`), closed, with their misses counted.
+    private static func loadReachability(_ teams: [TeamRecord], directory: DemoDirectory, on database: any Database) async throws {
+        let now = Date()
+        var misses: [String: Int] = [:]
+        for (index, challenges) in DemoNetwork.pastChallenges(teams).enumerated() {
+            let started = now.addingTimeInterval(-Double(60 - index * 30) * 86_400)
+            let campaign = ReachabilityCampaignModel()
+            campaign.scope = ReachabilityScope.all.code
+            campaign.repeatsMonthly = false
+            campaign.startedAt = started
+            campaign.closesAt = started.addingTimeInterval(ReachabilityRules.answerWindow)
+            campaign.closedAt = campaign.closesAt
+            campaign.startedBy = "Sam Secretariat"
+            try await campaign.create(on: database)
+            var rows: [ReachabilityChallengeModel] = []
+            for past in challenges {
+                guard let teamID = directory.teams[past.slug], let record = teams.first(where: { $0.slug == past.slug }) else { continue }
+                let challenge = ReachabilityChallengeModel()
+                challenge.$campaign.id = try campaign.requireID()
+                challenge.teamID = teamID
+                challenge.addresses = ReachabilityStore.addresses(of: record).joined(separator: ",")
+                challenge.sentAt = started
+                challenge.reminders = past.reminders
+                challenge.answeredAt = past.answeredAfter.map { started.addingTimeInterval($0) }
+                challenge.answeredVia = past.answeredAfter == nil ? nil : past.via
+                challenge.bouncedAt = past.bounced ? started.addingTimeInterval(90) : nil
+                challenge.bounceText = past.bounced ? "550 5.1.1 <\(record.email)>: Recipient address rejected: User unknown" : nil
+                challenge.autoRepliedAt = past.autoReplied ? started.addingTimeInterval(30) : nil
+                challenge.closedAt = campaign.closesAt
+                misses[past.slug] = past.answeredAfter == nil ? (misses[past.slug] ?? 0) + 1 : 0
+                challenge.missesInARow = misses[past.slug] ?? 0
+                rows.append(challenge)
+            }
+            try await rows.create(on: database, inBatchesOf: 200)
         }
     }
 

@@ -63,6 +63,7 @@ struct ReachabilityController {
         var hasCampaigns: Bool
         var olderURL: String?
         var csrf: String?
+        var startURL: String
         var scopes: [Choice]
         var unreachable: [Unreachable]?
         var hasUnreachable: Bool
@@ -104,7 +105,7 @@ struct ReachabilityController {
             },
             hasCampaigns: !shown.isEmpty,
             olderURL: campaigns.count > Self.campaignsPerPage ? shown.last.map { "\(SiteURL.reachability.path)?before=\($0.startedAt.timeIntervalSince1970)" } : nil,
-            csrf: secretariat ? CSRF.token(for: request) : nil,
+            csrf: secretariat ? CSRF.token(for: request) : nil, startURL: SiteURL.reachabilityCampaigns.path,
             scopes: ReachabilityScope.choices.map { IndexPage.Choice(code: $0.code, label: $0.label) },
             unreachable: unreachable, hasUnreachable: unreachable?.isEmpty == false, smallestGroup: ReachabilityResults.smallestGroup
         ).render("reachability", on: request)
@@ -287,6 +288,7 @@ struct ReachabilityController {
     /// The team's own history: its people and the secretariat read it.
     func teamHistory(request: Request) async throws -> View {
         let team = try await TeamModel.require(slug: request.slugParameter(), on: request.db)
+        guard request.currentActor != nil else { throw AppError.unauthorized("Sign in to read \(team.shortName)'s reachability tests.") }
         guard ReachabilityPolicy.canReadHistory(of: try team.requireID(), request.currentActor) else {
             throw AppError.notFound("\(team.shortName)'s reachability tests are for the team and the secretariat.")
         }

@@ -34,8 +34,8 @@ public enum ReachabilityScope: Sendable, Hashable {
     public var label: String {
         switch self {
         case .all: "all teams"
-        case .region(let region): "teams based in \(region.rawValue)"
-        case .memberType(let type): type.map { "\($0.rawValue)s" } ?? "listed teams"
+        case .region(let region): "teams based in \(region == .americas ? "the " : "")\(region.rawValue)"
+        case .memberType(let type): type.map { "\($0.rawValue)s" } ?? "teams listed without membership"
         }
     }
 
@@ -77,15 +77,19 @@ public enum ReachabilityRules {
         Hex.lowercase(SHA256.hash(data: Data(token.utf8)))
     }
 
-    /// Every token-shaped word in a reply's subject and text (a quoted challenge carries it).
+    /// A reply is searched for at most this many tokens: one answers, the rest is noise.
+    public static let tokensTried = 10
+
+    /// The token-shaped words in a reply's subject and text (a quoted challenge carries it),
+    /// the first `tokensTried` distinct ones, in one pass.
     public static func tokens(in text: String) -> [String] {
-        var found: [String] = []
+        var found: [String] = [], seen: Set<String> = []
         let lower = Array(text.lowercased().utf8)
         var index = 0
-        while index + 43 <= lower.count {
+        while index + 43 <= lower.count, found.count < tokensTried {
             if lower[index] == UInt8(ascii: "r"), lower[index + 1] == UInt8(ascii: "t"), lower[index + 2] == UInt8(ascii: "-") {
                 let candidate = String(decoding: lower[index..<(index + 43)], as: UTF8.self)
-                if isToken(candidate), !found.contains(candidate) { found.append(candidate) }
+                if isToken(candidate), seen.insert(candidate).inserted { found.append(candidate) }
             }
             index += 1
         }
@@ -99,18 +103,22 @@ public enum ReachabilityRules {
         "<rt.\(mail).\(challenge.uuidString.lowercased())@\(domain)>"
     }
 
-    /// The challenge a Message-ID of ours names, found anywhere in `text` (In-Reply-To,
-    /// References, or the returned headers of a delivery report).
-    public static func challengeID(in text: String, domain: String) -> UUID? {
-        let suffix = "@" + domain.lowercased() + ">"
-        var rest = Substring(text.lowercased())
-        while let start = rest.range(of: "<rt.") {
-            let tail = rest[start.upperBound...]
-            if let end = tail.range(of: suffix), let dot = tail[..<end.lowerBound].firstIndex(of: "."),
-               tail[..<dot].allSatisfy(\.isNumber), let id = UUID(uuidString: String(tail[tail.index(after: dot)..<end.lowerBound])) {
-                return id
-            }
-            rest = tail
+    /// The challenge and mail number a Message-ID of ours names, found anywhere in `text`
+    /// (In-Reply-To, References, or the returned headers of a delivery report), in one pass:
+    /// each `<rt.` is read only up to the next `>`, at most 100 characters on.
+    public static func challenge(in text: String, domain: String) -> (id: UUID, mail: Int)? {
+        let suffix = "@" + domain.lowercased()
+        let bytes = Array(text.lowercased().utf8)
+        var index = 0
+        while index + 4 <= bytes.count {
+            defer { index += 1 }
+            guard bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "r"), bytes[index + 2] == UInt8(ascii: "t"),
+                  bytes[index + 3] == UInt8(ascii: "."),
+                  let close = bytes[(index + 4)..<min(bytes.count, index + 104)].firstIndex(of: UInt8(ascii: ">")) else { continue }
+            let inside = String(decoding: bytes[(index + 4)..<close], as: UTF8.self)
+            guard inside.hasSuffix(suffix), let dot = inside.firstIndex(of: "."), let mail = Int(inside[..<dot]),
+                  let id = UUID(uuidString: String(inside[inside.index(after: dot)...].dropLast(suffix.count))) else { continue }
+            return (id, mail)
         }
         return nil
     }
@@ -142,7 +150,7 @@ public enum ReachabilityRules {
             \(opening)Hello \(team),
 
             This is a reachability test of the community: does anyone read this address?
-            Please answer by \(closesAt), either way:
+            Please answer by \(closesAt), in one of two ways:
 
             - open this link and confirm (signed in or not):
               \(link)
@@ -150,8 +158,8 @@ public enum ReachabilityRules {
             - or reply to this mail, keeping this line in your answer:
               Token: \(token)
 
-            The token works once and only for your team. No answer within a week marks your
-            team as unreachable for this test on its page.
+            The token works once and only for your team. Without an answer within a week,
+            your team is marked on its page as not reachable in this test.
 
             """
     }
@@ -179,7 +187,8 @@ public struct ReachabilityOutcome: Sendable, Hashable, Codable {
     }
 
     public var region: String { Country.named(country)?.region?.rawValue ?? "Unknown region" }
-    public var typeLabel: String { memberType?.rawValue ?? "Listed" }
+    /// `Full Members`, `Liaisons`, `Associates`, `Listed without membership`.
+    public var typeLabel: String { memberType.map { "\($0.rawValue)s" } ?? "Listed without membership" }
 }
 
 /// A campaign's figures: how many teams were challenged and how many answered within an
@@ -215,8 +224,10 @@ public struct ReachabilityFigures: Sendable, Hashable, Codable {
 }
 
 /// A campaign's figures in total, by region and by membership type. Members read them
-/// without team names, and without any group of fewer than `smallestGroup` teams, which
-/// could name a team by itself.
+/// without team names, and no figure of theirs covers fewer than `smallestGroup` teams, which
+/// could name a team: a small group is merged with the next smallest of its kind until the
+/// merged group is large enough (so no hidden group can be recovered by subtracting the shown
+/// ones from the total), and a campaign of fewer teams shows members nothing.
 public struct ReachabilityResults: Sendable, Hashable, Codable {
     public struct Group: Sendable, Hashable, Codable {
         public var name: String
@@ -228,12 +239,24 @@ public struct ReachabilityResults: Sendable, Hashable, Codable {
     public var total: ReachabilityFigures
     public var byRegion: [Group]
     public var byType: [Group]
+    /// False when the campaign is too small for members to see any figure.
+    public var shown: Bool
 
     public init(_ outcomes: [ReachabilityOutcome], anonymised: Bool) {
-        total = ReachabilityFigures(outcomes)
+        let shown = !anonymised || outcomes.count >= Self.smallestGroup
+        self.shown = shown
+        total = shown ? ReachabilityFigures(outcomes) : ReachabilityFigures()
         func groups(_ key: (ReachabilityOutcome) -> String) -> [Group] {
-            Dictionary(grouping: outcomes, by: key).map { Group(name: $0.key, figures: ReachabilityFigures($0.value)) }
-                .filter { !anonymised || $0.figures.challenged >= Self.smallestGroup }
+            guard shown else { return [] }
+            // In name order, so that of two groups of one size the same is merged each time.
+            var named = Dictionary(grouping: outcomes, by: key).map { (names: [$0.key], outcomes: $0.value) }.sorted { $0.names[0] < $1.names[0] }
+            while anonymised, named.count > 1, let small = named.indices.filter({ named[$0].outcomes.count < Self.smallestGroup })
+                .min(by: { named[$0].outcomes.count < named[$1].outcomes.count }) {
+                let merged = named.remove(at: small)
+                let next = named.indices.min { named[$0].outcomes.count < named[$1].outcomes.count }!
+                named[next] = (named[next].names + merged.names, named[next].outcomes + merged.outcomes)
+            }
+            return named.map { Group(name: $0.names.sorted().joined(separator: " + "), figures: ReachabilityFigures($0.outcomes)) }
                 .sorted { $0.name < $1.name }
         }
         byRegion = groups(\.region)

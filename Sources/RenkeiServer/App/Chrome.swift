@@ -54,6 +54,8 @@ struct Chrome: Encodable {
     var canReadAudit: Bool
     /// People of a team, and the secretariat, handle abuse notices.
     var handlesAbuse: Bool
+    /// Members of the community read the reachability tests.
+    var readsReachability: Bool
     /// Unread in-app notifications, counted by `NotificationCountMiddleware`.
     var unread: Int?
     var csrf: String?
@@ -70,6 +72,7 @@ struct Chrome: Encodable {
         canCreateTeam = DirectoryPolicy.canCreateTeam(actor: user?.actor)
         canReadAudit = user?.roleSet.contains(.secretariat) ?? false
         handlesAbuse = AbuseAccess.hasDesk(user?.actor)
+        readsReachability = ReachabilityPolicy.canReadFigures(request.currentActor)
         unread = request.storage[NotificationCountMiddleware.Key.self].flatMap { $0 > 0 ? $0 : nil }
         // Signed-in pages carry forms (sign-out at least); anonymous visitors get no session
         // until they open the sign-in form, so crawlers do not fill the session table.

@@ -94,7 +94,7 @@ struct ProblemMiddleware: AsyncMiddleware {
     }
 }
 
-/// One structured log line per request: method, path, status, duration.
+/// One structured log line per request: method, path (without a mailed secret), status, duration.
 struct RequestLogMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let start = ContinuousClock.now
@@ -103,7 +103,7 @@ struct RequestLogMiddleware: AsyncMiddleware {
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         request.logger.info("request", metadata: [
             "method": .string(request.method.rawValue),
-            "path": .string(request.url.path),
+            "path": .string(SiteURL.redactingSecret(in: request.url.path)),
             "status": .stringConvertible(response.status.code),
             "duration_ms": .string(String(format: "%.1f", milliseconds)),
             "client": .string(request.clientAddress ?? "-"),

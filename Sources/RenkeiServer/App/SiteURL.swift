@@ -425,6 +425,16 @@ public enum SiteURL: Sendable, Equatable {
     /// The components for registering the route.
     public var pathComponents: [PathComponent] { components.map { PathComponent(stringLiteral: $0) } }
 
+    /// Links mailed with a secret as their last segment (invitations, confirmations,
+    /// reachability tests), whose logs and gates must not keep or stop them.
+    static let secretLinkPrefixes = [SiteURL.membershipConfirm(.value("")), .invitation(.value("")), .reachabilityAnswer(.value("")),
+                                     .sigInvitation(.value("")), .eventRegistrationLink(.value(""))].map(\.path)
+
+    /// The path with a mailed secret replaced, for the request log.
+    static func redactingSecret(in path: String) -> String {
+        secretLinkPrefixes.first(where: { path.hasPrefix($0) }).map { $0 + "[secret]" } ?? path
+    }
+
     /// Whether requests under this URL are answered as an API (problem+json errors).
     public static func isAPI(path: String) -> Bool {
         path.hasPrefix("/api/") || path.hasPrefix("/taxii2") || path.hasPrefix("/global-irt/") || path.hasPrefix("/.well-known/") || path.hasPrefix("/feeds/")

@@ -42,7 +42,7 @@ struct ReachabilityCommand: AnyAsyncCommand {
             guard let id = UUID(uuidString: arguments.operands[1]), try await ReachabilityCampaignModel.find(id, on: app.db) != nil else {
                 throw UsageError(message: "there is no reachability test “\(arguments.operands[1])”")
             }
-            let results = ReachabilityResults(try await ReachabilityStore.rows(of: id, on: app.db).map(\.outcome), anonymised: false)
+            let results = ReachabilityResults(try await ReachabilityStore.rows(of: id, domain: app.renkei.mail.domain, on: app.db).map(\.outcome), anonymised: false)
             if arguments.flags.contains("json") {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]

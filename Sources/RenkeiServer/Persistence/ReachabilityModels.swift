@@ -64,7 +64,7 @@ final class ReachabilityTokenModel: Model, @unchecked Sendable {
     }
 }
 
-/// Whom a team shows its response times (`MetricVisibility`); without a row, members.
+/// Whom a team shows its response times (`MetricVisibility`); without a row, only its own people and the secretariat.
 final class ResponseTimesChoiceModel: Model, @unchecked Sendable {
     static let schema = "response_times_choices"
 

@@ -79,8 +79,10 @@ enum SecondFactorChanges {
 /// enrolment page before anything else.
 struct TwoFactorGate: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // A reachability test's link answers for a team, whoever opens it: no second factor is asked for.
         guard let user = request.currentUser, user.totpSecret == nil, TwoFactor.isRequired(for: user),
-              ![SiteURL.twoFactor.path, SiteURL.twoFactorQRCode.path, SiteURL.signOut.path].contains(request.url.path)
+              ![SiteURL.twoFactor.path, SiteURL.twoFactorQRCode.path, SiteURL.signOut.path].contains(request.url.path),
+              !request.url.path.hasPrefix(SiteURL.reachabilityAnswer(.value("")).path)
         else { return try await next.respond(to: request) }
         return request.redirect(to: SiteURL.twoFactor.path)
     }

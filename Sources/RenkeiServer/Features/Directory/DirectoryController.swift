@@ -158,6 +158,7 @@ struct DirectoryController {
     struct ResponseTimesPanel: Encodable {
         struct Row: Encodable {
             var what: String
+            var url: String?
             var count: Int
             var answered: Int
             var median: String
@@ -231,7 +232,8 @@ struct DirectoryController {
         var reachability: ReachabilityPanel?
         if ReachabilityPolicy.canSeeFlag(actor) {
             let missed = try await ReachabilityStore.missed(by: teamID, on: request.db).map {
-                "Did not answer the reachability test of \(TeamView.day($0.sentAt)) within a week\($0.missesInARow > 1 ? " (\($0.missesInARow) tests in a row)" : "")."
+                "Did not answer the reachability test of \(TeamView.day($0.sentAt)) within a week\($0.missesInARow > 1 ? " (\($0.missesInARow) tests in a row)" : "")"
+                    + ($0.bouncedAt == nil ? "." : ": the mail to \($0.addresses.replacingOccurrences(of: ",", with: ", ")) bounced.")
             }
             let history = ReachabilityPolicy.canReadHistory(of: teamID, actor) ? SiteURL.teamReachability(.value(slug)).path : nil
             if missed != nil || history != nil { reachability = ReachabilityPanel(missed: missed, historyURL: history) }
@@ -243,9 +245,10 @@ struct DirectoryController {
             let duration = { (seconds: Double?) in seconds.map { AbuseHandling.duration(Int64($0)) } ?? "–" }
             let choosing = SIM3Profile.canEdit(teamID: teamID, actor: actor)
             responseTimes = ResponseTimesPanel(
-                rows: [("First reply to requests addressed to the team", times.requests), ("Acknowledging abuse notices", times.abuseNotices),
-                       ("Answering reachability tests", times.reachabilityTests)].map { what, time in
-                    ResponseTimesPanel.Row(what: what, count: time.count, answered: time.answered, median: duration(time.medianSeconds), p90: duration(time.p90Seconds))
+                rows: [("First reply to requests addressed to the team", nil, times.requests), ("Acknowledging abuse notices", nil, times.abuseNotices),
+                       ("Answering reachability tests", reachability?.historyURL, times.reachabilityTests)].map { what, url, time in
+                    ResponseTimesPanel.Row(what: what, url: url, count: time.count, answered: time.answered, median: duration(time.medianSeconds),
+                                           p90: duration(time.p90Seconds))
                 },
                 shownTo: shownTo.label, formURL: choosing ? SiteURL.teamResponseTimes(.value(slug)).path : nil,
                 choices: choosing ? MetricVisibility.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == shownTo) } : nil,

@@ -7,8 +7,10 @@ import SQLKit
 /// requests addressed to it, its abuse notices and its reachability challenges, each by an
 /// index on the team and the date; and whom the team shows them.
 enum ResponseTimeStore {
+    /// Until the team chooses, its own people and the secretariat: the times say when the team
+    /// answered each reachability test, which is the team's to publish.
     static func visibility(of teamID: UUID, on database: any Database) async throws -> MetricVisibility {
-        try await ResponseTimesChoiceModel.find(teamID, on: database).flatMap { MetricVisibility(rawValue: $0.visibility) } ?? .members
+        try await ResponseTimesChoiceModel.find(teamID, on: database).flatMap { MetricVisibility(rawValue: $0.visibility) } ?? .private
     }
 
     static func choose(_ visibility: MetricVisibility, for teamID: UUID, on database: any Database) async throws {

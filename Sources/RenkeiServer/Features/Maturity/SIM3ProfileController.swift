@@ -35,7 +35,7 @@ struct SIM3ProfileController {
         try await ResponseTimeStore.choose(visibility, for: teamID, on: request.db)
         try await AuditLog.record("team.response-times", subject: "team \(team.slug)", detail: "shown to: \(visibility.rawValue)",
                                   actor: user, address: request.clientAddress, at: request.application.renkei.clock.now, on: request.db)
-        return request.redirect(to: SiteURL.team(.value(team.slug)).path + "#response-times", flash: "Response times shown to: \(visibility.label.lowercased())")
+        return request.redirect(to: SiteURL.team(.value(team.slug)).path, flash: "Response times shown to: \(visibility.label.lowercased())")
     }
 
     struct Document: Content {

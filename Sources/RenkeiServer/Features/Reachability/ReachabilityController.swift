@@ -22,21 +22,23 @@ struct ReachabilityController {
 
     struct FiguresRow: Encodable {
         var name: String
-        var challenged: Int
+        var challenged: String
         var withinHour: String
         var withinDay: String
         var withinWeek: String
-        var bounced: Int
-        var autoReplied: Int
+        var bounced: String
+        var autoReplied: String
 
-        init(name: String, _ figures: ReachabilityFigures) {
+        /// `nil` figures: too few teams for the reader (`ReachabilityResults.shown`), shown as dashes.
+        init(name: String, _ figures: ReachabilityFigures?) {
             self.name = name
-            challenged = figures.challenged
-            withinHour = "\(figures.withinHour) (\(figures.percent(figures.withinHour)))"
-            withinDay = "\(figures.withinDay) (\(figures.percent(figures.withinDay)))"
-            withinWeek = "\(figures.withinWeek) (\(figures.percent(figures.withinWeek)))"
-            bounced = figures.bounced
-            autoReplied = figures.autoReplied
+            let count = { (value: Int) in figures.map { "\(value) (\($0.percent(value)))" } ?? "–" }
+            challenged = figures.map { String($0.challenged) } ?? "–"
+            withinHour = count(figures?.withinHour ?? 0)
+            withinDay = count(figures?.withinDay ?? 0)
+            withinWeek = count(figures?.withinWeek ?? 0)
+            bounced = figures.map { String($0.bounced) } ?? "–"
+            autoReplied = figures.map { String($0.autoReplied) } ?? "–"
         }
     }
 
@@ -97,11 +99,11 @@ struct ReachabilityController {
         return try await IndexPage(
             chrome: Chrome(request: request, title: "Reachability tests"),
             campaigns: try shown.map { campaign in
-                let outcomes = (byCampaign[try campaign.requireID()] ?? []).map(Self.anonymousOutcome)
+                let results = ReachabilityResults((byCampaign[try campaign.requireID()] ?? []).map(Self.anonymousOutcome), anonymised: !secretariat)
                 return IndexPage.Campaign(url: SiteURL.reachabilityCampaign(.value(try campaign.requireID().uuidString)).path,
                                           started: TeamView.minute(campaign.startedAt),
                                           scope: (ReachabilityScope(code: campaign.scope)?.label ?? campaign.scope) + (campaign.repeatsMonthly ? ", monthly" : ""),
-                                          state: Self.state(campaign, now: now), figures: FiguresRow(name: "", ReachabilityFigures(outcomes)))
+                                          state: Self.state(campaign, now: now), figures: FiguresRow(name: "", results.shown ? results.total : nil))
             },
             hasCampaigns: !shown.isEmpty,
             olderURL: campaigns.count > Self.campaignsPerPage ? shown.last.map { "\(SiteURL.reachability.path)?before=\($0.startedAt.timeIntervalSince1970)" } : nil,
@@ -155,6 +157,7 @@ struct ReachabilityController {
             var name: String
             var url: String
             var addresses: String
+            var delivered: String
             var answered: String
             var via: String
             var reminders: Int
@@ -170,6 +173,7 @@ struct ReachabilityController {
         var byRegion: [FiguresRow]
         var byType: [FiguresRow]
         var anonymised: Bool
+        var shown: Bool
         var smallestGroup: Int
         var teams: [TeamRow]?
         var csvURL: String?
@@ -180,20 +184,22 @@ struct ReachabilityController {
     func campaign(request: Request) async throws -> View {
         let actor = try requireReader(request)
         let campaign = try await requireCampaign(request)
-        let rows = try await ReachabilityStore.rows(of: try campaign.requireID(), on: request.db)
+        let rows = try await ReachabilityStore.rows(of: try campaign.requireID(), domain: request.application.renkei.mail.domain, on: request.db)
         let names = ReachabilityPolicy.namesTeams(actor)
         let results = ReachabilityResults(rows.map(\.outcome), anonymised: !names)
         let id = try campaign.requireID().uuidString
+        let closed = campaign.closedAt != nil || request.application.renkei.clock.now >= campaign.closesAt
         return try await CampaignPage(
             chrome: Chrome(request: request, title: "Reachability test of \(TeamView.day(campaign.startedAt))"),
             started: TeamView.minute(campaign.startedAt), startedBy: names ? campaign.startedBy : nil,
             scope: ReachabilityScope(code: campaign.scope)?.label ?? campaign.scope, state: Self.state(campaign, now: request.application.renkei.clock.now),
             total: FiguresRow(name: "All", results.total), byRegion: results.byRegion.map { FiguresRow(name: $0.name, $0.figures) },
-            byType: results.byType.map { FiguresRow(name: $0.name, $0.figures) }, anonymised: !names, smallestGroup: ReachabilityResults.smallestGroup,
+            byType: results.byType.map { FiguresRow(name: $0.name, $0.figures) }, anonymised: !names, shown: results.shown, smallestGroup: ReachabilityResults.smallestGroup,
             teams: names ? rows.map { row in
                 CampaignPage.TeamRow(name: row.team.shortName, url: SiteURL.teamReachability(.value(row.team.slug)).path,
                                      addresses: row.challenge.addresses.replacingOccurrences(of: ",", with: ", "),
-                                     answered: row.outcome.secondsToAnswer.map { AbuseHandling.duration(Int64($0)) } ?? "–",
+                                     delivered: Self.delivery(row),
+                                     answered: row.outcome.secondsToAnswer.map { AbuseHandling.duration(Int64($0)) } ?? (closed ? "no answer" : "not yet"),
                                      via: row.challenge.answeredVia ?? "", reminders: row.challenge.reminders,
                                      bounced: row.challenge.bouncedAt != nil, autoReplied: row.challenge.autoRepliedAt != nil)
             } : nil,
@@ -203,16 +209,22 @@ struct ReachabilityController {
         ).render("reachability-campaign", on: request)
     }
 
+    /// "after 3 s", "waiting", "failed": how the challenge's mail left.
+    private static func delivery(_ row: ReachabilityStore.Row) -> String {
+        if let at = row.deliveredAt { return "after \(AbuseHandling.duration(Int64(max(0, at.timeIntervalSince(row.challenge.sentAt)))))" }
+        return row.deliveryFailed ? "failed" : "waiting"
+    }
+
     /// The secretariat's export: a row per team challenged.
     func csv(request: Request) async throws -> Response {
         guard ReachabilityPolicy.namesTeams(request.currentActor) else { throw AppError.notFound("There is no such reachability test.") }
         let campaign = try await requireCampaign(request)
-        var text = "team,country,region,member_type,addresses,sent_at,answered_at,answered_via,seconds_to_answer,reminders,bounced_at,auto_replied_at\r\n"
+        var text = "team,country,region,member_type,addresses,sent_at,delivered_at,delivery_failed,answered_at,answered_via,seconds_to_answer,reminders,bounced_at,auto_replied_at\r\n"
         let stamp = { (date: Date?) in date.map { $0.formatted(.iso8601) } ?? "" }
-        for row in try await ReachabilityStore.rows(of: try campaign.requireID(), on: request.db) {
+        for row in try await ReachabilityStore.rows(of: try campaign.requireID(), domain: request.application.renkei.mail.domain, on: request.db) {
             let outcome = row.outcome
-            let cells = [row.team.slug, outcome.country, outcome.region, outcome.typeLabel, row.challenge.addresses, stamp(row.challenge.sentAt),
-                         stamp(row.challenge.answeredAt), row.challenge.answeredVia ?? "", outcome.secondsToAnswer.map { String(Int($0)) } ?? "",
+            let cells = [row.team.slug, outcome.country, outcome.region, row.team.record.memberType?.rawValue ?? "listed", row.challenge.addresses, stamp(row.challenge.sentAt),
+                         stamp(row.deliveredAt), row.deliveryFailed ? "yes" : "", stamp(row.challenge.answeredAt), row.challenge.answeredVia ?? "", outcome.secondsToAnswer.map { String(Int($0)) } ?? "",
                          String(row.challenge.reminders), stamp(row.challenge.bouncedAt), stamp(row.challenge.autoRepliedAt)]
             text += cells.map { CSV.cell($0) }.joined(separator: ",") + "\r\n"
         }
@@ -226,12 +238,11 @@ struct ReachabilityController {
         let user = try request.requireUser()
         guard ReachabilityPolicy.canRunCampaigns(user.actor) else { throw AppError.forbidden("Campaigns are the secretariat's to schedule.") }
         let campaign = try await requireCampaign(request)
-        campaign.repeatsMonthly = false
-        try await campaign.save(on: request.db)
+        try await ReachabilityStore.stopRepeating(scope: campaign.scope, on: request.db)
         try await AuditLog.record("reachability.stop", subject: "campaign \(try campaign.requireID())", detail: "no longer monthly",
                                   actor: user, address: request.clientAddress, at: request.application.renkei.clock.now, on: request.db)
         return request.redirect(to: SiteURL.reachabilityCampaign(.value(try campaign.requireID().uuidString)).path,
-                                flash: "This test no longer repeats monthly")
+                                flash: "Tests of \(ReachabilityScope(code: campaign.scope)?.label ?? campaign.scope) no longer repeat monthly")
     }
 
     struct AnswerPage: Encodable {
@@ -250,7 +261,7 @@ struct ReachabilityController {
         guard let (challenge, team) = try await ReachabilityStore.challenge(token: token, now: now, on: request.db) else {
             throw AppError.notFound("This reachability test link is not known. Check that the whole link was copied.")
         }
-        guard now < challenge.campaign.closesAt else { throw AppError.gone("This reachability test closed on \(TeamView.day(challenge.campaign.closesAt)).") }
+        guard now < challenge.campaign.closesAt, challenge.closedAt == nil else { throw AppError.gone("This reachability test closed on \(TeamView.day(challenge.campaign.closesAt)).") }
         return try await AnswerPage(chrome: Chrome(request: request, title: "Reachability test"), team: team.shortName,
                                     csrf: challenge.answeredAt == nil ? CSRF.token(for: request) : nil,
                                     answered: challenge.answeredAt.map(TeamView.minute), closes: TeamView.minute(challenge.campaign.closesAt))
@@ -300,16 +311,19 @@ struct ReachabilityController {
             chrome: Chrome(request: request, title: "\(team.shortName): reachability tests"), team: team.shortName,
             teamURL: SiteURL.team(.value(team.slug)).path,
             rows: challenges.map { challenge in
+                let bounce = challenge.bouncedAt == nil ? "" : " (bounced: \(challenge.bounceText.map { String($0.prefix(120)) } ?? "a delivery report"))"
                 let outcome: String = if challenge.answeredAt != nil { "answered" }
-                    else if challenge.closedAt != nil || now >= challenge.campaign.closesAt { challenge.bouncedAt != nil ? "missed (bounced)" : "missed" }
-                    else { challenge.bouncedAt != nil ? "waiting (bounced)" : "waiting" }
+                    else if challenge.closedAt != nil || now >= challenge.campaign.closesAt { "missed" + bounce }
+                    else { "waiting" + bounce }
                 return HistoryPage.Row(started: TeamView.day(challenge.sentAt),
                                        campaignURL: SiteURL.reachabilityCampaign(.value(challenge.$campaign.id.uuidString)).path,
-                                       answered: challenge.answeredAt.map { AbuseHandling.duration(Int64($0.timeIntervalSince(challenge.sentAt))) } ?? "–",
+                                       answered: challenge.answeredAt.map { AbuseHandling.duration(Int64($0.timeIntervalSince(challenge.sentAt))) } ?? "no answer",
                                        via: challenge.answeredVia ?? "", outcome: outcome)
             },
             hasRows: !challenges.isEmpty,
-            responseTime: median.map { "median \(AbuseHandling.duration(Int64($0))), 90th percentile \(AbuseHandling.duration(Int64(p90 ?? $0))) over the \(answers.count) answered tests shown" } ?? "no answered test yet"
+            responseTime: median.map {
+                "median \(AbuseHandling.duration(Int64($0))), 90th percentile \(AbuseHandling.duration(Int64(p90 ?? $0))) over the \(answers.count) answered \(answers.count == 1 ? "test" : "tests") shown"
+            } ?? "no answered test yet"
         ).render("team-reachability", on: request)
     }
 }

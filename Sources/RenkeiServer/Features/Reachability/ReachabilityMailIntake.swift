@@ -13,15 +13,21 @@ struct ReachabilityMailIntake {
     var addressing: MailAddressing
     var now: Date
 
+    /// An answer, a bounce or a vacation notice is small; a larger message is refused unread.
+    static let largestMessage = 1 << 20
+
     func receive(_ bytes: [UInt8]) async throws -> MailReceiver.Outcome {
+        guard bytes.count <= Self.largestMessage else {
+            return MailReceiver.Outcome(exit: .dataError, message: "refused: a reply to a reachability test is at most 1 MiB")
+        }
         let message = ReceivedEntity(bytes: bytes)
         let bounce = ReachabilityRules.isBounce(contentType: message.header("Content-Type"))
         if bounce || AbuseReply.isAutomatic(autoSubmitted: message.header("Auto-Submitted"), precedence: message.header("Precedence")) {
             // Never answered with a bounce of our own: that is how mail loops start.
             let referred = [message.header("In-Reply-To"), message.header("References"), bounce ? message.raw : nil].compactMap { $0 }.joined(separator: " ")
-            guard let id = ReachabilityRules.challengeID(in: referred, domain: addressing.domain),
-                  try await ReachabilityStore.record(machineReplyTo: id, bounce: bounce, text: bounce ? message.plainText ?? "" : "", now: now, on: database)
-            else { return MailReceiver.Outcome(exit: .ok, message: "ignored: \(bounce ? "a delivery report" : "an automatic reply") to no test of ours") }
+            guard let (id, mail) = ReachabilityRules.challenge(in: referred, domain: addressing.domain),
+                  try await ReachabilityStore.record(machineReplyTo: id, mail: mail, bounce: bounce, text: bounce ? message.plainText ?? "" : "", now: now, on: database)
+            else { return MailReceiver.Outcome(exit: .ok, message: "ignored: \(bounce ? "a delivery report" : "an automatic reply") to no open test of ours") }
             return MailReceiver.Outcome(exit: .ok, message: bounce ? "bounce recorded" : "automatic reply recorded; it does not answer the test")
         }
         var content = message

@@ -30,6 +30,7 @@ enum ReachabilityStore {
                 try await challenge(team, in: campaign, now: now, mail: mail, on: database)
                 count += 1
             }
+            guard count > 0 else { throw AppError.invalid([FieldError(field: "scope", message: "No current team is in \(scope.label): there is nobody to test.")]) }
             return (campaign, count)
         }
     }
@@ -68,7 +69,7 @@ enum ReachabilityStore {
         try await ReachabilityTokenModel(challengeID: try challenge.requireID(), token: token, at: now).create(on: database)
         let key = encryptionKey(of: team.record, at: now)
         let text = ReachabilityRules.challengeText(team: team.shortName, token: token, link: mail.publicURL + SiteURL.reachabilityAnswer(.value(token)).path,
-                                                   closesAt: TeamView.minute(campaign.closesAt) + " UTC", reminder: reminder)
+                                                   closesAt: TeamView.minute(campaign.closesAt), reminder: reminder)
         let subject = (reminder == nil ? "" : "Reminder: ") + "Reachability test for \(team.shortName)"
         let id = try challenge.requireID()
         // Each mail has its own Message-ID; bounces and automatic replies name it.
@@ -110,9 +111,12 @@ enum ReachabilityStore {
         return set.isEmpty ? .alreadyAnswered(team: team.shortName) : .accepted(team: team.shortName)
     }
 
-    /// A bounce or an automatic reply to one of the challenge's mails.
-    static func record(machineReplyTo challengeID: UUID, bounce: Bool, text: String, now: Date, on database: any Database) async throws -> Bool {
-        guard let challenge = try await ReachabilityChallengeModel.find(challengeID, on: database) else { return false }
+    /// A bounce or an automatic reply to one of the challenge's mails (`mail`: 0 the challenge,
+    /// then the reminders sent), while it waits for an answer: once answered or closed, what
+    /// machines say of it changes nothing.
+    static func record(machineReplyTo challengeID: UUID, mail: Int, bounce: Bool, text: String, now: Date, on database: any Database) async throws -> Bool {
+        guard let challenge = try await ReachabilityChallengeModel.query(on: database).filter(\.$id == challengeID).with(\.$campaign).first(),
+              mail <= challenge.reminders, challenge.answeredAt == nil, challenge.closedAt == nil, now < challenge.campaign.closesAt else { return false }
         if bounce {
             challenge.bouncedAt = challenge.bouncedAt ?? now
             challenge.bounceText = String(text.prefix(2_000))
@@ -126,7 +130,8 @@ enum ReachabilityStore {
     /// The round the server runs hourly: due reminders, closing campaigns whose week is over,
     /// and the next month's campaign of each repeating scope.
     static func round(now: Date, mail: MailAddressing, on database: any Database) async throws {
-        let open = try await ReachabilityCampaignModel.query(on: database).filter(\.$closedAt == nil).all()
+        // In closing order, so that each team's misses in a row count up in the order the tests ended.
+        let open = try await ReachabilityCampaignModel.query(on: database).filter(\.$closedAt == nil).sort(\.$closesAt).all()
         for campaign in open {
             if now >= campaign.closesAt {
                 try await close(campaign, now: now, mail: mail, on: database)
@@ -182,24 +187,34 @@ enum ReachabilityStore {
         }
     }
 
-    /// A repeating scope whose latest campaign began in an earlier month starts again.
+    /// A repeating scope starts again in a month in which no campaign of its scope has started.
     private static func startMonthly(now: Date, mail: MailAddressing, on database: any Database) async throws {
         let month = { (date: Date) in TeamView.day(date).prefix(7) }
-        var latest: [String: ReachabilityCampaignModel] = [:]
-        for campaign in try await ReachabilityCampaignModel.query(on: database).sort(\.$startedAt, .descending).limit(500).all()
-            where latest[campaign.scope] == nil {
-            latest[campaign.scope] = campaign
-        }
-        for campaign in latest.values where campaign.repeatsMonthly && month(campaign.startedAt) < month(now) {
-            guard let scope = ReachabilityScope(code: campaign.scope) else { continue }
-            try await start(scope: scope, repeatsMonthly: true, by: "monthly schedule", now: now, mail: mail, on: database)
+        let repeating = Set(try await ReachabilityCampaignModel.query(on: database).filter(\.$repeatsMonthly == true).all().map(\.scope))
+        for code in repeating.sorted() {
+            guard let scope = ReachabilityScope(code: code),
+                  let latest = try await ReachabilityCampaignModel.query(on: database).filter(\.$scope == code).sort(\.$startedAt, .descending).first(),
+                  month(latest.startedAt) < month(now) else { continue }
+            do {
+                try await start(scope: scope, repeatsMonthly: true, by: "monthly schedule", now: now, mail: mail, on: database)
+            } catch AppError.invalid {
+                continue
+            }
         }
     }
 
-    /// A challenge with its team, as pages and the CSV show it.
+    /// Stops a scope's monthly tests: no campaign of it repeats any more.
+    static func stopRepeating(scope code: String, on database: any Database) async throws {
+        try await ReachabilityCampaignModel.query(on: database).filter(\.$scope == code).set(\.$repeatsMonthly, to: false).update()
+    }
+
+    /// A challenge with its team and the delivery of its first mail, as pages and the CSV show it.
     struct Row {
         var challenge: ReachabilityChallengeModel
         var team: TeamModel
+        /// When the relay took the challenge for the team's first address; nil while it waits or after it failed.
+        var deliveredAt: Date?
+        var deliveryFailed: Bool
 
         var outcome: ReachabilityOutcome {
             ReachabilityOutcome(team: team.shortName, country: team.record.countryCode.uppercased(), memberType: team.record.memberType,
@@ -208,13 +223,31 @@ enum ReachabilityStore {
         }
     }
 
-    static func rows(of campaignID: UUID, on database: any Database) async throws -> [Row] {
+    static func rows(of campaignID: UUID, domain: String, on database: any Database) async throws -> [Row] {
         let challenges = try await ReachabilityChallengeModel.query(on: database).filter(\.$campaign.$id == campaignID).all()
         let teams = try await TeamModel.query(on: database).filter(\.$id ~~ challenges.map(\.teamID)).all()
         var byID: [UUID: TeamModel] = [:]
         for team in teams { byID[team.id!] = team }
-        return challenges.compactMap { challenge in byID[challenge.teamID].map { Row(challenge: challenge, team: $0) } }
-            .sorted { $0.team.shortName.lowercased() < $1.team.shortName.lowercased() }
+        // The first mail of each challenge, found by its Message-ID, and its deliveries.
+        var challengeOfMessage: [UUID: UUID] = [:]
+        for chunk in stride(from: 0, to: challenges.count, by: 500).map({ challenges[$0..<min($0 + 500, challenges.count)] }) {
+            let ids = try chunk.map { ReachabilityRules.messageID(challenge: try $0.requireID(), mail: 0, domain: domain) }
+            for message in try await MailMessageModel.query(on: database).filter(\.$messageID ~~ ids).all() {
+                if let challenge = ReachabilityRules.challenge(in: message.messageID, domain: domain)?.id { challengeOfMessage[try message.requireID()] = challenge }
+            }
+        }
+        var delivered: [UUID: Date] = [:], failed: Set<UUID> = []
+        for chunk in stride(from: 0, to: challengeOfMessage.count, by: 500).map({ Array(challengeOfMessage.keys)[$0..<min($0 + 500, challengeOfMessage.count)] }) {
+            for delivery in try await MailDeliveryModel.query(on: database).filter(\.$message.$id ~~ Array(chunk)).all() {
+                guard let challenge = challengeOfMessage[delivery.$message.id] else { continue }
+                if let sent = delivery.sentAt { delivered[challenge] = min(delivered[challenge] ?? sent, sent) }
+                if delivery.state == MailDeliveryModel.State.failed.rawValue { failed.insert(challenge) }
+            }
+        }
+        return challenges.compactMap { challenge in
+            byID[challenge.teamID].map { Row(challenge: challenge, team: $0, deliveredAt: challenge.id.flatMap { delivered[$0] },
+                                              deliveryFailed: challenge.id.map(failed.contains) ?? false) }
+        }.sorted { $0.team.shortName.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) < $1.team.shortName.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
     }
 
     /// The team's challenges, newest first, with their campaigns.

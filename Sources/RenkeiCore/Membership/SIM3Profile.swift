@@ -22,10 +22,7 @@ public struct SIM3Profile: Sendable, Hashable, Codable {
 
     /// The team's representatives keep its profile; nobody else writes it, the secretariat
     /// included (a self-assessment is the team's word).
-    public static func canEdit(teamID: UUID, actor: Actor?) -> Bool {
-        guard let actor, actor.teamID == teamID, actor.roles.contains(.teamRepresentative) else { return false }
-        return actor.teamStatus.map { $0 == .active || $0 == .suspended } ?? true
-    }
+    public static func canEdit(teamID: UUID, actor: Actor?) -> Bool { MetricVisibility.canChoose(teamID: teamID, actor: actor) }
 
     /// Fewer profiles than this give no median: one or two would all but show the profiles themselves.
     public static let fewestForMedian = 3

@@ -13,6 +13,13 @@ public enum MetricVisibility: String, Sendable, Hashable, Codable, CaseIterable 
         }
     }
 
+    /// The team's representatives choose whom its metrics are shown (and keep its SIM3
+    /// profile); nobody else, the secretariat included: what a team publishes is its word.
+    public static func canChoose(teamID: UUID, actor: Actor?) -> Bool {
+        guard let actor, actor.teamID == teamID, actor.roles.contains(.teamRepresentative) else { return false }
+        return actor.teamStatus.map { $0 == .active || $0 == .suspended } ?? true
+    }
+
     /// A suspended team's people read as members do elsewhere; a terminated one's read what
     /// the public reads.
     public func allows(_ actor: Actor?, teamOf teamID: UUID) -> Bool {

@@ -243,7 +243,7 @@ struct DirectoryController {
         if shownTo.allows(actor, teamOf: teamID) {
             let times = try await ResponseTimeStore.times(of: teamID, now: request.application.renkei.clock.now, on: request.db)
             let duration = { (seconds: Double?) in seconds.map { AbuseHandling.duration(Int64($0)) } ?? "–" }
-            let choosing = SIM3Profile.canEdit(teamID: teamID, actor: actor)
+            let choosing = MetricVisibility.canChoose(teamID: teamID, actor: actor)
             responseTimes = ResponseTimesPanel(
                 rows: [("First reply to requests addressed to the team", nil, times.requests), ("Acknowledging abuse notices", nil, times.abuseNotices),
                        ("Answering reachability tests", reachability?.historyURL, times.reachabilityTests)].map { what, url, time in

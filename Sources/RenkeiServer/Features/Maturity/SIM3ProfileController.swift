@@ -26,7 +26,7 @@ struct SIM3ProfileController {
         let user = try request.requireUser()
         let team = try await TeamModel.require(slug: request.slugParameter(), on: request.db)
         let teamID = try team.requireID()
-        guard SIM3Profile.canEdit(teamID: teamID, actor: request.currentActor) else {
+        guard MetricVisibility.canChoose(teamID: teamID, actor: request.currentActor) else {
             throw AppError.forbidden("Only \(team.shortName)'s representatives choose whom its response times are shown.")
         }
         guard let visibility = try request.content.decode(ResponseTimesForm.self).visibility.flatMap(MetricVisibility.init(rawValue:)) else {

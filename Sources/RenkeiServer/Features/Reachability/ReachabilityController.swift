@@ -258,7 +258,7 @@ struct ReachabilityController {
     func answerForm(request: Request) async throws -> Response {
         let token = request.parameters.get(SiteURL.tokenKey) ?? ""
         let now = request.application.renkei.clock.now
-        guard let (challenge, team) = try await ReachabilityStore.challenge(token: token, now: now, on: request.db) else {
+        guard let (challenge, team) = try await ReachabilityStore.challenge(token: token, on: request.db) else {
             throw AppError.notFound("This reachability test link is not known. Check that the whole link was copied.")
         }
         guard now < challenge.campaign.closesAt, challenge.closedAt == nil else { throw AppError.gone("This reachability test closed on \(TeamView.day(challenge.campaign.closesAt)).") }

@@ -89,7 +89,7 @@ enum ReachabilityStore {
     }
 
     /// The challenge a token answers, while its campaign is open.
-    static func challenge(token: String, now: Date, on database: any Database) async throws -> (ReachabilityChallengeModel, TeamModel)? {
+    static func challenge(token: String, on database: any Database) async throws -> (ReachabilityChallengeModel, TeamModel)? {
         guard ReachabilityRules.isToken(token),
               let row = try await ReachabilityTokenModel.query(on: database).filter(\.$tokenHash == ReachabilityRules.hash(token)).first(),
               let challenge = try await ReachabilityChallengeModel.query(on: database).filter(\.$id == row.challengeID).with(\.$campaign).first(),
@@ -100,7 +100,7 @@ enum ReachabilityStore {
     /// Records an answer once: the first answer stands, a second (by the other channel, or
     /// a replay) changes nothing. After the campaign closed, the token has expired.
     static func answer(token: String, via channel: String, text: String?, now: Date, on database: any Database) async throws -> Answer {
-        guard let (challenge, team) = try await challenge(token: token, now: now, on: database) else { return .unknown }
+        guard let (challenge, team) = try await challenge(token: token, on: database) else { return .unknown }
         guard now < challenge.campaign.closesAt, challenge.closedAt == nil else { return .closed }
         // A conditional update: of two answers at once, one sets it.
         let set = try await database.sql.update(ReachabilityChallengeModel.schema)
@@ -237,7 +237,8 @@ enum ReachabilityStore {
             }
         }
         var delivered: [UUID: Date] = [:], failed: Set<UUID> = []
-        for chunk in stride(from: 0, to: challengeOfMessage.count, by: 500).map({ Array(challengeOfMessage.keys)[$0..<min($0 + 500, challengeOfMessage.count)] }) {
+        let messages = Array(challengeOfMessage.keys)
+        for chunk in stride(from: 0, to: messages.count, by: 500).map({ messages[$0..<min($0 + 500, messages.count)] }) {
             for delivery in try await MailDeliveryModel.query(on: database).filter(\.$message.$id ~~ Array(chunk)).all() {
                 guard let challenge = challengeOfMessage[delivery.$message.id] else { continue }
                 if let sent = delivery.sentAt { delivered[challenge] = min(delivered[challenge] ?? sent, sent) }

@@ -76,6 +76,8 @@ extension ServerTests {
             #expect(try await receiver.receive(Array(reply("rt-" + String(repeating: "0", count: 40)).utf8), recipient: desk).exit == .noPermission)
             let beta = try #require(try await ReachabilityChallengeModel.find(betaChallenge.id, on: app.db))
             #expect(beta.answeredVia == "mail" && beta.autoRepliedAt != nil && beta.answerText?.contains("Here.") == true)
+            let betaHistory = try await page(app, "/teams/beta-csirt/reachability", try await signIn(app, "rep-beta@test.example").headers).body.string
+            #expect(betaHistory.contains("<td>mail</td><td class=\"reply-text\">Here.\n&gt; Token: rt-"), "the team reads what it replied")
 
             // Members read no figure of fewer than five teams (two could be named); the secretariat names them.
             let memberView = try await page(app, campaignPath, member.headers).body.string

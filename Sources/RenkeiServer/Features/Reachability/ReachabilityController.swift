@@ -287,6 +287,8 @@ struct ReachabilityController {
             var answered: String
             var via: String
             var outcome: String
+            /// What the team wrote when it answered by mail.
+            var reply: String
         }
         var chrome: Chrome
         var team: String
@@ -318,7 +320,8 @@ struct ReachabilityController {
                 return HistoryPage.Row(started: TeamView.day(challenge.sentAt),
                                        campaignURL: SiteURL.reachabilityCampaign(.value(challenge.$campaign.id.uuidString)).path,
                                        answered: challenge.answeredAt.map { AbuseHandling.duration(Int64($0.timeIntervalSince(challenge.sentAt))) } ?? "no answer",
-                                       via: challenge.answeredVia ?? "", outcome: outcome)
+                                       via: challenge.answeredVia ?? "", outcome: outcome,
+                                       reply: challenge.answerText.map { String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(300)) } ?? "")
             },
             hasRows: !challenges.isEmpty,
             responseTime: median.map {

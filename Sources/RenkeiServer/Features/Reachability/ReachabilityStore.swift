@@ -127,7 +127,7 @@ enum ReachabilityStore {
         return true
     }
 
-    /// The round the server runs hourly: due reminders, closing campaigns whose week is over,
+    /// The round the server runs every 10 minutes: due reminders, closing campaigns whose week is over,
     /// and the next month's campaign of each repeating scope.
     static func round(now: Date, mail: MailAddressing, on database: any Database) async throws {
         // In closing order, so that each team's misses in a row count up in the order the tests ended.

@@ -16,6 +16,7 @@ final class AppContext: Sendable {
     let lookup: LookupService
     let addressCoverage = AddressCoverageCache()
     let communityCoverage = CommunityCoverageCache()
+    let responseTimes = ResponseTimesCache()
     let directory: DirectorySnapshots
     /// Shared items decoded from their stored documents, and their API documents encoded, for
     /// the lists everyone reads.

@@ -42,7 +42,9 @@ struct ReachabilityCommand: AnyAsyncCommand {
             guard let id = UUID(uuidString: arguments.operands[1]), try await ReachabilityCampaignModel.find(id, on: app.db) != nil else {
                 throw UsageError(message: "there is no reachability test “\(arguments.operands[1])”")
             }
-            let results = ReachabilityResults(try await ReachabilityStore.rows(of: id, domain: app.renkei.mail.domain, on: app.db).map(\.outcome), anonymised: false)
+            let snapshot = try await app.renkei.directory.snapshot(on: app.db, publicURL: app.renkei.settings.publicURL)
+            let rows = try await ReachabilityStore.rows(of: id, teams: ReachabilityStore.teams(in: snapshot), deliveries: nil, on: app.db)
+            let results = ReachabilityResults(rows.map(\.outcome), anonymised: false)
             if arguments.flags.contains("json") {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]

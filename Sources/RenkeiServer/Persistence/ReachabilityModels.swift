@@ -32,6 +32,8 @@ final class ReachabilityChallengeModel: Model, @unchecked Sendable {
     @Field(key: "sent_at") var sentAt: Date
     @Field(key: "reminders") var reminders: Int
     @OptionalField(key: "answered_at") var answeredAt: Date?
+    /// Whole seconds from the challenge to the answer, so that figures are counted in SQL.
+    @OptionalField(key: "answer_seconds") var answerSeconds: Int?
     /// `link` or `mail`.
     @OptionalField(key: "answered_via") var answeredVia: String?
     @OptionalField(key: "answer_text") var answerText: String?

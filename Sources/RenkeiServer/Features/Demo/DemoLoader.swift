@@ -229,6 +229,7 @@ enum DemoLoader {
                 challenge.sentAt = started
                 challenge.reminders = past.reminders
                 challenge.answeredAt = past.answeredAfter.map { started.addingTimeInterval($0) }
+                challenge.answerSeconds = past.answeredAfter.map { Int($0) }
                 challenge.answeredVia = past.answeredAfter == nil ? nil : past.via
                 challenge.bouncedAt = past.bounced ? started.addingTimeInterval(90) : nil
                 challenge.bounceText = past.bounced ? "550 5.1.1 <\(record.email)>: Recipient address rejected: User unknown" : nil

@@ -241,7 +241,10 @@ struct DirectoryController {
         var responseTimes: ResponseTimesPanel?
         let shownTo = try await ResponseTimeStore.visibility(of: teamID, on: request.db)
         if shownTo.allows(actor, teamOf: teamID) {
-            let times = try await ResponseTimeStore.times(of: teamID, now: request.application.renkei.clock.now, on: request.db)
+            let now = request.application.renkei.clock.now
+            let times = try await request.application.renkei.responseTimes.times(of: teamID, now: now) {
+                try await ResponseTimeStore.times(of: teamID, now: now, on: request.db)
+            }
             let duration = { (seconds: Double?) in seconds.map { AbuseHandling.duration(Int64($0)) } ?? "–" }
             let choosing = MetricVisibility.canChoose(teamID: teamID, actor: actor)
             responseTimes = ResponseTimesPanel(

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import RenkeiCore
 import SQLKit
 
@@ -56,5 +57,24 @@ enum ResponseTimeStore {
     private static func reachability(of teamID: UUID, since: Date, on database: any Database) async throws -> ResponseTime {
         let challenges = try await ReachabilityChallengeModel.query(on: database).filter(\.$teamID == teamID).filter(\.$sentAt >= since).all()
         return ResponseTime(waits: challenges.map { challenge in challenge.answeredAt.map { $0.timeIntervalSince(challenge.sentAt) } })
+    }
+}
+
+/// Each team's response times, kept for `lifetime` after they were computed: they cover 90
+/// days, and reading a busy team's requests of 90 days takes a quarter of a second at a
+/// million items, too long for every view of its page.
+final class ResponseTimesCache: Sendable {
+    static let lifetime: TimeInterval = 300
+    private let kept = NIOLockedValueBox<[UUID: (at: Date, times: TeamResponseTimes)]>([:])
+
+    func times(of teamID: UUID, now: Date, compute: () async throws -> TeamResponseTimes) async throws -> TeamResponseTimes {
+        if let kept = kept.withLockedValue({ $0[teamID] }), now.timeIntervalSince(kept.at) < Self.lifetime, kept.at <= now { return kept.times }
+        let times = try await compute()
+        kept.withLockedValue { kept in
+            // At most one entry per team of the directory; stale ones are dropped as they are met.
+            kept = kept.filter { now.timeIntervalSince($0.value.at) < Self.lifetime }
+            kept[teamID] = (now, times)
+        }
+        return times
     }
 }

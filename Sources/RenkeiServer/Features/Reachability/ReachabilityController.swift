@@ -85,8 +85,7 @@ struct ReachabilityController {
         if let before = request.query[Double.self, at: "before"] { query = query.filter(\.$startedAt < Date(timeIntervalSince1970: before)) }
         let campaigns = try await query.limit(Self.campaignsPerPage + 1).all()
         let shown = Array(campaigns.prefix(Self.campaignsPerPage))
-        let challenges = try await ReachabilityChallengeModel.query(on: request.db).filter(\.$campaign.$id ~~ shown.compactMap(\.id)).all()
-        let byCampaign = Dictionary(grouping: challenges, by: { $0.$campaign.id })
+        let totals = try await ReachabilityStore.totals(of: shown.compactMap(\.id), on: request.db)
         let now = request.application.renkei.clock.now
         let secretariat = ReachabilityPolicy.canRunCampaigns(actor)
         var unreachable: [IndexPage.Unreachable]?
@@ -99,11 +98,13 @@ struct ReachabilityController {
         return try await IndexPage(
             chrome: Chrome(request: request, title: "Reachability tests"),
             campaigns: try shown.map { campaign in
-                let results = ReachabilityResults((byCampaign[try campaign.requireID()] ?? []).map(Self.anonymousOutcome), anonymised: !secretariat)
+                // Members see no figure of fewer teams than a group may have (`ReachabilityResults`).
+                let total = totals[try campaign.requireID()] ?? ReachabilityFigures()
+                let shownTotal = secretariat || total.challenged >= ReachabilityResults.smallestGroup ? total : nil
                 return IndexPage.Campaign(url: SiteURL.reachabilityCampaign(.value(try campaign.requireID().uuidString)).path,
                                           started: TeamView.minute(campaign.startedAt),
                                           scope: (ReachabilityScope(code: campaign.scope)?.label ?? campaign.scope) + (campaign.repeatsMonthly ? ", monthly" : ""),
-                                          state: Self.state(campaign, now: now), figures: FiguresRow(name: "", results.shown ? results.total : nil))
+                                          state: Self.state(campaign, now: now), figures: FiguresRow(name: "", shownTotal))
             },
             hasCampaigns: !shown.isEmpty,
             olderURL: campaigns.count > Self.campaignsPerPage ? shown.last.map { "\(SiteURL.reachability.path)?before=\($0.startedAt.timeIntervalSince1970)" } : nil,
@@ -111,12 +112,6 @@ struct ReachabilityController {
             scopes: ReachabilityScope.choices.map { IndexPage.Choice(code: $0.code, label: $0.label) },
             unreachable: unreachable, hasUnreachable: unreachable?.isEmpty == false, smallestGroup: ReachabilityResults.smallestGroup
         ).render("reachability", on: request)
-    }
-
-    /// The totals need no team: counted without names.
-    private static func anonymousOutcome(_ challenge: ReachabilityChallengeModel) -> ReachabilityOutcome {
-        ReachabilityOutcome(team: "", country: "", memberType: nil, sentAt: challenge.sentAt, answeredAt: challenge.answeredAt,
-                            bounced: challenge.bouncedAt != nil, autoReplied: challenge.autoRepliedAt != nil)
     }
 
     private static func state(_ campaign: ReachabilityCampaignModel, now: Date) -> String {
@@ -184,8 +179,9 @@ struct ReachabilityController {
     func campaign(request: Request) async throws -> View {
         let actor = try requireReader(request)
         let campaign = try await requireCampaign(request)
-        let rows = try await ReachabilityStore.rows(of: try campaign.requireID(), domain: request.application.renkei.mail.domain, on: request.db)
         let names = ReachabilityPolicy.namesTeams(actor)
+        let rows = try await ReachabilityStore.rows(of: try campaign.requireID(), teams: ReachabilityStore.teams(in: try await request.directorySnapshot()),
+                                                    deliveries: names ? request.application.renkei.mail.domain : nil, on: request.db)
         let results = ReachabilityResults(rows.map(\.outcome), anonymised: !names)
         let id = try campaign.requireID().uuidString
         let closed = campaign.closedAt != nil || request.application.renkei.clock.now >= campaign.closesAt
@@ -196,7 +192,7 @@ struct ReachabilityController {
             total: FiguresRow(name: "All", results.total), byRegion: results.byRegion.map { FiguresRow(name: $0.name, $0.figures) },
             byType: results.byType.map { FiguresRow(name: $0.name, $0.figures) }, anonymised: !names, shown: results.shown, smallestGroup: ReachabilityResults.smallestGroup,
             teams: names ? rows.map { row in
-                CampaignPage.TeamRow(name: row.team.shortName, url: SiteURL.teamReachability(.value(row.team.slug)).path,
+                CampaignPage.TeamRow(name: row.team.name, url: SiteURL.teamReachability(.value(row.team.slug)).path,
                                      addresses: row.challenge.addresses.replacingOccurrences(of: ",", with: ", "),
                                      delivered: Self.delivery(row),
                                      answered: row.outcome.secondsToAnswer.map { AbuseHandling.duration(Int64($0)) } ?? (closed ? "no answer" : "not yet"),
@@ -221,9 +217,10 @@ struct ReachabilityController {
         let campaign = try await requireCampaign(request)
         var text = "team,country,region,member_type,addresses,sent_at,delivered_at,delivery_failed,answered_at,answered_via,seconds_to_answer,reminders,bounced_at,auto_replied_at\r\n"
         let stamp = { (date: Date?) in date.map { $0.formatted(.iso8601) } ?? "" }
-        for row in try await ReachabilityStore.rows(of: try campaign.requireID(), domain: request.application.renkei.mail.domain, on: request.db) {
+        for row in try await ReachabilityStore.rows(of: try campaign.requireID(), teams: ReachabilityStore.teams(in: try await request.directorySnapshot()),
+                                                    deliveries: request.application.renkei.mail.domain, on: request.db) {
             let outcome = row.outcome
-            let cells = [row.team.slug, outcome.country, outcome.region, row.team.record.memberType?.rawValue ?? "listed", row.challenge.addresses, stamp(row.challenge.sentAt),
+            let cells = [row.team.slug, outcome.country, outcome.region, row.team.memberType?.rawValue ?? "listed", row.challenge.addresses, stamp(row.challenge.sentAt),
                          stamp(row.deliveredAt), row.deliveryFailed ? "yes" : "", stamp(row.challenge.answeredAt), row.challenge.answeredVia ?? "", outcome.secondsToAnswer.map { String(Int($0)) } ?? "",
                          String(row.challenge.reminders), stamp(row.challenge.bouncedAt), stamp(row.challenge.autoRepliedAt)]
             text += cells.map { CSV.cell($0) }.joined(separator: ",") + "\r\n"

@@ -104,7 +104,8 @@ enum ReachabilityStore {
         guard now < challenge.campaign.closesAt, challenge.closedAt == nil else { return .closed }
         // A conditional update: of two answers at once, one sets it.
         let set = try await database.sql.update(ReachabilityChallengeModel.schema)
-            .set("answered_at", to: SQLBind(now)).set("answered_via", to: SQLBind(channel))
+            .set("answered_at", to: SQLBind(now)).set("answer_seconds", to: SQLBind(Int(max(0, now.timeIntervalSince(challenge.sentAt)).rounded())))
+            .set("answered_via", to: SQLBind(channel))
             .set("answer_text", to: SQLBind(text.map { String($0.prefix(4_000)) }))
             .where("id", .equal, SQLBind(try challenge.requireID())).where("answered_at", .is, SQLLiteral.null)
             .returning("id").all()
@@ -208,47 +209,89 @@ enum ReachabilityStore {
         try await ReachabilityCampaignModel.query(on: database).filter(\.$scope == code).set(\.$repeatsMonthly, to: false).update()
     }
 
+    /// A challenged team as the results name and group it, from the directory snapshot.
+    struct Team: Sendable {
+        var slug: String
+        var name: String
+        var country: String
+        var memberType: MemberType?
+    }
+
+    /// The teams of the directory by id, from its snapshot (kept in memory), not the database.
+    static func teams(in snapshot: DirectorySnapshot) -> [UUID: Team] {
+        var teams: [UUID: Team] = [:]
+        for (id, names) in snapshot.teamNames {
+            let record = snapshot.members.view.entry(slug: names.slug)?.record
+            teams[id] = Team(slug: names.slug, name: names.name, country: record?.countryCode.uppercased() ?? "", memberType: record?.memberType)
+        }
+        return teams
+    }
+
     /// A challenge with its team and the delivery of its first mail, as pages and the CSV show it.
     struct Row {
         var challenge: ReachabilityChallengeModel
-        var team: TeamModel
+        var team: Team
         /// When the relay took the challenge for the team's first address; nil while it waits or after it failed.
         var deliveredAt: Date?
         var deliveryFailed: Bool
 
         var outcome: ReachabilityOutcome {
-            ReachabilityOutcome(team: team.shortName, country: team.record.countryCode.uppercased(), memberType: team.record.memberType,
+            ReachabilityOutcome(team: team.name, country: team.country, memberType: team.memberType,
                                 sentAt: challenge.sentAt, answeredAt: challenge.answeredAt, bounced: challenge.bouncedAt != nil,
                                 autoReplied: challenge.autoRepliedAt != nil)
         }
     }
 
-    static func rows(of campaignID: UUID, domain: String, on database: any Database) async throws -> [Row] {
+    /// The campaign's challenges with their teams; `deliveries` (the secretariat's) adds how each mail left.
+    static func rows(of campaignID: UUID, teams: [UUID: Team], deliveries domain: String?, on database: any Database) async throws -> [Row] {
         let challenges = try await ReachabilityChallengeModel.query(on: database).filter(\.$campaign.$id == campaignID).all()
-        let teams = try await TeamModel.query(on: database).filter(\.$id ~~ challenges.map(\.teamID)).all()
-        var byID: [UUID: TeamModel] = [:]
-        for team in teams { byID[team.id!] = team }
-        // The first mail of each challenge, found by its Message-ID, and its deliveries.
-        var challengeOfMessage: [UUID: UUID] = [:]
-        for chunk in stride(from: 0, to: challenges.count, by: 500).map({ challenges[$0..<min($0 + 500, challenges.count)] }) {
-            let ids = try chunk.map { ReachabilityRules.messageID(challenge: try $0.requireID(), mail: 0, domain: domain) }
-            for message in try await MailMessageModel.query(on: database).filter(\.$messageID ~~ ids).all() {
-                if let challenge = ReachabilityRules.challenge(in: message.messageID, domain: domain)?.id { challengeOfMessage[try message.requireID()] = challenge }
-            }
-        }
         var delivered: [UUID: Date] = [:], failed: Set<UUID> = []
-        let messages = Array(challengeOfMessage.keys)
-        for chunk in stride(from: 0, to: messages.count, by: 500).map({ messages[$0..<min($0 + 500, messages.count)] }) {
-            for delivery in try await MailDeliveryModel.query(on: database).filter(\.$message.$id ~~ Array(chunk)).all() {
-                guard let challenge = challengeOfMessage[delivery.$message.id] else { continue }
-                if let sent = delivery.sentAt { delivered[challenge] = min(delivered[challenge] ?? sent, sent) }
-                if delivery.state == MailDeliveryModel.State.failed.rawValue { failed.insert(challenge) }
+        if let domain {
+            // The first mail of each challenge, found by its Message-ID, and its deliveries.
+            var challengeOfMessage: [UUID: UUID] = [:]
+            for chunk in stride(from: 0, to: challenges.count, by: 500).map({ challenges[$0..<min($0 + 500, challenges.count)] }) {
+                let ids = try chunk.map { ReachabilityRules.messageID(challenge: try $0.requireID(), mail: 0, domain: domain) }
+                for message in try await MailMessageModel.query(on: database).filter(\.$messageID ~~ ids).all() {
+                    if let challenge = ReachabilityRules.challenge(in: message.messageID, domain: domain)?.id { challengeOfMessage[try message.requireID()] = challenge }
+                }
+            }
+            let messages = Array(challengeOfMessage.keys)
+            for chunk in stride(from: 0, to: messages.count, by: 500).map({ messages[$0..<min($0 + 500, messages.count)] }) {
+                for delivery in try await MailDeliveryModel.query(on: database).filter(\.$message.$id ~~ Array(chunk)).all() {
+                    guard let challenge = challengeOfMessage[delivery.$message.id] else { continue }
+                    if let sent = delivery.sentAt { delivered[challenge] = min(delivered[challenge] ?? sent, sent) }
+                    if delivery.state == MailDeliveryModel.State.failed.rawValue { failed.insert(challenge) }
+                }
             }
         }
         return challenges.compactMap { challenge in
-            byID[challenge.teamID].map { Row(challenge: challenge, team: $0, deliveredAt: challenge.id.flatMap { delivered[$0] },
-                                              deliveryFailed: challenge.id.map(failed.contains) ?? false) }
-        }.sorted { $0.team.shortName.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) < $1.team.shortName.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+            teams[challenge.teamID].map { Row(challenge: challenge, team: $0, deliveredAt: challenge.id.flatMap { delivered[$0] },
+                                               deliveryFailed: challenge.id.map(failed.contains) ?? false) }
+        }.sorted { $0.team.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) < $1.team.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+    }
+
+    /// Each campaign's figures in total, counted in SQL from the stored waits.
+    static func totals(of campaignIDs: [UUID], on database: any Database) async throws -> [UUID: ReachabilityFigures] {
+        guard !campaignIDs.isEmpty else { return [:] }
+        let rows = try await database.sql.raw("""
+            SELECT campaign_id, COUNT(*) AS challenged,
+            SUM(CASE WHEN answer_seconds <= 3600 THEN 1 ELSE 0 END) AS hour, SUM(CASE WHEN answer_seconds <= 86400 THEN 1 ELSE 0 END) AS day,
+            SUM(CASE WHEN answer_seconds <= \(literal: Int(ReachabilityRules.answerWindow)) THEN 1 ELSE 0 END) AS week,
+            SUM(CASE WHEN bounced_at IS NULL THEN 0 ELSE 1 END) AS bounced, SUM(CASE WHEN auto_replied_at IS NULL THEN 0 ELSE 1 END) AS auto
+            FROM reachability_challenges WHERE campaign_id IN (\(binds: campaignIDs)) GROUP BY campaign_id
+            """).all()
+        var totals: [UUID: ReachabilityFigures] = [:]
+        for row in rows {
+            var figures = ReachabilityFigures()
+            figures.challenged = try row.decode(column: "challenged", as: Int.self)
+            figures.withinHour = try row.decode(column: "hour", as: Int?.self) ?? 0
+            figures.withinDay = try row.decode(column: "day", as: Int?.self) ?? 0
+            figures.withinWeek = try row.decode(column: "week", as: Int?.self) ?? 0
+            figures.bounced = try row.decode(column: "bounced", as: Int?.self) ?? 0
+            figures.autoReplied = try row.decode(column: "auto", as: Int?.self) ?? 0
+            totals[try row.decode(column: "campaign_id", as: UUID.self)] = figures
+        }
+        return totals
     }
 
     /// The team's challenges, newest first, with their campaigns.

@@ -23,6 +23,7 @@ struct CreateReachabilityTests: AsyncMigration {
             .field("sent_at", .datetime, .required)
             .field("reminders", .int, .required)
             .field("answered_at", .datetime)
+            .field("answer_seconds", .int)
             .field("answered_via", .string)
             .field("answer_text", .string)
             .field("bounced_at", .datetime)
